@@ -1,0 +1,56 @@
+const currencyFormats = new Map<string, Intl.NumberFormat | null>();
+
+function currencyFormat(currency: string, locale: string | undefined): Intl.NumberFormat | null {
+  const key = `${locale ?? ''}|${currency}`;
+  let format = currencyFormats.get(key);
+  if (format === undefined) {
+    try {
+      format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    } catch {
+      format = null; // Not a currency ICU knows; the caller falls back to plain minor units.
+    }
+    currencyFormats.set(key, format);
+  }
+  return format;
+}
+
+/**
+ * Places the decimal point in the integer's digits instead of dividing, so no amount ever passes
+ * through binary floating point: 1999 NOK → "19.99", 1999 JPY → "1999", -5 NOK → "-0.05".
+ */
+export function minorToDecimalString(minor: number, exponent: number): string {
+  const sign = minor < 0 ? '-' : '';
+  const digits = String(Math.abs(minor));
+  if (exponent <= 0) return sign + digits;
+  const padded = digits.padStart(exponent + 1, '0');
+  return `${sign}${padded.slice(0, -exponent)}.${padded.slice(-exponent)}`;
+}
+
+/** Formats integer minor units in the currency's own exponent (JPY 0, NOK 2, KWD 3). */
+export function formatMoney(minor: number, currency: string, locale?: string): string {
+  const format = currencyFormat(currency, locale);
+  if (!format) return `${minor} (minor units) ${currency}`;
+  const exponent = format.resolvedOptions().maximumFractionDigits ?? 2;
+  // Intl formats a decimal string exactly (ES2023 Intl.NumberFormat v3).
+  return format.format(minorToDecimalString(minor, exponent) as `${number}`);
+}
+
+/** The clock time of a UTC instant in the shop's zone, the same zone its business date was computed in. */
+export function formatTime(instant: string, timeZone: string | undefined, locale?: string): string {
+  const date = new Date(instant);
+  if (Number.isNaN(date.getTime())) return instant;
+  try {
+    return new Intl.DateTimeFormat(locale, {
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      timeZone,
+    }).format(date);
+  } catch {
+    return instant;
+  }
+}
+
+export function formatCount(n: number, locale?: string): string {
+  return new Intl.NumberFormat(locale).format(n);
+}
