@@ -1,0 +1,79 @@
+import { renameSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { ShopCalendar } from './calendar.ts';
+import { WEEKDAY_FACTOR } from './catalog.ts';
+import { dumpGroundTruth } from './ground-truth.ts';
+import type { ResolvedWorldOptions } from './options.ts';
+import { Rng } from './prng.ts';
+import { writeCents } from './record-cents.ts';
+import { writeSensePass } from './record-sensepass.ts';
+import { writeSentryPos } from './record-sentrypos.ts';
+import { writeTgi } from './record-tgi.ts';
+import { writeVipps } from './record-vipps.ts';
+import { planSale, type SalePlan } from './sale-plan.ts';
+import { createIndexes, createTables } from './schema.ts';
+import { VippsLedger } from './vipps-ledger.ts';
+import { WorldWriter } from './writer.ts';
+
+function plansForDay(o: ResolvedWorldOptions, cal: ShopCalendar, date: string, rng: Rng): SalePlan[] {
+  const factor = WEEKDAY_FACTOR[cal.weekday(date)] ?? 1;
+  const count = Math.round(o.salesPerDay * factor * (0.85 + 0.3 * rng.next()));
+  const plans: SalePlan[] = [];
+  for (let i = 0; i < count; i++) {
+    const plan = planSale(rng, o, cal, date, 0);
+    if (plan) plans.push(plan);
+  }
+  return plans.sort((a, b) => a.posTimeMs - b.posTimeMs);
+}
+
+/**
+ * Generates the whole world into a fresh SQLite file (written beside `dbPath` and renamed into place
+ * when complete, so a crash never leaves a half world that looks cached). Each day has its own random
+ * stream, so the same options always produce byte-identical files.
+ */
+export function generateWorld(o: ResolvedWorldOptions, dbPath: string, truthPath: string): void {
+  const tmp = `${dbPath}.tmp-${process.pid}`;
+  rmSync(tmp, { force: true });
+  const db = new Database(tmp);
+  try {
+    db.pragma('journal_mode = OFF');
+    db.pragma('synchronous = OFF');
+    createTables(db);
+    const w = new WorldWriter(db);
+    const cal = new ShopCalendar(o.timeZone, o.firstDay, o.today);
+    const ledger = new VippsLedger(w, cal, o.currency);
+    let saleNo = 0;
+    let date = o.firstDay;
+    for (let d = 0; d < o.days; d++) {
+      const rng = new Rng(o.seed, `day:${date}`);
+      const plans = plansForDay(o, cal, date, rng);
+      const previous = cal.addDays(date, -1);
+      db.transaction(() => {
+        for (const plan of plans) {
+          plan.saleNo = ++saleNo;
+          plan.invoiceId = `inv_${String(saleNo).padStart(7, '0')}${plan.invoiceId.slice(-4)}`;
+          for (const p of plan.payments) {
+            writeSentryPos(w, plan, p);
+            if (p.provider === 'vipps') writeVipps(ledger, cal, rng, plan, p, o.currency);
+            else if (p.provider === 'tgi') writeTgi(w, rng, plan, p);
+            else if (p.provider === 'sensepass') writeSensePass(w, rng, plan, p, o.currency, o.sensePassCurrencies);
+            else writeCents(w, rng, plan, p, o.currency);
+          }
+        }
+        // Dates close one day late: skewed provider clocks move events across midnight (on the first
+        // day, onto the day before the world starts).
+        ledger.flush(previous, true);
+        if (d === o.days - 1) ledger.flush(date, false);
+      })();
+      date = cal.addDays(date, 1);
+    }
+    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('options', JSON.stringify(o));
+    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('ledger', JSON.stringify(ledger.state));
+    createIndexes(db);
+    db.exec('ANALYZE');
+    dumpGroundTruth(db, truthPath, o);
+  } finally {
+    db.close();
+  }
+  renameSync(tmp, dbPath);
+}
