@@ -3,6 +3,7 @@ import type { Database as Db } from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.ts';
+import type { Migration } from './migrations/migration.ts';
 import { StoreError, isCorruptionError } from './store-error.ts';
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
@@ -20,6 +21,8 @@ export interface OpenStoreOptions {
   readonly?: boolean;
   /** Clock for backup file names; tests pass a fixed one. */
   now?: () => Date;
+  /** The schema steps this build knows; tests pass a longer list to exercise an upgrade. */
+  migrations?: readonly Migration[];
 }
 
 /** Reads the 16-byte header without opening the file through SQLite, so a foreign file is never touched. */
@@ -72,8 +75,8 @@ function applyPragmas(db: Db): void {
   db.pragma('foreign_keys = ON');
 }
 
-function migrate(db: Db, from: number): void {
-  for (const m of MIGRATIONS) {
+function migrate(db: Db, migrations: readonly Migration[], from: number): void {
+  for (const m of migrations) {
     if (m.version <= from) continue;
     db.transaction(() => {
       if (m.sql) db.exec(m.sql);
@@ -101,13 +104,15 @@ export async function openStore(file: string, options: OpenStoreOptions = {}): P
   } catch (err) {
     throw new StoreError('DB_OPEN_FAILED', file, `Could not open ${file}: ${(err as Error).message}`, { cause: err });
   }
+  const migrations = options.migrations ?? MIGRATIONS;
+  const latest = migrations.at(-1)?.version ?? 0;
   const version = readUserVersion(db, file);
-  if (version > SCHEMA_VERSION) {
+  if (version > latest) {
     db.close();
     throw new StoreError(
       'DB_TOO_NEW',
       file,
-      `${file} was written by a newer posrecon (schema ${version}; this version knows up to ${SCHEMA_VERSION}). Update posrecon; the file was left untouched.`,
+      `${file} was written by a newer posrecon (schema ${version}; this version knows up to ${latest}). Update posrecon; the file was left untouched.`,
     );
   }
   let backupFile: string | null = null;
@@ -116,12 +121,12 @@ export async function openStore(file: string, options: OpenStoreOptions = {}): P
   } else {
     try {
       applyPragmas(db);
-      if (version < SCHEMA_VERSION) {
+      if (version < latest) {
         if (existed && version > 0) {
           backupFile = backupName(file, version, options.now?.() ?? new Date());
           await db.backup(backupFile);
         }
-        migrate(db, version);
+        migrate(db, migrations, version);
       }
     } catch (err) {
       db.close();

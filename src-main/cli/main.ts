@@ -1,0 +1,103 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { resolveHome } from '../core/home.ts';
+import { APP_VERSION } from '../core/version.ts';
+import { runDbCheck } from './commands/db-check.ts';
+import { runServe } from './commands/serve.ts';
+import { type CliIo, EXIT } from './output.ts';
+
+export interface CliContext extends CliIo {
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+}
+
+interface GlobalOptions {
+  home?: string;
+  json?: boolean;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidArgumentError('must be a port number between 0 and 65535');
+  }
+  return port;
+}
+
+/** Every command takes --home and --json, wherever they appear on the line. */
+function common(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--home <dir>', 'data directory (default: $POSRECON_HOME or the app-data folder)'))
+    .addOption(new Option('--json', 'print one JSON document instead of text'));
+}
+
+function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command {
+  const program = common(new Command('posrecon'))
+    .description('Point-of-sale reconciliation: sync, search, match and export provider data.')
+    .version(APP_VERSION, '-v, --version', 'print the version')
+    .exitOverride()
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });
+
+  const home = (cmd: Command): { home: string; json: boolean } => {
+    const o = cmd.optsWithGlobals<GlobalOptions>();
+    return { home: resolveHome(o.home, ctx.env), json: o.json ?? false };
+  };
+
+  common(program.command('serve'))
+    .description('serve the app to a browser on 127.0.0.1 (browser mode)')
+    .option('--port <n>', 'port to listen on (default: any free port)', parsePort)
+    .action(async (opts: { port?: number }, cmd: Command) => {
+      const g = home(cmd);
+      setExit(await runServe(g.home, { port: opts.port, json: g.json }, ctx));
+    });
+
+  const db = common(program.command('db')).description('inspect the local cache');
+  common(db.command('check'))
+    .description('check the database file for damage and report its schema version')
+    .option('--full', 'run the full integrity_check instead of quick_check')
+    .action(async (opts: { full?: boolean }, cmd: Command) => {
+      const g = home(cmd);
+      setExit(await runDbCheck(g.home, { json: g.json, full: opts.full ?? false }, ctx));
+    });
+
+  return program;
+}
+
+/** Runs the CLI in-process and returns its exit code; tests call this directly. */
+export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
+  let exitCode: number = EXIT.OK;
+  const program = buildProgram(ctx, (code) => (exitCode = code));
+  if (argv.length === 0) {
+    program.outputHelp({ error: true });
+    return EXIT.USAGE;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.OK;
+      // Unknown commands and flags, missing or bad arguments: usage was printed; 2 as is customary.
+      return EXIT.USAGE;
+    }
+    throw err;
+  }
+  return exitCode;
+}
+
+export async function main(): Promise<void> {
+  const controller = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
+  try {
+    process.exitCode = await runCli(process.argv.slice(2), {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+      signal: controller.signal,
+    });
+  } catch (err) {
+    process.stderr.write(`posrecon: ${(err as Error).message}\n`);
+    process.exitCode = EXIT.FAILURE;
+  }
+}
+
+if (import.meta.main) await main();
