@@ -1,0 +1,86 @@
+import type { z } from 'zod';
+import type { CanonicalTransaction, ProviderId } from '../model/transaction.ts';
+import type { ProviderHttp } from '../sync/provider-http.ts';
+
+/**
+ * What every provider folder exports. A sixth provider is one more folder implementing this and one
+ * line in `registry.ts`; the engine, CLI and UI know nothing provider-specific.
+ */
+/** A connection's secret fields (API key, client secret, …), read from the keychain by the engine. */
+export type SecretFields = Readonly<Record<string, string>>;
+
+export interface ConnectionInfo {
+  id: string;
+  name: string;
+  provider: ProviderId;
+  /** Non-secret settings, already parsed by the connector's `configSchema`. */
+  config: unknown;
+  isDemo: boolean;
+}
+
+/** One provider record after normalization: either canonical, or quarantined with the reason. */
+export type RecordOutcome =
+  | { ok: true; record: CanonicalTransaction }
+  | { ok: false; raw: unknown; error: string; externalId: string | null };
+
+/** Whether the provider considers a business day finished and whether our cache holds all of it. */
+export interface DayCompleteness {
+  stream: string;
+  date: string;
+  state: 'complete' | 'open' | 'partial';
+  detail?: string;
+}
+
+export interface StreamPage {
+  outcomes: RecordOutcome[];
+  /** Persisted in the same transaction as this page's rows; null keeps the previous bookmark. */
+  bookmark: string | null;
+  completeness?: DayCompleteness[];
+  /** Best current knowledge of how many records this run will fetch in all, for an ETA. */
+  totalHint?: number;
+}
+
+export interface SyncWindow {
+  /** Explicit start from `--since`; overrides the bookmark when set. */
+  since: string | null;
+  /** Days before the bookmark to fetch again, to catch late changes (refunds, status changes). */
+  lookbackDays: number;
+  /** Today's date in the shop's zone; the last (still open) business day. */
+  today: string;
+}
+
+export interface StreamContext {
+  connection: ConnectionInfo;
+  secrets: SecretFields;
+  http: ProviderHttp;
+  shopTimeZone: string;
+  window: SyncWindow;
+  signal: AbortSignal;
+}
+
+export interface StreamDefinition {
+  name: string;
+  /** Yields pages from the bookmark on; the engine commits each page before asking for the next. */
+  pages(ctx: StreamContext, bookmark: string | null): AsyncIterable<StreamPage>;
+}
+
+export interface SecretFieldSpec {
+  key: string;
+  label: string;
+}
+
+export interface Connector<Config = unknown> {
+  provider: ProviderId;
+  displayName: string;
+  /** Production base URL; a connection's `config.baseUrl` overrides it (sandbox, staging). */
+  defaultBaseUrl: string;
+  configSchema: z.ZodType<Config>;
+  secretFields: readonly SecretFieldSpec[];
+  /** Published request budget, enforced client-side (SentryPOS: 60 per minute per key). */
+  budget: { limit: number; intervalMs: number } | null;
+  /** Sets up auth for this connection's HTTP client (token fetch and refresh live in the connector). */
+  authorizer(ctx: Omit<StreamContext, 'http'>): ((headers: Headers, opts: { refresh: boolean }) => Promise<void>) | null;
+  streams: readonly StreamDefinition[];
+  /** One cheap authenticated request; throws a ConnectorError in plain words when it fails. */
+  test(ctx: StreamContext): Promise<void>;
+}
