@@ -75,6 +75,8 @@ describe('App navigation', () => {
     const client = api();
     render(App, { api: client });
     client.expireSession();
-    expect((await screen.findByTestId('session-expired')).textContent).toContain('open the URL printed by');
+    const banner = await screen.findByTestId('session-expired');
+    expect(banner.textContent).toContain('open the URL printed by');
+    expect(banner.querySelector('code')?.textContent).toBe('posrecon serve');
   });
 });
