@@ -46,7 +46,15 @@ export const HOUR_WEIGHTS: readonly (readonly [number, number])[] = [
 ];
 
 /** Luxon weekday (1 = Monday) → volume factor: Saturdays are busy, Sundays quiet. */
-export const WEEKDAY_FACTOR: Record<number, number> = { 1: 0.85, 2: 0.9, 3: 0.95, 4: 1.0, 5: 1.2, 6: 1.4, 7: 0.6 };
+export const WEEKDAY_FACTOR: Record<number, number> = {
+  1: 0.85,
+  2: 0.9,
+  3: 0.95,
+  4: 1.0,
+  5: 1.2,
+  6: 1.4,
+  7: 0.6,
+};
 
 /** Fixed demo exchange rates from a shop currency to SensePass's currencies (1 unit → rate units). */
 export const FX_RATES: Record<string, number> = {

@@ -56,7 +56,8 @@ export function generateWorld(o: ResolvedWorldOptions, dbPath: string, truthPath
             writeSentryPos(w, plan, p);
             if (p.provider === 'vipps') writeVipps(ledger, cal, rng, plan, p, o.currency);
             else if (p.provider === 'tgi') writeTgi(w, rng, plan, p);
-            else if (p.provider === 'sensepass') writeSensePass(w, rng, plan, p, o.currency, o.sensePassCurrencies);
+            else if (p.provider === 'sensepass')
+              writeSensePass(w, rng, plan, p, o.currency, o.sensePassCurrencies);
             else writeCents(w, rng, plan, p, o.currency);
           }
         }

@@ -22,11 +22,23 @@ export function dumpGroundTruth(db: Database.Database, path: string, world: obje
     let current = -1;
     let first = true;
     const rows = db
-      .prepare('SELECT sale_no, invoice_id, provider, dataset, role, key, payout FROM truth ORDER BY sale_no, rowid')
-      .iterate() as IterableIterator<{ sale_no: number; invoice_id: string; provider: string; dataset: string; role: string; key: string; payout: string | null }>;
+      .prepare(
+        'SELECT sale_no, invoice_id, provider, dataset, role, key, payout FROM truth ORDER BY sale_no, rowid',
+      )
+      .iterate() as IterableIterator<{
+      sale_no: number;
+      invoice_id: string;
+      provider: string;
+      dataset: string;
+      role: string;
+      key: string;
+      payout: string | null;
+    }>;
     for (const r of rows) {
       if (r.sale_no !== current) {
-        write(`${current === -1 ? '' : ']},'}\n{"saleNo":${r.sale_no},"invoiceId":${JSON.stringify(r.invoice_id)},"records":[`);
+        write(
+          `${current === -1 ? '' : ']},'}\n{"saleNo":${r.sale_no},"invoiceId":${JSON.stringify(r.invoice_id)},"records":[`,
+        );
         current = r.sale_no;
         first = true;
       }

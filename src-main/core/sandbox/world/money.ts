@@ -6,7 +6,9 @@ const exponents = new Map<string, number>();
 export function currencyExponent(currency: string): number {
   let exp = exponents.get(currency);
   if (exp === undefined) {
-    exp = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    exp =
+      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
+      2;
     exponents.set(currency, exp);
   }
   return exp;

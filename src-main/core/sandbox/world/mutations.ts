@@ -22,11 +22,20 @@ const STATUS_SQL: Record<MutableProvider, string> = {
   tgi: "UPDATE tgi SET status = ?1, json = json_set(json, '$.status', ?1) WHERE tid = ?2",
   sensepass:
     "UPDATE sensepass SET status = ?1, json = json_set(json, '$.status', ?1, '$.statusName', ?3) WHERE number = ?2",
-  cents: "UPDATE cents SET json = json_set(json, '$.transaction_status', ?1, '$.updated_date', ?3) WHERE id = ?2",
+  cents:
+    "UPDATE cents SET json = json_set(json, '$.transaction_status', ?1, '$.updated_date', ?3) WHERE id = ?2",
 };
 
-export function applyStatus(w: WorldWriter, provider: MutableProvider, id: string, status: string | number): boolean {
-  const third = provider === 'sensepass' ? (SENSEPASS_STATUS_NAMES[Number(status)] ?? 'Unknown') : new Date().toISOString();
+export function applyStatus(
+  w: WorldWriter,
+  provider: MutableProvider,
+  id: string,
+  status: string | number,
+): boolean {
+  const third =
+    provider === 'sensepass'
+      ? (SENSEPASS_STATUS_NAMES[Number(status)] ?? 'Unknown')
+      : new Date().toISOString();
   const args = provider === 'sentrypos' || provider === 'tgi' ? [status, id] : [status, id, third];
   return w.database.prepare(STATUS_SQL[provider]).run(...args).changes > 0;
 }
@@ -43,9 +52,15 @@ function truthOf(world: World, provider: string, key: object): { sale_no: number
 
 type Json = Record<string, unknown>;
 
-function lateVipps(w: WorldWriter, world: World, t: LateRefundTarget, rng: Rng, nowMs: number): WorldChange | null {
+function lateVipps(
+  w: WorldWriter,
+  world: World,
+  t: LateRefundTarget,
+  rng: Rng,
+  nowMs: number,
+): WorldChange | null {
   const row = world.get<{ ledger_date: string; json: string }>(
-    "SELECT ledger_date, json FROM vipps_sales WHERE psp_reference = ? AND json LIKE '%\"entryType\":\"capture\"%'",
+    'SELECT ledger_date, json FROM vipps_sales WHERE psp_reference = ? AND json LIKE \'%"entryType":"capture"%\'',
     t.id,
   );
   if (!row) return null;
@@ -53,20 +68,42 @@ function lateVipps(w: WorldWriter, world: World, t: LateRefundTarget, rng: Rng, 
   const last = capture.lines[capture.lines.length - 1];
   const neg = (k: string, l: Json) => -Number(l[k]);
   const lines = last
-    ? [{ ...last, quantity: neg('quantity', last), discountTotal: neg('discountTotal', last), lineTotalGross: neg('lineTotalGross', last), lineTotalNet: neg('lineTotalNet', last), vatAmount: neg('vatAmount', last) }]
+    ? [
+        {
+          ...last,
+          quantity: neg('quantity', last),
+          discountTotal: neg('discountTotal', last),
+          lineTotalGross: neg('lineTotalGross', last),
+          lineTotalNet: neg('lineTotalNet', last),
+          vatAmount: neg('vatAmount', last),
+        },
+      ]
     : [];
-  const gross = last ? -Number(last.lineTotalGross) : -(t.amountMinor ?? Math.round(capture.amounts.gross / 2));
+  const gross = last
+    ? -Number(last.lineTotalGross)
+    : -(t.amountMinor ?? Math.round(capture.amounts.gross / 2));
   const amounts = last
     ? { gross, net: Number(lines[0]?.lineTotalNet), vat: Number(lines[0]?.vatAmount) }
     : { gross };
   const psp = rng.digits(10);
   const reference = String(capture.reference);
-  const entry = { ...capture, entryType: 'refund', time: formatUtcSeconds(nowMs), pspReference: psp, amounts, lines };
+  const entry = {
+    ...capture,
+    entryType: 'refund',
+    time: formatUtcSeconds(nowMs),
+    pspReference: psp,
+    amounts,
+    lines,
+  };
   const sale = truthOf(world, 'vipps', { pspReference: t.id, entryType: 'capture' });
   // The Sales API files the late refund under the capture's old ledger date; the funds ledger books
   // it today, where the money moves, so its balances keep chaining.
   w.vippsSales(row.ledger_date, reference, psp, entry);
-  w.truth(sale.sale_no, sale.invoice_id, 'vipps', 'sales', 'late-refund', { pspReference: psp, reference, entryType: 'refund' });
+  w.truth(sale.sale_no, sale.invoice_id, 'vipps', 'sales', 'late-refund', {
+    pspReference: psp,
+    reference,
+    entryType: 'refund',
+  });
   const today = world.options.today;
   const funds = ledgerEntry(world.ledgerState, 'funds', {
     psp,
@@ -78,7 +115,10 @@ function lateVipps(w: WorldWriter, world: World, t: LateRefundTarget, rng: Rng, 
     amount: gross,
   });
   w.vippsReport('funds', today, psp, funds);
-  w.truth(sale.sale_no, sale.invoice_id, 'vipps', 'funds', 'late-refund', { pspReference: psp, entryType: 'refund' });
+  w.truth(sale.sale_no, sale.invoice_id, 'vipps', 'funds', 'late-refund', {
+    pspReference: psp,
+    entryType: 'refund',
+  });
   return { kind: 'late-refund', provider: 'vipps', id: t.id, detail: { sales: entry, funds } };
 }
 
@@ -94,14 +134,26 @@ export function applyLateRefund(w: WorldWriter, world: World, t: LateRefundTarge
     const total = t.amountMinor ?? Math.round(orig.total / 2);
     const tax = Math.round((orig.tax * total) / Math.max(orig.total, 1));
     // Dated on the original's day: it appears inside pages a client has already fetched.
-    const rec: TgiRecord = { tid: tgiTid(rng), cid: orig.cid, total: -total, subtotal: -(total - tax), tax: -tax, date: tgiDate(Date.parse(`${orig.date.replace(' ', 'T')}Z`) + 60_000), status: 'refund', parent_tid: orig.tid };
+    const rec: TgiRecord = {
+      tid: tgiTid(rng),
+      cid: orig.cid,
+      total: -total,
+      subtotal: -(total - tax),
+      tax: -tax,
+      date: tgiDate(Date.parse(`${orig.date.replace(' ', 'T')}Z`) + 60_000),
+      status: 'refund',
+      parent_tid: orig.tid,
+    };
     insertTgi(w, rec);
     const sale = truthOf(world, 'tgi', { tid: t.id });
     w.truth(sale.sale_no, sale.invoice_id, 'tgi', 'transactions', 'late-refund', { tid: rec.tid });
     return { kind: 'late-refund', provider: 'tgi', id: t.id, detail: rec };
   }
   if (t.provider === 'sensepass') {
-    const row = world.get<{ amount_minor: number; currency: string }>('SELECT amount_minor, currency FROM sensepass WHERE number = ?', t.id);
+    const row = world.get<{ amount_minor: number; currency: string }>(
+      'SELECT amount_minor, currency FROM sensepass WHERE number = ?',
+      t.id,
+    );
     if (!row) return null;
     const refunded = Math.min(t.amountMinor ?? Math.round(row.amount_minor / 2), row.amount_minor);
     const status = refunded >= row.amount_minor ? 11 : 13;
@@ -116,6 +168,8 @@ export function applyLateRefund(w: WorldWriter, world: World, t: LateRefundTarge
   const rec = JSON.parse(row.json) as { order_amount: number; currency: string };
   const refunded = t.amountMinor !== undefined ? minorToFloat(t.amountMinor, rec.currency) : rec.order_amount;
   applyStatus(w, 'cents', t.id, 'refunded');
-  w.database.prepare("UPDATE cents SET json = json_set(json, '$.refunded_amount', ?) WHERE id = ?").run(refunded, t.id);
+  w.database
+    .prepare("UPDATE cents SET json = json_set(json, '$.refunded_amount', ?) WHERE id = ?")
+    .run(refunded, t.id);
   return { kind: 'late-refund', provider: 'cents', id: t.id, detail: { refunded_amount: refunded } };
 }

@@ -21,7 +21,11 @@ export function writeCents(w: WorldWriter, rng: Rng, sale: SalePlan, p: PaymentP
   const donation = roundUpDonation(p.amount, currency);
   const companyId = sale.saleNo % 10 === 0 ? CENTS_IDS.otherCompanyId : CENTS_IDS.companyId;
   const orderRef =
-    p.referenceMode === 'missing' ? '' : p.referenceMode === 'mistyped' ? sale.invoiceId.toUpperCase() : sale.invoiceId;
+    p.referenceMode === 'missing'
+      ? ''
+      : p.referenceMode === 'mistyped'
+        ? sale.invoiceId.toUpperCase()
+        : sale.invoiceId;
   const record = (status: string, createdMs: number, updatedMs: number, refundedMinor: number) => {
     const id = rng.uuid();
     const stripe = `pi_${rng.hex(24)}`;
@@ -55,13 +59,27 @@ export function writeCents(w: WorldWriter, rng: Rng, sale: SalePlan, p: PaymentP
     };
   };
   const add = (rec: ReturnType<typeof record>, role: string) => {
-    w.cents({ id: rec.id, externalId: rec.external_id, companyId: rec.company_id, createdMs: Date.parse(rec.created_date) }, rec);
+    w.cents(
+      {
+        id: rec.id,
+        externalId: rec.external_id,
+        companyId: rec.company_id,
+        createdMs: Date.parse(rec.created_date),
+      },
+      rec,
+    );
     w.truth(sale.saleNo, sale.invoiceId, 'cents', 'transactions', role, { id: rec.id });
   };
-  if (p.failedFirst) add(record('failed', p.providerTimeMs - 90_000, p.providerTimeMs - 89_000, 0), 'failed-attempt');
+  if (p.failedFirst)
+    add(record('failed', p.providerTimeMs - 90_000, p.providerTimeMs - 89_000, 0), 'failed-attempt');
   const refund = p.refund;
   const status = p.pending ? 'to_be_payed' : refund ? 'refunded' : 'paid';
-  const main = record(status, p.providerTimeMs, refund ? refund.timeMs : p.providerTimeMs + 2000, refund ? refund.amount : 0);
+  const main = record(
+    status,
+    p.providerTimeMs,
+    refund ? refund.timeMs : p.providerTimeMs + 2000,
+    refund ? refund.amount : 0,
+  );
   if (rng.chance(0.2)) {
     // The pre-transaction the gateway opened when the round-up was offered, linked by reconciliation_id.
     const pre = record('pre_transaction', p.providerTimeMs - 30_000, p.providerTimeMs - 30_000, 0);

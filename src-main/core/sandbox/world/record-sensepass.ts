@@ -34,7 +34,16 @@ export const BUSINESS = {
  */
 export function sensePassRecord(
   rng: Rng,
-  fields: { number: string; dateMs: number; amountMinor: number; currency: string; status: number; bit: boolean; invoiceId: string | null; refundedMinor: number },
+  fields: {
+    number: string;
+    dateMs: number;
+    amountMinor: number;
+    currency: string;
+    status: number;
+    bit: boolean;
+    invoiceId: string | null;
+    refundedMinor: number;
+  },
 ): Record<string, unknown> {
   const dec = minorToDecimalString(fields.amountMinor, fields.currency);
   const statusName =
@@ -92,16 +101,45 @@ export function insertSensePass(w: WorldWriter, rec: Record<string, unknown>, am
   );
 }
 
-export function writeSensePass(w: WorldWriter, rng: Rng, sale: SalePlan, p: PaymentPlan, shopCurrency: string, currencies: string[]): void {
+export function writeSensePass(
+  w: WorldWriter,
+  rng: Rng,
+  sale: SalePlan,
+  p: PaymentPlan,
+  shopCurrency: string,
+  currencies: string[],
+): void {
   const currency = rng.chance(0.7) ? (currencies[0] ?? 'ILS') : (currencies[1] ?? currencies[0] ?? 'USD');
   const rate = fxRate(shopCurrency, currency);
   const amountMinor = convertMinor(p.amount + p.tip, shopCurrency, currency, rate);
-  const invoiceId = p.referenceMode === 'missing' ? null : p.referenceMode === 'mistyped' ? sale.invoiceId.slice(0, -1) : sale.invoiceId;
+  const invoiceId =
+    p.referenceMode === 'missing'
+      ? null
+      : p.referenceMode === 'mistyped'
+        ? sale.invoiceId.slice(0, -1)
+        : sale.invoiceId;
   const bit = p.network === 'BIT';
   const add = (number: string, dateMs: number, status: number, refundedMinor: number, role: string) => {
-    const rec = sensePassRecord(rng, { number, dateMs, amountMinor, currency, status, bit, invoiceId, refundedMinor });
+    const rec = sensePassRecord(rng, {
+      number,
+      dateMs,
+      amountMinor,
+      currency,
+      status,
+      bit,
+      invoiceId,
+      refundedMinor,
+    });
     insertSensePass(w, rec, amountMinor);
-    w.truth(sale.saleNo, sale.invoiceId, 'sensepass', 'transactions', role, { TransactionNumber: number }, null);
+    w.truth(
+      sale.saleNo,
+      sale.invoiceId,
+      'sensepass',
+      'transactions',
+      role,
+      { TransactionNumber: number },
+      null,
+    );
     return rec;
   };
   if (p.failedFirst) add(rng.hex(56), p.providerTimeMs - 90_000, 6, 0, 'failed-attempt');
@@ -109,9 +147,17 @@ export function writeSensePass(w: WorldWriter, rng: Rng, sale: SalePlan, p: Paym
   const refundedMinor = refund ? convertMinor(refund.amount, shopCurrency, currency, rate) : 0;
   const status = p.pending ? 4 : refund ? (refund.kind === 'full' ? 11 : 13) : 5;
   const number = rng.hex(56);
-  const rec = add(number, p.providerTimeMs, status, refundedMinor, refund ? `payment+${refund.kind}-refund` : 'payment');
+  const rec = add(
+    number,
+    p.providerTimeMs,
+    status,
+    refundedMinor,
+    refund ? `payment+${refund.kind}-refund` : 'payment',
+  );
   if (p.duplicate) {
     insertSensePass(w, rec, amountMinor);
-    w.truth(sale.saleNo, sale.invoiceId, 'sensepass', 'transactions', 'duplicate', { TransactionNumber: number });
+    w.truth(sale.saleNo, sale.invoiceId, 'sensepass', 'transactions', 'duplicate', {
+      TransactionNumber: number,
+    });
   }
 }

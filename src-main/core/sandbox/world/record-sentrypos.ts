@@ -15,10 +15,25 @@ export function writeSentryPos(w: WorldWriter, sale: SalePlan, p: PaymentPlan): 
       createdAt: formatUtcSeconds(createdMs),
       completedAt: completedMs === null ? null : formatUtcSeconds(completedMs),
     };
-    w.sentrypos({ id, invoiceId: sale.invoiceId, createdMs, status, amount: p.amount, network: p.network }, json);
-    w.truth(sale.saleNo, sale.invoiceId, 'sentrypos', 'sales', status === 'FAILED' ? 'failed-attempt' : 'payment', { id });
+    w.sentrypos(
+      { id, invoiceId: sale.invoiceId, createdMs, status, amount: p.amount, network: p.network },
+      json,
+    );
+    w.truth(
+      sale.saleNo,
+      sale.invoiceId,
+      'sentrypos',
+      'sales',
+      status === 'FAILED' ? 'failed-attempt' : 'payment',
+      { id },
+    );
   };
   if (p.failedFirst) row(p.failedPosId, 'FAILED', sale.posTimeMs - 95_000, null);
   const status = p.pending ? 'PENDING' : p.refund?.kind === 'full' ? 'REFUNDED' : 'COMPLETED';
-  row(p.posId, status, sale.posTimeMs, p.pending ? null : sale.posTimeMs + 40_000 + (sale.saleNo % 50) * 1000);
+  row(
+    p.posId,
+    status,
+    sale.posTimeMs,
+    p.pending ? null : sale.posTimeMs + 40_000 + (sale.saleNo % 50) * 1000,
+  );
 }

@@ -44,7 +44,10 @@ export function writeTgi(w: WorldWriter, rng: Rng, sale: SalePlan, p: PaymentPla
     w.truth(sale.saleNo, sale.invoiceId, 'tgi', 'transactions', role, { tid: rec.tid });
   };
   if (p.failedFirst) {
-    add({ ...base, tid: tgiTid(rng), total, date: tgiDate(p.providerTimeMs - 90_000), status: 'declined' }, 'failed-attempt');
+    add(
+      { ...base, tid: tgiTid(rng), total, date: tgiDate(p.providerTimeMs - 90_000), status: 'declined' },
+      'failed-attempt',
+    );
   }
   const main: TgiRecord = {
     ...base,

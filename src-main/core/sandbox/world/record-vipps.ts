@@ -1,6 +1,13 @@
 import { formatUtcSeconds, type ShopCalendar } from './calendar.ts';
 import type { Rng } from './prng.ts';
-import { buildLine, negateLine, referenceFor, type Line, type PaymentPlan, type SalePlan } from './sale-plan.ts';
+import {
+  buildLine,
+  negateLine,
+  referenceFor,
+  type Line,
+  type PaymentPlan,
+  type SalePlan,
+} from './sale-plan.ts';
 import type { VippsLedger } from './vipps-ledger.ts';
 
 export const VIPPS_IDS = {
@@ -31,7 +38,13 @@ const FEE_BP: Record<string, number> = { WALLET: 175, CARD: 249, CASH: 0 };
 /** A Sales API entry. Lines hold after-discount totals; VARIABLE_AMOUNT payments carry no lines or VAT. */
 export function salesEntry(
   cal: ShopCalendar,
-  o: { entryType: 'capture' | 'refund'; timeMs: number; psp: string | null; reference: string; currency: string },
+  o: {
+    entryType: 'capture' | 'refund';
+    timeMs: number;
+    psp: string | null;
+    reference: string;
+    currency: string;
+  },
   paymentType: string,
   solution: string,
   lines: Line[],
@@ -54,19 +67,33 @@ export function salesEntry(
     currency: o.currency,
     paymentType,
     amounts,
-    lines: lines.map(({ lineId, name, quantity, unitPriceGross, unitPriceNet, discountTotal, lineTotalGross, lineTotalNet, vatRate, vatAmount, category }) => ({
-      lineId,
-      name,
-      quantity,
-      unitPriceGross,
-      unitPriceNet,
-      discountTotal,
-      lineTotalGross,
-      lineTotalNet,
-      vatRate,
-      vatAmount,
-      category,
-    })),
+    lines: lines.map(
+      ({
+        lineId,
+        name,
+        quantity,
+        unitPriceGross,
+        unitPriceNet,
+        discountTotal,
+        lineTotalGross,
+        lineTotalNet,
+        vatRate,
+        vatAmount,
+        category,
+      }) => ({
+        lineId,
+        name,
+        quantity,
+        unitPriceGross,
+        unitPriceNet,
+        discountTotal,
+        lineTotalGross,
+        lineTotalNet,
+        vatRate,
+        vatAmount,
+        category,
+      }),
+    ),
     customer: null,
     classification: { solution, salesCategory: hasLines ? (lines[0]?.category ?? null) : null },
     completeness: { hasLineItems: hasLines, hasVatBreakdown: hasLines, hasCustomerIdentity: false },
@@ -78,9 +105,24 @@ export function nextPsp(rng: Rng): string {
 }
 
 /** Queues a Vipps payment's capture (and refund) on the ledger; they are written when their date closes. */
-export function writeVipps(ledger: VippsLedger, cal: ShopCalendar, rng: Rng, sale: SalePlan, p: PaymentPlan, currency: string): void {
+export function writeVipps(
+  ledger: VippsLedger,
+  cal: ShopCalendar,
+  rng: Rng,
+  sale: SalePlan,
+  p: PaymentPlan,
+  currency: string,
+): void {
   if (p.pending) return;
-  const solution = p.cash ? 'MPOS' : p.lines.length === 0 ? 'VARIABLE_AMOUNT' : rng.weighted([['MPOS', 3], ['SHOPPING_BASKET', 1], ['VARIABLE_AMOUNT', 1]] as const);
+  const solution = p.cash
+    ? 'MPOS'
+    : p.lines.length === 0
+      ? 'VARIABLE_AMOUNT'
+      : rng.weighted([
+          ['MPOS', 3],
+          ['SHOPPING_BASKET', 1],
+          ['VARIABLE_AMOUNT', 1],
+        ] as const);
   const paymentType = p.cash ? 'CASH' : solution === 'MPOS' && rng.chance(0.3) ? 'CARD' : 'WALLET';
   const tipLine = p.tip > 0 ? [buildLine('tip', 'Tips', 'TIPS', 1, p.tip, 0, 0)] : [];
   const lines = solution === 'VARIABLE_AMOUNT' ? [] : [...p.lines, ...tipLine];
@@ -97,14 +139,41 @@ export function writeVipps(ledger: VippsLedger, cal: ShopCalendar, rng: Rng, sal
     psp: capturePsp,
     amount: gross,
     fee: Math.round((gross * (FEE_BP[paymentType] ?? 0)) / 10000),
-    entry: salesEntry(cal, { entryType: 'capture', timeMs: p.providerTimeMs, psp: capturePsp, reference, currency }, paymentType, solution, lines, gross, offsetForm),
+    entry: salesEntry(
+      cal,
+      { entryType: 'capture', timeMs: p.providerTimeMs, psp: capturePsp, reference, currency },
+      paymentType,
+      solution,
+      lines,
+      gross,
+      offsetForm,
+    ),
     duplicate: p.duplicate,
   });
   const r = p.refund;
   if (!r) return;
-  const refundLines = solution === 'VARIABLE_AMOUNT' ? [] : [...r.lines, ...(r.kind === 'full' ? tipLine : [])].map(negateLine);
+  const refundLines =
+    solution === 'VARIABLE_AMOUNT' ? [] : [...r.lines, ...(r.kind === 'full' ? tipLine : [])].map(negateLine);
   const refundPsp = p.cash ? null : nextPsp(rng);
-  const refundEntry = salesEntry(cal, { entryType: 'refund', timeMs: r.timeMs, psp: refundPsp, reference, currency }, paymentType, solution, refundLines, -r.amount, offsetForm);
+  const refundEntry = salesEntry(
+    cal,
+    { entryType: 'refund', timeMs: r.timeMs, psp: refundPsp, reference, currency },
+    paymentType,
+    solution,
+    refundLines,
+    -r.amount,
+    offsetForm,
+  );
   const refundGross = refundLines.length ? refundLines.reduce((s, l) => s + l.lineTotalGross, 0) : -r.amount;
-  ledger.add({ ...base, kind: 'refund', timeMs: r.timeMs, offsetForm, psp: refundPsp, amount: refundGross, fee: 0, entry: refundEntry, duplicate: false });
+  ledger.add({
+    ...base,
+    kind: 'refund',
+    timeMs: r.timeMs,
+    offsetForm,
+    psp: refundPsp,
+    amount: refundGross,
+    fee: 0,
+    entry: refundEntry,
+    duplicate: false,
+  });
 }

@@ -56,7 +56,14 @@ export interface SalePlan {
 
 function vatLine(rng: Rng, n: number): Line {
   const p = rng.pick(PRODUCTS);
-  const quantity = p.unitPriceGross > 20000 ? 1 : rng.weighted([[1, 70], [2, 22], [3, 8]] as const);
+  const quantity =
+    p.unitPriceGross > 20000
+      ? 1
+      : rng.weighted([
+          [1, 70],
+          [2, 22],
+          [3, 8],
+        ] as const);
   const discountTotal = rng.chance(0.1) ? Math.round((p.unitPriceGross * quantity) / 10) : 0;
   return buildLine(`${n + 1}`, p.name, p.category, quantity, p.unitPriceGross, discountTotal, p.vatRate);
 }
@@ -139,8 +146,16 @@ export function planSale(
   const posTimeMs = saleTime(rng, o, cal, date);
   if (posTimeMs > o.nowMs) return null;
   const r = o.rates;
-  const lines = Array.from({ length: rng.weighted([[1, 45], [2, 30], [3, 15], [4, 10]] as const) }, (_, i) =>
-    vatLine(rng, i),
+  const lines = Array.from(
+    {
+      length: rng.weighted([
+        [1, 45],
+        [2, 30],
+        [3, 15],
+        [4, 10],
+      ] as const),
+    },
+    (_, i) => vatLine(rng, i),
   );
   const gross = lines.reduce((s, l) => s + l.lineTotalGross, 0);
   const vat = lines.reduce((s, l) => s + l.vatAmount, 0);
@@ -160,12 +175,16 @@ export function planSale(
     let refund: RefundPlan | null = null;
     const refundRoll = rng.next();
     if (!pending && refundRoll < r.partialRefund + r.fullRefund) {
-      const kind = refundRoll < r.partialRefund && (payLines.length > 1 || payLines.length === 0) ? 'partial' : 'full';
+      const kind =
+        refundRoll < r.partialRefund && (payLines.length > 1 || payLines.length === 0) ? 'partial' : 'full';
       const late = rng.chance(r.lateRefund);
-      const timeMs = providerTimeMs + (late ? rng.int(2, 20) * 86_400_000 + rng.int(0, 36_000_000) : rng.int(5, 120) * 60_000);
+      const timeMs =
+        providerTimeMs +
+        (late ? rng.int(2, 20) * 86_400_000 + rng.int(0, 36_000_000) : rng.int(5, 120) * 60_000);
       const refundLines = kind === 'full' ? payLines : payLines.slice(-1);
       const linesAmount = refundLines.reduce((s, l) => s + l.lineTotalGross, 0);
-      const refundAmount = kind === 'full' ? amount + tip : payLines.length ? linesAmount : Math.round(amount / 2);
+      const refundAmount =
+        kind === 'full' ? amount + tip : payLines.length ? linesAmount : Math.round(amount / 2);
       if (timeMs <= o.nowMs) refund = { kind, timeMs, amount: refundAmount, lines: refundLines };
     }
     const refRoll = rng.next();
@@ -183,7 +202,11 @@ export function planSale(
       refund,
       duplicate: !pending && rng.chance(r.duplicateNotification),
       referenceMode:
-        refRoll < r.missingReference ? 'missing' : refRoll < r.missingReference + r.mistypedReference ? 'mistyped' : 'ok',
+        refRoll < r.missingReference
+          ? 'missing'
+          : refRoll < r.missingReference + r.mistypedReference
+            ? 'mistyped'
+            : 'ok',
       cash,
       pending: pending && !cash,
     };
@@ -191,5 +214,13 @@ export function planSale(
   const customer = rng.chance(0.7)
     ? { name: `${rng.pick(FIRST_NAMES)} ${rng.pick(LAST_NAMES)}`, phone: rng.digits(8) }
     : null;
-  return { saleNo, invoiceId: `inv_${String(saleNo).padStart(8, '0')}${rng.hex(4)}`, posTimeMs, gross, vat, customer, payments };
+  return {
+    saleNo,
+    invoiceId: `inv_${String(saleNo).padStart(8, '0')}${rng.hex(4)}`,
+    posTimeMs,
+    gross,
+    vat,
+    customer,
+    payments,
+  };
 }

@@ -49,7 +49,15 @@ type EntryType = string;
 export function ledgerEntry(
   state: LedgerState,
   topic: 'funds' | 'fees',
-  o: { psp: string; time: string; ledgerDate: string; entryType: EntryType; reference: string; currency: string; amount: number },
+  o: {
+    psp: string;
+    time: string;
+    ledgerDate: string;
+    entryType: EntryType;
+    reference: string;
+    currency: string;
+    amount: number;
+  },
 ): Record<string, unknown> {
   const before = state[topic];
   state[topic] = before + o.amount;
@@ -68,7 +76,14 @@ export function ledgerEntry(
 }
 
 /** Writes one capture/refund to the Sales API and, unless it was cash, to the funds and fees ledgers. */
-export function writeEvent(w: WorldWriter, cal: ShopCalendar, state: LedgerState, currency: string, date: string, ev: VippsEvent): void {
+export function writeEvent(
+  w: WorldWriter,
+  cal: ShopCalendar,
+  state: LedgerState,
+  currency: string,
+  date: string,
+  ev: VippsEvent,
+): void {
   const salesKey = { pspReference: ev.psp, reference: ev.reference, entryType: ev.kind };
   for (let i = 0; i < (ev.duplicate ? 2 : 1); i++) {
     w.vippsSales(date, ev.reference, ev.psp, ev.entry);
@@ -76,30 +91,70 @@ export function writeEvent(w: WorldWriter, cal: ShopCalendar, state: LedgerState
     if (ev.psp) state.unsettled.push(row);
   }
   if (!ev.psp) return;
-  const time = ev.offsetForm ? cal.formatWithOffset(ev.timeMs, ev.micros) : formatUtcMicros(ev.timeMs, ev.micros);
+  const time = ev.offsetForm
+    ? cal.formatWithOffset(ev.timeMs, ev.micros)
+    : formatUtcMicros(ev.timeMs, ev.micros);
   const common = { psp: ev.psp, time, ledgerDate: date, reference: ev.reference, currency };
-  w.vippsReport('funds', date, ev.psp, ledgerEntry(state, 'funds', { ...common, entryType: ev.kind, amount: ev.amount }));
-  state.unsettled.push(w.truth(ev.saleNo, ev.invoiceId, 'vipps', 'funds', ev.kind, { pspReference: ev.psp, entryType: ev.kind }));
+  w.vippsReport(
+    'funds',
+    date,
+    ev.psp,
+    ledgerEntry(state, 'funds', { ...common, entryType: ev.kind, amount: ev.amount }),
+  );
+  state.unsettled.push(
+    w.truth(ev.saleNo, ev.invoiceId, 'vipps', 'funds', ev.kind, { pspReference: ev.psp, entryType: ev.kind }),
+  );
   if (ev.fee > 0) {
-    w.vippsReport('fees', date, ev.psp, ledgerEntry(state, 'fees', { ...common, entryType: 'capture-fee', amount: ev.fee }));
-    state.unsettled.push(w.truth(ev.saleNo, ev.invoiceId, 'vipps', 'fees', 'capture-fee', { pspReference: ev.psp, entryType: 'capture-fee' }));
+    w.vippsReport(
+      'fees',
+      date,
+      ev.psp,
+      ledgerEntry(state, 'fees', { ...common, entryType: 'capture-fee', amount: ev.fee }),
+    );
+    state.unsettled.push(
+      w.truth(ev.saleNo, ev.invoiceId, 'vipps', 'fees', 'capture-fee', {
+        pspReference: ev.psp,
+        entryType: 'capture-fee',
+      }),
+    );
   }
 }
 
-function closeDate(w: WorldWriter, cal: ShopCalendar, state: LedgerState, currency: string, date: string): void {
+function closeDate(
+  w: WorldWriter,
+  cal: ShopCalendar,
+  state: LedgerState,
+  currency: string,
+  date: string,
+): void {
   const endMs = cal.startOf(cal.addDays(date, 1)) - 1;
   const time = formatUtcMicros(endMs, 999);
   const idBase = date.replaceAll('-', '');
   const common = { time, ledgerDate: date, reference: '', currency };
   if (state.fees > 0) {
     const amount = -state.fees;
-    w.vippsReport('fees', date, `${idBase}01`, ledgerEntry(state, 'fees', { ...common, psp: `${idBase}01`, entryType: 'fees-retained', amount }));
-    w.vippsReport('funds', date, `${idBase}01`, ledgerEntry(state, 'funds', { ...common, psp: `${idBase}01`, entryType: 'fees-retained', amount }));
+    w.vippsReport(
+      'fees',
+      date,
+      `${idBase}01`,
+      ledgerEntry(state, 'fees', { ...common, psp: `${idBase}01`, entryType: 'fees-retained', amount }),
+    );
+    w.vippsReport(
+      'funds',
+      date,
+      `${idBase}01`,
+      ledgerEntry(state, 'funds', { ...common, psp: `${idBase}01`, entryType: 'fees-retained', amount }),
+    );
   }
   if (state.funds > 0) {
     state.payoutNo += 1;
     const psp = `${2000000 + state.payoutNo}`;
-    w.vippsReport('funds', date, psp, ledgerEntry(state, 'funds', { ...common, psp, entryType: 'payout-scheduled', amount: -state.funds }));
+    w.vippsReport(
+      'funds',
+      date,
+      psp,
+      ledgerEntry(state, 'funds', { ...common, psp, entryType: 'payout-scheduled', amount: -state.funds }),
+    );
     w.setPayout(state.unsettled, { ledgerId: VIPPS_IDS.ledgerId, ledgerDate: date, pspReference: psp });
     state.unsettled = [];
   }

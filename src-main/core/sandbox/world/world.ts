@@ -76,7 +76,13 @@ export class World implements SandboxWorld {
   private readonly dataDir: string;
   ledgerState: LedgerState;
 
-  private constructor(o: ResolvedWorldOptions, key: string, dbPath: string, truthPath: string, dataDir: string) {
+  private constructor(
+    o: ResolvedWorldOptions,
+    key: string,
+    dbPath: string,
+    truthPath: string,
+    dataDir: string,
+  ) {
     this.options = o;
     this.key = key;
     this.dbPath = dbPath;
@@ -113,7 +119,9 @@ export class World implements SandboxWorld {
   }
 
   count(dataset: DatasetId): number {
-    const sql = DATASET_SQL[dataset].replace('SELECT json', 'SELECT count(*) AS n').replace(/ ORDER BY .*$/, '');
+    const sql = DATASET_SQL[dataset]
+      .replace('SELECT json', 'SELECT count(*) AS n')
+      .replace(/ ORDER BY .*$/, '');
     return (this.stmt(sql).get() as { n: number }).n;
   }
 
@@ -159,16 +167,37 @@ export class World implements SandboxWorld {
   randomChange(n: number): WorldChange | null {
     const rng = new Rng(this.options.seed, `change:${n}`);
     const provider = rng.pick(['vipps', 'tgi', 'sensepass', 'cents', 'sentrypos'] as const);
-    const table = { vipps: 'vipps_sales', tgi: 'tgi', sensepass: 'sensepass', cents: 'cents', sentrypos: 'sentrypos_sales' }[provider];
+    const table = {
+      vipps: 'vipps_sales',
+      tgi: 'tgi',
+      sensepass: 'sensepass',
+      cents: 'cents',
+      sentrypos: 'sentrypos_sales',
+    }[provider];
     const max = (this.get<{ m: number }>(`SELECT max(seq) AS m FROM ${table}`)?.m ?? 0) || 1;
     const seq = rng.int(1, Math.max(1, Math.floor(max * 0.8)));
-    const idCol = { vipps: 'psp_reference', tgi: 'tid', sensepass: 'number', cents: 'id', sentrypos: 'id' }[provider];
-    const extra = provider === 'vipps' ? " AND json LIKE '%\"entryType\":\"capture\"%' AND psp_reference IS NOT NULL" : '';
-    const row = this.get<{ id: string }>(`SELECT ${idCol} AS id FROM ${table} WHERE seq >= ?${extra} ORDER BY seq LIMIT 1`, seq);
+    const idCol = { vipps: 'psp_reference', tgi: 'tid', sensepass: 'number', cents: 'id', sentrypos: 'id' }[
+      provider
+    ];
+    const extra =
+      provider === 'vipps' ? ' AND json LIKE \'%"entryType":"capture"%\' AND psp_reference IS NOT NULL' : '';
+    const row = this.get<{ id: string }>(
+      `SELECT ${idCol} AS id FROM ${table} WHERE seq >= ?${extra} ORDER BY seq LIMIT 1`,
+      seq,
+    );
     if (!row) return null;
     if (provider === 'sentrypos' || (provider !== 'vipps' && rng.chance(0.3))) {
-      const status = provider === 'sentrypos' ? 'REFUNDED' : provider === 'tgi' ? 'declined' : provider === 'sensepass' ? 9 : 'disputed';
-      return this.setStatus(provider, row.id, status) ? { kind: 'status', provider, id: row.id, detail: status } : null;
+      const status =
+        provider === 'sentrypos'
+          ? 'REFUNDED'
+          : provider === 'tgi'
+            ? 'declined'
+            : provider === 'sensepass'
+              ? 9
+              : 'disputed';
+      return this.setStatus(provider, row.id, status)
+        ? { kind: 'status', provider, id: row.id, detail: status }
+        : null;
     }
     return this.addLateRefund({ provider, id: row.id });
   }

@@ -14,8 +14,12 @@ export class WorldWriter {
       sentrypos: p(
         'INSERT INTO sentrypos_sales (id, invoice_id, created_ms, status, amount, network, json) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
-      vippsSales: p('INSERT INTO vipps_sales (ledger_date, reference, psp_reference, json) VALUES (?, ?, ?, ?)'),
-      vippsReport: p('INSERT INTO vipps_report (topic, ledger_date, psp_reference, json) VALUES (?, ?, ?, ?)'),
+      vippsSales: p(
+        'INSERT INTO vipps_sales (ledger_date, reference, psp_reference, json) VALUES (?, ?, ?, ?)',
+      ),
+      vippsReport: p(
+        'INSERT INTO vipps_report (topic, ledger_date, psp_reference, json) VALUES (?, ?, ?, ?)',
+      ),
       tgi: p('INSERT INTO tgi (tid, cid, day, status, json) VALUES (?, ?, ?, ?, ?)'),
       sensepass: p(
         'INSERT INTO sensepass (number, date_ms, status, amount_minor, currency, method_type, json) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -34,8 +38,20 @@ export class WorldWriter {
     return Number(stmt.run(...args).lastInsertRowid);
   }
 
-  sentrypos(r: { id: string; invoiceId: string; createdMs: number; status: string; amount: number; network: string }, json: object): void {
-    this.run('sentrypos', r.id, r.invoiceId, r.createdMs, r.status, r.amount, r.network, JSON.stringify(json));
+  sentrypos(
+    r: { id: string; invoiceId: string; createdMs: number; status: string; amount: number; network: string },
+    json: object,
+  ): void {
+    this.run(
+      'sentrypos',
+      r.id,
+      r.invoiceId,
+      r.createdMs,
+      r.status,
+      r.amount,
+      r.network,
+      JSON.stringify(json),
+    );
   }
 
   vippsSales(ledgerDate: string, reference: string | null, psp: string | null, json: object): void {
@@ -51,10 +67,26 @@ export class WorldWriter {
   }
 
   sensepass(
-    r: { number: string; dateMs: number; status: number; amountMinor: number; currency: string; methodType: number },
+    r: {
+      number: string;
+      dateMs: number;
+      status: number;
+      amountMinor: number;
+      currency: string;
+      methodType: number;
+    },
     json: object,
   ): void {
-    this.run('sensepass', r.number, r.dateMs, r.status, r.amountMinor, r.currency, r.methodType, JSON.stringify(json));
+    this.run(
+      'sensepass',
+      r.number,
+      r.dateMs,
+      r.status,
+      r.amountMinor,
+      r.currency,
+      r.methodType,
+      JSON.stringify(json),
+    );
   }
 
   cents(r: { id: string; externalId: string; companyId: string; createdMs: number }, json: object): void {
@@ -70,7 +102,16 @@ export class WorldWriter {
     key: object,
     payout: object | null = null,
   ): number {
-    return this.run('truth', saleNo, invoiceId, provider, dataset, role, JSON.stringify(key), payout && JSON.stringify(payout));
+    return this.run(
+      'truth',
+      saleNo,
+      invoiceId,
+      provider,
+      dataset,
+      role,
+      JSON.stringify(key),
+      payout && JSON.stringify(payout),
+    );
   }
 
   setPayout(rowids: readonly number[], payout: object): void {
