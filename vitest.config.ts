@@ -5,6 +5,9 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 // components under jsdom, and end-to-end runs that drive Debian's Chromium against `posrecon serve`.
 export default defineConfig({
   test: {
+    // The JSON report lets .ci/run print a plain summary and refuse skipped suites under CI.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
     projects: [
       {
         extends: false,

@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from '../support/chromium.ts';
+import { type ServeProcess, startServeProcess } from '../support/serve-process.ts';
+import { useTempHome } from '../support/temp-home.ts';
+
+const tempHome = useTempHome();
+
+describe.runIf(chromiumAvailable())('browser mode in Chromium', () => {
+  let serve: ServeProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync('test-results', { recursive: true });
+    serve = await startServeProcess(tempHome());
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  it('changes a setting, and the change survives a reload', async () => {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    // The deliberate bad zone below is answered 400, which Chromium logs; anything else is a problem.
+    page.on('console', (m) => m.type() === 'error' && !/status of 400/.test(m.text()) && problems.push(m.text()));
+
+    await page.goto(serve.url);
+    expect(new URL(page.url()).searchParams.has('token')).toBe(false); // the token left the address bar
+    await page.getByTestId('nav-settings').click();
+    const name = page.getByTestId('settings-shop-name');
+    await expect.poll(() => name.inputValue()).toBe('My shop');
+
+    // A bad zone is refused inline and nothing is saved.
+    await page.getByTestId('settings-time-zone').fill('Mars/Olympus');
+    await page.getByTestId('settings-save').click();
+    await expect.poll(() => page.getByTestId('settings-time-zone-error').textContent()).toMatch(/IANA/);
+    await page.getByTestId('settings-time-zone').fill('Europe/Oslo');
+
+    await name.fill('Kaffebar Grünerløkka');
+    await page.getByTestId('settings-save').click();
+    await expect.poll(() => page.getByTestId('settings-saved').isVisible()).toBe(true);
+    await page.screenshot({ path: 'test-results/settings-saved.png', fullPage: true });
+
+    await page.reload();
+    await page.getByTestId('nav-settings').click();
+    await expect.poll(() => page.getByTestId('settings-shop-name').inputValue()).toBe('Kaffebar Grünerløkka');
+    await page.getByTestId('nav-transactions').click();
+    await expect.poll(() => page.getByTestId('transactions-empty').isVisible()).toBe(true);
+    await page.screenshot({ path: 'test-results/transactions-empty.png', fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it('answers 401 to a request without the token', async () => {
+    const res = await fetch(`${serve.origin}/api/call/settings:get`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(401);
+    const page = await fetch(`${serve.origin}/`);
+    expect(page.status).toBe(401);
+  });
+});
