@@ -24,6 +24,7 @@ export async function ensureRendererBuilt(log: (line: string) => void): Promise<
     const { build } = await import('vite');
     await build({ ...rendererViteConfig(), logLevel: 'warn' });
   }
-  if (!existsSync(index)) throw new Error(`The user interface is not built and its sources are missing (${index}).`);
+  if (!existsSync(index))
+    throw new Error(`The user interface is not built and its sources are missing (${index}).`);
   return RENDERER_OUT;
 }

@@ -105,7 +105,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const server = createServer((req, res) => {
     const verdict = checkRequest(req, port, token);
     if (verdict.ok === 'set-cookie') {
-      res.writeHead(303, { location: verdict.location, 'set-cookie': tokenCookie(token), 'cache-control': 'no-store' });
+      res.writeHead(303, {
+        location: verdict.location,
+        'set-cookie': tokenCookie(token),
+        'cache-control': 'no-store',
+      });
       res.end();
       return;
     }
@@ -127,7 +131,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     if (pathname.startsWith('/api/')) {
-      send(res, 404, JSON.stringify({ ok: false, error: { code: 'NOT_FOUND', message: 'No such endpoint.' } }), 'application/json');
+      send(
+        res,
+        404,
+        JSON.stringify({ ok: false, error: { code: 'NOT_FOUND', message: 'No such endpoint.' } }),
+        'application/json',
+      );
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -147,7 +156,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       'content-security-policy': CONTENT_SECURITY_POLICY,
     });
     if (req.method === 'HEAD') res.end();
-    else createReadStream(file).on('error', () => res.destroy()).pipe(res);
+    else
+      createReadStream(file)
+        .on('error', () => res.destroy())
+        .pipe(res);
   });
 
   await new Promise<void>((resolve, reject) => {

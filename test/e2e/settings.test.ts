@@ -26,7 +26,10 @@ describe.runIf(chromiumAvailable())('browser mode in Chromium', () => {
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
     // The deliberate bad zone below is answered 400, which Chromium logs; anything else is a problem.
-    page.on('console', (m) => m.type() === 'error' && !/status of 400/.test(m.text()) && problems.push(m.text()));
+    page.on(
+      'console',
+      (m) => m.type() === 'error' && !/status of 400/.test(m.text()) && problems.push(m.text()),
+    );
 
     await page.goto(serve.url);
     expect(new URL(page.url()).searchParams.has('token')).toBe(false); // the token left the address bar

@@ -11,9 +11,13 @@ export interface ServeProcess {
 
 /** Starts the real CLI, `posrecon serve --json`, as a separate process, the way a user would. */
 export function startServeProcess(home: string): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [path.resolve('src-main/cli/main.ts'), 'serve', '--home', home, '--json'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.resolve('src-main/cli/main.ts'), 'serve', '--home', home, '--json'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
   return new Promise((resolve, reject) => {

@@ -8,10 +8,19 @@ import { type CliIo, EXIT, printError, printJson, printLine } from '../output.ts
  * `posrecon db check`: opens the cache read-only (so it never migrates or writes), runs SQLite's own
  * consistency check, and reports the schema version against this build's.
  */
-export async function runDbCheck(home: string, opts: { json: boolean; full: boolean }, io: CliIo): Promise<number> {
+export async function runDbCheck(
+  home: string,
+  opts: { json: boolean; full: boolean },
+  io: CliIo,
+): Promise<number> {
   const file = databaseFile(home);
   if (!existsSync(file)) {
-    printError(io, opts.json, 'DB_MISSING', `No database at ${file} yet. Run \`posrecon demo\` or start the app first.`);
+    printError(
+      io,
+      opts.json,
+      'DB_MISSING',
+      `No database at ${file} yet. Run \`posrecon demo\` or start the app first.`,
+    );
     return EXIT.FAILURE;
   }
   let store;
@@ -34,7 +43,14 @@ export async function runDbCheck(home: string, opts: { json: boolean; full: bool
     }
     const ok = problems.length === 1 && problems[0] === 'ok';
     const schemaVersion = Number(store.db.pragma('user_version', { simple: true }));
-    const report = { file, check, ok, problems: ok ? [] : problems, schemaVersion, appSchemaVersion: SCHEMA_VERSION };
+    const report = {
+      file,
+      check,
+      ok,
+      problems: ok ? [] : problems,
+      schemaVersion,
+      appSchemaVersion: SCHEMA_VERSION,
+    };
     if (opts.json) printJson(io, report);
     else {
       printLine(io, `Database: ${file}`);

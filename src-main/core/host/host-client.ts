@@ -44,7 +44,9 @@ export class HostClient {
     });
     channel.onExit((code) => {
       this.#exited = true;
-      rejectReady(new HostStartError({ code: 'HOST_EXITED', message: `The core process exited (code ${code}).` }));
+      rejectReady(
+        new HostStartError({ code: 'HOST_EXITED', message: `The core process exited (code ${code}).` }),
+      );
       const error = { code: 'HOST_EXITED', message: 'The core process stopped; restart posrecon.' };
       for (const done of this.#pending.values()) done({ ok: false, error });
       this.#pending.clear();
@@ -53,7 +55,10 @@ export class HostClient {
 
   call(operation: string, input: unknown): Promise<ApiResult<unknown>> {
     if (this.#exited) {
-      return Promise.resolve({ ok: false, error: { code: 'HOST_EXITED', message: 'The core process stopped.' } });
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'HOST_EXITED', message: 'The core process stopped.' },
+      });
     }
     const id = this.#nextId++;
     return new Promise((resolve) => {

@@ -46,7 +46,9 @@ async function main(): Promise<void> {
       core.close();
       process.exit(0);
     }
-    void core.dispatch(msg.operation, msg.input).then((result) => send({ type: 'result', id: msg.id, result }));
+    void core
+      .dispatch(msg.operation, msg.input)
+      .then((result) => send({ type: 'result', id: msg.id, result }));
   });
   send({ type: 'ready', home });
 }

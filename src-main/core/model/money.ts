@@ -18,8 +18,11 @@ export function isCurrencyCode(code: string): boolean {
 export function currencyExponent(currency: string): number {
   let exp = exponentCache.get(currency);
   if (exp === undefined) {
-    if (!isCurrencyCode(currency)) throw new RangeError(`Unknown ISO 4217 currency code: ${JSON.stringify(currency)}`);
-    exp = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    if (!isCurrencyCode(currency))
+      throw new RangeError(`Unknown ISO 4217 currency code: ${JSON.stringify(currency)}`);
+    exp =
+      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
+      2;
     exponentCache.set(currency, exp);
   }
   return exp;
@@ -72,7 +75,9 @@ export function majorToMinor(value: string | number, currency: string): number {
 export function minorToDecimal(minor: number, currency: string): string {
   if (!Number.isSafeInteger(minor)) throw new RangeError(`Minor units must be a safe integer: ${minor}`);
   const exp = currencyExponent(currency);
-  const abs = Math.abs(minor).toString().padStart(exp + 1, '0');
+  const abs = Math.abs(minor)
+    .toString()
+    .padStart(exp + 1, '0');
   const text = exp === 0 ? abs : `${abs.slice(0, -exp)}.${abs.slice(-exp)}`;
   return minor < 0 ? `-${text}` : text;
 }

@@ -63,7 +63,9 @@ function readUserVersion(db: Db, file: string): number {
         { cause: err },
       );
     }
-    throw new StoreError('DB_OPEN_FAILED', file, `Could not open ${file}: ${(err as Error).message}`, { cause: err });
+    throw new StoreError('DB_OPEN_FAILED', file, `Could not open ${file}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 
@@ -100,9 +102,14 @@ export async function openStore(file: string, options: OpenStoreOptions = {}): P
   const existed = existsSync(file) && statSync(file).size > 0;
   let db: Db;
   try {
-    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    db = new Database(file, {
+      readonly: options.readonly ?? false,
+      fileMustExist: options.readonly ?? false,
+    });
   } catch (err) {
-    throw new StoreError('DB_OPEN_FAILED', file, `Could not open ${file}: ${(err as Error).message}`, { cause: err });
+    throw new StoreError('DB_OPEN_FAILED', file, `Could not open ${file}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const migrations = options.migrations ?? MIGRATIONS;
   const latest = migrations.at(-1)?.version ?? 0;
@@ -131,7 +138,9 @@ export async function openStore(file: string, options: OpenStoreOptions = {}): P
     } catch (err) {
       db.close();
       if (isCorruptionError(err)) {
-        throw new StoreError('DB_CORRUPT', file, `${file} is damaged (${(err as Error).message}).`, { cause: err });
+        throw new StoreError('DB_CORRUPT', file, `${file} is damaged (${(err as Error).message}).`, {
+          cause: err,
+        });
       }
       throw err;
     }

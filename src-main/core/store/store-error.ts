@@ -15,5 +15,9 @@ export class StoreError extends Error {
 /** better-sqlite3 reports damage through SqliteError codes; these are the ones that mean "not usable". */
 export function isCorruptionError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'));
+  return (
+    code === 'SQLITE_NOTADB' ||
+    code === 'SQLITE_CORRUPT' ||
+    (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))
+  );
 }

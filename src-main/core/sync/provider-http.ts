@@ -39,7 +39,11 @@ export interface JsonResponse<T> {
 }
 
 export interface ProviderHttp {
-  request<T = unknown>(method: 'GET' | 'POST', path: string, options?: RequestOptions): Promise<JsonResponse<T>>;
+  request<T = unknown>(
+    method: 'GET' | 'POST',
+    path: string,
+    options?: RequestOptions,
+  ): Promise<JsonResponse<T>>;
   /** Number of HTTP attempts made so far (retries included). */
   readonly attempts: number;
 }
@@ -105,14 +109,26 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
       afterResponse: [
         ({ request, response, retryCount }) => {
           attempts++;
-          options.onAttempt?.({ method: request.method, url: request.url, status: response.status, retry: retryCount });
+          options.onAttempt?.({
+            method: request.method,
+            url: request.url,
+            status: response.status,
+            retry: retryCount,
+          });
         },
       ],
     },
   });
-  const throttle = options.budget ? pThrottle({ limit: options.budget.limit, interval: options.budget.intervalMs }) : null;
+  const throttle = options.budget
+    ? pThrottle({ limit: options.budget.limit, interval: options.budget.intervalMs })
+    : null;
 
-  async function once<T>(method: string, path: string, opts: RequestOptions, refresh: boolean): Promise<JsonResponse<T>> {
+  async function once<T>(
+    method: string,
+    path: string,
+    opts: RequestOptions,
+    refresh: boolean,
+  ): Promise<JsonResponse<T>> {
     const headers = new Headers(opts.headers);
     if (!opts.anonymous && options.authorize) await options.authorize(headers, { refresh });
     const send = () =>
@@ -120,7 +136,9 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
         method,
         headers,
         searchParams: opts.searchParams
-          ? Object.fromEntries(Object.entries(opts.searchParams).filter(([, v]) => v !== undefined)) as Record<string, string>
+          ? (Object.fromEntries(
+              Object.entries(opts.searchParams).filter(([, v]) => v !== undefined),
+            ) as Record<string, string>)
           : undefined,
         json: opts.json,
         body: opts.form ? new URLSearchParams(opts.form) : undefined,
@@ -130,10 +148,14 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     try {
       return { data: JSON.parse(text) as T, status: response.status, headers: response.headers };
     } catch (err) {
-      throw new ConnectorError('transient', `${options.providerName} sent a response that is not complete JSON`, {
-        status: response.status,
-        cause: err,
-      });
+      throw new ConnectorError(
+        'transient',
+        `${options.providerName} sent a response that is not complete JSON`,
+        {
+          status: response.status,
+          cause: err,
+        },
+      );
     }
   }
 
@@ -148,8 +170,14 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
         try {
           return await once<T>(method, path, opts, refreshed);
         } catch (err) {
-          if (options.signal.aborted) throw new ConnectorError('cancelled', 'The sync was cancelled.', { cause: err });
-          if (err instanceof ConnectorError && err.kind === 'transient' && truncated++ < (options.retries ?? 6)) continue;
+          if (options.signal.aborted)
+            throw new ConnectorError('cancelled', 'The sync was cancelled.', { cause: err });
+          if (
+            err instanceof ConnectorError &&
+            err.kind === 'transient' &&
+            truncated++ < (options.retries ?? 6)
+          )
+            continue;
           if (err instanceof HTTPError) {
             const status = err.response.status;
             if (status === 401 && options.authorize && !opts.anonymous && !refreshed) {
@@ -158,16 +186,32 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
             }
             const said = await providerMessage(err.response);
             if (status === 401) {
-              throw new ConnectorError('auth', `${options.providerName} rejected the credentials (401)${said}. Check them in Connections.`, { status });
+              throw new ConnectorError(
+                'auth',
+                `${options.providerName} rejected the credentials (401)${said}. Check them in Connections.`,
+                { status },
+              );
             }
             const what = NO_RETRY_MESSAGE[status] ?? `answered ${status} after retrying`;
-            throw new ConnectorError(status === 403 ? 'auth' : status >= 500 || status === 429 ? 'transient' : 'config', `${options.providerName} ${what}${said}.`, { status, cause: err });
+            throw new ConnectorError(
+              status === 403 ? 'auth' : status >= 500 || status === 429 ? 'transient' : 'config',
+              `${options.providerName} ${what}${said}.`,
+              { status, cause: err },
+            );
           }
           if (err instanceof TimeoutError) {
-            throw new ConnectorError('transient', `${options.providerName} did not answer in time, even after retrying.`, { cause: err });
+            throw new ConnectorError(
+              'transient',
+              `${options.providerName} did not answer in time, even after retrying.`,
+              { cause: err },
+            );
           }
           if (err instanceof ConnectorError) throw err;
-          throw new ConnectorError('transient', `Could not reach ${options.providerName}: ${(err as Error).message}`, { cause: err });
+          throw new ConnectorError(
+            'transient',
+            `Could not reach ${options.providerName}: ${(err as Error).message}`,
+            { cause: err },
+          );
         }
       }
     },

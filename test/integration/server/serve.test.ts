@@ -24,7 +24,11 @@ function raw(
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
       );
     });
     req.on('error', reject);
@@ -51,10 +55,18 @@ describe('posrecon serve (browser mode)', () => {
   afterAll(async () => server?.close());
 
   const call = (op: string, input: unknown, headers = auth) =>
-    raw(server.port, 'POST', `/api/call/${op}`, { 'content-type': 'application/json', ...headers }, JSON.stringify(input));
+    raw(
+      server.port,
+      'POST',
+      `/api/call/${op}`,
+      { 'content-type': 'application/json', ...headers },
+      JSON.stringify(input),
+    );
 
   it('prints a loopback URL that carries the token once', () => {
-    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=[A-Za-z0-9_-]{40,}$`));
+    expect(server.url).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=[A-Za-z0-9_-]{40,}$`),
+    );
   });
 
   it('answers 401 without the token and does not reach the core', async () => {
@@ -85,8 +97,14 @@ describe('posrecon serve (browser mode)', () => {
 
   it('checks Host and Origin', async () => {
     expect((await raw(server.port, 'GET', '/', { ...auth, host: 'evil.example' })).status).toBe(421);
-    expect((await raw(server.port, 'GET', '/', { ...auth, host: `evil.example:${server.port}` })).status).toBe(421);
-    const cross = await call('settings:set', { shopName: 'CSRF' }, { ...auth, origin: 'http://evil.example' });
+    expect(
+      (await raw(server.port, 'GET', '/', { ...auth, host: `evil.example:${server.port}` })).status,
+    ).toBe(421);
+    const cross = await call(
+      'settings:set',
+      { shopName: 'CSRF' },
+      { ...auth, origin: 'http://evil.example' },
+    );
     expect(cross.status).toBe(403);
     const same = await call('settings:get', {}, { ...auth, origin: `http://127.0.0.1:${server.port}` });
     expect(same.status).toBe(200);
@@ -95,19 +113,32 @@ describe('posrecon serve (browser mode)', () => {
   it('runs the contract: validation errors, bad JSON, unknown operations', async () => {
     const bad = await call('settings:set', { timeZone: 'Atlantis/Nowhere' });
     expect(bad.status).toBe(400);
-    expect(JSON.parse(bad.body)).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', details: { fieldErrors: { timeZone: [expect.any(String)] } } } });
+    expect(JSON.parse(bad.body)).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT', details: { fieldErrors: { timeZone: [expect.any(String)] } } },
+    });
     const garbage = await raw(server.port, 'POST', '/api/call/settings:set', auth, '{"shopName": ');
     expect(garbage.status).toBe(400);
     expect(JSON.parse(garbage.body).error.code).toBe('BAD_JSON');
     expect((await call('nope:nothing', {})).status).toBe(404);
     const ok = await call('settings:set', { shopName: 'Kiosk Nord' });
-    expect(JSON.parse(ok.body)).toEqual({ ok: true, value: { shopName: 'Kiosk Nord', timeZone: 'Europe/Oslo', currency: 'NOK' } });
+    expect(JSON.parse(ok.body)).toEqual({
+      ok: true,
+      value: { shopName: 'Kiosk Nord', timeZone: 'Europe/Oslo', currency: 'NOK' },
+    });
     const info = JSON.parse((await call('app:info', {})).body);
     expect(info.value.dataDir).toBe(home);
   });
 
   it('refuses path traversal in every spelling', async () => {
-    for (const p of ['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json', '/%2e%2e%2f%2e%2e%2fetc/passwd', '/..\\package.json', '//etc/passwd']) {
+    for (const p of [
+      '/../package.json',
+      '/%2e%2e/package.json',
+      '/..%2fpackage.json',
+      '/%2e%2e%2f%2e%2e%2fetc/passwd',
+      '/..\\package.json',
+      '//etc/passwd',
+    ]) {
       const res = await raw(server.port, 'GET', p, auth);
       expect(res.status, p).not.toBe(200);
       expect(res.body, p).not.toMatch(/"name": "posrecon"|root:x:0/);
@@ -116,19 +147,22 @@ describe('posrecon serve (browser mode)', () => {
 
   it('streams core events to the browser', async () => {
     const received = new Promise<string>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: server.port, path: '/api/events', headers: auth }, (res) => {
-        expect(res.headers['content-type']).toMatch(/text\/event-stream/);
-        let text = '';
-        res.on('data', (c: Buffer) => {
-          text += c.toString('utf8');
-          if (text.includes('event: settings:changed')) {
-            req.destroy();
-            resolve(text);
-          } else if (text.includes(': connected')) {
-            void call('settings:set', { shopName: 'Evented' });
-          }
-        });
-      });
+      const req = request(
+        { host: '127.0.0.1', port: server.port, path: '/api/events', headers: auth },
+        (res) => {
+          expect(res.headers['content-type']).toMatch(/text\/event-stream/);
+          let text = '';
+          res.on('data', (c: Buffer) => {
+            text += c.toString('utf8');
+            if (text.includes('event: settings:changed')) {
+              req.destroy();
+              resolve(text);
+            } else if (text.includes(': connected')) {
+              void call('settings:set', { shopName: 'Evented' });
+            }
+          });
+        },
+      );
       req.on('error', (e) => (e.message.includes('aborted') ? undefined : reject(e)));
       req.end();
     });

@@ -8,7 +8,12 @@ import { useTempHome } from '../../support/temp-home.ts';
 
 const tempHome = useTempHome();
 
-function insertConnectionAndRows(db: import('better-sqlite3').Database, n: number, date: string, offset = 0): void {
+function insertConnectionAndRows(
+  db: import('better-sqlite3').Database,
+  n: number,
+  date: string,
+  offset = 0,
+): void {
   db.prepare(
     `INSERT OR IGNORE INTO connections (id, provider, name, config, created_at, updated_at)
      VALUES ('c1', 'vipps', 'Vipps main', '{}', 't', 't')`,
@@ -27,7 +32,11 @@ function insertConnectionAndRows(db: import('better-sqlite3').Database, n: numbe
 describe('core dispatch', () => {
   it('validates settings and returns field errors the UI can show', async () => {
     const core = await createCore({ home: tempHome() });
-    const bad = await core.dispatch('settings:set', { timeZone: 'Mars/Olympus', currency: 'XXQ', shopName: '' });
+    const bad = await core.dispatch('settings:set', {
+      timeZone: 'Mars/Olympus',
+      currency: 'XXQ',
+      shopName: '',
+    });
     expect(bad.ok).toBe(false);
     if (bad.ok) return;
     expect(bad.error.code).toBe('BAD_INPUT');
@@ -37,22 +46,41 @@ describe('core dispatch', () => {
     expect(fields.shopName?.[0]).toMatch(/needs a name/);
     // Nothing was written by the rejected call.
     const unchanged = await core.dispatch('settings:get', {});
-    expect(unchanged).toEqual({ ok: true, value: { shopName: 'My shop', timeZone: 'Europe/Oslo', currency: 'NOK' } });
+    expect(unchanged).toEqual({
+      ok: true,
+      value: { shopName: 'My shop', timeZone: 'Europe/Oslo', currency: 'NOK' },
+    });
 
     const good = await core.dispatch('settings:set', { timeZone: 'America/New_York', currency: 'usd' });
-    expect(good).toEqual({ ok: true, value: { shopName: 'My shop', timeZone: 'America/New_York', currency: 'USD' } });
+    expect(good).toEqual({
+      ok: true,
+      value: { shopName: 'My shop', timeZone: 'America/New_York', currency: 'USD' },
+    });
     const audit = core.store.db.prepare(`SELECT actor, action, details FROM audit_log`).all();
     expect(audit).toEqual([
-      { actor: 'ui', action: 'settings:set', details: JSON.stringify({ timeZone: 'America/New_York', currency: 'USD' }) },
+      {
+        actor: 'ui',
+        action: 'settings:set',
+        details: JSON.stringify({ timeZone: 'America/New_York', currency: 'USD' }),
+      },
     ]);
     core.close();
   });
 
   it('rejects unknown operations, unknown fields and non-object input', async () => {
     const core = await createCore({ home: tempHome() });
-    expect(await core.dispatch('settings:drop', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_OPERATION' } });
-    expect(await core.dispatch('settings:set', { admin: true })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
-    expect(await core.dispatch('transactions:list', 'DROP TABLE')).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    expect(await core.dispatch('settings:drop', {})).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_OPERATION' },
+    });
+    expect(await core.dispatch('settings:set', { admin: true })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT' },
+    });
+    expect(await core.dispatch('transactions:list', 'DROP TABLE')).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT' },
+    });
     expect(await core.dispatch('transactions:list', { limit: 10_000 })).toMatchObject({
       ok: false,
       error: { code: 'BAD_INPUT' },
@@ -71,14 +99,22 @@ describe('core dispatch', () => {
     const info = await core.dispatch('app:info', {});
     expect(info).toMatchObject({
       ok: true,
-      value: { name: 'posrecon', dataDir: home, schemaVersion: 1, counts: { transactions: 3, connections: 1, changeLog: 0 } },
+      value: {
+        name: 'posrecon',
+        dataDir: home,
+        schemaVersion: 1,
+        counts: { transactions: 3, connections: 1, changeLog: 0 },
+      },
     });
     core.close();
   });
 
   it('pages transactions by keyset, stable while rows are inserted', async () => {
     const core = await createCore({ home: tempHome() });
-    expect(await core.dispatch('transactions:list', {})).toEqual({ ok: true, value: { items: [], nextCursor: null } });
+    expect(await core.dispatch('transactions:list', {})).toEqual({
+      ok: true,
+      value: { items: [], nextCursor: null },
+    });
     insertConnectionAndRows(core.store.db, 5, '2024-03-02');
     insertConnectionAndRows(core.store.db, 5, '2024-03-01', 5);
     const seen: string[] = [];
@@ -87,7 +123,10 @@ describe('core dispatch', () => {
     do {
       const page = await core.dispatch('transactions:list', { limit: 3, cursor });
       if (!page.ok) throw new Error(page.error.message);
-      const value = page.value as { items: { externalId: string; connectionName: string }[]; nextCursor: string | null };
+      const value = page.value as {
+        items: { externalId: string; connectionName: string }[];
+        nextCursor: string | null;
+      };
       seen.push(...value.items.map((i) => i.externalId));
       expect(value.items.every((i) => i.connectionName === 'Vipps main')).toBe(true);
       cursor = value.nextCursor;

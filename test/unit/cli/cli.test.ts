@@ -9,7 +9,10 @@ import { useTempHome } from '../../support/temp-home.ts';
 
 const tempHome = useTempHome();
 
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+async function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -27,7 +30,13 @@ describe('posrecon CLI', () => {
   });
 
   it('exits 2 with usage on unknown commands, unknown flags, bad values and no command', async () => {
-    for (const args of [['frobnicate'], ['db', 'check', '--bogus'], ['serve', '--port', 'eighty'], [], ['db', 'wipe']]) {
+    for (const args of [
+      ['frobnicate'],
+      ['db', 'check', '--bogus'],
+      ['serve', '--port', 'eighty'],
+      [],
+      ['db', 'wipe'],
+    ]) {
       const r = await cli(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err, args.join(' ')).toMatch(/Usage: posrecon/);
@@ -39,7 +48,12 @@ describe('posrecon CLI', () => {
     (await createCore({ home })).close();
     const r = await cli(['db', 'check', '--home', home, '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toMatchObject({ ok: true, check: 'quick_check', schemaVersion: 1, appSchemaVersion: 1 });
+    expect(JSON.parse(r.out)).toMatchObject({
+      ok: true,
+      check: 'quick_check',
+      schemaVersion: 1,
+      appSchemaVersion: 1,
+    });
     const viaEnv = await cli(['db', 'check', '--full'], { POSRECON_HOME: home });
     expect(viaEnv.code).toBe(0);
     expect(viaEnv.out).toMatch(/integrity_check ok/);

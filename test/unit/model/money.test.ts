@@ -60,10 +60,14 @@ describe('money', () => {
 
   it('round-trips minor → float → minor wherever the float can hold the amount (property)', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...CURRENCIES), fc.integer({ min: -(2 ** 50), max: 2 ** 50 }), (cur, minor) => {
-        const asFloat = Number(minorToDecimal(minor, cur));
-        expect(floatToMinor(asFloat, cur)).toBe(minor === 0 ? 0 : minor);
-      }),
+      fc.property(
+        fc.constantFrom(...CURRENCIES),
+        fc.integer({ min: -(2 ** 50), max: 2 ** 50 }),
+        (cur, minor) => {
+          const asFloat = Number(minorToDecimal(minor, cur));
+          expect(floatToMinor(asFloat, cur)).toBe(minor === 0 ? 0 : minor);
+        },
+      ),
     );
   });
 });

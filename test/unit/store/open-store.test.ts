@@ -32,9 +32,10 @@ describe('openStore', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(Number(db.pragma('busy_timeout', { simple: true }))).toBeGreaterThanOrEqual(5000);
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    const tables = db
-      .prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'table'`)
-      .all() as { name: string; sql: string }[];
+    const tables = db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'table'`).all() as {
+      name: string;
+      sql: string;
+    }[];
     for (const name of [
       'settings',
       'connections',
@@ -67,9 +68,9 @@ describe('openStore', () => {
     ).run();
     insert.run('c1');
     expect(() => insert.run('c1')).toThrow(/UNIQUE/);
-    expect(() =>
-      db.prepare(`UPDATE transactions SET amount_minor = '12.5'`).run(),
-    ).toThrow(/cannot store REAL value in INTEGER column|datatype mismatch/);
+    expect(() => db.prepare(`UPDATE transactions SET amount_minor = '12.5'`).run()).toThrow(
+      /cannot store REAL value in INTEGER column|datatype mismatch/,
+    );
     store.close();
   });
 
@@ -128,15 +129,23 @@ describe('openStore', () => {
     store.close();
     const backup = new Database(store.backupFile ?? '', { readonly: true });
     expect(backup.pragma('user_version', { simple: true })).toBe(1);
-    expect(backup.prepare(`SELECT value FROM settings WHERE key = 'shopName'`).get()).toEqual({ value: '"Kiosk"' });
+    expect(backup.prepare(`SELECT value FROM settings WHERE key = 'shopName'`).get()).toEqual({
+      value: '"Kiosk"',
+    });
     backup.close();
   });
 
   it('rolls a failing migration back whole, version included', async () => {
     const file = path.join(tempHome(), 'posrecon.sqlite');
     (await openStore(file)).close();
-    const broken = { version: 2, name: 'broken', sql: 'CREATE TABLE half (x INTEGER) STRICT; SELECT * FROM nope;' };
-    await expect(openStore(file, { migrations: [...MIGRATIONS, broken] })).rejects.toThrow(/no such table: nope/);
+    const broken = {
+      version: 2,
+      name: 'broken',
+      sql: 'CREATE TABLE half (x INTEGER) STRICT; SELECT * FROM nope;',
+    };
+    await expect(openStore(file, { migrations: [...MIGRATIONS, broken] })).rejects.toThrow(
+      /no such table: nope/,
+    );
     const db = new Database(file, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(1);
     expect(db.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE name = 'half'`).get()).toEqual({ n: 0 });

@@ -54,9 +54,7 @@ export function listTransactions(
   cursor: string | null | undefined,
 ): { items: TransactionSummary[]; nextCursor: string | null } {
   const after = cursor ? decodeCursor(cursor) : null;
-  const where = after
-    ? sql`WHERE (t.business_date, t.id) < (${after[0]}, ${after[1]})`
-    : sql``;
+  const where = after ? sql`WHERE (t.business_date, t.id) < (${after[0]}, ${after[1]})` : sql``;
   const rows = all<Row>(
     db,
     sql`SELECT t.id, t.provider, t.connection_id, c.name AS connection_name, t.external_id, t.kind,
