@@ -164,7 +164,7 @@ export function planSale(
   const providers: PayProvider[] = [rng.weighted(mix)];
   if (split) providers.push(rng.weighted(mix.filter(([p]) => p !== providers[0])));
   const firstShare = split ? Math.round((gross * rng.int(30, 70)) / 100) : gross;
-  const pending = o.nowMs - posTimeMs < 20 * 60_000;
+  const pending = o.nowMs - posTimeMs < 45 * 60_000;
   const payments = providers.map((provider, i): PaymentPlan => {
     const amount = i === 0 ? firstShare : gross - firstShare;
     const cash = provider === 'vipps' && !split && rng.chance(r.cash);
