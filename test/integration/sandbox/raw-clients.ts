@@ -2,7 +2,43 @@
 // rather than from our connectors, so the sandbox is checked against the documentation itself.
 import type { RunningSandbox } from '../../../src-main/core/sandbox/index.ts';
 
+import { request } from 'node:http';
+
 type Json = Record<string, unknown>;
+
+/** node:http, because fetch refuses a body on GET and SensePass wants credentials in one. */
+export function httpJson(
+  url: string,
+  method: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Json }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(body)),
+          ...headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Json,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,4 +1,4 @@
-import { hash32 } from '../world/prng.ts';
+import { hashUnit } from '../world/prng.ts';
 import { resolveFaults, type FaultConfig, type FaultRule } from './fault-config.ts';
 
 export interface FaultDecision {
@@ -55,7 +55,7 @@ export class FaultEngine {
       const hit =
         (rule.nth?.includes(ordinal) ?? false) ||
         (rule.every !== undefined && rule.every > 0 && ordinal % rule.every === 0) ||
-        (rule.rate !== undefined && hash32(`${key}:${ordinal}:${ruleIndex}`, seed) / 4294967296 < rule.rate);
+        (rule.rate !== undefined && hashUnit(`${key}:${ordinal}:${ruleIndex}`, seed) < rule.rate);
       if (!hit) continue;
       this.fired.set(ruleIndex, (this.fired.get(ruleIndex) ?? 0) + 1);
       this.log.push({ provider, endpoint, ordinal, kind: rule.kind });

@@ -18,12 +18,12 @@ export interface LateRefundTarget {
 }
 
 const STATUS_SQL: Record<MutableProvider, string> = {
-  sentrypos: "UPDATE sentrypos_sales SET status = ?1, json = json_set(json, '$.status', ?1) WHERE id = ?2",
-  tgi: "UPDATE tgi SET status = ?1, json = json_set(json, '$.status', ?1) WHERE tid = ?2",
+  sentrypos: "UPDATE sentrypos_sales SET status = ?, json = json_set(json, '$.status', ?) WHERE id = ?",
+  tgi: "UPDATE tgi SET status = ?, json = json_set(json, '$.status', ?) WHERE tid = ?",
   sensepass:
-    "UPDATE sensepass SET status = ?1, json = json_set(json, '$.status', ?1, '$.statusName', ?3) WHERE number = ?2",
+    "UPDATE sensepass SET status = ?, json = json_set(json, '$.status', ?, '$.statusName', ?) WHERE number = ?",
   cents:
-    "UPDATE cents SET json = json_set(json, '$.transaction_status', ?1, '$.updated_date', ?3) WHERE id = ?2",
+    "UPDATE cents SET json = json_set(json, '$.transaction_status', ?, '$.updated_date', ?) WHERE id = ?",
 };
 
 export function applyStatus(
@@ -31,12 +31,14 @@ export function applyStatus(
   provider: MutableProvider,
   id: string,
   status: string | number,
+  nowMs: number,
 ): boolean {
-  const third =
+  const args =
     provider === 'sensepass'
-      ? (SENSEPASS_STATUS_NAMES[Number(status)] ?? 'Unknown')
-      : new Date().toISOString();
-  const args = provider === 'sentrypos' || provider === 'tgi' ? [status, id] : [status, id, third];
+      ? [status, status, SENSEPASS_STATUS_NAMES[Number(status)] ?? 'Unknown', id]
+      : provider === 'cents'
+        ? [status, new Date(nowMs).toISOString(), id]
+        : [status, status, id];
   return w.database.prepare(STATUS_SQL[provider]).run(...args).changes > 0;
 }
 
@@ -157,7 +159,7 @@ export function applyLateRefund(w: WorldWriter, world: World, t: LateRefundTarge
     if (!row) return null;
     const refunded = Math.min(t.amountMinor ?? Math.round(row.amount_minor / 2), row.amount_minor);
     const status = refunded >= row.amount_minor ? 11 : 13;
-    applyStatus(w, 'sensepass', t.id, status);
+    applyStatus(w, 'sensepass', t.id, status, nowMs);
     w.database
       .prepare("UPDATE sensepass SET json = json_set(json, '$.balance', ?) WHERE number = ?")
       .run(minorToFloat(row.amount_minor - refunded, row.currency), t.id);
@@ -167,7 +169,7 @@ export function applyLateRefund(w: WorldWriter, world: World, t: LateRefundTarge
   if (!row) return null;
   const rec = JSON.parse(row.json) as { order_amount: number; currency: string };
   const refunded = t.amountMinor !== undefined ? minorToFloat(t.amountMinor, rec.currency) : rec.order_amount;
-  applyStatus(w, 'cents', t.id, 'refunded');
+  applyStatus(w, 'cents', t.id, 'refunded', nowMs);
   w.database
     .prepare("UPDATE cents SET json = json_set(json, '$.refunded_amount', ?) WHERE id = ?")
     .run(refunded, t.id);

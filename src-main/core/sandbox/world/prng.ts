@@ -23,6 +23,14 @@ export function hash32(text: string, seed = 0x811c9dc5): number {
   return h >>> 0;
 }
 
+/** A well-distributed uniform [0, 1) from a string key: FNV-1a alone leaves the high bits clustered. */
+export function hashUnit(text: string, seed: number): number {
+  let h = hash32(text, seed);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
+}
+
 export class Rng {
   private a: number;
   private b: number;

@@ -157,7 +157,7 @@ export class World implements SandboxWorld {
   }
 
   setStatus(provider: MutableProvider, id: string, status: string | number): boolean {
-    return this.write((w) => applyStatus(w, provider, id, status));
+    return this.write((w) => applyStatus(w, provider, id, status, this.options.nowMs));
   }
 
   addLateRefund(target: LateRefundTarget): WorldChange | null {
