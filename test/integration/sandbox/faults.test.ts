@@ -169,12 +169,13 @@ describe('a retrying client still gets exactly the world under the flaky profile
     });
     const out: unknown[] = [];
     let next: string | null = '/transactions?limit=3';
+    type TgiPage = { data: { tid?: string }[]; cursor: { nextUrl: string | null } };
     while (next) {
-      let page: { data: { tid?: string }[]; cursor: { nextUrl: string | null } } | undefined;
+      let page: TgiPage | undefined;
       for (let attempt = 0; !page && attempt < 50; attempt++) {
         try {
           const res = await fetch(`${sb.baseUrls.tgi}${next}`, { headers: tgiHeaders() });
-          const parsed = res.status === 200 ? (JSON.parse(await res.text()) as typeof page) : undefined;
+          const parsed = res.status === 200 ? (JSON.parse(await res.text()) as TgiPage) : undefined;
           if (parsed?.data.every((r) => typeof r.tid === 'string')) page = parsed;
         } catch {
           // reset or truncated: try again
