@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { SecretFields } from '../credentials/credential-store.ts';
 import type { CanonicalTransaction, ProviderId } from '../model/transaction.ts';
 import type { ProviderHttp } from '../sync/provider-http.ts';
 
@@ -6,8 +7,7 @@ import type { ProviderHttp } from '../sync/provider-http.ts';
  * What every provider folder exports. A sixth provider is one more folder implementing this and one
  * line in `registry.ts`; the engine, CLI and UI know nothing provider-specific.
  */
-/** A connection's secret fields (API key, client secret, …), read from the keychain by the engine. */
-export type SecretFields = Readonly<Record<string, string>>;
+export type { SecretFields };
 
 export interface ConnectionInfo {
   id: string;
