@@ -4,6 +4,7 @@ import { AppError } from '../../../src-main/core/api/app-error.ts';
 import { operationNames } from '../../../src-main/core/api/contract.ts';
 import { type HandlerMap, createDispatcher } from '../../../src-main/core/api/dispatcher.ts';
 import { createCore } from '../../../src-main/core/core.ts';
+import { SCHEMA_VERSION } from '../../../src-main/core/store/open-store.ts';
 import { useTempHome } from '../../support/temp-home.ts';
 
 const tempHome = useTempHome();
@@ -102,7 +103,7 @@ describe('core dispatch', () => {
       value: {
         name: 'posrecon',
         dataDir: home,
-        schemaVersion: 1,
+        schemaVersion: SCHEMA_VERSION,
         counts: { transactions: 3, connections: 1, changeLog: 0 },
       },
     });

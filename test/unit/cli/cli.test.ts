@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../src-main/cli/main.ts';
 import { createCore } from '../../../src-main/core/core.ts';
+import { SCHEMA_VERSION } from '../../../src-main/core/store/open-store.ts';
 import { useTempHome } from '../../support/temp-home.ts';
 
 const tempHome = useTempHome();
@@ -51,8 +52,8 @@ describe('posrecon CLI', () => {
     expect(JSON.parse(r.out)).toMatchObject({
       ok: true,
       check: 'quick_check',
-      schemaVersion: 1,
-      appSchemaVersion: 1,
+      schemaVersion: SCHEMA_VERSION,
+      appSchemaVersion: SCHEMA_VERSION,
     });
     const viaEnv = await cli(['db', 'check', '--full'], { POSRECON_HOME: home });
     expect(viaEnv.code).toBe(0);

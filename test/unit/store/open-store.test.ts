@@ -117,14 +117,18 @@ describe('openStore', () => {
     db.pragma('user_version = 1');
     db.prepare(`INSERT INTO settings (key, value) VALUES ('shopName', '"Kiosk"')`).run();
     db.close();
-    const extra = { version: 2, name: 'test-step', sql: 'CREATE TABLE extra (x INTEGER) STRICT;' };
+    const extra = {
+      version: SCHEMA_VERSION + 1,
+      name: 'test-step',
+      sql: 'CREATE TABLE extra (x INTEGER) STRICT;',
+    };
     const store = await openStore(file, {
       now: () => new Date('2026-01-02T03:04:05Z'),
       migrations: [...MIGRATIONS, extra],
     });
     expect(store.backupFile).toMatch(/posrecon\.sqlite\.v1-2026-01-02T03-04-05-000Z\.bak$/);
     expect(existsSync(store.backupFile ?? '')).toBe(true);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1);
     expect(store.db.prepare(`SELECT count(*) AS n FROM extra`).get()).toEqual({ n: 0 });
     store.close();
     const backup = new Database(store.backupFile ?? '', { readonly: true });
@@ -139,7 +143,7 @@ describe('openStore', () => {
     const file = path.join(tempHome(), 'posrecon.sqlite');
     (await openStore(file)).close();
     const broken = {
-      version: 2,
+      version: SCHEMA_VERSION + 1,
       name: 'broken',
       sql: 'CREATE TABLE half (x INTEGER) STRICT; SELECT * FROM nope;',
     };
@@ -147,7 +151,7 @@ describe('openStore', () => {
       /no such table: nope/,
     );
     const db = new Database(file, { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE name = 'half'`).get()).toEqual({ n: 0 });
     db.close();
   });

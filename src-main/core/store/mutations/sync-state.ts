@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import type { DayCompleteness } from '../../providers/connector.ts';
+import { get, run, sql } from '../sql.ts';
+
+/**
+ * Writes of the sync engine other than the records themselves. None opens a transaction: the engine
+ * calls them inside the page transaction, so rows, quarantine, completeness and bookmark commit together.
+ */
+export interface StreamScope {
+  provider: string;
+  connectionId: string;
+  stream: string;
+}
+
+export interface QuarantineInput {
+  externalId: string | null;
+  raw: unknown;
+  error: string;
+}
+
+export interface RunCounts {
+  pages: number;
+  records: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  quarantined: number;
+}
+
+export type RunStatus = 'ok' | 'partial' | 'failed' | 'cancelled';
+
+export function markStreamRunning(db: Database, connectionId: string, stream: string, now: string): void {
+  run(
+    db,
+    sql`INSERT INTO sync_state (connection_id, stream, status, last_started_at) VALUES (${connectionId}, ${stream}, 'running', ${now})
+        ON CONFLICT (connection_id, stream) DO UPDATE SET status = 'running', last_started_at = excluded.last_started_at`,
+  );
+}
+
+export function saveBookmark(db: Database, connectionId: string, stream: string, bookmark: string): void {
+  run(
+    db,
+    sql`UPDATE sync_state SET bookmark = ${bookmark} WHERE connection_id = ${connectionId} AND stream = ${stream}`,
+  );
+}
+
+export function markStreamDone(db: Database, scope: StreamScope, error: string | null, now: string): void {
+  run(
+    db,
+    sql`UPDATE sync_state SET status = ${error ? 'failed' : 'idle'}, last_finished_at = ${now}, last_error = ${error}
+         WHERE connection_id = ${scope.connectionId} AND stream = ${scope.stream}`,
+  );
+}
+
+/** Opens a run row; a run of this connection still 'running' was cut off by a crash or kill. */
+export function startRun(db: Database, connectionId: string, now: string): number {
+  return db.transaction(() => {
+    run(
+      db,
+      sql`UPDATE sync_runs SET status = 'failed', finished_at = ${now},
+                 error = 'The sync was interrupted (the app closed or crashed); it resumes from the last saved page.'
+           WHERE connection_id = ${connectionId} AND status = 'running'`,
+    );
+    run(
+      db,
+      sql`UPDATE sync_state SET status = 'idle' WHERE connection_id = ${connectionId} AND status = 'running'`,
+    );
+    return Number(
+      run(
+        db,
+        sql`INSERT INTO sync_runs (connection_id, started_at, status) VALUES (${connectionId}, ${now}, 'running')`,
+      ).lastInsertRowid,
+    );
+  })();
+}
+
+export function addRunCounts(db: Database, runId: number, c: RunCounts): void {
+  run(
+    db,
+    sql`UPDATE sync_runs SET pages = pages + ${c.pages}, records = records + ${c.records}, inserted = inserted + ${c.inserted},
+               updated = updated + ${c.updated}, unchanged = unchanged + ${c.unchanged}, quarantined = quarantined + ${c.quarantined}
+         WHERE id = ${runId}`,
+  );
+}
+
+export function finishRun(
+  db: Database,
+  runId: number,
+  status: RunStatus,
+  error: string | null,
+  now: string,
+): void {
+  run(
+    db,
+    sql`UPDATE sync_runs SET status = ${status}, error = ${error}, finished_at = ${now} WHERE id = ${runId}`,
+  );
+}
+
+/** A record without an external id is keyed by its raw JSON, so seeing it again updates one row. */
+function recordKey(q: QuarantineInput, raw: string): string {
+  return q.externalId ?? `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+}
+
+export function quarantineRecords(
+  db: Database,
+  scope: StreamScope,
+  records: readonly QuarantineInput[],
+  now: string,
+): void {
+  for (const q of records) {
+    const raw = JSON.stringify(q.raw) ?? 'null';
+    run(
+      db,
+      sql`INSERT INTO quarantine (provider, connection_id, stream, record_key, external_id, raw_json, error, first_seen_at, last_seen_at)
+          VALUES (${scope.provider}, ${scope.connectionId}, ${scope.stream}, ${recordKey(q, raw)}, ${q.externalId}, ${raw}, ${q.error}, ${now}, ${now})
+          ON CONFLICT (connection_id, stream, record_key) DO UPDATE
+            SET raw_json = excluded.raw_json, error = excluded.error, last_seen_at = excluded.last_seen_at`,
+    );
+  }
+}
+
+/** A record delivered valid is no longer a problem: drop it from quarantine (same stream, same id). */
+export function clearQuarantined(db: Database, scope: StreamScope, externalIds: readonly string[]): number {
+  // Most syncs have nothing quarantined: one cheap probe saves a delete per record.
+  const any = get<{ n: number }>(
+    db,
+    sql`SELECT count(*) AS n FROM quarantine WHERE connection_id = ${scope.connectionId} AND stream = ${scope.stream}`,
+  );
+  if (!any?.n) return 0;
+  let cleared = 0;
+  for (const id of externalIds) {
+    cleared += run(
+      db,
+      sql`DELETE FROM quarantine WHERE connection_id = ${scope.connectionId} AND stream = ${scope.stream} AND record_key = ${id}`,
+    ).changes;
+  }
+  return cleared;
+}
+
+export function saveCompleteness(
+  db: Database,
+  connectionId: string,
+  days: readonly DayCompleteness[],
+  now: string,
+): void {
+  for (const d of days) {
+    run(
+      db,
+      sql`INSERT INTO day_completeness (connection_id, stream, date, state, detail, checked_at)
+          VALUES (${connectionId}, ${d.stream}, ${d.date}, ${d.state}, ${d.detail ?? null}, ${now})
+          ON CONFLICT (connection_id, stream, date) DO UPDATE
+            SET state = excluded.state, detail = excluded.detail, checked_at = excluded.checked_at`,
+    );
+  }
+}

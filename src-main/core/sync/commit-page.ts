@@ -1,0 +1,99 @@
+import type { Database } from 'better-sqlite3';
+import { isCurrencyCode } from '../model/money.ts';
+import { isIsoDate } from '../model/time.ts';
+import { type CanonicalTransaction, NORMALIZED_STATUSES, TRANSACTION_KINDS } from '../model/transaction.ts';
+import type { StreamPage } from '../providers/connector.ts';
+import { upsertTransactions } from '../store/mutations/upsert-transactions.ts';
+import {
+  type QuarantineInput,
+  type RunCounts,
+  type StreamScope,
+  addRunCounts,
+  clearQuarantined,
+  quarantineRecords,
+  saveBookmark,
+  saveCompleteness,
+} from '../store/mutations/sync-state.ts';
+
+const KINDS = new Set<string>(TRANSACTION_KINDS);
+const STATUSES = new Set<string>(NORMALIZED_STATUSES);
+
+/**
+ * Last line of defence before SQLite: a canonical record that would violate a constraint must not
+ * roll back its whole page (and stall the bookmark forever), so it is quarantined with the reason.
+ */
+export function canonicalProblem(r: CanonicalTransaction, scope: StreamScope): string | null {
+  if (r.provider !== scope.provider || r.connectionId !== scope.connectionId) {
+    return `record belongs to ${r.provider}/${r.connectionId}, not this connection`;
+  }
+  if (typeof r.externalId !== 'string' || r.externalId === '') return 'record has no external id';
+  if (!KINDS.has(r.kind)) return `unknown kind ${JSON.stringify(r.kind)}`;
+  if (!STATUSES.has(r.status)) return `unknown normalized status ${JSON.stringify(r.status)}`;
+  if (!Number.isSafeInteger(r.amountMinor))
+    return `amount ${String(r.amountMinor)} is not an integer of minor units`;
+  if (!isCurrencyCode(r.currency)) return `currency ${JSON.stringify(r.currency)} is not an ISO 4217 code`;
+  if (!isIsoDate(r.businessDate)) return `business date ${JSON.stringify(r.businessDate)} is not YYYY-MM-DD`;
+  if (r.ledgerDate !== null && !isIsoDate(r.ledgerDate))
+    return `ledger date ${JSON.stringify(r.ledgerDate)} is not YYYY-MM-DD`;
+  if (typeof r.occurredAt !== 'string' || Number.isNaN(Date.parse(r.occurredAt)))
+    return 'occurredAt is not an instant';
+  const lineNos = new Set(r.lines.map((l) => l.lineNo));
+  if (lineNos.size !== r.lines.length) return 'two order lines share a line number';
+  for (const l of r.lines) {
+    if (!Number.isSafeInteger(l.lineGrossMinor) || !Number.isSafeInteger(l.discountMinor)) {
+      return `line ${l.lineNo} has an amount that is not integer minor units`;
+    }
+  }
+  return null;
+}
+
+export interface PageResult extends RunCounts {
+  changes: number;
+}
+
+/**
+ * Commits one page in ONE SQLite transaction: valid records upserted (with their change log), bad ones
+ * quarantined, re-delivered-valid ones released from quarantine, day completeness, the run counters
+ * and the bookmark. Either all of it is on disk or none: a crash anywhere loses and duplicates nothing.
+ */
+export function commitPage(
+  db: Database,
+  scope: StreamScope,
+  runId: number,
+  page: StreamPage,
+  now: string,
+): PageResult {
+  const valid: CanonicalTransaction[] = [];
+  const bad: QuarantineInput[] = [];
+  for (const o of page.outcomes) {
+    if (!o.ok) {
+      bad.push({ externalId: o.externalId, raw: o.raw, error: o.error });
+      continue;
+    }
+    const problem = canonicalProblem(o.record, scope);
+    if (problem) bad.push({ externalId: o.record.externalId || null, raw: o.record.raw, error: problem });
+    else valid.push(o.record);
+  }
+  return db.transaction((): PageResult => {
+    const upserted = upsertTransactions(db, valid, now);
+    clearQuarantined(
+      db,
+      scope,
+      valid.map((r) => r.externalId),
+    );
+    quarantineRecords(db, scope, bad, now);
+    if (page.completeness?.length) saveCompleteness(db, scope.connectionId, page.completeness, now);
+    if (page.bookmark !== null) saveBookmark(db, scope.connectionId, scope.stream, page.bookmark);
+    const counts: PageResult = {
+      pages: 1,
+      records: page.outcomes.length,
+      inserted: upserted.inserted,
+      updated: upserted.updated,
+      unchanged: upserted.unchanged,
+      quarantined: bad.length,
+      changes: upserted.changes,
+    };
+    addRunCounts(db, runId, counts);
+    return counts;
+  })();
+}

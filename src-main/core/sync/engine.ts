@@ -1,0 +1,314 @@
+import type { Database } from 'better-sqlite3';
+import { DateTime } from 'luxon';
+import type { ProviderId } from '../model/transaction.ts';
+import type {
+  ConnectionInfo,
+  Connector,
+  SecretFields,
+  StreamContext,
+  StreamDefinition,
+} from '../providers/connector.ts';
+import { ConnectorError } from '../providers/connector-error.ts';
+import { type ConnectionRecord, listConnections } from '../store/queries/connections.ts';
+import { readSettings } from '../store/queries/settings.ts';
+import { loadBookmark, quarantinedCount } from '../store/queries/sync-state.ts';
+import {
+  type RunCounts,
+  type RunStatus,
+  type StreamScope,
+  finishRun,
+  markStreamDone,
+  markStreamRunning,
+  startRun,
+} from '../store/mutations/sync-state.ts';
+import { commitPage } from './commit-page.ts';
+import { ProgressTracker, type SyncProgress } from './progress.ts';
+import { type ProviderHttpOptions, createProviderHttp } from './provider-http.ts';
+import type { SecretSource } from './secret-source.ts';
+
+/** Knobs tests and benchmarks turn; production uses the client's defaults. */
+export type HttpOverrides = Partial<
+  Pick<
+    ProviderHttpOptions,
+    'timeoutMs' | 'retries' | 'backoffBaseMs' | 'backoffLimitMs' | 'maxRetryAfterMs' | 'onAttempt'
+  >
+>;
+
+export interface SyncEngineDeps {
+  db: Database;
+  connectors: readonly Connector[];
+  secrets: SecretSource;
+  http?: HttpOverrides;
+  /** Divides every connector's budget interval (the sandbox's `speedUp` shrinks its limits alike). */
+  budgetSpeedUp?: number;
+  /** Clock for stored timestamps and for "today"; tests pin it. */
+  now?: () => Date;
+  /** Unexpected (non-connector) failures, with stack, for the log; the report carries a safe message. */
+  onInternalError?: (connection: ConnectionInfo, err: unknown) => void;
+}
+
+export interface SyncRequest {
+  /** Default: every connection. */
+  connectionIds?: readonly string[];
+  /** YYYY-MM-DD; refetch from this date regardless of bookmarks. */
+  since?: string | null;
+  lookbackDays?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: SyncProgress) => void;
+}
+
+export type ReportStatus = RunStatus;
+
+export interface ConnectionReport extends RunCounts {
+  connectionId: string;
+  connectionName: string;
+  provider: ProviderId;
+  /** ok; partial: records sit in quarantine; failed; cancelled (resumes from the last saved page). */
+  status: ReportStatus;
+  changes: number;
+  /** Records of this connection in quarantine after the run, from this run or earlier ones. */
+  quarantinedTotal: number;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export const DEFAULT_LOOKBACK_DAYS = 7;
+
+const zeroCounts = (): RunCounts & { changes: number } => ({
+  pages: 0,
+  records: 0,
+  inserted: 0,
+  updated: 0,
+  unchanged: 0,
+  quarantined: 0,
+  changes: 0,
+});
+
+/** Secrets must never reach an error, a log or the database, even when a connector echoes one. */
+function redact(message: string, secrets: SecretFields): string {
+  let out = message;
+  for (const value of Object.values(secrets)) {
+    if (value.length >= 4) out = out.split(value).join('[redacted]');
+  }
+  return out;
+}
+
+/** Carries an already classified failure out of the stream loop: the connection may not go on. */
+class StopConnection extends Error {
+  readonly failure: [string, RunStatus];
+  constructor(failure: [string, RunStatus]) {
+    super(failure[0]);
+    this.failure = failure;
+  }
+}
+
+interface RunBase {
+  today: string;
+  shopTimeZone: string;
+  signal: AbortSignal;
+}
+
+/** Everything one connection's run shares between its streams. */
+interface ConnectionRun {
+  deps: SyncEngineDeps;
+  record: ConnectionRecord;
+  request: SyncRequest;
+  runId: number;
+  providerName: string;
+  totals: RunCounts & { changes: number };
+  now: () => string;
+}
+
+/** Parses the stored config, fetches the secrets and builds the HTTP client: the streams' context. */
+async function openConnection(
+  deps: SyncEngineDeps,
+  connector: Connector,
+  record: ConnectionRecord,
+  request: SyncRequest,
+  base: RunBase,
+): Promise<StreamContext> {
+  const parsed = connector.configSchema.safeParse(record.config);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new ConnectorError(
+      'config',
+      `The settings of ${record.name} are not valid (${first?.path.join('.') || 'config'}: ${first?.message}). Fix them in Connections.`,
+    );
+  }
+  const connection: ConnectionInfo = { ...asInfo(record), config: parsed.data };
+  const secrets = await deps.secrets(connection);
+  const ctx: Omit<StreamContext, 'http'> = {
+    connection,
+    secrets,
+    shopTimeZone: base.shopTimeZone,
+    window: {
+      since: request.since ?? null,
+      lookbackDays: request.lookbackDays ?? DEFAULT_LOOKBACK_DAYS,
+      today: base.today,
+    },
+    signal: base.signal,
+  };
+  const speedUp = deps.budgetSpeedUp ?? 1;
+  const http = createProviderHttp({
+    ...deps.http,
+    providerName: connector.displayName,
+    baseUrl: (parsed.data as { baseUrl?: string }).baseUrl ?? connector.defaultBaseUrl,
+    signal: base.signal,
+    budget: connector.budget && {
+      limit: connector.budget.limit,
+      intervalMs: connector.budget.intervalMs / speedUp,
+    },
+    authorize: connector.authorizer(ctx),
+  });
+  return { ...ctx, http };
+}
+
+/** Runs one connection's streams in order; never throws, always returns its report. */
+async function syncConnection(
+  deps: SyncEngineDeps,
+  record: ConnectionRecord,
+  request: SyncRequest,
+  base: RunBase,
+): Promise<ConnectionReport> {
+  const { db } = deps;
+  const now = () => (deps.now?.() ?? new Date()).toISOString();
+  const startedAt = now();
+  const connector = deps.connectors.find((c) => c.provider === record.provider);
+  const run: ConnectionRun = {
+    deps,
+    record,
+    request,
+    runId: startRun(db, record.id, startedAt),
+    providerName: connector?.displayName ?? record.provider,
+    totals: zeroCounts(),
+    now,
+  };
+  let outcome: [string, RunStatus] | null = null;
+  let secrets: SecretFields = {};
+  try {
+    if (!connector) {
+      throw new ConnectorError('config', `This version of posrecon has no connector for ${record.provider}.`);
+    }
+    const ctx = await openConnection(deps, connector, record, request, base);
+    secrets = ctx.secrets;
+    for (const stream of connector.streams) {
+      if (base.signal.aborted) throw new ConnectorError('cancelled', 'The sync was cancelled.');
+      const failure = await syncStream(run, stream, ctx);
+      // A failed stream fails the run; the next stream still runs (its data may be reachable).
+      outcome ??= failure;
+    }
+  } catch (err) {
+    outcome ??= err instanceof StopConnection ? err.failure : classify(run, err, base.signal, secrets);
+  }
+  const quarantinedTotal = quarantinedCount(db, record.id);
+  const status: RunStatus = outcome?.[1] ?? (quarantinedTotal > 0 ? 'partial' : 'ok');
+  const error = outcome?.[0] ?? null;
+  const finishedAt = now();
+  finishRun(db, run.runId, status, error, finishedAt);
+  return {
+    connectionId: record.id,
+    connectionName: record.name,
+    provider: record.provider,
+    status,
+    ...run.totals,
+    quarantinedTotal,
+    error,
+    startedAt,
+    finishedAt,
+  };
+}
+
+function asInfo(r: ConnectionRecord): ConnectionInfo {
+  return { id: r.id, name: r.name, provider: r.provider, config: r.config, isDemo: r.isDemo };
+}
+
+/**
+ * Turns any failure into a report status and a message safe to show and store. Connector errors are
+ * already written for the shop manager and pass as given; anything else is a bug, logged with its stack.
+ */
+function classify(
+  run: ConnectionRun,
+  err: unknown,
+  signal: AbortSignal,
+  secrets: SecretFields,
+): [string, RunStatus] {
+  if (signal.aborted || (err instanceof ConnectorError && err.kind === 'cancelled')) {
+    return ['The sync was cancelled; the next sync resumes from the last saved page.', 'cancelled'];
+  }
+  if (err instanceof ConnectorError) return [redact(err.message, secrets), 'failed'];
+  run.deps.onInternalError?.(asInfo(run.record), err);
+  const text = err instanceof Error ? err.message : String(err);
+  return [
+    redact(`${run.providerName}: the sync stopped on an unexpected error (${text}).`, secrets),
+    'failed',
+  ];
+}
+
+/**
+ * One stream from its bookmark on, a page at a time. Returns the failure when the stream failed but
+ * the connection may go on; throws StopConnection when it may not: auth and config errors need a
+ * person, and a cancelled run must stop.
+ */
+async function syncStream(
+  run: ConnectionRun,
+  stream: StreamDefinition,
+  ctx: StreamContext,
+): Promise<[string, RunStatus] | null> {
+  const { db } = run.deps;
+  const scope: StreamScope = {
+    provider: run.record.provider,
+    connectionId: run.record.id,
+    stream: stream.name,
+  };
+  markStreamRunning(db, scope.connectionId, scope.stream, run.now());
+  const tracker = new ProgressTracker({
+    connectionId: run.record.id,
+    connectionName: run.record.name,
+    provider: run.record.provider,
+    stream: stream.name,
+  });
+  try {
+    // The connector hands over a whole page before the (synchronous) commit: nothing awaits inside it.
+    for await (const page of stream.pages(ctx, loadBookmark(db, scope.connectionId, scope.stream))) {
+      const result = commitPage(db, scope, run.runId, page, run.now());
+      for (const k of Object.keys(run.totals) as (keyof ConnectionRun['totals'])[])
+        run.totals[k] += result[k];
+      run.request.onProgress?.(tracker.page(result.records, result.quarantined, page.totalHint));
+      // The page just committed is consistent; stop before asking for the next one.
+      if (ctx.signal.aborted) throw new ConnectorError('cancelled', 'The sync was cancelled.');
+    }
+  } catch (err) {
+    const failure = classify(run, err, ctx.signal, ctx.secrets);
+    markStreamDone(db, scope, failure[0], run.now());
+    run.request.onProgress?.(tracker.snapshot(true));
+    const stops = failure[1] === 'cancelled' || (err instanceof ConnectorError && err.stopsConnection);
+    if (stops) throw new StopConnection(failure);
+    return failure;
+  }
+  markStreamDone(db, scope, null, run.now());
+  run.request.onProgress?.(tracker.snapshot(true));
+  return null;
+}
+
+/** Today's date in the shop's zone, never the machine's. */
+export function shopToday(timeZone: string, now: Date = new Date()): string {
+  return DateTime.fromJSDate(now).setZone(timeZone).toISODate() ?? now.toISOString().slice(0, 10);
+}
+
+/**
+ * Syncs the requested connections (all by default) concurrently, each one's streams in order, and
+ * returns one report per connection. Connections fail independently: an auth error on one leaves the
+ * others running. Everything committed stays committed; the next run resumes from the bookmarks.
+ */
+export async function runSync(deps: SyncEngineDeps, request: SyncRequest = {}): Promise<ConnectionReport[]> {
+  const settings = readSettings(deps.db);
+  const wanted = request.connectionIds ? new Set(request.connectionIds) : null;
+  const connections = listConnections(deps.db).filter((c) => !wanted || wanted.has(c.id));
+  const base = {
+    shopTimeZone: settings.timeZone,
+    today: shopToday(settings.timeZone, deps.now?.()),
+    signal: request.signal ?? new AbortController().signal,
+  };
+  return Promise.all(connections.map((c) => syncConnection(deps, c, request, base)));
+}
