@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { isCurrencyCode } from '../../model/money.ts';
+
+/** Config fields several connectors share; each connector's `configSchema` picks what it needs. */
+export const baseUrlField = (defaultBaseUrl: string) =>
+  z
+    .url({ protocol: /^https?$/, error: 'Enter the API address, starting with https://' })
+    .default(defaultBaseUrl);
+
+/** For providers whose records carry no currency (SentryPOS `amountCents`, TGI cents). */
+export const currencyField = z
+  .string()
+  .refine(isCurrencyCode, { error: 'Enter an ISO 4217 currency code such as USD' })
+  .default('USD');
+
+/** How far back the first sync reaches when there is no bookmark and no `--since`. */
+export const historyDaysField = z.number().int().min(1).max(3650).default(90);
