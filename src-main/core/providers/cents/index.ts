@@ -1,0 +1,29 @@
+import type { Connector } from '../connector.ts';
+import { createCentsAuthorizer } from './auth.ts';
+import { listPage, transactionsStream } from './client.ts';
+import {
+  CENTS_BASE_URL,
+  CENTS_NAME,
+  CENTS_SECRET_FIELDS,
+  centsConfigSchema,
+  type CentsConfig,
+} from './config.ts';
+
+/** Cents Donations: the payment gateway's round-up transactions (order, donation, refunds). */
+export function createCentsConnector(options: { now?: () => number } = {}): Connector<CentsConfig> {
+  return {
+    provider: 'cents',
+    displayName: CENTS_NAME,
+    defaultBaseUrl: CENTS_BASE_URL,
+    configSchema: centsConfigSchema,
+    secretFields: CENTS_SECRET_FIELDS,
+    budget: null,
+    authorizer: (ctx) => createCentsAuthorizer(ctx, options),
+    streams: [transactionsStream],
+    async test(ctx) {
+      await listPage(ctx.http, { startDate: null, startKey: null, limit: 1 });
+    },
+  };
+}
+
+export const centsConnector = createCentsConnector();
