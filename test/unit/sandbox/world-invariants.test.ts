@@ -211,3 +211,35 @@ describe('determinism', () => {
     }
   });
 });
+
+describe('another shop: time zone and currency are settings', () => {
+  it('a Tel Aviv shop in ILS: ledger dates follow its zone and ILS SensePass amounts equal the sale', () => {
+    const w = World.open(
+      {
+        seed: 2,
+        days: 3,
+        salesPerDay: 40,
+        today: '2026-03-31',
+        timeZone: 'Asia/Jerusalem',
+        currency: 'ILS',
+        sensePassCurrencies: ['ILS'],
+      },
+      mkdtempSync(join(tmpdir(), 'sbx-il-')),
+    );
+    try {
+      for (const e of w.records('vipps:funds')) {
+        const t = String(e.time).replace(/(\d{2})(\d{2})$/, '$1:$2');
+        expect(DateTime.fromISO(t).setZone('Asia/Jerusalem').toISODate()).toBe(e.ledgerDate);
+        expect(e.currency).toBe('ILS');
+      }
+      const pos = new Map([...w.records('sentrypos:sales')].map((s) => [s.invoiceId, Number(s.amountCents)]));
+      const sp = [...w.records('sensepass:transactions')];
+      expect(sp.every((r) => r.currency === 'ILS')).toBe(true);
+      const invoice = (r: Json) => (r.posData as { invoiceId?: string }).invoiceId;
+      const exact = sp.filter((r) => pos.get(invoice(r)) === Math.round(Number(r.amount) * 100));
+      expect(exact.length).toBeGreaterThan(sp.length / 2);
+    } finally {
+      w.close();
+    }
+  });
+});

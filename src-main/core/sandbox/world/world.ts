@@ -52,6 +52,8 @@ export interface SandboxWorld {
   count(dataset: DatasetId): number;
   all<T>(sql: string, ...params: unknown[]): T[];
   get<T>(sql: string, ...params: unknown[]): T | undefined;
+  /** `SELECT count(*) AS n ...`, memoized until the world next changes (paging clients repeat it per page). */
+  countOf(sql: string, ...params: unknown[]): number;
   /** Changes a record's status as the provider would between two fetches. */
   setStatus(provider: MutableProvider, id: string, status: string | number): boolean;
   /** A refund that arrives late and lands on an old date (see mutations.ts per provider). */
@@ -73,6 +75,7 @@ export class World implements SandboxWorld {
   private db: Database.Database;
   private stmts = new Map<string, Database.Statement>();
   private copied = false;
+  private counts = new Map<string, number>();
   private readonly dataDir: string;
   ledgerState: LedgerState;
 
@@ -133,6 +136,17 @@ export class World implements SandboxWorld {
     return this.stmt(sql).get(...params) as T | undefined;
   }
 
+  countOf(sql: string, ...params: unknown[]): number {
+    const key = `${sql}\u0000${JSON.stringify(params)}`;
+    let n = this.counts.get(key);
+    if (n === undefined) {
+      n = this.get<{ n: number }>(sql, ...params)?.n ?? 0;
+      if (this.counts.size > 10_000) this.counts.clear();
+      this.counts.set(key, n);
+    }
+    return n;
+  }
+
   /**
    * Copy-on-write: the cached file stays pristine (so the next run with the same seed sees the same
    * world); the first change copies it to a per-run working file.
@@ -150,6 +164,7 @@ export class World implements SandboxWorld {
       this.stmts = new Map();
       this.copied = true;
     }
+    this.counts.clear();
     const w = new WorldWriter(this.db);
     const result = this.db.transaction(() => fn(w))();
     dumpGroundTruth(this.db, this.groundTruthPath, this.options);

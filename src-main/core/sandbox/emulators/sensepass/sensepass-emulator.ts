@@ -106,6 +106,23 @@ export function sensePassEmulator(ctx: EmulatorContext): Emulator {
       ? { body }
       : { denied: error(401, 'UNAUTHORIZED', 'Missing or invalid apiKey / deviceId') };
   };
+  // Date order (the default): seek the offset on the index, then read the page as a range.
+  const byDate = (where: string, q: { args: unknown[]; limit: number; offset: number }) => {
+    const first = w.get<{ d: number; s: number }>(
+      `SELECT date_ms AS d, seq AS s FROM sensepass WHERE ${where} ORDER BY date_ms, seq LIMIT 1 OFFSET ?`,
+      ...q.args,
+      q.offset,
+    );
+    if (!first) return [];
+    return w.all<{ json: string }>(
+      `SELECT json FROM sensepass WHERE ${where} AND (date_ms > ? OR (date_ms = ? AND seq >= ?)) ORDER BY date_ms, seq LIMIT ?`,
+      ...q.args,
+      first.d,
+      first.d,
+      first.s,
+      q.limit,
+    );
+  };
   return {
     provider: 'sensepass',
     error,
@@ -120,14 +137,16 @@ export function sensePassEmulator(ctx: EmulatorContext): Emulator {
           const q = listQuery(a.body);
           if (!('where' in q)) return q;
           const where = q.where.join(' AND ');
-          const total =
-            w.get<{ n: number }>(`SELECT count(*) AS n FROM sensepass WHERE ${where}`, ...q.args)?.n ?? 0;
-          const rows = w.all<{ json: string }>(
-            `SELECT json FROM sensepass WHERE ${where} ORDER BY ${q.order}, seq LIMIT ? OFFSET ?`,
-            ...q.args,
-            q.limit,
-            q.offset,
-          );
+          const total = w.countOf(`SELECT count(*) AS n FROM sensepass WHERE ${where}`, ...q.args);
+          const rows =
+            q.order === 'date_ms'
+              ? byDate(where, q)
+              : w.all<{ json: string }>(
+                  `SELECT json FROM sensepass WHERE ${where} ORDER BY ${q.order}, seq LIMIT ? OFFSET ?`,
+                  ...q.args,
+                  q.limit,
+                  q.offset,
+                );
           const pagination = {
             returnedRecords: rows.length,
             totalRecords: total,

@@ -84,8 +84,7 @@ export function sentryPosEmulator(ctx: EmulatorContext): Emulator {
           const status = req.query.get('status')?.toUpperCase();
           const where = status ? 'status = ? AND created_ms BETWEEN ? AND ?' : 'created_ms BETWEEN ? AND ?';
           const args = status ? [status, range.from, range.to] : [range.from, range.to];
-          const total =
-            w.get<{ n: number }>(`SELECT count(*) AS n FROM sentrypos_sales WHERE ${where}`, ...args)?.n ?? 0;
+          const total = w.countOf(`SELECT count(*) AS n FROM sentrypos_sales WHERE ${where}`, ...args);
           const rows = w.all<{ json: string }>(
             `SELECT json FROM sentrypos_sales WHERE ${where} ORDER BY created_ms DESC, seq DESC LIMIT ?`,
             ...args,

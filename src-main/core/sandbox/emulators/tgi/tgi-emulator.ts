@@ -8,7 +8,7 @@ import { header, intParam, isValidDate, json, page, parseJsonBody } from '../htt
 import type { Emulator, EmulatorContext, EmuRequest, EmuResponse } from '../types.ts';
 
 const STATUSES = ['complete', 'pending', 'declined', 'refund'];
-const MAX_LIMIT = 500;
+const MAX_LIMIT = 1000;
 
 const error = (status: number, _code?: string, message?: string): EmuResponse =>
   json(status, {
@@ -80,7 +80,7 @@ export function tgiEmulator(ctx: EmulatorContext): Emulator {
           if (Number.isNaN(pageNo) || pageNo < 1) return error(400, undefined, 'Invalid page');
           const size = Math.min(limit, MAX_LIMIT);
           const where = f.where.length ? `WHERE ${f.where.join(' AND ')}` : '';
-          const total = w.get<{ n: number }>(`SELECT count(*) AS n FROM tgi ${where}`, ...f.args)?.n ?? 0;
+          const total = w.countOf(`SELECT count(*) AS n FROM tgi ${where}`, ...f.args);
           // Seek the page's first row on the index, then read the page as a range: deep pages stay fast.
           const first = w.get<{ day: string; seq: number }>(
             `SELECT day, seq FROM tgi ${where} ORDER BY day, seq LIMIT 1 OFFSET ?`,
