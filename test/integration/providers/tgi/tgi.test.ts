@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectorError } from '../../../../src-main/core/providers/connector-error.ts';
+import { addDays } from '../../../../src-main/core/providers/shared/days.ts';
+import { tgiConnector } from '../../../../src-main/core/providers/tgi/index.ts';
+import type { RunningSandbox } from '../../../../src-main/core/sandbox/index.ts';
+import { drain, harness, lastBookmark, records, sandbox } from '../sentrypos/harness.ts';
+
+let sb: RunningSandbox;
+let since: string;
+
+beforeAll(async () => {
+  sb = await sandbox();
+  since = addDays(sb.world.options.firstDay, -2);
+});
+afterAll(() => sb.close());
+
+const h = (
+  config: Record<string, unknown> = {},
+  key = sb.credentials.tgi.key,
+  extra: { since?: string | null } = {},
+) =>
+  harness(tgiConnector, {
+    config: {
+      baseUrl: sb.baseUrls.tgi,
+      authHeaderName: sb.credentials.tgi.headerName,
+      currency: 'NOK',
+      pageLimit: 7,
+      windowDays: 3,
+      ...config,
+    },
+    secrets: { key: key ?? '' },
+    since: extra.since === undefined ? since : extra.since,
+  });
+
+function world() {
+  const rows = sb.world.all<{ tid: string; json: string }>('SELECT tid, json FROM tgi');
+  return new Map(rows.map((r) => [r.tid, JSON.parse(r.json) as { total: number; status: string }]));
+}
+
+describe('TGI connector against the sandbox', () => {
+  it('follows the relative nextUrl through every window and retrieves exactly the world, each tid once', async () => {
+    const { ctx, urls } = h();
+    const d = await drain(tgiConnector, ctx);
+    const got = records(d);
+    const expected = world();
+    expect(new Set(got.map((r) => r.externalId)).size).toBe(got.length);
+    expect(got.map((r) => r.externalId).sort()).toEqual([...expected.keys()].sort());
+    for (const r of got) {
+      const w = expected.get(r.externalId);
+      expect(r.amountMinor).toBe(w?.total);
+      expect(r.kind).toBe(w?.status === 'refund' ? 'refund' : 'capture');
+    }
+    // Several pages per window: page 2 onwards came from nextUrl, carrying the window's dates.
+    expect(urls.some((u) => /page=2/.test(u) && /date_after=/.test(u))).toBe(true);
+    expect(lastBookmark(d)).toBe(JSON.stringify({ through: '2026-03-08' }));
+  });
+
+  it('sends the key as a bearer token when the header is Authorization', async () => {
+    const { ctx } = h({ authHeaderName: 'Authorization' });
+    await expect(tgiConnector.test(ctx)).resolves.toBeUndefined();
+  });
+
+  it('resumes from the bookmark minus the lookback', async () => {
+    const { ctx, urls } = h({}, undefined, { since: null });
+    await drain(tgiConnector, ctx, JSON.stringify({ through: '2026-03-08' }));
+    expect(urls[0]).toContain('date_after=2026-03-06');
+  });
+
+  it('a wrong key fails the test in plain words, as an auth error', async () => {
+    const err = await tgiConnector.test(h({}, 'wrong').ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectorError);
+    expect(err).toMatchObject({ kind: 'auth', status: 401 });
+    expect((err as Error).message).toMatch(
+      /^LFL TGI rejected the credentials \(401\).*Check them in Connections\.$/,
+    );
+  });
+});

@@ -1,0 +1,163 @@
+// The two transaction shapes on the SensePass API page, verbatim (the e-mail is as the copied page has it).
+export const docSingle = {
+  TransactionNumber: '14a4334a32c852aeb0cfae52cbff1314649da7f175a8e140b35c147c',
+  date: '2019-12-19T09:47:59.105Z',
+  amount: '1234.56',
+  currency: 'USD',
+  status: 0,
+  statusName: 'Transaction Approved',
+  pos: 'POS 3, Branch Tel Aviv',
+  posReceiptsEndpoint:
+    'http://pay.sensepass-api.com/api/invoicesReceipts/receipt/save/hofai3478o8o78o4s849j3920ckj',
+  posData: { foo: 'bar', hello: ['world'] },
+  businessName: 'Coffee Bar',
+  businessId: 144,
+  timeoutDate: '2019-12-19T09:47:59.105Z',
+  paymentMethodData: {
+    PaymentType: 'Bit',
+    directAppLinks: {
+      iOSLink: 'paymentsBIT://www.bitpay.co.il/app/bitcom-info',
+      androidLink:
+        'intent://www.bitpay.co.il/app/bitcom-info;scheme=bit;package=com.bnhp.payments.paymentsapp;end',
+      qrURL: 'https://www.bitpay.co.il/app/bitcom-info',
+    },
+  },
+  SMS: 'Sent',
+  paymentCommit: {
+    messsage: 'Payment commit is enabled for this transaction',
+    isPaymentCommitted: false,
+    secondsToCommit: 60,
+    commitLink:
+      'https://pay.sensepass-api.com/api/transactions/commitPayment/ec2dc489d161aa27a803f48bcf5ffcf',
+  },
+  products: [
+    { name: 'Coffee', quantity: 2, amount: 100, discount: 0, posIdentifier: '1234A' },
+    { name: 'Beer', quantity: 1, amount: 600, discount: 0, posIdentifier: '1234B' },
+  ],
+  productSumMismatch: true,
+  confirmations: [
+    {
+      paymentType: 'Regular',
+      confirmationNumber: '063-d9j09YsY1',
+      fullConfirmationCode: '063-d9j09YsY1',
+      dateApproval: '2019-12-19T09:47:59.105Z',
+      installments: 1,
+      paymentMethodName: 'PayPal',
+      approvedBy: 'PayPal',
+      providerId: 'uGfNuwEGiP18SUnTUEo1/atTdesDnhDhZ/8i7G9NAEg=',
+      requestID: 'a4dbf66e-d3f1-4a29-baf7-2591424a9a0c',
+      authNumber: '123213dsf13111',
+      referenceNumber: '1778298289',
+      acquirer: 'Visa',
+      voucher: 'yyyAbnlmlfm1323',
+      lastFourDigits: '8858',
+      sensePassReferenceId: '34e209ea8b24cc831cf',
+    },
+  ],
+  confirmation: {
+    paymentType: 'Regular',
+    confirmationNumber: '063-d9j09YsY1',
+    fullConfirmationCode: '063-d9j09YsY1',
+    dateApproval: '2019-12-19T09:47:59.105Z',
+    installments: 1,
+    paymentMethodName: 'PayPal',
+    approvedBy: 'PayPal',
+    providerId: 'uGfNuwEGiP18SUnTUEo1/atTdesDnhDhZ/8i7G9NAEg=',
+    requestID: 'a4dbf66e-d3f1-4a29-baf7-2591424a9a0c',
+    authNumber: '123213dsf13111',
+    referenceNumber: '1778298289',
+    acquirer: 'Visa',
+    voucher: 'yyyAbnlmlfm1323',
+    lastFourDigits: '8858',
+    sensePassReferenceId: '34e209ea8b24cc831cf',
+  },
+  transactionPage: {
+    iOSLink:
+      'https://mbeta.sensepass-api.com/orderSummary/027e4e48d59fdbe83f5a78cab62a53c676b7f111fa9d0ee0a36d1872',
+    androidLink:
+      'https://mbeta.sensepass-api.com/orderSummary/027e4e48d59fdbe83f5a78cab62a53c676b7f111fa9d0ee0a36d1872',
+    qrURL:
+      'https://mbeta.sensepass-api.com/orderSummary/027e4e48d59fdbe83f5a78cab62a53c676b7f111fa9d0ee0a36d1872',
+  },
+  balance: 0,
+  clientEmail: '[email protected]',
+  clientPhoneNumber: '+12545870720',
+  paymentProcessRequestID: '06c20474-bf85-4310-aa72-b39e40f9c7e2',
+  extraDetails: {
+    addressData: {
+      billingAddress: {
+        firstName: 'John',
+        lastName: 'Doe',
+        country: 'USA',
+        state: 'NY',
+        street: 'Baker',
+        city: 'New York',
+        zipcode: '102030',
+      },
+    },
+  },
+};
+
+const listRecord = (
+  TransactionNumber: string,
+  date: string,
+  timeoutDate: string,
+  receiptSaveUid: string,
+  transactionEventId: string,
+) => ({
+  TransactionNumber,
+  date,
+  amount: '1',
+  baseAmount: '1',
+  currency: 'ILS',
+  status: 5,
+  statusName: 'Transaction Approved',
+  timeoutDate,
+  maxInstallments: 1,
+  reason: null,
+  methodType: 4,
+  businessId: '9574846265849362',
+  businessName: 'Test Business',
+  pos: 'Test Business POS',
+  businessOwnerPhone: '123456789',
+  businessCountry: 'Israel',
+  businessCity: 'Tel Aviv',
+  businessStreet: 'Menachem Begin',
+  businessHouseNumber: 144,
+  businessAddress: 'Tel Aviv, Menachem Begin 144',
+  locale: { language: 'en' },
+  metadata: { receiptSaveUid, transactionEventId },
+  products: [],
+  productsSum: {
+    allAmountSum: '0.00',
+    allTipSum: 'NaN',
+    allVatSum: '0.00',
+    allTotalSum: '0.00',
+    allDiscountSum: '0.00',
+    allDiscountedAmountSum: '0.00',
+  },
+  paymentDetails: { type: 'Manual_Capture', paymentMethod: 'Bit' },
+  paymentMethodImages: {},
+  clientPhoneNumber: null,
+  clientEmail: null,
+});
+
+export const docListPage = {
+  pagination: { returnedRecords: 2, totalRecords: 133, isPartialResult: true },
+  data: [
+    listRecord(
+      '25d0ebc6ed346c7a364ebdb1dbe625455365841c4aee2657bbed7e1f',
+      '2024-01-01T17:19:24.826Z',
+      '2024-01-01T17:34:27.410Z',
+      '5d46842c-314a-4c61-8da5-75daaa7f17fc',
+      '1d367841-3cf8-6471-9844-c0269cff657d',
+    ),
+    listRecord(
+      'e648214bfe164ef4ee3a36c01212ed35b12cd4d3e7cc950f7c915c5d',
+      '2024-01-02T10:32:55.882Z',
+      '2024-01-02T10:47:58.651Z',
+      '8a4903c5-3674-496c-bc6e-af54e8a8a36d',
+      'd3bc5cbc-9d35-8471-b43d-984d13be71da',
+    ),
+  ],
+};
