@@ -1,0 +1,24 @@
+/**
+ * Where `electron-vite build` puts each piece, shared by electron.vite.config.ts (which writes them),
+ * main.ts (which loads them relative to its own file) and `npm start` (which checks they exist).
+ */
+export const OUT_DIR = 'out';
+export const MAIN_ENTRY_NAME = 'main';
+export const CORE_HOST_ENTRY_NAME = 'core-host';
+export const PRELOAD_ENTRY_NAME = 'preload';
+
+export const MAIN_FILE = `${MAIN_ENTRY_NAME}.js`;
+export const CORE_HOST_FILE = `${CORE_HOST_ENTRY_NAME}.js`;
+/** `.cjs`: a sandboxed preload is a classic script, and package.json says "type": "module". */
+export const PRELOAD_FILE = `${PRELOAD_ENTRY_NAME}.cjs`;
+
+/** Every file the app needs at runtime, relative to the project root. */
+export const BUILD_OUTPUTS = [
+  `${OUT_DIR}/main/${MAIN_FILE}`,
+  `${OUT_DIR}/main/${CORE_HOST_FILE}`,
+  `${OUT_DIR}/preload/${PRELOAD_FILE}`,
+  `${OUT_DIR}/renderer/index.html`,
+] as const;
+
+/** What, when newer than the outputs, means the build is stale. */
+export const BUILD_INPUTS = ['src-main', 'src-renderer', 'electron.vite.config.ts', 'package.json'] as const;
