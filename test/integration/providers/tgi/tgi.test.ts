@@ -74,4 +74,23 @@ describe('TGI connector against the sandbox', () => {
       /^LFL TGI rejected the credentials \(401\).*Check them in Connections\.$/,
     );
   });
+
+  // Runs last: it changes the world (a late refund dated on an old day shifts the page-number pages).
+  it('reads a window again when a late refund lands in it mid-run, and still gets exactly the world', async () => {
+    const { ctx, urls } = h();
+    const seen: string[] = [];
+    let mutated = false;
+    for await (const page of tgiConnector.streams[0]!.pages(ctx, null)) {
+      for (const o of page.outcomes) seen.push(o.ok ? o.record.externalId : String(o.externalId));
+      const first = page.outcomes.find((o) => o.ok && o.record.kind === 'capture');
+      if (!mutated && first?.ok) {
+        mutated = sb.world.addLateRefund({ provider: 'tgi', id: first.record.externalId }) !== null;
+      }
+    }
+    expect(mutated).toBe(true);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.sort()).toEqual([...world().keys()].sort());
+    // The first window was read twice: its first page URL appears again.
+    expect(urls.filter((u) => u === urls[0]).length).toBe(2);
+  });
 });
