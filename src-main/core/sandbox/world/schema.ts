@@ -27,6 +27,8 @@ const INDEXES = `
 CREATE INDEX sentrypos_sales_created ON sentrypos_sales (created_ms, seq);
 CREATE INDEX sentrypos_sales_status ON sentrypos_sales (status, created_ms, seq);
 CREATE INDEX sentrypos_sales_id ON sentrypos_sales (id);
+-- Covering index for the summary, so aggregates never read the JSON rows.
+CREATE INDEX sentrypos_sales_summary ON sentrypos_sales (created_ms, status, amount, network);
 CREATE INDEX vipps_sales_date ON vipps_sales (ledger_date, seq);
 CREATE INDEX vipps_sales_ref ON vipps_sales (reference, seq);
 CREATE INDEX vipps_sales_psp ON vipps_sales (psp_reference, seq);

@@ -6,53 +6,71 @@ const PERIOD_SQL = {
   month: "strftime('%Y-%m-01', created_ms / 1000, 'unixepoch')",
 };
 
+interface Cell {
+  date: string;
+  network: string;
+  n: number;
+  ok: number;
+  amount: number;
+}
+
+const ratio = (a: number, b: number) => (b ? Math.round((a / b) * 10000) / 10000 : 0);
+
 /**
  * Provider-side totals over the same rows the list serves. Amounts count completed sales only;
- * `transactions` counts every attempt, so successRate = completed / all. Periods are UTC, like the list.
+ * `transactions` counts every attempt, so successRate = completed / all. Periods are UTC days, weeks
+ * (from Monday) or months, like the list's date filters. One pass over a covering index.
  */
 export function salesSummary(
   w: World,
   range: { from: number; to: number },
   groupBy: keyof typeof PERIOD_SQL,
 ) {
-  const args = [range.from, range.to];
-  const where = 'created_ms BETWEEN ? AND ?';
-  const completedAmount = "sum(CASE WHEN status = 'COMPLETED' THEN amount ELSE 0 END)";
-  const completed = "sum(status = 'COMPLETED')";
-  const totals = w.get<{ n: number; amount: number | null; ok: number | null }>(
-    `SELECT count(*) AS n, ${completedAmount} AS amount, ${completed} AS ok FROM sentrypos_sales WHERE ${where}`,
-    ...args,
-  ) ?? { n: 0, amount: 0, ok: 0 };
-  const amount = totals.amount ?? 0;
-  const ok = totals.ok ?? 0;
-  const periods = w.all<{ date: string; amount: number; n: number; ok: number }>(
-    `SELECT ${PERIOD_SQL[groupBy]} AS date, ${completedAmount} AS amount, count(*) AS n, ${completed} AS ok
-     FROM sentrypos_sales WHERE ${where} GROUP BY 1 ORDER BY 1`,
-    ...args,
+  const cells = w.all<Cell>(
+    `SELECT ${PERIOD_SQL[groupBy]} AS date, network, count(*) AS n, sum(status = 'COMPLETED') AS ok,
+       sum(CASE WHEN status = 'COMPLETED' THEN amount ELSE 0 END) AS amount
+     FROM sentrypos_sales INDEXED BY sentrypos_sales_summary
+     WHERE created_ms BETWEEN ? AND ? GROUP BY 1, 2 ORDER BY 1, 2`,
+    range.from,
+    range.to,
   );
-  const networks = w.all<{ network: string; amount: number; n: number }>(
-    `SELECT network, ${completedAmount} AS amount, count(*) AS n FROM sentrypos_sales WHERE ${where}
-     GROUP BY network ORDER BY 2 DESC, network`,
-    ...args,
-  );
+  const periods = new Map<
+    string,
+    { date: string; amountCents: number; transactions: number; successfulTransactions: number }
+  >();
+  const networks = new Map<string, { network: string; amountCents: number; transactions: number }>();
+  let n = 0;
+  let ok = 0;
+  let amount = 0;
+  for (const c of cells) {
+    n += c.n;
+    ok += c.ok;
+    amount += c.amount;
+    const p = periods.get(c.date) ?? {
+      date: c.date,
+      amountCents: 0,
+      transactions: 0,
+      successfulTransactions: 0,
+    };
+    p.amountCents += c.amount;
+    p.transactions += c.n;
+    p.successfulTransactions += c.ok;
+    periods.set(c.date, p);
+    const k = networks.get(c.network) ?? { network: c.network, amountCents: 0, transactions: 0 };
+    k.amountCents += c.amount;
+    k.transactions += c.n;
+    networks.set(c.network, k);
+  }
   return {
     summary: {
       totalAmountCents: amount,
-      totalTransactions: totals.n,
+      totalTransactions: n,
       averageTransactionCents: ok ? Math.round(amount / ok) : 0,
-      successRate: totals.n ? Math.round((ok / totals.n) * 10000) / 10000 : 0,
+      successRate: ratio(ok, n),
     },
-    dailyBreakdown: periods.map((p) => ({
-      date: p.date,
-      amountCents: p.amount,
-      transactions: p.n,
-      successfulTransactions: p.ok,
-    })),
-    networkBreakdown: networks.map((n) => ({
-      network: n.network,
-      amountCents: n.amount,
-      transactions: n.n,
-      percentage: amount ? Math.round((n.amount / amount) * 10000) / 10000 : 0,
-    })),
+    dailyBreakdown: [...periods.values()],
+    networkBreakdown: [...networks.values()]
+      .sort((a, b) => b.amountCents - a.amountCents || a.network.localeCompare(b.network))
+      .map((k) => ({ ...k, percentage: ratio(k.amountCents, amount) })),
   };
 }
