@@ -77,6 +77,7 @@ export function transactionPages(
   }
 
   return syncByDateWindows({
+    stream: TRANSACTIONS_STREAM,
     bookmark,
     window: ctx.window,
     historyDays: config.historyDays,

@@ -1,6 +1,6 @@
-import type { StreamPage, SyncWindow } from '../connector.ts';
+import type { DayCompleteness, StreamPage, SyncWindow } from '../connector.ts';
 import { readThrough, writeThrough } from './bookmark.ts';
-import { dayChunks, minDate, startDate } from './days.ts';
+import { addDays, dayChunks, minDate, startDate } from './days.ts';
 
 /** One provider page inside a date window, as the connector's pager reports it. */
 export interface WindowPage<P> {
@@ -52,6 +52,8 @@ export async function* pageWindowStably<P>(
 }
 
 export interface DateWindowSync {
+  /** The stream's name, for the day completeness the windows report. */
+  stream: string;
   bookmark: string | null;
   window: SyncWindow;
   historyDays: number;
@@ -67,6 +69,8 @@ export interface DateWindowSync {
  * The outer loop of a date-filtered stream: windows of `windowDays` from the start date on, each read
  * stably, with the `{"through"}` bookmark on a window's last page once every page of it was yielded.
  * A window that never read steadily holds the bookmark where it was for the rest of the run.
+ * Each window's days get a completeness verdict: the provider's own count for the window is the
+ * only total these APIs give, so a steady, fully counted window makes its closed days `complete`.
  */
 export async function* syncByDateWindows(opts: DateWindowSync): AsyncGenerator<StreamPage> {
   const previous = readThrough(opts.bookmark);
@@ -78,8 +82,26 @@ export async function* syncByDateWindows(opts: DateWindowSync): AsyncGenerator<S
         held ||= !step.complete;
         if (!held && w.from <= opts.lastClosed)
           step.page.bookmark = writeThrough(minDate(w.to, opts.lastClosed), previous);
+        step.page.completeness = windowCompleteness(opts.stream, w, opts.lastClosed, step.complete);
       }
       yield step.page;
     }
   }
+}
+
+function windowCompleteness(
+  stream: string,
+  w: { from: string; to: string },
+  lastClosed: string,
+  complete: boolean,
+): DayCompleteness[] {
+  const out: DayCompleteness[] = [];
+  for (let date = w.from; date <= w.to; date = addDays(date, 1)) {
+    const state = date > lastClosed ? 'open' : complete ? 'complete' : 'partial';
+    const detail = complete
+      ? `every record the provider counts for ${w.from}…${w.to} was read`
+      : `the provider's count for ${w.from}…${w.to} kept changing while we read it`;
+    out.push({ stream, date, state, detail });
+  }
+  return out;
 }

@@ -70,6 +70,7 @@ export function transactionPages(
   }
 
   return syncByDateWindows({
+    stream: TRANSACTIONS_STREAM,
     bookmark,
     window: ctx.window,
     historyDays: config.historyDays,

@@ -49,6 +49,10 @@ describe('SensePass connector against the sandbox', () => {
       new Set(['string', 'number']),
     );
     expect(lastBookmark(d)).toBe(JSON.stringify({ through: '2026-03-09' }));
+    const states = new Map(d.completeness.map((c) => [c.date, c.state]));
+    for (let day = since; day <= '2026-03-09'; day = addDays(day, 1))
+      expect(states.get(day), day).toBe('complete');
+    expect(states.get('2026-03-10')).toBe('open');
   });
 
   it('authenticates with a device id in the body as well', async () => {

@@ -53,6 +53,10 @@ describe('TGI connector against the sandbox', () => {
     // Several pages per window: page 2 onwards came from nextUrl, carrying the window's dates.
     expect(urls.some((u) => /page=2/.test(u) && /date_after=/.test(u))).toBe(true);
     expect(lastBookmark(d)).toBe(JSON.stringify({ through: '2026-03-08' }));
+    const states = new Map(d.completeness.map((c) => [c.date, c.state]));
+    for (let day = since; day <= '2026-03-08'; day = addDays(day, 1))
+      expect(states.get(day), day).toBe('complete');
+    expect(states.get('2026-03-10')).toBe('open');
   });
 
   it('sends the key as a bearer token when the header is Authorization', async () => {

@@ -75,6 +75,7 @@ describe('stable window paging', () => {
   it('gives up after the attempts and holds the bookmark for the rest of the run', async () => {
     const days: string[] = [];
     const pages = syncByDateWindows({
+      stream: 'transactions',
       bookmark: null,
       window: { since: '2024-03-01', lookbackDays: 0, today: '2024-03-05' },
       historyDays: 90,
@@ -92,7 +93,18 @@ describe('stable window paging', () => {
       },
     });
     const bookmarks = [];
-    for await (const p of pages) bookmarks.push(p.bookmark);
+    const states: string[] = [];
+    for await (const p of pages) {
+      bookmarks.push(p.bookmark);
+      for (const c of p.completeness ?? []) states.push(`${c.date} ${c.state}`);
+    }
+    expect(states).toEqual([
+      '2024-03-01 complete',
+      '2024-03-02 complete',
+      '2024-03-03 partial',
+      '2024-03-04 partial',
+      '2024-03-05 open',
+    ]);
     expect(days).toEqual(['2024-03-01', '2024-03-03', '2024-03-03', '2024-03-03', '2024-03-05']);
     expect(bookmarks).toEqual(['{"through":"2024-03-02"}', null, null, null, null]);
   });
