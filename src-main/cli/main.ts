@@ -1,8 +1,12 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { resolveHome } from '../core/home.ts';
 import { APP_VERSION } from '../core/version.ts';
+import { isIsoDate } from '../core/model/time.ts';
 import { runDbCheck } from './commands/db-check.ts';
+import { runDemo } from './commands/demo.ts';
+import { runSandboxCommand } from './commands/sandbox.ts';
 import { runServe } from './commands/serve.ts';
+import { runSync } from './commands/sync.ts';
 import { type CliIo, EXIT } from './output.ts';
 
 export interface CliContext extends CliIo {
@@ -21,6 +25,24 @@ function parsePort(value: string): number {
     throw new InvalidArgumentError('must be a port number between 0 and 65535');
   }
   return port;
+}
+
+function parseDate(value: string): string {
+  if (!isIsoDate(value)) throw new InvalidArgumentError('must be a date as YYYY-MM-DD');
+  return value;
+}
+
+function parseCount(min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min)
+      throw new InvalidArgumentError(`must be a whole number of at least ${min}`);
+    return n;
+  };
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
 }
 
 /** Every command takes --home and --json, wherever they appear on the line. */
@@ -59,6 +81,56 @@ function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command
       const g = home(cmd);
       setExit(await runDbCheck(g.home, { json: g.json, full: opts.full ?? false }, ctx));
     });
+
+  common(program.command('sync'))
+    .description('fetch new and changed records from every connection (or the named ones) into the cache')
+    .option('--connection <name>', 'sync only this connection (repeatable)', collect, [])
+    .option('--all', 'sync every connection (the default)')
+    .option(
+      '--since <date>',
+      'fetch again from this date (YYYY-MM-DD), whatever was synced before',
+      parseDate,
+    )
+    .action(async (opts: { connection: string[]; all?: boolean; since?: string }, cmd: Command) => {
+      const g = home(cmd);
+      setExit(
+        await runSync(
+          g.home,
+          { json: g.json, connections: opts.connection, all: opts.all ?? false, since: opts.since ?? null },
+          ctx,
+        ),
+      );
+    });
+
+  common(program.command('demo'))
+    .description(
+      'sync a simulated shop from the built-in sandbox into the cache (no accounts or keychain needed)',
+    )
+    .option('--seed <n>', 'world seed (default 1)', parseCount(0))
+    .option('--days <n>', 'days of history (default 60)', parseCount(1))
+    .addOption(
+      new Option('--sales-per-day <n>', 'sales per day (default 120)').argParser(parseCount(0)).hideHelp(),
+    )
+    .action(async (opts: { seed?: number; days?: number; salesPerDay?: number }, cmd: Command) => {
+      const g = home(cmd);
+      setExit(await runDemo(g.home, { json: g.json, ...opts }, ctx));
+    });
+
+  common(program.command('sandbox'))
+    .description('serve the five provider emulators on 127.0.0.1 with published demo credentials')
+    .option('--port <n>', 'port to listen on (default: any free port)', parsePort)
+    .option('--seed <n>', 'world seed', parseCount(0), 1)
+    .option('--days <n>', 'days of history', parseCount(1), 60)
+    .option('--sales-per-day <n>', 'sales per day', parseCount(0), 120)
+    .option('--faults <profile>', 'fault profile: none, flaky, all, changing (comma-separated to combine)')
+    .action(
+      async (
+        opts: { port?: number; seed: number; days: number; salesPerDay: number; faults?: string },
+        cmd: Command,
+      ) => {
+        setExit(await runSandboxCommand({ ...opts, json: home(cmd).json }, ctx));
+      },
+    );
 
   return program;
 }

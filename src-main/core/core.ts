@@ -1,11 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import { createDispatcher, type Dispatch, type HandlerMap } from './api/dispatcher.ts';
 import { EventBus } from './api/event-bus.ts';
+import type { CredentialStore } from './credentials/credential-store.ts';
 import { databaseFile } from './home.ts';
+import type { Connector } from './providers/connector.ts';
+import { CONNECTORS } from './providers/registry.ts';
 import { SCHEMA_VERSION, openStore, type Store } from './store/open-store.ts';
 import { readSettings } from './store/queries/settings.ts';
 import { countRows, listTransactions } from './store/queries/transactions.ts';
 import { writeSettings } from './store/mutations/settings.ts';
+import type { HttpOverrides } from './sync/engine.ts';
+import {
+  type SecretSource,
+  credentialStoreSecretSource,
+  demoAwareSecretSource,
+} from './sync/secret-source.ts';
+import { SyncService } from './sync/sync-service.ts';
 import { APP_VERSION } from './version.ts';
 
 export interface CoreOptions {
@@ -13,6 +23,14 @@ export interface CoreOptions {
   /** Who is acting, for the audit log: 'ui', 'cli', … */
   actor?: string;
   onInternalError?: (operation: string, err: unknown) => void;
+  /** Where non-demo connections' secrets come from (the OS keychain in the app). */
+  credentials?: CredentialStore;
+  /** Replaces the secret lookup entirely (tests). */
+  secrets?: SecretSource;
+  /** Default: every registered provider. */
+  connectors?: readonly Connector[];
+  /** Tests and benchmarks shrink HTTP backoff/timeouts and speed budgets up. */
+  syncTuning?: { http?: HttpOverrides; budgetSpeedUp?: number };
 }
 
 export interface Core {
@@ -20,10 +38,18 @@ export interface Core {
   readonly store: Store;
   readonly events: EventBus;
   readonly dispatch: Dispatch;
+  /** For in-process callers (the CLI) that pass their own AbortSignal and progress callback. */
+  readonly sync: SyncService;
   close(): void;
 }
 
-function buildHandlers(home: string, store: Store, events: EventBus, actor: string): HandlerMap {
+function buildHandlers(
+  home: string,
+  store: Store,
+  events: EventBus,
+  sync: SyncService,
+  actor: string,
+): HandlerMap {
   const { db } = store;
   return {
     'app:info': () => ({
@@ -42,6 +68,10 @@ function buildHandlers(home: string, store: Store, events: EventBus, actor: stri
       return settings;
     },
     'transactions:list': ({ limit, cursor }) => listTransactions(db, limit, cursor),
+    'connections:list': () => ({ connections: sync.connections() }),
+    'sync:start': async (input) => ({ reports: await sync.start(input) }),
+    'sync:status': () => ({ connections: sync.status() }),
+    'sync:cancel': ({ connectionIds }) => ({ cancelled: sync.cancel(connectionIds) }),
   };
 }
 
@@ -50,8 +80,21 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   mkdirSync(options.home, { recursive: true });
   const store = await openStore(databaseFile(options.home));
   const events = new EventBus();
-  const dispatch = createDispatcher(buildHandlers(options.home, store, events, options.actor ?? 'ui'), {
+  const keychain = options.credentials ? credentialStoreSecretSource(options.credentials) : undefined;
+  const sync = new SyncService({
+    db: store.db,
+    events,
+    connectors: options.connectors ?? Object.values(CONNECTORS).filter((c) => c !== undefined),
+    secrets: options.secrets ?? demoAwareSecretSource(keychain),
+    http: options.syncTuning?.http,
+    budgetSpeedUp: options.syncTuning?.budgetSpeedUp,
     onInternalError: options.onInternalError,
   });
-  return { home: options.home, store, events, dispatch, close: () => store.close() };
+  const handlers = buildHandlers(options.home, store, events, sync, options.actor ?? 'ui');
+  const dispatch = createDispatcher(handlers, { onInternalError: options.onInternalError });
+  const close = () => {
+    sync.close();
+    store.close();
+  };
+  return { home: options.home, store, events, dispatch, sync, close };
 }

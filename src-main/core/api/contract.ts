@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { RowCounts, Settings, TransactionSummary } from './schemas.ts';
+import {
+  ConnectionSummary,
+  IsoDate,
+  RowCounts,
+  Settings,
+  SyncProgressEvent,
+  SyncReport,
+  SyncStatusEntry,
+  TransactionSummary,
+} from './schemas.ts';
 
 /**
  * The one list of what the core can do. Every transport (Electron IPC, browser-mode HTTP, the CLI)
@@ -38,19 +47,39 @@ export const operations = {
       nextCursor: z.string().nullable(),
     }),
   },
+  'connections:list': {
+    input: z.object({}).strict(),
+    output: z.object({ connections: z.array(ConnectionSummary) }),
+  },
+  /** Runs in the core host (never the UI's thread) and answers when every connection has finished. */
+  'sync:start': {
+    input: z
+      .object({
+        /** Default: every connection. */
+        connectionIds: z.array(z.string().min(1)).min(1).optional(),
+        /** Fetch again from this shop-zone date, whatever the bookmarks say. */
+        since: IsoDate.nullish(),
+        /** Days before each bookmark fetched again to catch late changes (default 7). */
+        lookbackDays: z.number().int().min(0).max(365).optional(),
+      })
+      .strict(),
+    output: z.object({ reports: z.array(SyncReport) }),
+  },
+  'sync:status': {
+    input: z.object({}).strict(),
+    output: z.object({ connections: z.array(SyncStatusEntry) }),
+  },
+  /** Stops running syncs after their current page; the next sync resumes from there. */
+  'sync:cancel': {
+    input: z.object({ connectionIds: z.array(z.string().min(1)).optional() }).strict(),
+    output: z.object({ cancelled: z.number().int() }),
+  },
 } as const;
 
 /** Everything the core pushes to the UI without being asked. */
 export const events = {
   'settings:changed': Settings,
-  'sync:progress': z.object({
-    connectionId: z.string(),
-    stream: z.string(),
-    pages: z.number().int(),
-    records: z.number().int(),
-    ratePerSecond: z.number(),
-    etaSeconds: z.number().nullable(),
-  }),
+  'sync:progress': SyncProgressEvent,
 } as const;
 
 export type Operations = typeof operations;

@@ -10,6 +10,10 @@ export const OPERATION_NAMES = [
   'settings:get',
   'settings:set',
   'transactions:list',
+  'connections:list',
+  'sync:start',
+  'sync:status',
+  'sync:cancel',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;

@@ -50,3 +50,82 @@ export const RowCounts = z.object({
   connections: z.number().int(),
   changeLog: z.number().int(),
 });
+
+/** A connection's non-secret part. Secrets are never part of the contract's answers. */
+export const ConnectionSummary = z.object({
+  id: z.string(),
+  provider: ProviderId,
+  name: z.string(),
+  isDemo: z.boolean(),
+  /** Non-secret settings (base URL, client id, ledger, …) as stored. */
+  config: z.unknown(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ConnectionSummary = z.infer<typeof ConnectionSummary>;
+
+export const SyncRunStatus = z.enum(['ok', 'partial', 'failed', 'cancelled']);
+
+/** One connection's result of `sync:start`. `partial`: records sit in quarantine. */
+export const SyncReport = z.object({
+  connectionId: z.string(),
+  connectionName: z.string(),
+  provider: ProviderId,
+  status: SyncRunStatus,
+  pages: z.number().int(),
+  records: z.number().int(),
+  inserted: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  quarantined: z.number().int(),
+  /** change_log rows written: fields of known records that changed upstream. */
+  changes: z.number().int(),
+  quarantinedTotal: z.number().int(),
+  error: z.string().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+});
+export type SyncReport = z.infer<typeof SyncReport>;
+
+export const DayCompletenessDto = z.object({
+  stream: z.string(),
+  date: IsoDate,
+  state: z.enum(['complete', 'open', 'partial']),
+  detail: z.string().nullable(),
+  checkedAt: z.string(),
+});
+
+export const SyncStatusEntry = z.object({
+  connectionId: z.string(),
+  connectionName: z.string(),
+  provider: ProviderId,
+  isDemo: z.boolean(),
+  running: z.boolean(),
+  /** When the newest finished run ended, whatever its outcome. */
+  lastSyncAt: z.string().nullable(),
+  lastSuccessAt: z.string().nullable(),
+  /** Null until syncs are scheduled; today they run when asked. */
+  nextSyncAt: z.string().nullable(),
+  lastStatus: SyncRunStatus.nullable(),
+  /** The newest run's error, shown until a later run succeeds. */
+  error: z.string().nullable(),
+  quarantined: z.number().int(),
+  days: z.object({ complete: z.number().int(), open: z.number().int(), partial: z.number().int() }),
+  completeness: z.array(DayCompletenessDto),
+});
+export type SyncStatusEntry = z.infer<typeof SyncStatusEntry>;
+
+/** `sync:progress`: one stream's progress, after each committed page and once when it ends. */
+export const SyncProgressEvent = z.object({
+  connectionId: z.string(),
+  connectionName: z.string(),
+  provider: ProviderId,
+  stream: z.string(),
+  pages: z.number().int(),
+  records: z.number().int(),
+  quarantined: z.number().int(),
+  totalHint: z.number().int().nullable(),
+  ratePerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+  done: z.boolean(),
+});

@@ -1,3 +1,4 @@
+import type { CredentialStore } from '../credentials/credential-store.ts';
 import type { ConnectionInfo, SecretFields } from '../providers/connector.ts';
 import { ConnectorError } from '../providers/connector-error.ts';
 import { DEMO_CREDENTIALS } from '../sandbox/credentials.ts';
@@ -22,5 +23,23 @@ export function demoAwareSecretSource(keychain: SecretSource = noKeychain): Secr
   return async (connection) => {
     if (connection.isDemo) return DEMO_CREDENTIALS[connection.provider];
     return keychain(connection);
+  };
+}
+
+/** Secrets from a CredentialStore (the OS keychain in production), by connection id. */
+export function credentialStoreSecretSource(store: Pick<CredentialStore, 'get'>): SecretSource {
+  return async (connection) => {
+    let secret;
+    try {
+      secret = await store.get(connection.id);
+    } catch (err) {
+      // Credential errors never carry the value, so their message is safe to pass on.
+      throw new ConnectorError(
+        'auth',
+        `Could not read the credentials of ${connection.name} from the system keychain (${(err as Error).message}).`,
+        { cause: err },
+      );
+    }
+    return secret ?? noKeychain(connection);
   };
 }

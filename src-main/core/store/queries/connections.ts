@@ -50,3 +50,11 @@ export function getConnectionByName(db: Database, name: string): ConnectionRecor
   const row = get<Row>(db, sql`SELECT ${COLUMNS} FROM connections WHERE name = ${name}`);
   return row ? toRecord(row) : null;
 }
+
+/** Cached transactions per connection (transactions_by_connection makes each a range count). */
+export function transactionCount(db: Database, connectionId: string): number {
+  return (
+    get<{ n: number }>(db, sql`SELECT count(*) AS n FROM transactions WHERE connection_id = ${connectionId}`)
+      ?.n ?? 0
+  );
+}

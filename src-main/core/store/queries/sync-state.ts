@@ -24,12 +24,13 @@ export interface RunRow {
   error: string | null;
 }
 
-/** The newest run of a connection (sync_runs_by_connection answers it with one index seek). */
-export function latestRun(db: Database, connectionId: string): RunRow | null {
+/** The newest finished run of a connection (sync_runs_by_connection walks it newest first). */
+export function latestFinishedRun(db: Database, connectionId: string): RunRow | null {
   return (
     get<RunRow>(
       db,
-      sql`SELECT * FROM sync_runs WHERE connection_id = ${connectionId} ORDER BY id DESC LIMIT 1`,
+      sql`SELECT * FROM sync_runs WHERE connection_id = ${connectionId} AND status != 'running'
+           ORDER BY id DESC LIMIT 1`,
     ) ?? null
   );
 }

@@ -1,0 +1,68 @@
+import type { Database } from 'better-sqlite3';
+import type { ProviderId } from '../model/transaction.ts';
+import type { Connector } from '../providers/connector.ts';
+import { appendAudit } from '../store/mutations/audit.ts';
+import { addConnection, removeConnection, updateConnection } from '../store/mutations/connections.ts';
+import { lastAuditDetails } from '../store/queries/audit.ts';
+import { listConnections } from '../store/queries/connections.ts';
+
+/** What demo connections are made from: a running sandbox's addresses and published credentials. */
+export interface DemoEndpoints {
+  baseUrls: Record<ProviderId, string>;
+  credentials: Record<ProviderId, Record<string, string>>;
+}
+
+/**
+ * Demo config from the sandbox's published credentials: the base URL plus only the non-secret fields
+ * the connector's schema insists on. Extras (a legacy branch number, keys that provoke 403s) would
+ * switch connectors into other modes; the demo uses each connector's defaults. Secrets stay out:
+ * the engine's demo secret source supplies them.
+ */
+export function demoConfig(
+  connector: Connector,
+  baseUrl: string,
+  published: Record<string, string>,
+): unknown {
+  const secret = new Set(connector.secretFields.map((f) => f.key));
+  const config: Record<string, string> = { baseUrl };
+  for (;;) {
+    const parsed = connector.configSchema.safeParse(config);
+    if (parsed.success) return parsed.data;
+    const missing = parsed.error.issues
+      .map((i) => String(i.path[0] ?? ''))
+      .filter((k) => k in published && !secret.has(k) && !(k in config));
+    if (!missing.length) throw new Error(`${connector.displayName}: ${parsed.error.issues[0]?.message}`);
+    for (const k of missing) config[k] = published[k] ?? '';
+  }
+}
+
+/**
+ * Creates or refreshes one demo connection (is_demo = 1) per provider. The same world keeps its
+ * connections, so re-running the demo is an idempotent re-sync (and decisions on demo data survive);
+ * another world (seed, days, today…) starts over, as its records are not the old ones.
+ */
+export function prepareDemoConnections(
+  db: Database,
+  connectors: readonly Connector[],
+  sandbox: DemoEndpoints,
+  world: unknown,
+  actor: string,
+): string[] {
+  const previous = lastAuditDetails(db, 'demo:world');
+  const sameWorld = JSON.stringify(previous) === JSON.stringify(world);
+  const existing = listConnections(db).filter((c) => c.isDemo);
+  if (!sameWorld) for (const c of existing) removeConnection(db, c.id, actor);
+  const ids: string[] = [];
+  for (const connector of connectors) {
+    const { provider } = connector;
+    const config = demoConfig(connector, sandbox.baseUrls[provider], sandbox.credentials[provider]);
+    const found = sameWorld ? existing.find((c) => c.provider === provider) : undefined;
+    // The sandbox listens on a new port each run, so the base URL is refreshed every time.
+    const conn = found
+      ? updateConnection(db, found.id, { config }, actor)
+      : addConnection(db, { provider, name: `Demo ${connector.displayName}`, config, isDemo: true }, actor);
+    if (conn) ids.push(conn.id);
+  }
+  if (!sameWorld) appendAudit(db, { actor, action: 'demo:world', subject: null, details: world });
+  return ids;
+}
