@@ -15,7 +15,7 @@ import { World, type SandboxWorld } from './world/world.ts';
 
 export type { ProviderId } from './emulators/types.ts';
 export type { FaultConfig, FaultKind, FaultRule } from './faults/fault-config.ts';
-export { FAULT_PROFILES } from './faults/fault-config.ts';
+export { FAULT_KINDS, FAULT_PROFILES } from './faults/fault-config.ts';
 export type { FaultEngine, FaultFiring } from './faults/fault-engine.ts';
 export type { ImperfectionRates } from './world/options.ts';
 export type { DatasetId, SandboxWorld, WorldChange } from './world/world.ts';

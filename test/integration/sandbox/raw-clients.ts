@@ -42,20 +42,29 @@ export function httpJson(
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** fetch + JSON with retry on 429/5xx (sandbox rate limits are sped up, so short waits suffice). */
+/** The marker the malformed-record fault writes into a broken record's amount. */
+const MALFORMED = '12,5O kr';
+
+/**
+ * fetch + JSON, retrying what a careful client retries: 429/5xx, resets, truncated JSON and pages with
+ * a malformed record (the sandbox's rate limits and stalls are sped up, so short waits suffice).
+ */
 export async function getJson(
   url: string,
   init: RequestInit = {},
   tries = 20,
 ): Promise<{ status: number; body: Json; headers: Headers }> {
   for (let i = 0; ; i++) {
-    const res = await fetch(url, init);
-    const text = await res.text();
-    if ((res.status === 429 || res.status >= 500) && i < tries) {
-      await sleep(20);
-      continue;
+    try {
+      const res = await fetch(url, init);
+      const text = await res.text();
+      const retry = res.status === 429 || res.status >= 500 || text.includes(MALFORMED);
+      if (!retry || i >= tries)
+        return { status: res.status, body: text ? (JSON.parse(text) as Json) : {}, headers: res.headers };
+    } catch (err) {
+      if (i >= tries) throw err;
     }
-    return { status: res.status, body: text ? (JSON.parse(text) as Json) : {}, headers: res.headers };
+    await sleep(20);
   }
 }
 
