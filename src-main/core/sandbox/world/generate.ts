@@ -41,7 +41,7 @@ export function generateWorld(o: ResolvedWorldOptions, dbPath: string, truthPath
     createTables(db);
     const w = new WorldWriter(db);
     const cal = new ShopCalendar(o.timeZone, o.firstDay, o.today);
-    const ledger = new VippsLedger(w, cal, o.currency);
+    const ledger = new VippsLedger(w, cal, o.currency, o.seed);
     let saleNo = 0;
     let date = o.firstDay;
     for (let d = 0; d < o.days; d++) {

@@ -62,7 +62,7 @@ export interface ResolvedWorldOptions {
 }
 
 // Bumped whenever generation changes, so cached world files from an older generator are not reused.
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 export function resolveWorldOptions(opts: WorldOptions = {}): ResolvedWorldOptions {
   const timeZone = opts.timeZone ?? 'Europe/Oslo';

@@ -1,4 +1,5 @@
 import { formatUtcMicros, type ShopCalendar } from './calendar.ts';
+import { Rng } from './prng.ts';
 import { VIPPS_IDS, type VippsEvent } from './record-vipps.ts';
 import type { WorldWriter } from './writer.ts';
 
@@ -21,11 +22,13 @@ export class VippsLedger {
   private readonly w: WorldWriter;
   private readonly cal: ShopCalendar;
   private readonly currency: string;
+  private readonly seed: number;
 
-  constructor(w: WorldWriter, cal: ShopCalendar, currency: string) {
+  constructor(w: WorldWriter, cal: ShopCalendar, currency: string, seed: number) {
     this.w = w;
     this.cal = cal;
     this.currency = currency;
+    this.seed = seed;
   }
 
   add(ev: VippsEvent): void {
@@ -40,7 +43,8 @@ export class VippsLedger {
     this.buckets.delete(date);
     events.sort((a, b) => a.timeMs - b.timeMs || a.saleNo - b.saleNo);
     for (const ev of events) writeEvent(this.w, this.cal, this.state, this.currency, date, ev);
-    if (closed) closeDate(this.w, this.cal, this.state, this.currency, date);
+    if (closed)
+      closeDate(this.w, this.cal, this.state, this.currency, date, new Rng(this.seed, `ledger:${date}`));
   }
 }
 
@@ -126,11 +130,24 @@ function closeDate(
   state: LedgerState,
   currency: string,
   date: string,
+  rng: Rng,
 ): void {
   const endMs = cal.startOf(cal.addDays(date, 1)) - 1;
   const time = formatUtcMicros(endMs, 999);
   const idBase = date.replaceAll('-', '');
   const common = { time, ledgerDate: date, reference: '', currency };
+  if (rng.chance(0.05)) {
+    // Now and then Vipps books a correction: an entry type the 2023 spec's enum does not list.
+    const psp = `${idBase}02`;
+    const amount = (rng.chance(0.5) ? 1 : -1) * rng.int(100, 5000);
+    const at = formatUtcMicros(endMs - 60_000, 0);
+    w.vippsReport(
+      'funds',
+      date,
+      psp,
+      ledgerEntry(state, 'funds', { ...common, time: at, psp, entryType: 'correction', amount }),
+    );
+  }
   if (state.fees > 0) {
     const amount = -state.fees;
     w.vippsReport(
