@@ -49,6 +49,30 @@ export function canonicalProblem(r: CanonicalTransaction, scope: StreamScope): s
 
 export interface PageResult extends RunCounts {
   changes: number;
+  /** External ids of the valid records, in page order. */
+  validIds: string[];
+  /** Quarantine keys of the records that had no id. */
+  idlessKeys: string[];
+}
+
+/** The nearest valid ids before and after position `i`: where an id-less record sat in its page. */
+function neighbours(ids: readonly (string | null)[], i: number): string[] {
+  const out: string[] = [];
+  for (let j = i - 1; j >= 0; j--) {
+    const id = ids[j];
+    if (id) {
+      out.push(id);
+      break;
+    }
+  }
+  for (let j = i + 1; j < ids.length; j++) {
+    const id = ids[j];
+    if (id) {
+      out.push(id);
+      break;
+    }
+  }
+  return out;
 }
 
 /**
@@ -64,16 +88,21 @@ export function commitPage(
   now: string,
 ): PageResult {
   const valid: CanonicalTransaction[] = [];
-  const bad: QuarantineInput[] = [];
-  for (const o of page.outcomes) {
-    if (!o.ok) {
-      bad.push({ externalId: o.externalId, raw: o.raw, error: o.error });
-      continue;
+  const bad: (QuarantineInput & { at: number })[] = [];
+  // Per position: the id of a valid record, else null (what anchors an id-less bad one).
+  const ids: (string | null)[] = [];
+  page.outcomes.forEach((o, at) => {
+    const problem = o.ok ? canonicalProblem(o.record, scope) : o.error;
+    if (problem === null && o.ok) {
+      valid.push(o.record);
+      ids.push(o.record.externalId);
+    } else {
+      const externalId = o.ok ? o.record.externalId || null : o.externalId;
+      bad.push({ externalId, raw: o.ok ? o.record.raw : o.raw, error: problem ?? '', at });
+      ids.push(null);
     }
-    const problem = canonicalProblem(o.record, scope);
-    if (problem) bad.push({ externalId: o.record.externalId || null, raw: o.record.raw, error: problem });
-    else valid.push(o.record);
-  }
+  });
+  for (const b of bad) if (b.externalId === null) b.anchors = neighbours(ids, b.at);
   return db.transaction((): PageResult => {
     const upserted = upsertTransactions(db, valid, now);
     clearQuarantined(
@@ -81,7 +110,7 @@ export function commitPage(
       scope,
       valid.map((r) => r.externalId),
     );
-    quarantineRecords(db, scope, bad, now);
+    const idlessKeys = quarantineRecords(db, scope, bad, now);
     if (page.completeness?.length) saveCompleteness(db, scope.connectionId, page.completeness, now);
     if (page.bookmark !== null) saveBookmark(db, scope.connectionId, scope.stream, page.bookmark);
     const counts: PageResult = {
@@ -92,6 +121,8 @@ export function commitPage(
       unchanged: upserted.unchanged,
       quarantined: bad.length,
       changes: upserted.changes,
+      validIds: valid.map((r) => r.externalId),
+      idlessKeys,
     };
     addRunCounts(db, runId, counts);
     return counts;

@@ -19,8 +19,10 @@ import {
   finishRun,
   markStreamDone,
   markStreamRunning,
+  releaseQuarantined,
   startRun,
 } from '../store/mutations/sync-state.ts';
+import { AnchorWatch } from './anchor-watch.ts';
 import { commitPage } from './commit-page.ts';
 import { ProgressTracker, type SyncProgress } from './progress.ts';
 import { type ProviderHttpOptions, createProviderHttp } from './provider-http.ts';
@@ -268,10 +270,12 @@ async function syncStream(
     provider: run.record.provider,
     stream: stream.name,
   });
+  const watch = AnchorWatch.load(db, scope);
   try {
     // The connector hands over a whole page before the (synchronous) commit: nothing awaits inside it.
     for await (const page of stream.pages(ctx, loadBookmark(db, scope.connectionId, scope.stream))) {
       const result = commitPage(db, scope, run.runId, page, run.now());
+      watch?.observe(result.validIds, result.idlessKeys);
       for (const k of Object.keys(run.totals) as (keyof ConnectionRun['totals'])[])
         run.totals[k] += result[k];
       run.request.onProgress?.(tracker.page(result.records, result.quarantined, page.totalHint));
@@ -286,7 +290,11 @@ async function syncStream(
     if (stops) throw new StopConnection(failure);
     return failure;
   }
-  markStreamDone(db, scope, null, run.now());
+  const resolved = watch?.resolved() ?? [];
+  db.transaction(() => {
+    releaseQuarantined(db, scope, resolved);
+    markStreamDone(db, scope, null, run.now());
+  })();
   run.request.onProgress?.(tracker.snapshot(true));
   return null;
 }

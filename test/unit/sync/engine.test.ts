@@ -187,6 +187,34 @@ describe('sync engine', () => {
     store.close();
   });
 
+  it('releases an id-less quarantined record once its page is re-read without it', async () => {
+    let broken = true;
+    const pages = (cid: string): RecordOutcome[][] => [
+      [
+        ok(canonical(cid, 'before')),
+        broken
+          ? { ok: false, raw: { amount: 'n/a' }, error: 'record has no id', externalId: null }
+          : ok(canonical(cid, 'fixed')),
+        ok(canonical(cid, 'after')),
+      ],
+      [ok(canonical(cid, 'elsewhere'))],
+    ];
+    const { db, sync, store } = await setup([fakeConnector({ pages })]);
+    await sync();
+    expect(db.prepare('SELECT anchors FROM quarantine').pluck().get()).toBe('["before","after"]');
+    // Re-reading only the second page says nothing about the first: the record stays.
+    db.prepare("UPDATE sync_state SET bookmark = '0'").run();
+    expect((await sync())[0]).toMatchObject({ status: 'partial', quarantinedTotal: 1 });
+    // Re-reading its page and meeting it again keeps it too.
+    expect((await sync({ since: '2024-03-01' }))[0]).toMatchObject({
+      status: 'partial',
+      quarantinedTotal: 1,
+    });
+    broken = false;
+    expect((await sync({ since: '2024-03-01' }))[0]).toMatchObject({ status: 'ok', quarantinedTotal: 0 });
+    store.close();
+  });
+
   it('an auth error stops only that connection, with its plain message, and secrets never leak', async () => {
     const message = 'SentryPOS rejected the API key (401). Check the key in Connections.';
     const sentry = fakeConnector(

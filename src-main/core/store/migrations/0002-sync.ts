@@ -12,7 +12,10 @@ export const migration0002: Migration = {
     -- Provider records that failed validation or normalization. Kept (raw, as sent) so nothing the
     -- provider said is lost, counted in every report, and removed once a later sync delivers the same
     -- record valid. record_key is the external id when the record had one, else a hash of its raw JSON,
-    -- so a record seen again updates its row instead of piling up.
+    -- so a record seen again updates its row instead of piling up. A record without an id cannot be
+    -- matched to its later valid form, so it keeps the ids of its valid neighbours in the page
+    -- (anchors): a later run that re-reads those neighbours without meeting the bad record again
+    -- releases it.
     CREATE TABLE quarantine (
       id            INTEGER PRIMARY KEY,
       provider      TEXT NOT NULL,
@@ -22,6 +25,7 @@ export const migration0002: Migration = {
       external_id   TEXT,
       raw_json      TEXT NOT NULL,
       error         TEXT NOT NULL,
+      anchors       TEXT CHECK (anchors IS NULL OR json_valid(anchors)),
       first_seen_at TEXT NOT NULL,
       last_seen_at  TEXT NOT NULL
     ) STRICT;

@@ -17,6 +17,8 @@ export interface QuarantineInput {
   externalId: string | null;
   raw: unknown;
   error: string;
+  /** For a record without an id: external ids of valid neighbours in its page (see the migration). */
+  anchors?: readonly string[];
 }
 
 export interface RunCounts {
@@ -102,22 +104,43 @@ function recordKey(q: QuarantineInput, raw: string): string {
   return q.externalId ?? `sha256:${createHash('sha256').update(raw).digest('hex')}`;
 }
 
+/** Upserts quarantine rows; returns the keys of the id-less ones, which the engine tracks per run. */
 export function quarantineRecords(
   db: Database,
   scope: StreamScope,
   records: readonly QuarantineInput[],
   now: string,
-): void {
+): string[] {
+  const idless: string[] = [];
   for (const q of records) {
     const raw = JSON.stringify(q.raw) ?? 'null';
+    const key = recordKey(q, raw);
+    if (q.externalId === null) idless.push(key);
+    const anchors = q.externalId === null && q.anchors?.length ? JSON.stringify(q.anchors) : null;
     run(
       db,
-      sql`INSERT INTO quarantine (provider, connection_id, stream, record_key, external_id, raw_json, error, first_seen_at, last_seen_at)
-          VALUES (${scope.provider}, ${scope.connectionId}, ${scope.stream}, ${recordKey(q, raw)}, ${q.externalId}, ${raw}, ${q.error}, ${now}, ${now})
+      sql`INSERT INTO quarantine (provider, connection_id, stream, record_key, external_id, raw_json, error, anchors,
+                                  first_seen_at, last_seen_at)
+          VALUES (${scope.provider}, ${scope.connectionId}, ${scope.stream}, ${key}, ${q.externalId}, ${raw}, ${q.error},
+                  ${anchors}, ${now}, ${now})
           ON CONFLICT (connection_id, stream, record_key) DO UPDATE
-            SET raw_json = excluded.raw_json, error = excluded.error, last_seen_at = excluded.last_seen_at`,
+            SET raw_json = excluded.raw_json, error = excluded.error, anchors = excluded.anchors,
+                last_seen_at = excluded.last_seen_at`,
     );
   }
+  return idless;
+}
+
+/** Drops quarantine rows by key: records delivered valid, or id-less ones whose page was re-read without them. */
+export function releaseQuarantined(db: Database, scope: StreamScope, recordKeys: readonly string[]): number {
+  let released = 0;
+  for (const key of recordKeys) {
+    released += run(
+      db,
+      sql`DELETE FROM quarantine WHERE connection_id = ${scope.connectionId} AND stream = ${scope.stream} AND record_key = ${key}`,
+    ).changes;
+  }
+  return released;
 }
 
 /** A record delivered valid is no longer a problem: drop it from quarantine (same stream, same id). */
@@ -128,14 +151,8 @@ export function clearQuarantined(db: Database, scope: StreamScope, externalIds: 
     sql`SELECT count(*) AS n FROM quarantine WHERE connection_id = ${scope.connectionId} AND stream = ${scope.stream}`,
   );
   if (!any?.n) return 0;
-  let cleared = 0;
-  for (const id of externalIds) {
-    cleared += run(
-      db,
-      sql`DELETE FROM quarantine WHERE connection_id = ${scope.connectionId} AND stream = ${scope.stream} AND record_key = ${id}`,
-    ).changes;
-  }
-  return cleared;
+  // For records with an id, the key is the id.
+  return releaseQuarantined(db, scope, externalIds);
 }
 
 export function saveCompleteness(

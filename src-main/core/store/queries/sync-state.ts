@@ -83,3 +83,16 @@ export function listCompleteness(db: Database, connectionId: string): Completene
          WHERE connection_id = ${connectionId} ORDER BY date DESC, stream`,
   );
 }
+
+/** Id-less quarantined records of a stream with the neighbours they were found between. */
+export function anchoredQuarantine(
+  db: Database,
+  connectionId: string,
+  stream: string,
+): { recordKey: string; anchors: string[] }[] {
+  return all<{ record_key: string; anchors: string }>(
+    db,
+    sql`SELECT record_key, anchors FROM quarantine
+         WHERE connection_id = ${connectionId} AND stream = ${stream} AND external_id IS NULL AND anchors IS NOT NULL`,
+  ).map((r) => ({ recordKey: r.record_key, anchors: JSON.parse(r.anchors) as string[] }));
+}
