@@ -16,6 +16,8 @@ import {
   demoAwareSecretSource,
 } from './sync/secret-source.ts';
 import { SyncService } from './sync/sync-service.ts';
+import { getTransactionDetail } from './search/transaction-detail.ts';
+import { searchTransactions } from './search/search-transactions.ts';
 import { APP_VERSION } from './version.ts';
 
 export interface CoreOptions {
@@ -68,6 +70,8 @@ function buildHandlers(
       return settings;
     },
     'transactions:list': ({ limit, cursor }) => listTransactions(db, limit, cursor),
+    'transactions:search': (input) => searchTransactions(db, input),
+    'transactions:get': ({ id }) => getTransactionDetail(db, id),
     'connections:list': () => ({ connections: sync.connections() }),
     'sync:start': async (input) => ({ reports: await sync.start(input) }),
     'sync:status': () => ({ connections: sync.status() }),

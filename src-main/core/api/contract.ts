@@ -3,10 +3,14 @@ import {
   ConnectionSummary,
   IsoDate,
   RowCounts,
+  SearchFilters,
+  SearchSort,
+  SearchTotals,
   Settings,
   SyncProgressEvent,
   SyncReport,
   SyncStatusEntry,
+  TransactionDetail,
   TransactionSummary,
 } from './schemas.ts';
 
@@ -45,6 +49,22 @@ export const operations = {
     output: z.object({
       items: z.array(TransactionSummary),
       nextCursor: z.string().nullable(),
+    }),
+  },
+  /** Free text and filters over the cache, keyset-paged; totals only when asked (they cost a second query). */
+  'transactions:search': {
+    input: SearchFilters.extend({
+      sort: SearchSort.default('time_desc'),
+      /** 0 asks for the totals alone. */
+      limit: z.number().int().min(0).max(500).default(100),
+      /** Opaque keyset cursor from the previous page's `nextCursor` (same filters and sort). */
+      cursor: z.string().max(300).nullish(),
+      totals: z.boolean().default(false),
+    }).strict(),
+    output: z.object({
+      items: z.array(TransactionSummary),
+      nextCursor: z.string().nullable(),
+      totals: SearchTotals.nullable(),
     }),
   },
   'connections:list': {

@@ -10,6 +10,8 @@ export const OPERATION_NAMES = [
   'settings:get',
   'settings:set',
   'transactions:list',
+  'transactions:search',
+  'transactions:get',
   'connections:list',
   'sync:start',
   'sync:status',

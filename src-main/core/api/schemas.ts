@@ -129,3 +129,85 @@ export const SyncProgressEvent = z.object({
   etaSeconds: z.number().nullable(),
   done: z.boolean(),
 });
+
+/** Filters of `transactions:search`; every one is optional and they combine with AND. */
+export const SearchFilters = z
+  .object({
+    /** Free text: every word must prefix-match a name, email, phone, reference, id or line. */
+    text: z.string().max(200).optional(),
+    dateFrom: IsoDate.optional(),
+    dateTo: IsoDate.optional(),
+    providers: z.array(ProviderId).max(10).optional(),
+    connectionIds: z.array(z.string().max(100)).max(50).optional(),
+    statuses: z.array(NormalizedStatus).max(20).optional(),
+    kinds: z.array(TransactionKind).max(10).optional(),
+    currencies: z.array(CurrencyCode).max(20).optional(),
+    methods: z.array(z.string().max(50)).max(20).optional(),
+    networks: z.array(z.string().max(50)).max(20).optional(),
+    /** Signed minor units, inclusive; a refund is negative. */
+    amountMinMinor: z.number().int().optional(),
+    amountMaxMinor: z.number().int().optional(),
+    hasLines: z.boolean().optional(),
+  })
+  .strict();
+export type SearchFilters = z.infer<typeof SearchFilters>;
+
+export const SEARCH_SORTS = ['time_desc', 'time_asc', 'amount_desc', 'amount_asc'] as const;
+export const SearchSort = z.enum(SEARCH_SORTS);
+export type SearchSort = z.infer<typeof SearchSort>;
+
+export const SearchTotals = z.object({
+  count: z.number().int(),
+  /** One entry per currency: amounts in different currencies are never added together. */
+  byCurrency: z.array(
+    z.object({ currency: z.string(), count: z.number().int(), amountMinor: z.number().int() }),
+  ),
+});
+export type SearchTotals = z.infer<typeof SearchTotals>;
+
+export const TransactionLineDto = z.object({
+  lineNo: z.number().int(),
+  name: z.string(),
+  quantity: z.number(),
+  unit: z.string().nullable(),
+  unitPriceGrossMinor: z.number().int().nullable(),
+  lineGrossMinor: z.number().int(),
+  lineNetMinor: z.number().int().nullable(),
+  discountMinor: z.number().int(),
+  vatRateBp: z.number().int().nullable(),
+  vatMinor: z.number().int().nullable(),
+  category: z.string().nullable(),
+});
+
+export const TransactionDetail = TransactionSummary.extend({
+  occurredAtRaw: z.string(),
+  ledgerDate: z.string().nullable(),
+  customerEmail: z.string().nullable(),
+  customerPhone: z.string().nullable(),
+  network: z.string().nullable(),
+  syncedAt: z.string(),
+  updatedAt: z.string(),
+  references: z.array(ReferenceDto),
+  lines: z.array(TransactionLineDto),
+  /** VAT per rate over the lines, in the transaction's currency. */
+  vat: z.array(
+    z.object({
+      rateBp: z.number().int().nullable(),
+      netMinor: z.number().int(),
+      vatMinor: z.number().int(),
+      grossMinor: z.number().int(),
+    }),
+  ),
+  /** The provider's payload exactly as stored. */
+  rawJson: z.string(),
+  changes: z.array(
+    z.object({
+      id: z.number().int(),
+      changedAt: z.string(),
+      field: z.string(),
+      before: z.string().nullable(),
+      after: z.string().nullable(),
+    }),
+  ),
+});
+export type TransactionDetail = z.infer<typeof TransactionDetail>;

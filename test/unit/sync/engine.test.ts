@@ -266,7 +266,12 @@ describe('sync engine', () => {
 
   it('cancellation keeps what was committed and resumes from the last saved page', async () => {
     const controller = new AbortController();
-    const connector = fakeConnector({ pages: threePages, beforePage: (i) => i === 1 && controller.abort() });
+    const connector = fakeConnector({
+      pages: threePages,
+      beforePage: (i) => {
+        if (i === 1) controller.abort();
+      },
+    });
     const { db, ids, sync, store } = await setup([connector]);
     const [cancelled] = await sync({ signal: controller.signal });
     expect(cancelled).toMatchObject({ status: 'cancelled', pages: 1, inserted: 3 });

@@ -55,8 +55,8 @@ export interface FakeBehaviour {
   pages: (connectionId: string) => RecordOutcome[][];
   /** Throw this (once, the first time this page index is requested) instead of yielding it. */
   failAt?: { page: number; error: Error };
-  /** Called before each page is yielded (tests abort a signal here). */
-  beforePage?: (index: number) => void;
+  /** Called (and awaited) before each page is yielded: tests abort a signal or hold the run here. */
+  beforePage?: (index: number) => void | Promise<void>;
   requestedFrom?: (bookmark: string | null) => void;
 }
 
@@ -84,7 +84,7 @@ export function fakeConnector(behaviour: FakeBehaviour, provider: Connector['pro
           // `since` means "fetch again from the start", as a date cursor would from that date.
           const from = bookmark === null || ctx.window.since ? 0 : Number(bookmark) + 1;
           for (let i = from; i < pages.length; i++) {
-            behaviour.beforePage?.(i);
+            await behaviour.beforePage?.(i);
             if (behaviour.failAt && behaviour.failAt.page === i && !failed) {
               failed = true;
               throw behaviour.failAt.error;
