@@ -3,7 +3,12 @@ import type { TransactionSummary } from '../../api/schemas.ts';
 import { AppError } from '../../api/app-error.ts';
 import { all, get, sql } from '../sql.ts';
 
-interface Row {
+/** The columns every list of transactions selects (t = transactions, c = connections). */
+export const SUMMARY_COLUMNS = sql`t.id, t.provider, t.connection_id, c.name AS connection_name, t.external_id, t.kind,
+  t.amount_minor, t.currency, t.status, t.provider_status, t.occurred_at, t.business_date, t.customer_name, t.method,
+  t.description`;
+
+export interface SummaryRow {
   id: number;
   provider: string;
   connection_id: string;
@@ -55,11 +60,9 @@ export function listTransactions(
 ): { items: TransactionSummary[]; nextCursor: string | null } {
   const after = cursor ? decodeCursor(cursor) : null;
   const where = after ? sql`WHERE (t.business_date, t.id) < (${after[0]}, ${after[1]})` : sql``;
-  const rows = all<Row>(
+  const rows = all<SummaryRow>(
     db,
-    sql`SELECT t.id, t.provider, t.connection_id, c.name AS connection_name, t.external_id, t.kind,
-               t.amount_minor, t.currency, t.status, t.provider_status, t.occurred_at, t.business_date,
-               t.customer_name, t.method, t.description
+    sql`SELECT ${SUMMARY_COLUMNS}
           FROM transactions t JOIN connections c ON c.id = t.connection_id
           ${where}
          ORDER BY t.business_date DESC, t.id DESC
@@ -68,24 +71,28 @@ export function listTransactions(
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    items: page.map((r) => ({
-      id: r.id,
-      provider: r.provider as TransactionSummary['provider'],
-      connectionId: r.connection_id,
-      connectionName: r.connection_name,
-      externalId: r.external_id,
-      kind: r.kind as TransactionSummary['kind'],
-      amountMinor: r.amount_minor,
-      currency: r.currency,
-      status: r.status as TransactionSummary['status'],
-      providerStatus: r.provider_status,
-      occurredAt: r.occurred_at,
-      businessDate: r.business_date,
-      customerName: r.customer_name,
-      method: r.method,
-      description: r.description,
-    })),
+    items: page.map(toSummary),
     nextCursor: rows.length > limit && last ? encodeCursor([last.business_date, last.id]) : null,
+  };
+}
+
+export function toSummary(r: SummaryRow): TransactionSummary {
+  return {
+    id: r.id,
+    provider: r.provider as TransactionSummary['provider'],
+    connectionId: r.connection_id,
+    connectionName: r.connection_name,
+    externalId: r.external_id,
+    kind: r.kind as TransactionSummary['kind'],
+    amountMinor: r.amount_minor,
+    currency: r.currency,
+    status: r.status as TransactionSummary['status'],
+    providerStatus: r.provider_status,
+    occurredAt: r.occurred_at,
+    businessDate: r.business_date,
+    customerName: r.customer_name,
+    method: r.method,
+    description: r.description,
   };
 }
 

@@ -1,0 +1,217 @@
+import type { Database } from 'better-sqlite3';
+import type { OperationParsedInput } from '../api/contract.ts';
+import type { SearchTotals, TransactionSummary } from '../api/schemas.ts';
+import { type SummaryRow, SUMMARY_COLUMNS, toSummary } from '../store/queries/transactions.ts';
+import { type Sql, all, get, joinSql, rawSql, sql } from '../store/sql.ts';
+import { type CursorKey, decodeSearchCursor, encodeSearchCursor } from './search-cursor.ts';
+import { rollupFilters, rowFilters, whereClause } from './search-filters.ts';
+import { searchWords } from './search-text.ts';
+
+export type SearchRequest = OperationParsedInput<'transactions:search'>;
+
+export interface SearchResult {
+  items: TransactionSummary[];
+  nextCursor: string | null;
+  totals: SearchTotals | null;
+}
+
+/**
+ * How many candidates a cheap probe may count before we call a word or a value "common". Below it,
+ * reading every candidate and sorting is cheap; above it, walking an ordered index fills a page fast.
+ */
+export const CANDIDATE_CAP = 5000;
+/** A date range holding fewer rows than this is read through the time index and sorted by amount. */
+const SMALL_RANGE = 20_000;
+
+export type SearchIndex =
+  'search_by_time' | 'search_by_amount' | 'search_by_status' | 'search_by_kind' | 'search_by_currency';
+
+/**
+ * Where the rows come from. `ids`: the text's rarest word gave at most CANDIDATE_CAP transactions,
+ * which are looked up by id. `scan`: an index chosen for this filter and sort is walked, and the
+ * text's words (all common ones) are checked per row against the set of their transactions.
+ */
+export type SearchSource = { kind: 'ids'; ids: number[] } | { kind: 'scan'; index: SearchIndex };
+
+export interface SearchPlan {
+  source: SearchSource;
+  /** FTS match expressions each row must satisfy (the words not already used to pick the ids). */
+  probes: string[];
+}
+
+function wordIds(db: Database, match: string): number[] | null {
+  const rows = all<{ id: number }>(
+    db,
+    sql`SELECT DISTINCT rowid >> 10 AS id FROM search_fts WHERE search_fts MATCH ${match} LIMIT ${CANDIDATE_CAP + 1}`,
+  );
+  return rows.length > CANDIDATE_CAP ? null : rows.map((r) => r.id);
+}
+
+function cappedCount(db: Database, index: SearchIndex, where: Sql[]): number {
+  const row = get<{ n: number }>(
+    db,
+    sql`SELECT count(*) AS n FROM (SELECT 1 FROM transactions t INDEXED BY ${rawSql(index)} ${whereClause(where)}
+         LIMIT ${CANDIDATE_CAP + 1})`,
+  );
+  return row?.n ?? 0;
+}
+
+function dateRange(req: SearchRequest): Sql[] {
+  return [
+    ...(req.dateFrom ? [sql`t.business_date >= ${req.dateFrom}`] : []),
+    ...(req.dateTo ? [sql`t.business_date <= ${req.dateTo}`] : []),
+  ];
+}
+
+/** Rows in the date range according to the rollup, or Infinity when the range spans many rollup rows. */
+function rowsInRange(db: Database, req: SearchRequest): number {
+  const where = [
+    ...(req.dateFrom ? [sql`business_date >= ${req.dateFrom}`] : []),
+    ...(req.dateTo ? [sql`business_date <= ${req.dateTo}`] : []),
+  ];
+  const row = get<{ rows: number; n: number | null }>(
+    db,
+    sql`SELECT count(*) AS rows, sum(n) AS n FROM (SELECT n FROM search_day_totals ${whereClause(where)}
+         LIMIT ${CANDIDATE_CAP + 1})`,
+  );
+  return !row || row.rows > CANDIDATE_CAP ? Infinity : (row.n ?? 0);
+}
+
+/** Picks the index to walk: a rare value's own index, else the one that already has the sort order. */
+function chooseIndex(db: Database, req: SearchRequest): SearchIndex {
+  const byTime = req.sort.startsWith('time');
+  const candidates: [SearchIndex, Sql[]][] = [];
+  const range = dateRange(req);
+  const eq = (index: SearchIndex, column: string, values: readonly string[] | undefined) => {
+    if (values?.length) {
+      const list = joinSql(
+        values.map((v) => sql`${v}`),
+        ', ',
+      );
+      candidates.push([index, [sql`${rawSql(`t.${column}`)} IN (${list})`, ...range]]);
+    }
+  };
+  eq('search_by_status', 'status', req.statuses);
+  eq('search_by_kind', 'kind', req.kinds);
+  eq('search_by_currency', 'currency', req.currencies);
+  if (byTime && (req.amountMinMinor !== undefined || req.amountMaxMinor !== undefined)) {
+    candidates.push([
+      'search_by_amount',
+      [
+        ...(req.amountMinMinor !== undefined ? [sql`t.amount_minor >= ${req.amountMinMinor}`] : []),
+        ...(req.amountMaxMinor !== undefined ? [sql`t.amount_minor <= ${req.amountMaxMinor}`] : []),
+      ],
+    ]);
+  }
+  let best: [SearchIndex, number] | null = null;
+  for (const [index, where] of candidates) {
+    const n = cappedCount(db, index, where);
+    if (n <= CANDIDATE_CAP && (!best || n < best[1])) best = [index, n];
+  }
+  if (best) return best[0];
+  if (byTime) return 'search_by_time';
+  return range.length && rowsInRange(db, req) <= SMALL_RANGE ? 'search_by_time' : 'search_by_amount';
+}
+
+export function planSearch(db: Database, req: SearchRequest): SearchPlan {
+  const words = searchWords(req.text);
+  let driver: number[] | null = null;
+  const probes: string[] = [];
+  for (const word of words) {
+    const ids: number[] | null = driver && driver.length === 0 ? [] : wordIds(db, word);
+    if (ids === null) probes.push(word);
+    else if (driver === null) driver = ids;
+    else {
+      const keep = new Set(ids);
+      driver = driver.filter((id) => keep.has(id));
+    }
+  }
+  if (driver !== null) return { source: { kind: 'ids', ids: driver }, probes };
+  return { source: { kind: 'scan', index: chooseIndex(db, req) }, probes };
+}
+
+function from(plan: SearchPlan): Sql {
+  return plan.source.kind === 'ids'
+    ? sql`transactions t NOT INDEXED`
+    : sql`transactions t INDEXED BY ${rawSql(plan.source.index)}`;
+}
+
+function conditions(plan: SearchPlan, req: SearchRequest): Sql[] {
+  return [
+    ...(plan.source.kind === 'ids'
+      ? [sql`t.id IN (SELECT value FROM json_each(${JSON.stringify(plan.source.ids)}))`]
+      : []),
+    ...rowFilters(req),
+    // A common word's transactions are collected once into a temporary set that each row is checked
+    // against. A per-row FTS lookup would rebuild the word's merged prefix doclist for every row.
+    ...plan.probes.map((w) => sql`t.id IN (SELECT rowid >> 10 FROM search_fts WHERE search_fts MATCH ${w})`),
+  ];
+}
+
+const ORDER: Record<SearchRequest['sort'], Sql> = {
+  time_desc: rawSql('t.business_date DESC, t.occurred_at DESC, t.id DESC'),
+  time_asc: rawSql('t.business_date, t.occurred_at, t.id'),
+  amount_desc: rawSql('t.amount_minor DESC, t.id DESC'),
+  amount_asc: rawSql('t.amount_minor, t.id'),
+};
+
+function keyset(req: SearchRequest, key: CursorKey): Sql {
+  const op = rawSql(req.sort.endsWith('desc') ? '<' : '>');
+  return key.length === 3
+    ? sql`(t.business_date, t.occurred_at, t.id) ${op} (${key[0]}, ${key[1]}, ${key[2]})`
+    : sql`(t.amount_minor, t.id) ${op} (${key[0]}, ${key[1]})`;
+}
+
+/** The page query for a plan; exported so tests can EXPLAIN exactly what runs. */
+export function pageQuery(plan: SearchPlan, req: SearchRequest): Sql {
+  const after = req.cursor ? [keyset(req, decodeSearchCursor(req.sort, req.cursor))] : [];
+  // CROSS JOIN keeps transactions the outer loop, so the chosen index (and its order) drives the query.
+  return sql`SELECT ${SUMMARY_COLUMNS} FROM ${from(plan)} CROSS JOIN connections c ON c.id = t.connection_id
+    ${whereClause([...conditions(plan, req), ...after])} ORDER BY ${ORDER[req.sort]} LIMIT ${req.limit + 1}`;
+}
+
+/** Count and sum per currency: from the day rollup when the filter allows it, else from the rows. */
+export function totalsQuery(plan: SearchPlan, req: SearchRequest): Sql {
+  const rollup = plan.source.kind === 'scan' && plan.probes.length === 0 ? rollupFilters(req) : null;
+  if (rollup) {
+    return sql`SELECT d.currency, sum(d.n) AS n, sum(d.amount_minor) AS amount FROM search_day_totals d
+      ${whereClause(rollup)} GROUP BY d.currency HAVING sum(d.n) <> 0 ORDER BY d.currency`;
+  }
+  // An amount range alone is answered from the amount index, which carries the currency.
+  const amountOnly =
+    plan.source.kind === 'scan' &&
+    plan.source.index === 'search_by_time' &&
+    (req.amountMinMinor !== undefined || req.amountMaxMinor !== undefined);
+  const source = amountOnly ? sql`transactions t INDEXED BY search_by_amount` : from(plan);
+  return sql`SELECT t.currency, count(*) AS n, sum(t.amount_minor) AS amount FROM ${source}
+    ${whereClause(conditions(plan, req))} GROUP BY t.currency ORDER BY t.currency`;
+}
+
+function cursorOf(req: SearchRequest, row: SummaryRow): string {
+  const key: CursorKey = req.sort.startsWith('time')
+    ? [row.business_date, row.occurred_at, row.id]
+    : [row.amount_minor, row.id];
+  return encodeSearchCursor(req.sort, key);
+}
+
+export function searchTransactions(db: Database, req: SearchRequest): SearchResult {
+  const plan = planSearch(db, req);
+  let items: TransactionSummary[] = [];
+  let nextCursor: string | null = null;
+  if (req.limit > 0) {
+    const rows = all<SummaryRow>(db, pageQuery(plan, req));
+    const page = rows.slice(0, req.limit);
+    items = page.map(toSummary);
+    const last = page.at(-1);
+    nextCursor = rows.length > req.limit && last ? cursorOf(req, last) : null;
+  }
+  let totals: SearchTotals | null = null;
+  if (req.totals) {
+    const rows = all<{ currency: string; n: number; amount: number }>(db, totalsQuery(plan, req));
+    totals = {
+      count: rows.reduce((s, r) => s + r.n, 0),
+      byCurrency: rows.map((r) => ({ currency: r.currency, count: r.n, amountMinor: r.amount })),
+    };
+  }
+  return { items, nextCursor, totals };
+}

@@ -1,0 +1,162 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { operations } from '../../../src-main/core/api/contract.ts';
+import {
+  type SearchPlan,
+  type SearchRequest,
+  pageQuery,
+  planSearch,
+  searchTransactions,
+  totalsQuery,
+} from '../../../src-main/core/search/search-transactions.ts';
+import { type Store, openStore } from '../../../src-main/core/store/open-store.ts';
+import type { Sql } from '../../../src-main/core/store/sql.ts';
+import { bulkInsert, generateTransactions } from '../../support/seed-transactions.ts';
+import { useTempHome } from '../../support/temp-home.ts';
+
+/**
+ * The hot query shapes, each with the plan it must keep. A shape that silently turned into a full
+ * scan of transactions (or a sort of all of them) would pass every functional test and then take
+ * seconds on a million rows, so the plans are asserted here.
+ */
+const tempHome = useTempHome();
+let store: Store;
+
+beforeAll(async () => {
+  store = await openStore(`${tempHome()}/posrecon.sqlite`);
+  bulkInsert(store.db, generateTransactions({ count: 3000, seed: 5 }));
+  store.db.exec('ANALYZE');
+});
+
+function explain(query: Sql): string[] {
+  const rows = store.db.prepare(`EXPLAIN QUERY PLAN ${query.text}`).all(...query.values) as {
+    detail: string;
+  }[];
+  return rows.map((r) => r.detail);
+}
+
+const req = (input: object): SearchRequest =>
+  operations['transactions:search'].input.parse({ limit: 50, totals: true, ...input });
+
+/** No step may read all of transactions without an index, nor scan the FTS table without MATCH. */
+function expectNoScan(plan: string[]): void {
+  for (const step of plan) {
+    expect(step).not.toMatch(/^SCAN t$/);
+    expect(step).not.toMatch(/^SCAN (transactions|transaction_refs|transaction_lines)\b/);
+    expect(step).not.toMatch(/^SCAN search_fts VIRTUAL TABLE INDEX 0:$/);
+  }
+}
+
+const shapes: [string, object, RegExp, boolean][] = [
+  // name, filter, the driving step of the page query, whether the index gives the order (no sort)
+  ['browse, newest first', {}, /^SCAN t USING INDEX search_by_time$/, true],
+  ['browse, oldest first', { sort: 'time_asc' }, /^SCAN t USING INDEX search_by_time$/, true],
+  [
+    'a date range',
+    { dateFrom: '2025-06-01', dateTo: '2025-06-30' },
+    /^SEARCH t USING INDEX search_by_time \(business_date>\? AND business_date<\?\)$/,
+    true,
+  ],
+  ['a provider', { providers: ['vipps'] }, /^SCAN t USING INDEX search_by_time$/, true],
+  ['a connection', { connectionIds: ['conn-tgi'] }, /^SCAN t USING INDEX search_by_time$/, true],
+  [
+    'a rare status',
+    { statuses: ['disputed'] },
+    /^SEARCH t USING INDEX search_by_status \(status=\?\)$/,
+    true,
+  ],
+  [
+    'a rare kind in a range',
+    { kinds: ['payout'], dateFrom: '2025-01-01' },
+    /^SEARCH t USING INDEX search_by_kind \(kind=\? AND business_date>\?\)$/,
+    true,
+  ],
+  ['a currency', { currencies: ['USD'] }, /^SEARCH t USING INDEX search_by_currency \(currency=\?\)$/, true],
+  [
+    'an amount range',
+    { amountMinMinor: 4_000_000 },
+    /^SEARCH t USING INDEX search_by_amount \(amount_minor>\?\)$/,
+    false,
+  ],
+  ['sorted by amount', { sort: 'amount_desc' }, /^SCAN t USING INDEX search_by_amount$/, true],
+  [
+    'sorted by amount in a short range',
+    { sort: 'amount_desc', dateFrom: '2026-03-01', dateTo: '2026-03-02' },
+    /^SEARCH t USING INDEX search_by_time/,
+    false,
+  ],
+  [
+    'method, network and lines',
+    { methods: ['card'], networks: ['visa'], hasLines: true },
+    /^SCAN t USING INDEX search_by_time$/,
+    true,
+  ],
+  ['a rare word', { text: 'kari nordmann' }, /^SEARCH t USING INTEGER PRIMARY KEY \(rowid=\?\)$/, false],
+  [
+    'a rare word with filters',
+    { text: 'INV-2025', providers: ['sentrypos'], dateFrom: '2025-01-01' },
+    /^SEARCH t USING INTEGER PRIMARY KEY \(rowid=\?\)$/,
+    false,
+  ],
+];
+
+describe('query plans of the hot search shapes', () => {
+  it.each(shapes)('%s', (_name, input, driver, ordered) => {
+    const r = req(input);
+    const plan = planSearch(store.db, r);
+    const page = explain(pageQuery(plan, r));
+    expectNoScan(page);
+    expect(page[0]).toMatch(driver);
+    if (ordered) expect(page).not.toContain('USE TEMP B-TREE FOR ORDER BY');
+    // Keyset continuation keeps the same driver, now with the cursor as a range on it.
+    const { nextCursor } = searchTransactions(store.db, { ...r, totals: false });
+    const using = (step: string | undefined) =>
+      /USING (?:COVERING )?(INDEX \w+|INTEGER PRIMARY KEY)/.exec(step ?? '')?.[1];
+    if (nextCursor) {
+      const next = explain(pageQuery(plan, { ...r, cursor: nextCursor }));
+      expect(using(next[0])).toBe(using(page[0]));
+      expectNoScan(next);
+    }
+    expectNoScan(explain(totalsQuery(plan, r)));
+  });
+
+  it('reads totals of dimension filters from the day rollup, by its date key', () => {
+    const r = req({ dateFrom: '2025-06-01', dateTo: '2025-06-30', providers: ['vipps'], hasLines: false });
+    const totals = explain(totalsQuery(planSearch(store.db, r), r));
+    expect(totals[0]).toBe('SEARCH d USING PRIMARY KEY (business_date>? AND business_date<?)');
+  });
+
+  it('answers amount-range totals from the amount index alone', () => {
+    const r = req({ amountMinMinor: 5000, amountMaxMinor: 6000 });
+    const totals = explain(totalsQuery(planSearch(store.db, r), r));
+    expect(totals[0]).toMatch(
+      /^SEARCH t USING COVERING INDEX search_by_amount \(amount_minor>\? AND amount_minor<\?\)$/,
+    );
+  });
+
+  it('collects a common word once, never probing the FTS index per row', () => {
+    const r = req({ text: 'cappuccino', providers: ['sentrypos'] });
+    const plan: SearchPlan = { source: { kind: 'scan', index: 'search_by_time' }, probes: ['"cappuccino"*'] };
+    const page = explain(pageQuery(plan, r));
+    expect(page[0]).toBe('SCAN t USING INDEX search_by_time');
+    expect(page).toContain('LIST SUBQUERY 1');
+    expect(page.some((s) => /^SCAN search_fts VIRTUAL TABLE INDEX 0:M/.test(s))).toBe(true);
+    expect(page.join('\n')).not.toMatch(/CORRELATED/);
+    expectNoScan(explain(totalsQuery(plan, r)));
+  });
+
+  it('uses the keyset cursor as an index range', () => {
+    const r = req({});
+    const plan = planSearch(store.db, r);
+    const first = store.db.prepare(pageQuery(plan, r).text).all(...pageQuery(plan, r).values);
+    expect(first.length).toBe(51);
+    const withCursor = pageQuery(plan, {
+      ...r,
+      cursor: Buffer.from(
+        JSON.stringify({ s: 'time_desc', k: ['2026-01-01', '2026-01-01T10:00:00.000Z', 5] }),
+      ).toString('base64url'),
+    });
+    expect(explain(withCursor)[0]).toMatch(
+      /^SEARCH t USING INDEX search_by_time \(\(business_date,occurred_at\)<\(\?,\?\)\)$/,
+    );
+  });
+});
