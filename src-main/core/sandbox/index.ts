@@ -64,6 +64,8 @@ const PREFIX_PATHS: Record<ProviderId, string> = {
 
 /** Starts the world (generated or reused from dataDir) and every emulator on one 127.0.0.1 port. */
 export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {
+  // Built first so a bad profile name fails before any world is generated or opened.
+  const faults = new FaultEngine(opts.faults ?? 'none', opts.seed ?? 1);
   const world = World.open(
     {
       seed: opts.seed,
@@ -77,7 +79,6 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     },
     opts.dataDir ?? join(tmpdir(), 'posrecon-sandbox'),
   );
-  const faults = new FaultEngine(opts.faults ?? 'none', world.options.seed);
   const ctx: EmulatorContext = { world, faults, speedUp: opts.speedUp ?? 1, now: () => Date.now() };
   const emulators: Emulator[] = [
     sentryPosEmulator(ctx),

@@ -50,6 +50,7 @@ export function generateWorld(o: ResolvedWorldOptions, dbPath: string, truthPath
       const previous = cal.addDays(date, -1);
       db.transaction(() => {
         for (const plan of plans) {
+          // Numbered after sorting, so invoice numbers rise with time as a till's do.
           plan.saleNo = ++saleNo;
           plan.invoiceId = `inv_${String(saleNo).padStart(7, '0')}${plan.invoiceId.slice(-4)}`;
           for (const p of plan.payments) {
