@@ -5,6 +5,7 @@ import { isIsoDate } from '../core/model/time.ts';
 import { runDbCheck } from './commands/db-check.ts';
 import { runDemo } from './commands/demo.ts';
 import { runSandboxCommand } from './commands/sandbox.ts';
+import { runSearch, type SearchOptions } from './commands/search.ts';
 import { runServe } from './commands/serve.ts';
 import { runSync } from './commands/sync.ts';
 import { type CliIo, EXIT } from './output.ts';
@@ -45,6 +46,13 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 500)
+    throw new InvalidArgumentError('must be a whole number from 1 to 500');
+  return n;
+}
+
 /** Every command takes --home and --json, wherever they appear on the line. */
 function common(cmd: Command): Command {
   return cmd
@@ -71,6 +79,25 @@ function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command
     .action(async (opts: { port?: number }, cmd: Command) => {
       const g = home(cmd);
       setExit(await runServe(g.home, { port: opts.port, json: g.json }, ctx));
+    });
+
+  common(program.command('search'))
+    .description(
+      'search the cached transactions: free text (names, phones, emails, references, lines) and filters',
+    )
+    .argument('[text]', 'words that must each match the start of a name, reference, id or line')
+    .option('--from <date>', 'first business date (YYYY-MM-DD)')
+    .option('--to <date>', 'last business date (YYYY-MM-DD)')
+    .option('--provider <ids...>', 'sentrypos, vipps, tgi, sensepass, cents (comma-separated or repeated)')
+    .option('--status <statuses...>', 'normalized status: completed, refunded, failed, disputed, …')
+    .option('--currency <code>', 'ISO 4217 code; --min/--max are in this currency')
+    .option('--min <amount>', 'smallest amount, a decimal such as 100 or -50.5')
+    .option('--max <amount>', 'largest amount, a decimal')
+    .option('--sort <order>', 'time_desc (default), time_asc, amount_desc or amount_asc')
+    .option('--limit <n>', 'rows to print (1-500)', parseLimit, 50)
+    .action(async (text: string | undefined, opts: Omit<SearchOptions, 'json'>, cmd: Command) => {
+      const g = home(cmd);
+      setExit(await runSearch(g.home, text, { ...opts, json: g.json }, ctx));
     });
 
   const db = common(program.command('db')).description('inspect the local cache');

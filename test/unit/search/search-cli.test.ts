@@ -1,0 +1,78 @@
+import { PassThrough } from 'node:stream';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src-main/cli/main.ts';
+import { createCore } from '../../../src-main/core/core.ts';
+import { bulkInsert, generateTransactions } from '../../support/seed-transactions.ts';
+import { useTempHome } from '../../support/temp-home.ts';
+
+const tempHome = useTempHome();
+let home: string;
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const code = await runCli(args, { stdout, stderr, env: {}, signal: new AbortController().signal });
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  home = tempHome();
+  const core = await createCore({ home });
+  bulkInsert(core.store.db, generateTransactions({ count: 1500, seed: 11 }));
+  core.close();
+});
+
+describe('posrecon search', () => {
+  it('finds by text and prints the totals per currency', async () => {
+    const r = await cli(['search', 'kari', '--home', home, '--limit', '5']);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines).toHaveLength(6);
+    expect(lines[0]).toMatch(/Kari/);
+    expect(lines.at(-1)).toMatch(/^\d+ matching: .*(NOK|EUR)/);
+  });
+
+  it('combines filters, converts --min/--max exactly, and its totals equal a direct SQL sum', async () => {
+    const args = ['search', '--from', '2025-01-01', '--to', '2025-12-31', '--provider', 'vipps,cents'];
+    const r = await cli([
+      ...args,
+      '--status',
+      'completed',
+      '--currency',
+      'NOK',
+      '--min',
+      '100',
+      '--max',
+      '499.99',
+      '--json',
+      '--home',
+      home,
+    ]);
+    expect(r.code).toBe(0);
+    const body = JSON.parse(r.out) as { items: { amountMinor: number }[]; totals: { byCurrency: unknown[] } };
+    expect(body.items.every((t) => t.amountMinor >= 10_000 && t.amountMinor <= 49_999)).toBe(true);
+    const core = await createCore({ home });
+    const direct = core.store.db
+      .prepare(
+        `SELECT currency, count(*) AS count, sum(amount_minor) AS amountMinor FROM transactions
+          WHERE business_date BETWEEN '2025-01-01' AND '2025-12-31' AND provider IN ('vipps', 'cents')
+            AND status = 'completed' AND currency = 'NOK' AND amount_minor BETWEEN 10000 AND 49999
+          GROUP BY currency`,
+      )
+      .all();
+    core.close();
+    expect(body.totals.byCurrency).toEqual(direct);
+  });
+
+  it('refuses bad values with exit 2 and a plain message', async () => {
+    expect((await cli(['search', '--min', 'ten', '--currency', 'NOK', '--home', home])).err).toMatch(
+      /--min must be a decimal/,
+    );
+    expect((await cli(['search', '--status', 'lost', '--home', home, '--json'])).code).toBe(2);
+    expect((await cli(['search', '--limit', '0', '--home', home])).code).toBe(2);
+  });
+});
