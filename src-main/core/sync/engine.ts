@@ -24,6 +24,7 @@ import {
 } from '../store/mutations/sync-state.ts';
 import { AnchorWatch } from './anchor-watch.ts';
 import { commitPage } from './commit-page.ts';
+import { redactSecrets } from './redact-secrets.ts';
 import { ProgressTracker, type SyncProgress } from './progress.ts';
 import { type ProviderHttpOptions, createProviderHttp } from './provider-http.ts';
 import type { SecretSource } from './secret-source.ts';
@@ -86,15 +87,6 @@ const zeroCounts = (): RunCounts & { changes: number } => ({
   quarantined: 0,
   changes: 0,
 });
-
-/** Secrets must never reach an error, a log or the database, even when a connector echoes one. */
-function redact(message: string, secrets: SecretFields): string {
-  let out = message;
-  for (const value of Object.values(secrets)) {
-    if (value.length >= 4) out = out.split(value).join('[redacted]');
-  }
-  return out;
-}
 
 /** Carries an already classified failure out of the stream loop: the connection may not go on. */
 class StopConnection extends Error {
@@ -238,11 +230,11 @@ function classify(
   if (signal.aborted || (err instanceof ConnectorError && err.kind === 'cancelled')) {
     return ['The sync was cancelled; the next sync resumes from the last saved page.', 'cancelled'];
   }
-  if (err instanceof ConnectorError) return [redact(err.message, secrets), 'failed'];
+  if (err instanceof ConnectorError) return [redactSecrets(err.message, secrets), 'failed'];
   run.deps.onInternalError?.(asInfo(run.record), err);
   const text = err instanceof Error ? err.message : String(err);
   return [
-    redact(`${run.providerName}: the sync stopped on an unexpected error (${text}).`, secrets),
+    redactSecrets(`${run.providerName}: the sync stopped on an unexpected error (${text}).`, secrets),
     'failed',
   ];
 }

@@ -1,26 +1,14 @@
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../../src-main/cli/main.ts';
 import { CONNECTORS } from '../../../src-main/core/providers/registry.ts';
 import { type RunningSandbox, startSandbox } from '../../../src-main/core/sandbox/index.ts';
 import { openStore } from '../../../src-main/core/store/open-store.ts';
 import { prepareDemoConnections } from '../../../src-main/core/sync/demo-connections.ts';
 import { useTempHome } from '../../support/temp-home.ts';
+import { cli } from '../../unit/cli/run-cli.ts';
 
 const tempHome = useTempHome();
 const connectors = Object.values(CONNECTORS).filter((c) => c !== undefined);
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await runCli(args, { stdout, stderr, env: {}, signal: new AbortController().signal });
-  return { code, out, err };
-}
 
 interface Report {
   connectionName: string;

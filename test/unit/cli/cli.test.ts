@@ -1,28 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../src-main/cli/main.ts';
 import { createCore } from '../../../src-main/core/core.ts';
 import { SCHEMA_VERSION } from '../../../src-main/core/store/open-store.ts';
 import { useTempHome } from '../../support/temp-home.ts';
+import { cli } from './run-cli.ts';
 
 const tempHome = useTempHome();
-
-async function cli(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await runCli(args, { stdout, stderr, env, signal: new AbortController().signal });
-  return { code, out, err };
-}
 
 describe('posrecon CLI', () => {
   it('prints its version', async () => {

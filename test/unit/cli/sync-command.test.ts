@@ -1,22 +1,10 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../src-main/cli/main.ts';
 import { exitCodeFor } from '../../../src-main/cli/commands/sync.ts';
 import type { SyncReport } from '../../../src-main/core/api/schemas.ts';
 import { useTempHome } from '../../support/temp-home.ts';
+import { cli } from './run-cli.ts';
 
 const tempHome = useTempHome();
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await runCli(args, { stdout, stderr, env: {}, signal: new AbortController().signal });
-  return { code, out, err };
-}
 
 const report = (status: SyncReport['status']): SyncReport => ({
   connectionId: 'c',
