@@ -1,12 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../../src-main/core/sandbox/index.ts';
 import { centsIdToken, getJson, httpJson, vippsToken } from './raw-clients.ts';
+import { TEST_WORLDS_DIR } from '../../unit/sandbox/test-worlds-dir.ts';
 
 let sb: RunningSandbox;
-const dataDir = mkdtempSync(join(tmpdir(), 'sbx-auth-'));
+const dataDir = TEST_WORLDS_DIR;
 const world = { seed: 9, days: 3, salesPerDay: 40, today: '2026-02-10', dataDir };
 
 beforeAll(async () => {

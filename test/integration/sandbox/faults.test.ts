@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   DATASETS,
@@ -9,9 +6,10 @@ import {
   type FaultKind,
   type RunningSandbox,
 } from '../../../src-main/core/sandbox/index.ts';
+import { TEST_WORLDS_DIR } from '../../unit/sandbox/test-worlds-dir.ts';
 
 let sb: RunningSandbox;
-const dataDir = mkdtempSync(join(tmpdir(), 'sbx-faults-'));
+const dataDir = TEST_WORLDS_DIR;
 const world = { seed: 21, days: 3, salesPerDay: 50, today: '2026-05-20', dataDir, speedUp: 100 };
 
 beforeAll(async () => {

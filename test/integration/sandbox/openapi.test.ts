@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../../src-main/core/sandbox/index.ts';
 import { getJson, vippsToken } from './raw-clients.ts';
+import { TEST_WORLDS_DIR } from '../../unit/sandbox/test-worlds-dir.ts';
 
 const SPECS = join(import.meta.dirname, '../../../../shared/providers/specs');
 
@@ -86,7 +86,7 @@ beforeAll(async () => {
     days: 4,
     salesPerDay: 60,
     today: '2026-10-26',
-    dataDir: mkdtempSync(join(tmpdir(), 'sbx-oas-')),
+    dataDir: TEST_WORLDS_DIR,
   });
   token = await vippsToken(sb);
   auth = { authorization: `Bearer ${token}` };

@@ -1,7 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   FAULT_KINDS,
   startSandbox,
@@ -9,9 +6,10 @@ import {
   type RunningSandbox,
 } from '../../../src-main/core/sandbox/index.ts';
 import * as raw from './raw-clients.ts';
+import { TEST_WORLDS_DIR } from '../../unit/sandbox/test-worlds-dir.ts';
 
 let sb: RunningSandbox;
-const dataDir = mkdtempSync(join(tmpdir(), 'sbx-paging-'));
+const dataDir = TEST_WORLDS_DIR;
 const expected = (d: DatasetId) => [...sb.world.records(d)].map((r) => JSON.stringify(r));
 const got = (rows: unknown[]) => rows.map((r) => JSON.stringify(r));
 

@@ -1,10 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../../src-main/core/sandbox/index.ts';
 import * as ex from './doc-examples.ts';
 import { centsIdToken, getJson, vippsToken } from './raw-clients.ts';
+import { TEST_WORLDS_DIR } from '../../unit/sandbox/test-worlds-dir.ts';
 
 let sb: RunningSandbox;
 beforeAll(async () => {
@@ -13,7 +11,7 @@ beforeAll(async () => {
     days: 3,
     salesPerDay: 60,
     today: '2026-02-15',
-    dataDir: mkdtempSync(join(tmpdir(), 'sbx-shape-')),
+    dataDir: TEST_WORLDS_DIR,
   });
 });
 afterAll(() => sb.close());

@@ -1,13 +1,12 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../../src-main/core/sandbox/index.ts';
 import { World } from '../../../src-main/core/sandbox/world/world.ts';
 import { getJson, httpJson, tgiAll, vippsSales, vippsToken } from './raw-clients.ts';
+import { TEST_WORLDS_DIR } from '../../unit/sandbox/test-worlds-dir.ts';
 
 let sb: RunningSandbox;
-const dataDir = mkdtempSync(join(tmpdir(), 'sbx-changes-'));
+const dataDir = TEST_WORLDS_DIR;
 const opts = { seed: 17, days: 5, salesPerDay: 50, today: '2026-04-10', dataDir };
 
 beforeAll(async () => {

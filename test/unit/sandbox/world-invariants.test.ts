@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { World } from '../../../src-main/core/sandbox/world/world.ts';
+import { TEST_WORLDS_DIR } from './test-worlds-dir.ts';
 
 type Json = Record<string, unknown>;
 interface Line {
@@ -26,7 +27,7 @@ const opts = {
 };
 
 beforeAll(() => {
-  world = World.open(opts, mkdtempSync(join(tmpdir(), 'sbx-inv-')));
+  world = World.open(opts, TEST_WORLDS_DIR);
 });
 afterAll(() => world.close());
 
@@ -199,15 +200,19 @@ describe('ground truth', () => {
 
 describe('determinism', () => {
   it('the same options give a byte-identical world; another seed gives another', () => {
-    const again = World.open(opts, mkdtempSync(join(tmpdir(), 'sbx-inv2-')));
-    const other = World.open({ ...opts, seed: 12 }, mkdtempSync(join(tmpdir(), 'sbx-inv3-')));
+    // A fresh directory, so the second world is really generated again rather than reused.
+    const dir = mkdtempSync(join(tmpdir(), 'posrecon-determinism-'));
+    const again = World.open(opts, dir);
+    const other = World.open({ ...opts, seed: 12 }, dir);
     try {
+      expect(again.dbPath).not.toBe(world.dbPath);
       expect(readFileSync(again.groundTruthPath)).toEqual(readFileSync(world.groundTruthPath));
       expect(readFileSync(again.dbPath).equals(readFileSync(world.dbPath))).toBe(true);
       expect(readFileSync(other.groundTruthPath).equals(readFileSync(world.groundTruthPath))).toBe(false);
     } finally {
       again.close();
       other.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
@@ -224,7 +229,7 @@ describe('another shop: time zone and currency are settings', () => {
         currency: 'ILS',
         sensePassCurrencies: ['ILS'],
       },
-      mkdtempSync(join(tmpdir(), 'sbx-il-')),
+      TEST_WORLDS_DIR,
     );
     try {
       for (const e of w.records('vipps:funds')) {

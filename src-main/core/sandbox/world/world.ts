@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ShopCalendar } from './calendar.ts';
@@ -217,7 +217,12 @@ export class World implements SandboxWorld {
     return this.addLateRefund({ provider, id: row.id });
   }
 
+  /** Closes the world; a per-run working copy (and its ground truth) is deleted, the cache is kept. */
   close(): void {
     this.db.close();
+    if (this.copied) {
+      for (const f of [this.dbPath, `${this.dbPath}-wal`, `${this.dbPath}-shm`, this.groundTruthPath])
+        rmSync(f, { force: true });
+    }
   }
 }
