@@ -8,11 +8,20 @@ import { runSandboxCommand } from './commands/sandbox.ts';
 import { runSearch, type SearchOptions } from './commands/search.ts';
 import { runServe } from './commands/serve.ts';
 import { runSync } from './commands/sync.ts';
+import {
+  runConnectionsAdd,
+  runConnectionsList,
+  runConnectionsRemove,
+  runConnectionsTest,
+} from './commands/connections.ts';
+import type { CliInput } from './commands/secret-input.ts';
 import { type CliIo, EXIT } from './output.ts';
 
 export interface CliContext extends CliIo {
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
+  /** Where secrets are read from (`--secret-stdin` or a hidden prompt); default process.stdin. */
+  stdin?: CliInput;
 }
 
 interface GlobalOptions {
@@ -159,7 +168,59 @@ function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command
       },
     );
 
+  addConnectionsCommands(program, ctx, home, setExit);
   return program;
+}
+
+function addConnectionsCommands(
+  program: Command,
+  ctx: CliContext,
+  home: (cmd: Command) => { home: string; json: boolean },
+  setExit: (code: number) => void,
+): void {
+  const io = { stdout: ctx.stdout, stderr: ctx.stderr, stdin: ctx.stdin ?? process.stdin };
+  const connections = common(program.command('connections')).description(
+    'add, list, test and remove provider connections (secrets go to the OS keychain)',
+  );
+  common(connections.command('add'))
+    .description('add a connection; the secret is read from stdin or a hidden prompt, never from arguments')
+    .argument('<provider>', 'sentrypos, vipps, tgi, sensepass or cents')
+    .requiredOption('--name <name>', 'a name for the connection')
+    .option('--base-url <url>', "the API address (default: the provider's production URL)")
+    .option('--set <key=value>', 'another non-secret setting, e.g. clientId=… (repeatable)', collect, [])
+    .option('--secret-stdin', 'read the secret from stdin: the value, or key=value lines for several fields')
+    .action(
+      async (
+        provider: string,
+        opts: { name: string; baseUrl?: string; set: string[]; secretStdin?: boolean },
+        cmd: Command,
+      ) => {
+        const g = home(cmd);
+        const options = { ...opts, json: g.json, secretStdin: opts.secretStdin ?? false };
+        setExit(await runConnectionsAdd(g.home, provider, options, io));
+      },
+    );
+  common(connections.command('list'))
+    .description('list connections with their state and whether a secret is saved')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const g = home(cmd);
+      setExit(await runConnectionsList(g.home, { json: g.json }, io));
+    });
+  common(connections.command('test'))
+    .description('make one authenticated request and report the result in plain words')
+    .argument('<name>', 'the connection')
+    .action(async (name: string, _opts: unknown, cmd: Command) => {
+      const g = home(cmd);
+      setExit(await runConnectionsTest(g.home, name, { json: g.json }, io));
+    });
+  common(connections.command('remove'))
+    .description('remove a connection, its keychain entry and (with confirmation) its cached records')
+    .argument('<name>', 'the connection')
+    .option('--yes', 'confirm deleting its cached records')
+    .action(async (name: string, opts: { yes?: boolean }, cmd: Command) => {
+      const g = home(cmd);
+      setExit(await runConnectionsRemove(g.home, name, { json: g.json, yes: opts.yes ?? false }, io));
+    });
 }
 
 /** Runs the CLI in-process and returns its exit code; tests call this directly. */

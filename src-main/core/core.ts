@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { createDispatcher, type Dispatch, type HandlerMap } from './api/dispatcher.ts';
 import { EventBus } from './api/event-bus.ts';
 import type { CredentialStore } from './credentials/credential-store.ts';
+import { ConnectionsService, connectionHandlers } from './connections/connections-service.ts';
+import { lazyOsKeychain } from './connections/lazy-keychain.ts';
 import { databaseFile } from './home.ts';
 import type { Connector } from './providers/connector.ts';
 import { CONNECTORS } from './providers/registry.ts';
@@ -51,6 +53,7 @@ function buildHandlers(
   events: EventBus,
   sync: SyncService,
   actor: string,
+  connections: ConnectionsService,
 ): HandlerMap {
   const { db } = store;
   return {
@@ -76,6 +79,7 @@ function buildHandlers(
     'sync:start': async (input) => ({ reports: await sync.start(input) }),
     'sync:status': () => ({ connections: sync.status() }),
     'sync:cancel': ({ connectionIds }) => ({ cancelled: sync.cancel(connectionIds) }),
+    ...connectionHandlers(connections),
   };
 }
 
@@ -84,17 +88,30 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   mkdirSync(options.home, { recursive: true });
   const store = await openStore(databaseFile(options.home));
   const events = new EventBus();
-  const keychain = options.credentials ? credentialStoreSecretSource(options.credentials) : undefined;
+  // Non-demo secrets live only in the OS keychain; it is loaded the first time one is needed.
+  const credentials = options.credentials ?? lazyOsKeychain();
+  const connectors = options.connectors ?? Object.values(CONNECTORS).filter((c) => c !== undefined);
+  const secrets = options.secrets ?? demoAwareSecretSource(credentialStoreSecretSource(credentials));
   const sync = new SyncService({
     db: store.db,
     events,
-    connectors: options.connectors ?? Object.values(CONNECTORS).filter((c) => c !== undefined),
-    secrets: options.secrets ?? demoAwareSecretSource(keychain),
+    connectors,
+    secrets,
     http: options.syncTuning?.http,
     budgetSpeedUp: options.syncTuning?.budgetSpeedUp,
     onInternalError: options.onInternalError,
   });
-  const handlers = buildHandlers(options.home, store, events, sync, options.actor ?? 'ui');
+  const connections = new ConnectionsService({
+    db: store.db,
+    connectors,
+    credentials,
+    secrets,
+    actor: options.actor ?? 'ui',
+    http: options.syncTuning?.http,
+    isSyncing: (id) => sync.status().some((s) => s.connectionId === id && s.running),
+    onInternalError: options.onInternalError,
+  });
+  const handlers = buildHandlers(options.home, store, events, sync, options.actor ?? 'ui', connections);
   const dispatch = createDispatcher(handlers, { onInternalError: options.onInternalError });
   const close = () => {
     sync.close();

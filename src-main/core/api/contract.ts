@@ -1,14 +1,15 @@
 import { z } from 'zod';
+import { connectionOperations } from '../connections/connection-schemas.ts';
 import {
   ConnectionSummary,
   IsoDate,
   RowCounts,
-  SearchFilters,
-  SearchSort,
-  SearchTotals,
   Settings,
   SyncProgressEvent,
   SyncReport,
+  SearchFilters,
+  SearchSort,
+  SearchTotals,
   SyncStatusEntry,
   TransactionDetail,
   TransactionSummary,
@@ -71,22 +72,6 @@ export const operations = {
     input: z.object({ id: z.number().int().positive() }).strict(),
     output: TransactionDetail,
   },
-  /** Free text and filters over the cache, keyset-paged; totals only when asked (they cost a second query). */
-  'transactions:search': {
-    input: SearchFilters.extend({
-      sort: SearchSort.default('time_desc'),
-      /** 0 asks for the totals alone. */
-      limit: z.number().int().min(0).max(500).default(100),
-      /** Opaque keyset cursor from the previous page's `nextCursor` (same filters and sort). */
-      cursor: z.string().max(300).nullish(),
-      totals: z.boolean().default(false),
-    }).strict(),
-    output: z.object({
-      items: z.array(TransactionSummary),
-      nextCursor: z.string().nullable(),
-      totals: SearchTotals.nullable(),
-    }),
-  },
   'connections:list': {
     input: z.object({}).strict(),
     output: z.object({ connections: z.array(ConnectionSummary) }),
@@ -114,6 +99,7 @@ export const operations = {
     input: z.object({ connectionIds: z.array(z.string().min(1)).optional() }).strict(),
     output: z.object({ cancelled: z.number().int() }),
   },
+  ...connectionOperations,
 } as const;
 
 /** Everything the core pushes to the UI without being asked. */

@@ -16,6 +16,14 @@ export const OPERATION_NAMES = [
   'sync:start',
   'sync:status',
   'sync:cancel',
+  'connections:providers',
+  'connections:overview',
+  'connections:add',
+  'connections:update',
+  'connections:setSecret',
+  'connections:hasSecret',
+  'connections:test',
+  'connections:remove',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;

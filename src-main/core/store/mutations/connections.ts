@@ -14,10 +14,12 @@ export interface NewConnection {
   name: string;
   config: unknown;
   isDemo?: boolean;
+  /** Chosen by the caller when the keychain entry (keyed by id) must be written before the row. */
+  id?: string;
 }
 
 export function addConnection(db: Database, input: NewConnection, actor: string): ConnectionRecord {
-  const id = randomUUID();
+  const id = input.id ?? randomUUID();
   const now = new Date().toISOString();
   db.transaction(() => {
     run(

@@ -58,3 +58,18 @@ export function transactionCount(db: Database, connectionId: string): number {
       ?.n ?? 0
   );
 }
+
+/** The newest "Test connection" result of a connection (audit rows hold only ok and the error kind). */
+export function lastConnectionTest(
+  db: Database,
+  connectionId: string,
+): { at: string; ok: boolean; kind: string | null; message: string | null } | null {
+  const row = get<{ at: string; details: string | null }>(
+    db,
+    sql`SELECT at, details FROM audit_log WHERE action = 'connection:test' AND subject = ${connectionId}
+        ORDER BY id DESC LIMIT 1`,
+  );
+  if (!row?.details) return null;
+  const d = JSON.parse(row.details) as { ok?: boolean; kind?: string | null; message?: string | null };
+  return { at: row.at, ok: d.ok === true, kind: d.kind ?? null, message: d.message ?? null };
+}
