@@ -1,14 +1,20 @@
 import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import App from '../../src-renderer/src/App.svelte';
 import { ROUTES } from '../../src-renderer/src/lib/routes.ts';
 import { DEMO_SETTINGS, fakeApi } from './fake-api.ts';
+import { stubLayout } from './layout-stub.ts';
+
+beforeAll(() => stubLayout());
 
 function api() {
   return fakeApi({
     'settings:get': () => ({ ok: true, value: DEMO_SETTINGS }),
-    'transactions:list': () => ({ ok: true, value: { items: [], nextCursor: null } }),
+    'transactions:search': () => ({
+      ok: true,
+      value: { items: [], nextCursor: null, totals: { count: 0, byCurrency: [] } },
+    }),
     'app:info': () => ({
       ok: true,
       value: {

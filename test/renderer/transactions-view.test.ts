@@ -1,91 +1,168 @@
 import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { OperationInput } from '../../src-main/core/api/contract.ts';
+import type { TransactionDetail } from '../../src-main/core/api/schemas.ts';
 import { TransactionsState } from '../../src-renderer/src/lib/transactions-state.svelte.ts';
 import TransactionsView from '../../src-renderer/src/views/TransactionsView.svelte';
 import { fakeApi, transaction } from './fake-api.ts';
+import { stubLayout } from './layout-stub.ts';
+
+beforeAll(() => stubLayout());
+
+type SearchInput = OperationInput<'transactions:search'>;
+const totals = (count: number) => ({
+  count,
+  byCurrency: count ? [{ currency: 'NOK', count, amountMinor: 12_950 * count }] : [],
+});
+
+function searchApi(
+  rows = [
+    transaction(),
+    transaction({
+      id: 2,
+      externalId: 'ext-2',
+      currency: 'JPY',
+      amountMinor: 1999,
+      customerName: 'Ola Hansen',
+    }),
+  ],
+) {
+  const detail: TransactionDetail = {
+    ...rows[0]!,
+    occurredAtRaw: '2026-03-14T10:15:00+01:00',
+    ledgerDate: null,
+    customerEmail: 'kari@example.no',
+    customerPhone: null,
+    network: null,
+    syncedAt: '2026-03-15T00:00:00Z',
+    updatedAt: '2026-03-15T00:00:00Z',
+    references: [{ kind: 'pspReference', value: '8815123412341234' }],
+    lines: [
+      {
+        lineNo: 1,
+        name: 'Cappuccino',
+        quantity: 1,
+        unit: null,
+        unitPriceGrossMinor: 4900,
+        lineGrossMinor: 4900,
+        lineNetMinor: 4261,
+        discountMinor: 0,
+        vatRateBp: 1500,
+        vatMinor: 639,
+        category: null,
+      },
+    ],
+    vat: [{ rateBp: 1500, netMinor: 4261, vatMinor: 639, grossMinor: 4900 }],
+    rawJson: '{"pspReference":"8815123412341234"}',
+    changes: [
+      { id: 1, changedAt: '2026-03-15T00:00:00Z', field: 'status', before: 'authorized', after: 'completed' },
+    ],
+  };
+  return fakeApi({
+    'transactions:search': (input: SearchInput) => {
+      const hit = input.text
+        ? rows.filter((r) => r.customerName?.toLowerCase().includes(input.text!.toLowerCase()))
+        : rows;
+      return {
+        ok: true,
+        value: {
+          items: input.limit === 0 ? [] : hit,
+          nextCursor: null,
+          totals: input.totals ? totals(hit.length) : null,
+        },
+      };
+    },
+    'transactions:get': () => ({ ok: true, value: detail }),
+  });
+}
 
 describe('TransactionsView', () => {
   it('tells the user how to get data when the cache is empty', async () => {
     const api = fakeApi({
-      'transactions:list': () => ({ ok: true, value: { items: [], nextCursor: null } }),
+      'transactions:search': () => ({ ok: true, value: { items: [], nextCursor: null, totals: totals(0) } }),
     });
     render(TransactionsView, { transactions: new TransactionsState(api) });
-
     const empty = await screen.findByTestId('transactions-empty');
-    expect(empty.textContent).toContain('No transactions in the cache yet.');
     expect(empty.textContent).toContain('npx posrecon demo');
     expect(screen.queryByTestId('transactions-table')).toBeNull();
   });
 
-  it('shows rows with amounts formatted from minor units, and loads the next page', async () => {
-    const api = fakeApi({
-      'transactions:list': ({ cursor }) =>
-        cursor
-          ? {
-              ok: true,
-              value: {
-                items: [transaction({ id: 3, externalId: 'ext-3', kind: 'refund', amountMinor: -4500 })],
-                nextCursor: null,
-              },
-            }
-          : {
-              ok: true,
-              value: {
-                items: [
-                  transaction(),
-                  transaction({
-                    id: 2,
-                    provider: 'sentrypos',
-                    connectionName: 'Till 1',
-                    currency: 'JPY',
-                    amountMinor: 1999,
-                  }),
-                ],
-                nextCursor: 'c1',
-              },
-            },
+  it('shows rows formatted from minor units in the shop zone, with the totals of the whole filter', async () => {
+    render(TransactionsView, {
+      transactions: new TransactionsState(searchApi()),
+      timeZone: 'Europe/Oslo',
+      locale: 'en-US',
     });
-    render(TransactionsView, { transactions: new TransactionsState(api), timeZone: 'Europe/Oslo' });
-
-    const table = await screen.findByTestId('transactions-table');
-    let rows = screen.getAllByTestId('transaction-row');
+    await screen.findByTestId('transactions-table');
+    const rows = await screen.findAllByTestId('transaction-row');
     expect(rows).toHaveLength(2);
     const first = rows[0]!.textContent ?? '';
-    expect(first).toContain('2026-03-14');
-    expect(first).toContain('Vipps');
-    expect(first).toContain('Vipps MobilePay');
-    expect(first).toContain('Capture');
-    expect(first).toContain('129.50');
-    expect(first).toContain('Completed');
+    expect(first).toContain('03/14/2026');
+    expect(first).toMatch(/10:15/); // 09:15 UTC is 10:15 in Oslo in March
+    expect(first).toMatch(/NOK\s129\.50/);
     expect(first).toContain('Kari Nordmann');
-    expect(first).toContain('Cappuccino and croissant');
-    // 09:15 UTC is 10:15 in Oslo in March (CET).
-    expect(first).toMatch(/10[:.]15/);
-    expect(rows[1]!.textContent).toContain('1,999');
-    expect(table.querySelectorAll('th')).toHaveLength(9);
+    expect(rows[1]!.textContent).toContain('¥1,999');
+    await waitFor(() => expect(screen.getByTestId('search-count').textContent).toBe('2'));
+  });
 
-    await fireEvent.click(screen.getByTestId('transactions-load-more'));
-    await waitFor(() => expect(screen.getAllByTestId('transaction-row')).toHaveLength(3));
-    rows = screen.getAllByTestId('transaction-row');
-    expect(rows[2]!.textContent).toContain('Refund');
-    expect(rows[2]!.textContent).toContain('45.00');
-    expect(screen.queryByTestId('transactions-load-more')).toBeNull();
-    expect(api.calls.at(-1)).toEqual({ operation: 'transactions:list', input: { limit: 100, cursor: 'c1' } });
+  it('searches as the user types and says so when nothing matches', async () => {
+    const api = searchApi();
+    render(TransactionsView, { transactions: new TransactionsState(api) });
+    const box = await screen.findByTestId('search-input');
+    await fireEvent.input(box, { target: { value: 'ola' } });
+    await waitFor(() => expect(screen.getAllByTestId('transaction-row')).toHaveLength(1));
+    expect(api.calls.at(-1)?.input).toMatchObject({ text: 'ola' });
+    await fireEvent.input(box, { target: { value: 'nobody' } });
+    expect(await screen.findByTestId('transactions-no-results')).toBeTruthy();
+    expect(screen.queryByTestId('transactions-empty')).toBeNull();
+  });
+
+  it('adds filters as chips and removes them again', async () => {
+    const api = searchApi();
+    render(TransactionsView, { transactions: new TransactionsState(api), currency: 'NOK' });
+    await screen.findAllByTestId('transaction-row');
+    await fireEvent.change(screen.getByTestId('filter-provider'), { target: { value: 'vipps' } });
+    await fireEvent.change(screen.getByTestId('filter-min'), { target: { value: '100,50' } });
+    const chips = await screen.findAllByTestId('filter-chip');
+    expect(chips.map((c) => c.textContent)).toEqual([
+      expect.stringContaining('Vipps'),
+      expect.stringContaining('100.50'),
+    ]);
+    expect(api.calls.at(-1)?.input).toMatchObject({ providers: ['vipps'], amountMinMinor: 10_050 });
+    await fireEvent.click(screen.getByRole('button', { name: /Remove filter Provider/ }));
+    await waitFor(() => expect(screen.getAllByTestId('filter-chip')).toHaveLength(1));
+  });
+
+  it('moves with the arrow keys, opens the detail with Enter and closes it with Esc', async () => {
+    render(TransactionsView, { transactions: new TransactionsState(searchApi()) });
+    await screen.findAllByTestId('transaction-row');
+    await fireEvent.keyDown(window, { key: '/' });
+    expect(document.activeElement).toBe(screen.getByTestId('search-input'));
+    await fireEvent.keyDown(document.body, { key: 'ArrowDown' });
+    await fireEvent.keyDown(document.body, { key: 'ArrowDown' });
+    await fireEvent.keyDown(document.body, { key: 'ArrowUp' });
+    expect(screen.getAllByTestId('transaction-row')[0]!.getAttribute('aria-selected')).toBe('true');
+    await fireEvent.keyDown(document.body, { key: 'Enter' });
+    const pane = await screen.findByTestId('transaction-detail');
+    expect(pane.textContent).toContain('8815123412341234');
+    expect(screen.getByTestId('detail-vat').textContent).toContain('15 %');
+    expect(screen.getByTestId('detail-changes').textContent).toContain('authorized');
+    expect(screen.getByTestId('detail-raw').textContent).toContain('"pspReference"');
+    await fireEvent.keyDown(document.body, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByTestId('transaction-detail')).toBeNull());
   });
 
   it('shows an error with a retry instead of an empty table', async () => {
     const api = fakeApi({
-      'transactions:list': () => ({
+      'transactions:search': () => ({
         ok: false,
         error: { code: 'NETWORK', message: 'Could not reach posrecon.' },
       }),
     });
     render(TransactionsView, { transactions: new TransactionsState(api) });
-
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('Could not load transactions');
     expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
-    expect(screen.queryByTestId('transactions-empty')).toBeNull();
   });
 });

@@ -54,3 +54,34 @@ export function formatTime(instant: string, timeZone: string | undefined, locale
 export function formatCount(n: number, locale?: string): string {
   return new Intl.NumberFormat(locale).format(n);
 }
+
+/** The number of decimals a currency is written with (NOK 2, JPY 0, KWD 3). */
+export function currencyExponent(currency: string): number {
+  return currencyFormat(currency, 'en')?.resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/**
+ * What the user typed in an amount box ("1 299,50", "-45", "12.5") as exact minor units, or null when it
+ * is not an amount. Digits are shifted as text, never multiplied as floats.
+ */
+export function parseAmountInput(text: string, exponent: number): number | null {
+  const m = /^([+-]?)(\d+)(?:[.,](\d*))?$/.exec(text.replace(/[\s\u00a0']/g, ''));
+  if (!m) return null;
+  const [, sign, whole = '0', frac = ''] = m;
+  if (frac.length > exponent) return null;
+  const minor = Number(whole + frac.padEnd(exponent, '0'));
+  if (!Number.isSafeInteger(minor)) return null;
+  return sign === '-' ? -minor : minor;
+}
+
+/** A business date (YYYY-MM-DD, already in the shop's zone) in the user's locale, without shifting it. */
+export function formatBusinessDate(date: string, locale?: string): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  if (Number.isNaN(d.getTime())) return date;
+  return new Intl.DateTimeFormat(locale, {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    timeZone: 'UTC',
+  }).format(d);
+}

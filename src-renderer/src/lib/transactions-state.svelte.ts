@@ -1,52 +1,143 @@
-import type { TransactionSummary } from '../../../src-main/core/api/schemas.ts';
+import type {
+  SearchFilters,
+  SearchSort,
+  SearchTotals,
+  TransactionDetail,
+  TransactionSummary,
+} from '../../../src-main/core/api/schemas.ts';
 import type { ApiClient, ApiErrorBody } from './api.ts';
 
-export const PAGE_SIZE = 100;
+export const PAGE_SIZE = 200;
 
-/** The cached transactions, one keyset page at a time. */
+/** Filters other than the text, each shown as a removable chip. */
+export type FilterKey = Exclude<keyof SearchFilters, 'text'>;
+
+/**
+ * The Transactions view's search: filters, the rows loaded so far (keyset pages appended as the user
+ * scrolls), the totals of the whole filter, and the open detail. Every request carries a generation so
+ * an answer to an older search never overwrites a newer one.
+ */
 export class TransactionsState {
-  /** Raw: rows are replaced, never mutated, and a deep proxy over thousands of rows buys nothing. */
+  text = $state('');
+  filters = $state.raw<Omit<SearchFilters, 'text'>>({});
+  sort = $state<SearchSort>('time_desc');
+  /** Raw: rows are replaced, never mutated, and a deep proxy over 100k rows buys nothing. */
   items = $state.raw<TransactionSummary[]>([]);
   nextCursor = $state<string | null>(null);
   status = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
   loadingMore = $state(false);
   error = $state.raw<ApiErrorBody | null>(null);
+  totals = $state.raw<SearchTotals | null>(null);
+  /** Whether the cache holds anything at all, so "no results" and "nothing synced yet" differ. */
+  cacheEmpty = $state(false);
+  selected = $state(-1);
+  detail = $state.raw<TransactionDetail | null>(null);
+  detailError = $state.raw<ApiErrorBody | null>(null);
   #api: ApiClient;
+  #generation = 0;
 
   constructor(api: ApiClient) {
     this.#api = api;
+  }
+
+  get hasQuery(): boolean {
+    return this.text.trim() !== '' || Object.keys(this.filters).length > 0;
   }
 
   get isEmpty(): boolean {
     return this.status === 'ready' && this.items.length === 0;
   }
 
-  async loadFirst(): Promise<void> {
+  #query(): SearchFilters & { sort: SearchSort } {
+    const text = this.text.trim();
+    return { ...this.filters, ...(text ? { text } : {}), sort: this.sort };
+  }
+
+  /** Runs the search from the first page; the totals come in a second call so the rows show first. */
+  async search(): Promise<void> {
+    const generation = ++this.#generation;
+    const query = this.#query();
     this.status = 'loading';
     this.error = null;
-    const result = await this.#api.call('transactions:list', { limit: PAGE_SIZE });
-    if (result.ok) {
-      this.items = result.value.items;
-      this.nextCursor = result.value.nextCursor;
+    this.totals = null;
+    this.selected = -1;
+    const totals = this.#api.call('transactions:search', { ...query, limit: 0, totals: true });
+    const page = await this.#api.call('transactions:search', { ...query, limit: PAGE_SIZE });
+    if (generation !== this.#generation) return;
+    if (page.ok) {
+      this.items = page.value.items;
+      this.nextCursor = page.value.nextCursor;
       this.status = 'ready';
     } else {
-      this.error = result.error;
+      this.items = [];
+      this.error = page.error;
       this.status = 'error';
     }
+    const t = await totals;
+    if (generation !== this.#generation || !t.ok) return;
+    this.totals = t.value.totals;
+    if (!this.hasQuery) this.cacheEmpty = (t.value.totals?.count ?? 0) === 0;
   }
 
   async loadMore(): Promise<void> {
-    if (!this.nextCursor || this.loadingMore) return;
+    if (!this.nextCursor || this.loadingMore || this.status !== 'ready') return;
+    const generation = this.#generation;
     this.loadingMore = true;
-    this.error = null;
-    const result = await this.#api.call('transactions:list', { limit: PAGE_SIZE, cursor: this.nextCursor });
+    const result = await this.#api.call('transactions:search', {
+      ...this.#query(),
+      limit: PAGE_SIZE,
+      cursor: this.nextCursor,
+    });
     this.loadingMore = false;
+    if (generation !== this.#generation) return;
     if (result.ok) {
       this.items = [...this.items, ...result.value.items];
       this.nextCursor = result.value.nextCursor;
+      this.error = null;
     } else {
-      // Rows already shown stay; the error sits next to the button so the user can retry.
+      // Rows already shown stay; the error offers a retry.
       this.error = result.error;
     }
+  }
+
+  setFilter<K extends FilterKey>(key: K, value: SearchFilters[K] | undefined): void {
+    const next = { ...this.filters };
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) delete next[key];
+    else next[key] = value;
+    this.filters = next;
+    void this.search();
+  }
+
+  setSort(sort: SearchSort): void {
+    this.sort = sort;
+    void this.search();
+  }
+
+  clear(): void {
+    this.text = '';
+    this.filters = {};
+    void this.search();
+  }
+
+  move(delta: number): void {
+    if (this.items.length === 0) return;
+    this.selected = Math.min(this.items.length - 1, Math.max(0, this.selected + delta));
+    if (this.selected >= this.items.length - 20) void this.loadMore();
+  }
+
+  async open(index = this.selected): Promise<void> {
+    const row = this.items[index];
+    if (!row) return;
+    this.selected = index;
+    this.detailError = null;
+    const result = await this.#api.call('transactions:get', { id: row.id });
+    if (this.items[this.selected]?.id !== row.id) return;
+    if (result.ok) this.detail = result.value;
+    else this.detailError = result.error;
+  }
+
+  close(): void {
+    this.detail = null;
+    this.detailError = null;
   }
 }
