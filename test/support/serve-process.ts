@@ -9,13 +9,19 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
+export interface ServeProcessOptions {
+  /** The whole environment of the server (and its core host), e.g. a private Secret Service's `env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
 /** Starts the real CLI, `posrecon serve --json`, as a separate process, the way a user would. */
-export function startServeProcess(home: string): Promise<ServeProcess> {
+export function startServeProcess(home: string, options: ServeProcessOptions = {}): Promise<ServeProcess> {
   const child = spawn(
     process.execPath,
     [path.resolve('src-main/cli/main.ts'), 'serve', '--home', home, '--json'],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: options.env ?? process.env,
     },
   );
   let stderr = '';

@@ -1,0 +1,185 @@
+import '@testing-library/svelte/vitest';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import type {
+  ConnectionView,
+  ProviderDescription,
+} from '../../src-renderer/src/lib/connections-state.svelte.ts';
+import { ConnectionsState } from '../../src-renderer/src/lib/connections-state.svelte.ts';
+import ConnectionsView from '../../src-renderer/src/views/ConnectionsView.svelte';
+import { type FakeHandlers, fakeApi } from './fake-api.ts';
+
+const SENTRYPOS: ProviderDescription = {
+  provider: 'sentrypos',
+  displayName: 'SentryPOS',
+  defaultBaseUrl: 'https://sandbox.sentrypos.app',
+  fields: [
+    {
+      key: 'baseUrl',
+      label: 'API base URL',
+      type: 'url',
+      options: [],
+      default: 'https://sandbox.sentrypos.app',
+      required: false,
+      minimum: null,
+      maximum: null,
+      pattern: null,
+    },
+    {
+      key: 'pageLimit',
+      label: 'Records per request',
+      type: 'integer',
+      options: [],
+      default: 500,
+      required: false,
+      minimum: 1,
+      maximum: 1000,
+      pattern: null,
+    },
+  ],
+  secretFields: [{ key: 'apiKey', label: 'API key (sntr_…, scope sales:read)' }],
+};
+
+function connection(overrides: Partial<ConnectionView> = {}): ConnectionView {
+  return {
+    id: 'c1',
+    provider: 'sentrypos',
+    providerName: 'SentryPOS',
+    name: 'Till 1',
+    isDemo: false,
+    config: { baseUrl: 'http://127.0.0.1:1234/sentrypos', pageLimit: 500 },
+    hasSecret: true,
+    state: 'untested',
+    stateDetail: null,
+    lastSyncAt: null,
+    lastTestAt: null,
+    transactions: 0,
+    createdAt: 't',
+    updatedAt: 't',
+    ...overrides,
+  };
+}
+
+async function renderView(handlers: FakeHandlers) {
+  const api = fakeApi({
+    'connections:providers': () => ({ ok: true, value: { providers: [SENTRYPOS] } }),
+    ...handlers,
+  });
+  const connections = new ConnectionsState(api);
+  render(ConnectionsView, { connections, api });
+  await waitFor(() => expect(connections.loaded).toBe(true));
+  return api;
+}
+
+describe('ConnectionsView', () => {
+  it('generates the form from the provider description and shows field errors inline', async () => {
+    const api = await renderView({
+      'connections:overview': () => ({ ok: true, value: { connections: [], keychainError: null } }),
+      'connections:add': () => ({
+        ok: false,
+        error: {
+          code: 'BAD_INPUT',
+          message: 'Some fields need attention.',
+          details: {
+            formErrors: [],
+            fieldErrors: { pageLimit: ['Enter a whole number'], 'secret.apiKey': ['Enter the API key'] },
+          },
+        },
+      }),
+    });
+    expect(screen.getByTestId('connections-empty')).toBeTruthy();
+    await fireEvent.click(screen.getByTestId('connection-add'));
+    await fireEvent.change(screen.getByTestId('connection-provider'), { target: { value: 'sentrypos' } });
+    const baseUrl = await screen.findByLabelText('API base URL');
+    expect(baseUrl.getAttribute('placeholder')).toBe('https://sandbox.sentrypos.app');
+    expect(screen.getByTestId<HTMLInputElement>('connection-secret-apiKey').type).toBe('password');
+    await fireEvent.input(screen.getByTestId('connection-name'), { target: { value: 'Till 1' } });
+    await fireEvent.input(screen.getByTestId('connection-pageLimit'), { target: { value: 'lots' } });
+    await fireEvent.click(screen.getByTestId('connection-save'));
+    await waitFor(() =>
+      expect(screen.getByTestId('connection-pageLimit-error').textContent).toBe('Enter a whole number'),
+    );
+    expect(screen.getByTestId('connection-pageLimit').getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByTestId('connection-secret-apiKey-error').textContent).toBe('Enter the API key');
+    expect(api.calls.find((c) => c.operation === 'connections:add')?.input).toMatchObject({
+      provider: 'sentrypos',
+      name: 'Till 1',
+      config: { pageLimit: 'lots', baseUrl: '' },
+      secret: {},
+    });
+  });
+
+  it('shows a saved secret masked with Replace and no way to reveal it; a replacement goes to setSecret only', async () => {
+    const api = await renderView({
+      'connections:overview': () => ({
+        ok: true,
+        value: { connections: [connection()], keychainError: null },
+      }),
+      'connections:update': () => ({ ok: true, value: connection() }),
+      'connections:setSecret': () => ({ ok: true, value: { hasSecret: true } }),
+    });
+    await fireEvent.click(screen.getByTestId('connection-till-1-edit'));
+    const masked = screen.getByTestId('connection-secret-apiKey');
+    expect(masked.tagName).toBe('SPAN');
+    expect(masked.textContent).toMatch(/^•+$/);
+    expect(screen.queryByRole('button', { name: /show|reveal/i })).toBeNull();
+    await fireEvent.click(screen.getByTestId('connection-secret-apiKey-replace'));
+    const input = screen.getByTestId<HTMLInputElement>('connection-secret-apiKey');
+    expect([input.tagName, input.type, input.value]).toEqual(['INPUT', 'password', '']);
+    await fireEvent.input(input, { target: { value: 'sntr_new' } });
+    await fireEvent.click(screen.getByTestId('connection-save'));
+    await waitFor(() => expect(api.calls.some((c) => c.operation === 'connections:setSecret')).toBe(true));
+    expect(api.calls.find((c) => c.operation === 'connections:setSecret')?.input).toEqual({
+      id: 'c1',
+      secret: { apiKey: 'sntr_new' },
+    });
+    expect(JSON.stringify(api.calls.find((c) => c.operation === 'connections:update')?.input)).not.toContain(
+      'sntr_new',
+    );
+  });
+
+  it('shows the test result and the status badges', async () => {
+    let state: ConnectionView['state'] = 'untested';
+    await renderView({
+      'connections:overview': () => ({
+        ok: true,
+        value: {
+          connections: [
+            connection({ state }),
+            connection({
+              id: 'c2',
+              name: 'Old key',
+              state: 'auth_failed',
+              lastSyncAt: '2026-03-01T10:00:00Z',
+              stateDetail: 'SentryPOS rejected the credentials (401).',
+            }),
+          ],
+          keychainError: null,
+        },
+      }),
+      'connections:test': () => {
+        state = 'connected';
+        return {
+          ok: true,
+          value: {
+            ok: true,
+            message: 'Connected to SentryPOS: the credentials were accepted.',
+            kind: null,
+            testedAt: 't',
+          },
+        };
+      },
+    });
+    expect(screen.getByTestId('connection-till-1-state').textContent).toBe('Not tested');
+    expect(screen.getByTestId('connection-till-1-never-synced')).toBeTruthy();
+    expect(screen.getByTestId('connection-old-key-state').textContent).toBe('Auth failed');
+    expect(screen.queryByTestId('connection-old-key-never-synced')).toBeNull();
+    await fireEvent.click(screen.getByTestId('connection-till-1-test'));
+    await waitFor(() =>
+      expect(screen.getByTestId('connection-till-1-test-result').textContent).toBe(
+        'Connected to SentryPOS: the credentials were accepted.',
+      ),
+    );
+    expect(screen.getByTestId('connection-till-1-state').textContent).toBe('Connected');
+  });
+});
