@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PosreconBridge } from '../../src-main/core/api/bridge.ts';
 import type { EventName } from '../../src-main/core/api/contract.ts';
+import { OPERATION_NAMES } from '../../src-main/core/api/operation-names.ts';
 import { EVENT_NAMES, SESSION_EXPIRED_MESSAGE, createApiClient } from '../../src-renderer/src/lib/api.ts';
 import { DEMO_SETTINGS } from './fake-api.ts';
 
@@ -14,11 +15,12 @@ function fakeBridge(): PosreconBridge & { listeners: BridgeListener[] } {
   const listeners: BridgeListener[] = [];
   return {
     listeners,
+    // One mock per operation, as the preload exposes; only settings:get answers anything here.
     api: {
-      'app:info': vi.fn(),
+      ...(Object.fromEntries(
+        OPERATION_NAMES.map((name) => [name, vi.fn()]),
+      ) as unknown as PosreconBridge['api']),
       'settings:get': vi.fn(async () => ({ ok: true as const, value: DEMO_SETTINGS })),
-      'settings:set': vi.fn(),
-      'transactions:list': vi.fn(),
     },
     onEvent(listener) {
       listeners.push(listener);
