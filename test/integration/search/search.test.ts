@@ -89,6 +89,7 @@ describe('free-text search, kept in step with every upsert', () => {
     ['part of the email', 'kari.nordmann@exa'],
     ['the phone as printed', '912 34'],
     ['the phone without spaces', '4791234'],
+    ['the local number without the country code', '91234567'],
     ['a pspReference prefix', '881512341'],
     ['a whole pspReference', '8815123412341234'],
     ['a whole UUID', '3f2a9c1e-4b7d-4e21-a9c3-0d1e2f3a4b5c'],

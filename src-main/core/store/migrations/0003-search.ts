@@ -15,8 +15,14 @@ import type { Migration } from './migration.ts';
  * search_day_totals is a rollup of count and amount per business day and filterable dimension, so
  * the totals of a filter on those dimensions cost a range of rollup rows instead of a scan.
  */
+const digits = (x: string) =>
+  `replace(replace(replace(replace(replace(replace(${x}, ' ', ''), '-', ''), '+', ''), '(', ''), ')', ''), '.', '')`;
+/** Part 0: the record's own fields. A phone is also indexed as bare digits, with and without the
+ * international prefix, so `4791234567`, `91234567` and `912 34` all find `+47 912 34 567`. */
 const part0 = (t: string) => `concat_ws(' ', ${t}.customer_name, ${t}.customer_email, ${t}.customer_phone,
-      replace(replace(replace(replace(replace(${t}.customer_phone, ' ', ''), '-', ''), '+', ''), '(', ''), ')', ''),
+      ${digits(`${t}.customer_phone`)},
+      CASE WHEN ${t}.customer_phone LIKE '+%' AND instr(${t}.customer_phone, ' ') > 0
+        THEN ${digits(`substr(${t}.customer_phone, instr(${t}.customer_phone, ' ') + 1)`)} END,
       ${t}.external_id, ${t}.description)`;
 
 /** Rewrites a transaction's reference parts as 1..n in (kind, value) order, after one was removed. */

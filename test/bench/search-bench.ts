@@ -1,0 +1,160 @@
+// Search benchmark: on a 1,000,000-row cache (built once, reused by parameter hash), times every query
+// shape of transactions:search, first page and totals, beside its naive form (no FTS, no indexes: a
+// LIKE scan) in the same run, and checks both give the same totals. Prints figures; asserts nothing.
+//   node_modules/.bin/node test/bench/search-bench.ts [--rows N] [--runs N] [--naive-runs N]
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Database } from 'better-sqlite3';
+import { operations } from '../../src-main/core/api/contract.ts';
+import { rowFilters } from '../../src-main/core/search/search-filters.ts';
+import { type SearchRequest, searchTransactions } from '../../src-main/core/search/search-transactions.ts';
+import { openStore } from '../../src-main/core/store/open-store.ts';
+import { SUMMARY_COLUMNS } from '../../src-main/core/store/queries/transactions.ts';
+import { type Sql, all, joinSql, rawSql, sql } from '../../src-main/core/store/sql.ts';
+import { benchHome } from './search-cache.ts';
+
+const { values } = parseArgs({
+  options: { rows: { type: 'string' }, runs: { type: 'string' }, 'naive-runs': { type: 'string' } },
+});
+const rows = Number(values.rows ?? 1_000_000);
+const runs = Number(values.runs ?? 30);
+const naiveRuns = Number(values['naive-runs'] ?? 3);
+const mb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+const { home, builtMs } = await benchHome(rows);
+console.log(`cache: ${home} (${builtMs === null ? 'reused' : `built in ${(builtMs / 1000).toFixed(1)} s`})`);
+const store = await openStore(join(home, 'posrecon.sqlite'));
+const db = store.db;
+
+const pick = <T>(q: string) => db.prepare(q).get() as T;
+const name = pick<{ v: string }>(
+  'SELECT customer_name AS v FROM transactions WHERE customer_name IS NOT NULL LIMIT 1 OFFSET 777',
+).v;
+const psp = pick<{ v: string }>(
+  "SELECT value AS v FROM transaction_refs WHERE kind = 'pspReference' LIMIT 1 OFFSET 4242",
+).v;
+const uuid = pick<{ v: string }>(
+  "SELECT value AS v FROM transaction_refs WHERE kind = 'orderId' LIMIT 1 OFFSET 999",
+).v;
+const email = pick<{ v: string }>(
+  'SELECT customer_email AS v FROM transactions WHERE customer_email IS NOT NULL LIMIT 1 OFFSET 31',
+).v;
+const phone = pick<{ v: string }>(
+  'SELECT customer_phone AS v FROM transactions WHERE customer_phone IS NOT NULL LIMIT 1 OFFSET 55',
+).v;
+const last = pick<{ v: string }>('SELECT max(business_date) AS v FROM transactions').v;
+const monthAgo = new Date(Date.parse(`${last}T00:00:00Z`) - 30 * 86_400_000).toISOString().slice(0, 10);
+
+const shapes: [string, object][] = [
+  ['browse (no filter)', {}],
+  ['text: customer name', { text: name }],
+  ['text: pspReference prefix', { text: psp.slice(0, 10) }],
+  ['text: whole UUID', { text: uuid }],
+  ['text: email prefix', { text: email.slice(0, email.indexOf('@') + 4) }],
+  [
+    'text: local phone digits',
+    {
+      text: phone
+        .replace(/^\+\d+\s/, '')
+        .replace(/\D/g, '')
+        .slice(0, 6),
+    },
+  ],
+  ['text: product line (common)', { text: 'kanelbolle' }],
+  ['date range (30 days)', { dateFrom: monthAgo, dateTo: last }],
+  ['provider', { providers: ['vipps'] }],
+  ['connection', { connectionIds: ['conn-sentry-2'] }],
+  ['status (rare: disputed)', { statuses: ['disputed'] }],
+  ['status (common: completed)', { statuses: ['completed'] }],
+  ['kind (rare: payout)', { kinds: ['payout'] }],
+  ['currency', { currencies: ['USD'] }],
+  ['method / network', { methods: ['card'], networks: ['amex'] }],
+  ['amount range', { amountMinMinor: 20_000, amountMaxMinor: 25_000 }],
+  ['has lines', { hasLines: true }],
+  ['sort by amount', { sort: 'amount_desc' }],
+  ['sort by amount, 30 days', { sort: 'amount_desc', dateFrom: monthAgo, dateTo: last }],
+  [
+    'combined: text+provider+dates+status',
+    {
+      text: name.split(' ')[0],
+      providers: ['vipps', 'cents'],
+      dateFrom: '2025-01-01',
+      statuses: ['completed'],
+    },
+  ],
+];
+
+function naiveText(text: string | undefined): Sql[] {
+  return (text ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => {
+      const like = `%${w}%`;
+      return sql`(t.customer_name LIKE ${like} OR t.customer_email LIKE ${like} OR t.customer_phone LIKE ${like}
+      OR t.external_id LIKE ${like} OR t.description LIKE ${like}
+      OR EXISTS (SELECT 1 FROM transaction_refs r WHERE r.transaction_id = t.id AND r.value LIKE ${like})
+      OR EXISTS (SELECT 1 FROM transaction_lines l WHERE l.transaction_id = t.id AND l.name LIKE ${like}))`;
+    });
+}
+
+const NAIVE_ORDER = {
+  time_desc: 't.business_date DESC, t.occurred_at DESC, t.id DESC',
+  time_asc: 't.business_date, t.occurred_at, t.id',
+  amount_desc: 't.amount_minor DESC, t.id DESC',
+  amount_asc: 't.amount_minor, t.id',
+};
+
+/** The same request the obvious way: every condition on the table itself, no index but the primary keys. */
+function naive(dbx: Database, req: SearchRequest, what: 'page' | 'totals') {
+  const where = [...rowFilters(req), ...naiveText(req.text)];
+  const clause = where.length ? sql`WHERE ${joinSql(where, ' AND ')}` : sql``;
+  if (what === 'page') {
+    return all(
+      dbx,
+      sql`SELECT ${SUMMARY_COLUMNS} FROM transactions t NOT INDEXED JOIN connections c ON c.id = t.connection_id
+      ${clause} ORDER BY ${rawSql(NAIVE_ORDER[req.sort])} LIMIT ${req.limit + 1}`,
+    );
+  }
+  return all<{ currency: string; count: number; amountMinor: number }>(
+    dbx,
+    sql`SELECT t.currency, count(*) AS count,
+    sum(t.amount_minor) AS amountMinor FROM transactions t NOT INDEXED ${clause} GROUP BY t.currency ORDER BY t.currency`,
+  );
+}
+
+function time(n: number, fn: () => unknown): { p50: number; p95: number } {
+  fn(); // warm: statement preparation and page cache
+  const t: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = performance.now();
+    fn();
+    t.push(performance.now() - a);
+  }
+  t.sort((x, y) => x - y);
+  const q = (p: number) => t[Math.min(t.length - 1, Math.ceil(p * t.length) - 1)]!;
+  return { p50: q(0.5), p95: q(0.95) };
+}
+
+const f = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1)).padStart(8);
+console.log(`rows: ${rows.toLocaleString('en')}, runs: ${runs} (naive: ${naiveRuns}), times in ms\n`);
+console.log(
+  `${'shape'.padEnd(38)} ${'page p50'.padStart(8)} ${'page p95'.padStart(8)} ${'tot p50'.padStart(8)} ${'tot p95'.padStart(8)} | ${'naive pg'.padStart(8)} ${'naive tot'.padStart(9)} | ${'x page'.padStart(7)} ${'x tot'.padStart(7)}  matches`,
+);
+let over = 0;
+for (const [label, input] of shapes) {
+  const page = operations['transactions:search'].input.parse({ ...input, limit: 50 });
+  const totals = operations['transactions:search'].input.parse({ ...input, limit: 0, totals: true });
+  const p = time(runs, () => searchTransactions(db, page));
+  const t = time(runs, () => searchTransactions(db, totals));
+  const np = time(naiveRuns, () => naive(db, page, 'page'));
+  const nt = time(naiveRuns, () => naive(db, totals, 'totals'));
+  const fast = searchTransactions(db, totals).totals!;
+  const same = JSON.stringify(fast.byCurrency) === JSON.stringify(naive(db, totals, 'totals'));
+  if (p.p95 > 30 || t.p95 > 30) over++;
+  console.log(
+    `${label.padEnd(38)} ${f(p.p50)} ${f(p.p95)} ${f(t.p50)} ${f(t.p95)} | ${f(np.p50)} ${f(nt.p50).padStart(9)} | ${(np.p50 / p.p50).toFixed(0).padStart(6)}x ${(nt.p50 / t.p50).toFixed(0).padStart(6)}x  ${fast.count}${same ? '' : '  TOTALS DIFFER FROM NAIVE'}`,
+  );
+}
+console.log(`\nshapes over the 30 ms p95 target (page or totals): ${over} of ${shapes.length}`);
+console.log(`peak RSS: ${mb()} MB`);
+store.close();
