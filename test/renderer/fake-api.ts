@@ -4,7 +4,7 @@ import type {
   OperationName,
   OperationOutput,
 } from '../../src-main/core/api/contract.ts';
-import type { TransactionSummary } from '../../src-main/core/api/schemas.ts';
+import type { SyncStatusEntry, TransactionSummary } from '../../src-main/core/api/schemas.ts';
 import type { ApiClient, CallResult, EventListener } from '../../src-renderer/src/lib/api.ts';
 
 export type FakeHandlers = {
@@ -77,6 +77,40 @@ export function transaction(overrides: Partial<TransactionSummary> = {}): Transa
     customerName: 'Kari Nordmann',
     method: 'vipps',
     description: 'Cappuccino and croissant',
+    ...overrides,
+  };
+}
+
+export function syncEntry(overrides: Partial<SyncStatusEntry> = {}): SyncStatusEntry {
+  return {
+    connectionId: 'conn-sentrypos',
+    connectionName: 'Demo SentryPOS',
+    provider: 'sentrypos',
+    isDemo: true,
+    running: false,
+    lastSyncAt: '2026-03-14T09:15:00.000Z',
+    lastSuccessAt: '2026-03-14T09:15:00.000Z',
+    nextSyncAt: null,
+    lastStatus: 'ok',
+    error: null,
+    quarantined: 0,
+    days: { complete: 1, open: 1, partial: 0 },
+    completeness: [
+      {
+        stream: 'sales',
+        date: '2026-03-14',
+        state: 'open',
+        detail: 'we hold 21 sales (5554.96 completed); SentryPOS reports 21 (5554.96)',
+        checkedAt: '2026-03-14T09:15:00.000Z',
+      },
+      {
+        stream: 'sales',
+        date: '2026-03-13',
+        state: 'complete',
+        detail: 'we hold 40 sales (9000.00 completed); SentryPOS reports 40 (9000.00)',
+        checkedAt: '2026-03-14T09:15:00.000Z',
+      },
+    ],
     ...overrides,
   };
 }

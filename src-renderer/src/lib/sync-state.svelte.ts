@@ -1,0 +1,243 @@
+import { SvelteSet } from 'svelte/reactivity';
+import type { EventPayload, OperationOutput } from '../../../src-main/core/api/contract.ts';
+import type { SyncStatusEntry } from '../../../src-main/core/api/schemas.ts';
+import type { ApiClient, ApiErrorBody } from './api.ts';
+
+export type { SyncStatusEntry };
+export type SyncProgress = EventPayload<'sync:progress'>;
+export type DayCompleteness = SyncStatusEntry['completeness'][number];
+export type DayState = DayCompleteness['state'];
+
+/** Days shown per stream in the completeness strip. */
+export const COMPLETENESS_DAYS = 30;
+
+/** The shop's sync state: per-connection status from `sync:status` plus live `sync:progress` per stream. */
+export class SyncState {
+  entries = $state.raw<SyncStatusEntry[]>([]);
+  connectionCount = $state<number | null>(null);
+  /** The shop's zone from `settings:get`, for when the view is not handed one. */
+  timeZone = $state<string | undefined>(undefined);
+  loading = $state(false);
+  loadError = $state.raw<ApiErrorBody | null>(null);
+  /** A `sync:start` / `sync:cancel` call that failed as a call (a run's own failure shows on its card). */
+  actionError = $state.raw<ApiErrorBody | null>(null);
+  /** connectionId → stream → its newest progress event, kept while the connection's run goes. */
+  progress = $state.raw<Record<string, Record<string, SyncProgress>>>({});
+  /** Connections whose `sync:start` has not answered yet. */
+  starting = new SvelteSet<string>();
+  cancelling = new SvelteSet<string>();
+  /** Ticks so relative times ("2 minutes ago") stay true while the view is open. */
+  now = $state(Date.now());
+  #api: ApiClient;
+  #refreshQueued = false;
+
+  anyRunning = $derived(this.entries.some((e) => this.isRunning(e.connectionId)));
+
+  constructor(api: ApiClient) {
+    this.#api = api;
+  }
+
+  isRunning(connectionId: string): boolean {
+    return (
+      this.starting.has(connectionId) ||
+      this.entries.some((e) => e.connectionId === connectionId && e.running) ||
+      Object.values(this.progress[connectionId] ?? {}).some((p) => !p.done)
+    );
+  }
+
+  streamsOf(connectionId: string): SyncProgress[] {
+    return Object.values(this.progress[connectionId] ?? {});
+  }
+
+  async load(): Promise<void> {
+    this.loading = true;
+    const [status, connections, settings] = await Promise.all([
+      this.#api.call('sync:status', {}),
+      this.#api.call('connections:list', {}),
+      this.timeZone ? null : this.#api.call('settings:get', {}),
+    ]);
+    this.loading = false;
+    if (settings?.ok) this.timeZone = settings.value.timeZone;
+    if (connections.ok) this.connectionCount = connections.value.connections.length;
+    if (!status.ok || !connections.ok) {
+      this.loadError = status.ok ? (connections as { error: ApiErrorBody }).error : status.error;
+      return;
+    }
+    this.loadError = null;
+    this.#setEntries(status.value);
+  }
+
+  async refresh(): Promise<void> {
+    const status = await this.#api.call('sync:status', {});
+    if (status.ok) this.#setEntries(status.value);
+    else this.loadError = status.error;
+  }
+
+  /** Every connection when `connectionIds` is left out. Resolves when the runs have finished. */
+  async start(connectionIds?: string[]): Promise<void> {
+    const ids = connectionIds ?? this.entries.map((e) => e.connectionId);
+    this.actionError = null;
+    for (const id of ids) this.starting.add(id);
+    const run = this.#api.call('sync:start', connectionIds ? { connectionIds } : {});
+    // The call answers only when the runs end; ask once now so the cards show `running` meanwhile.
+    void this.refresh();
+    const result = await run;
+    for (const id of ids) this.starting.delete(id);
+    if (!result.ok) this.actionError = result.error;
+    await this.refresh();
+  }
+
+  async cancel(connectionId: string): Promise<void> {
+    this.actionError = null;
+    this.cancelling.add(connectionId);
+    const result = await this.#api.call('sync:cancel', { connectionIds: [connectionId] });
+    this.cancelling.delete(connectionId);
+    if (!result.ok) this.actionError = result.error;
+    await this.refresh();
+  }
+
+  /** Follows `sync:progress`, asking for fresh status whenever a stream ends. Returns the stop function. */
+  listen(): () => void {
+    const stop = this.#api.on('sync:progress', (event) => {
+      const streams = { ...this.progress[event.connectionId], [event.stream]: event };
+      this.progress = { ...this.progress, [event.connectionId]: streams };
+      if (event.done) this.#queueRefresh();
+    });
+    const timer = setInterval(() => (this.now = Date.now()), 30_000);
+    return () => {
+      stop();
+      clearInterval(timer);
+    };
+  }
+
+  /** Several streams often end together; one status call covers them all. */
+  #queueRefresh(): void {
+    if (this.#refreshQueued) return;
+    this.#refreshQueued = true;
+    queueMicrotask(() => {
+      this.#refreshQueued = false;
+      void this.refresh();
+    });
+  }
+
+  #setEntries(value: OperationOutput<'sync:status'>): void {
+    this.entries = value.connections;
+    this.now = Date.now();
+    // A finished run's bars give way to its badge; a running one keeps them.
+    const kept: typeof this.progress = {};
+    for (const [id, streams] of Object.entries(this.progress)) {
+      const running = this.starting.has(id) || this.entries.some((e) => e.connectionId === id && e.running);
+      if (running) kept[id] = streams;
+    }
+    this.progress = kept;
+  }
+}
+
+export type BadgeTone = 'success' | 'warning' | 'danger' | 'neutral' | 'info';
+
+/** The one-word verdict on a connection; the tone is never the only signal, the label says it too. */
+export function syncBadge(entry: SyncStatusEntry, running: boolean): { label: string; tone: BadgeTone } {
+  if (running) return { label: 'Syncing…', tone: 'info' };
+  if (entry.lastSyncAt === null) return { label: 'Never synced', tone: 'neutral' };
+  if (entry.lastStatus === 'failed') return { label: 'Failed', tone: 'danger' };
+  if (entry.lastStatus === 'partial' || entry.quarantined > 0)
+    return { label: `Partial — ${entry.quarantined.toLocaleString()} quarantined`, tone: 'warning' };
+  if (entry.lastStatus === 'cancelled') return { label: 'Cancelled', tone: 'warning' };
+  return { label: 'Synced', tone: 'success' };
+}
+
+/** 0…1 when the connector knows its total, else null (an indeterminate bar). */
+export function progressFraction(p: SyncProgress): number | null {
+  if (p.done) return 1;
+  if (p.totalHint === null || p.totalHint <= 0) return null;
+  return Math.min(p.records / p.totalHint, 1);
+}
+
+const DAY_MS = 86_400_000;
+const ISO_DATE_UTC = new Intl.DateTimeFormat('en-CA', { timeZone: 'UTC' });
+
+function addDays(isoDate: string, days: number): string {
+  return ISO_DATE_UTC.format(Date.parse(`${isoDate}T00:00:00Z`) + days * DAY_MS);
+}
+
+/** Today's business date in the shop's zone (en-CA writes YYYY-MM-DD). */
+export function todayIn(timeZone: string | undefined, now: number): string {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone }).format(now);
+  } catch {
+    return ISO_DATE_UTC.format(now);
+  }
+}
+
+export interface StripDay {
+  date: string;
+  state: DayState | 'unchecked';
+  detail: string | null;
+}
+
+/**
+ * The last `count` days per stream, oldest first, ending today in the shop's zone (or at a later day the
+ * provider already reported on). Days nobody checked are `unchecked`, so gaps stay visible.
+ */
+export function completenessStrips(
+  days: readonly DayCompleteness[],
+  today: string,
+  count = COMPLETENESS_DAYS,
+): { stream: string; days: StripDay[] }[] {
+  const byStream: Record<string, Record<string, DayCompleteness>> = {};
+  let end = today;
+  for (const d of days) {
+    (byStream[d.stream] ??= {})[d.date] = d;
+    if (d.date > end) end = d.date;
+  }
+  return Object.keys(byStream)
+    .sort()
+    .map((stream) => {
+      const known = byStream[stream] ?? {};
+      const strip: StripDay[] = [];
+      for (let i = count - 1; i >= 0; i--) {
+        const date = addDays(end, -i);
+        const day = known[date];
+        strip.push({ date, state: day?.state ?? 'unchecked', detail: day?.detail ?? null });
+      }
+      return { stream, days: strip };
+    });
+}
+
+export const DAY_STATE_LABELS: Record<StripDay['state'], string> = {
+  complete: 'Complete',
+  open: 'Open',
+  partial: 'Partial',
+  unchecked: 'Not checked',
+};
+
+/** "3 minutes ago", in words the reader's locale uses. */
+export function formatRelative(instant: string, now: number, locale?: string): string {
+  const seconds = Math.round((Date.parse(instant) - now) / 1000);
+  if (Number.isNaN(seconds)) return instant;
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const abs = Math.abs(seconds);
+  if (abs < 45) return rtf.format(0, 'second');
+  if (abs < 2700) return rtf.format(Math.round(seconds / 60), 'minute');
+  if (abs < 79_200) return rtf.format(Math.round(seconds / 3600), 'hour');
+  return rtf.format(Math.round(seconds / 86_400), 'day');
+}
+
+/** Date and clock time in the shop's zone, the zone its business dates are computed in. */
+export function formatInstant(instant: string, timeZone: string | undefined, locale?: string): string {
+  const date = Date.parse(instant);
+  if (Number.isNaN(date)) return instant;
+  try {
+    return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(
+      date,
+    );
+  } catch {
+    return instant;
+  }
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${Math.max(Math.round(seconds), 1)} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
+}
