@@ -79,7 +79,9 @@ export interface Connector<Config = unknown> {
   /** Published request budget, enforced client-side (SentryPOS: 60 per minute per key). */
   budget: { limit: number; intervalMs: number } | null;
   /** Sets up auth for this connection's HTTP client (token fetch and refresh live in the connector). */
-  authorizer(ctx: Omit<StreamContext, 'http'>): ((headers: Headers, opts: { refresh: boolean }) => Promise<void>) | null;
+  authorizer(
+    ctx: Omit<StreamContext, 'http'>,
+  ): ((headers: Headers, opts: { refresh: boolean }) => Promise<void>) | null;
   streams: readonly StreamDefinition[];
   /** One cheap authenticated request; throws a ConnectorError in plain words when it fails. */
   test(ctx: StreamContext): Promise<void>;
