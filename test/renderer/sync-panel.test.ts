@@ -93,7 +93,8 @@ describe('SyncPanel', () => {
       'sync:progress',
       progress({ stream: 'summary', totalHint: null, etaSeconds: null, records: 40 }),
     );
-    const bars = await screen.findAllByTestId('sync-progress');
+    await waitFor(() => expect(screen.getAllByTestId('sync-progress')).toHaveLength(2));
+    const bars = screen.getAllByTestId('sync-progress');
     expect(bars.map((b) => b.getAttribute('role'))).toEqual(['progressbar', 'progressbar']);
     expect(bars[0]?.getAttribute('aria-valuenow')).toBe('25');
     expect(bars[0]?.getAttribute('aria-valuetext')).toMatch(/250 of 1,000 records · 125\/s · about 6 s left/);
@@ -152,6 +153,10 @@ describe('SyncPanel', () => {
     expect(api.calls.find((c) => c.operation === 'sync:start')?.input).toEqual({});
     await waitFor(() => expect(button.hasAttribute('disabled')).toBe(true));
     expect(badge().textContent).toBe('Syncing…');
+    // No page has committed yet: one indeterminate bar says the run is under way.
+    const starting = screen.getByTestId('sync-progress');
+    expect(starting.hasAttribute('aria-valuenow')).toBe(false);
+    expect(starting.getAttribute('aria-valuetext')).toBe('waiting for the first page');
     finish();
     await waitFor(() => expect(badge().textContent).toBe('Synced'));
     expect(button.hasAttribute('disabled')).toBe(false);

@@ -45,8 +45,18 @@ export class SyncState {
     );
   }
 
+  /** A running connection with no page committed yet gets one indeterminate "starting" stream. */
   streamsOf(connectionId: string): SyncProgress[] {
-    return Object.values(this.progress[connectionId] ?? {});
+    const streams = Object.values(this.progress[connectionId] ?? {});
+    const entry = this.entries.find((e) => e.connectionId === connectionId);
+    if (streams.length > 0 || !entry || !this.isRunning(connectionId)) return streams;
+    const { connectionName, provider } = entry;
+    return [
+      {
+        ...{ connectionId, connectionName, provider, stream: 'starting', pages: 0, records: 0 },
+        ...{ quarantined: 0, totalHint: null, ratePerSecond: 0, etaSeconds: null, done: false },
+      },
+    ];
   }
 
   async load(): Promise<void> {
@@ -215,9 +225,10 @@ export const DAY_STATE_LABELS: Record<StripDay['state'], string> = {
 export function formatRelative(instant: string, now: number, locale?: string): string {
   const seconds = Math.round((Date.parse(instant) - now) / 1000);
   if (Number.isNaN(seconds)) return instant;
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  // "always": numeric "auto" calls the current second "now", which reads oddly after "Last sync".
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'always' });
   const abs = Math.abs(seconds);
-  if (abs < 45) return rtf.format(0, 'second');
+  if (abs < 45) return rtf.format(-Math.max(abs, 1), 'second');
   if (abs < 2700) return rtf.format(Math.round(seconds / 60), 'minute');
   if (abs < 79_200) return rtf.format(Math.round(seconds / 3600), 'hour');
   return rtf.format(Math.round(seconds / 86_400), 'day');
