@@ -44,11 +44,14 @@ export function rowFilters(f: SearchFilters): Sql[] {
   ];
 }
 
-/** Conditions on the day rollup `d`, or null when a filter is finer than the rollup's dimensions. */
-export function rollupFilters(f: SearchFilters): Sql[] | null {
+/**
+ * The non-date conditions on a rollup table `alias`, or null when a filter is finer than the rollups'
+ * dimensions (an amount range). Dates are split over the day and month rollups by the caller.
+ */
+export function rollupFilters(f: SearchFilters, alias: string): Sql[] | null {
   if (f.amountMinMinor !== undefined || f.amountMaxMinor !== undefined) return null;
-  const parts = dimensionFilters(f, 'd');
-  if (f.hasLines !== undefined) parts.push(sql`d.has_lines = ${f.hasLines ? 1 : 0}`);
+  const parts = dimensionFilters({ ...f, dateFrom: undefined, dateTo: undefined }, alias);
+  if (f.hasLines !== undefined) parts.push(sql`${rawSql(`${alias}.has_lines`)} = ${f.hasLines ? 1 : 0}`);
   return parts;
 }
 

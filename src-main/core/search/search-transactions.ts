@@ -170,21 +170,73 @@ export function pageQuery(plan: SearchPlan, req: SearchRequest): Sql {
     ${whereClause([...conditions(plan, req), ...after])} ORDER BY ${ORDER[req.sort]} LIMIT ${req.limit + 1}`;
 }
 
-/** Count and sum per currency: from the day rollup when the filter allows it, else from the rows. */
-export function totalsQuery(plan: SearchPlan, req: SearchRequest): Sql {
-  const rollup = plan.source.kind === 'scan' && plan.probes.length === 0 ? rollupFilters(req) : null;
-  if (rollup) {
-    return sql`SELECT d.currency, sum(d.n) AS n, sum(d.amount_minor) AS amount FROM search_day_totals d
-      ${whereClause(rollup)} GROUP BY d.currency HAVING sum(d.n) <> 0 ORDER BY d.currency`;
+/** The whole months inside [from, to], and the days at either edge that the month rollup cannot take. */
+export function splitDateRange(
+  from: string | undefined,
+  to: string | undefined,
+): { months: [string | null, string | null] | null; days: [string | null, string | null][] } {
+  const month = (d: string) => d.slice(0, 7);
+  const shift = (m: string, by: number) => {
+    const d = new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)) - 1 + by, 1));
+    return d.toISOString().slice(0, 7);
+  };
+  const lastDay = (m: string) =>
+    new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)), 0)).toISOString().slice(0, 10);
+  const first = from === undefined ? null : from.endsWith('-01') ? month(from) : shift(month(from), 1);
+  const last = to === undefined ? null : to === lastDay(month(to)) ? month(to) : shift(month(to), -1);
+  if (first !== null && last !== null && first > last)
+    return { months: null, days: [[from ?? null, to ?? null]] };
+  const days: [string | null, string | null][] = [];
+  if (from !== undefined && first !== null && first !== month(from)) days.push([from, lastDay(month(from))]);
+  if (to !== undefined && last !== null && last !== month(to)) days.push([`${month(to)}-01`, to]);
+  return { months: [first, last], days };
+}
+
+function rollupTotals(req: SearchRequest): Sql | null {
+  const dims = { d: rollupFilters(req, 'd'), m: rollupFilters(req, 'm') };
+  if (!dims.d || !dims.m) return null;
+  const { months, days } = splitDateRange(req.dateFrom, req.dateTo);
+  const parts: Sql[] = [];
+  if (months) {
+    const where = [...dims.m];
+    if (months[0]) where.push(sql`m.month >= ${months[0]}`);
+    if (months[1]) where.push(sql`m.month <= ${months[1]}`);
+    parts.push(sql`SELECT m.currency, m.n, m.amount_minor FROM search_month_totals m ${whereClause(where)}`);
   }
-  // An amount range alone is answered from the amount index, which carries the currency.
-  const amountOnly =
+  for (const [from, to] of days) {
+    const where = [...dims.d];
+    if (from) where.push(sql`d.business_date >= ${from}`);
+    if (to) where.push(sql`d.business_date <= ${to}`);
+    parts.push(sql`SELECT d.currency, d.n, d.amount_minor FROM search_day_totals d ${whereClause(where)}`);
+  }
+  return sql`SELECT currency, sum(n) AS n, sum(amount_minor) AS amount FROM (${joinSql(parts, ' UNION ALL ')})
+    GROUP BY currency HAVING sum(n) <> 0 ORDER BY currency`;
+}
+
+/**
+ * Count and sum per currency. From the month and day rollups when the filter allows; else from the
+ * rows, driven by whatever yields the fewest: the candidate ids, the intersection of the common
+ * words' sets (never a walk of the whole time index), the amount index, or the page's index.
+ */
+export function totalsQuery(plan: SearchPlan, req: SearchRequest): Sql {
+  const rollup = plan.source.kind === 'scan' && plan.probes.length === 0 ? rollupTotals(req) : null;
+  if (rollup) return rollup;
+  let source = from(plan);
+  let where = conditions(plan, req);
+  if (plan.source.kind === 'scan' && plan.probes.length > 0) {
+    const sets = plan.probes.map((w) => sql`SELECT rowid >> 10 FROM search_fts WHERE search_fts MATCH ${w}`);
+    source = sql`transactions t NOT INDEXED`;
+    where = [sql`t.id IN (${joinSql(sets, ' INTERSECT ')})`, ...rowFilters(req)];
+  } else if (
     plan.source.kind === 'scan' &&
     plan.source.index === 'search_by_time' &&
-    (req.amountMinMinor !== undefined || req.amountMaxMinor !== undefined);
-  const source = amountOnly ? sql`transactions t INDEXED BY search_by_amount` : from(plan);
+    (req.amountMinMinor !== undefined || req.amountMaxMinor !== undefined)
+  ) {
+    // An amount range is answered from the amount index, which carries the currency.
+    source = sql`transactions t INDEXED BY search_by_amount`;
+  }
   return sql`SELECT t.currency, count(*) AS n, sum(t.amount_minor) AS amount FROM ${source}
-    ${whereClause(conditions(plan, req))} GROUP BY t.currency ORDER BY t.currency`;
+    ${whereClause(where)} GROUP BY t.currency ORDER BY t.currency`;
 }
 
 function cursorOf(req: SearchRequest, row: SummaryRow): string {

@@ -12,8 +12,9 @@ import type { Migration } from './migration.ts';
  * is not above the previous one, so rebuilding the same document once per child row turned a sync
  * into thousands of tiny segment writes (measured: 3x slower inserts than these append-only parts).
  *
- * search_day_totals is a rollup of count and amount per business day and filterable dimension, so
- * the totals of a filter on those dimensions cost a range of rollup rows instead of a scan.
+ * search_day_totals and search_month_totals roll up count and amount per business day and month and
+ * filterable dimension, so the totals of a filter on those dimensions cost a range of rollup rows
+ * instead of a scan of the transactions.
  */
 const digits = (x: string) =>
   `replace(replace(replace(replace(replace(replace(${x}, ' ', ''), '-', ''), '+', ''), '(', ''), ')', ''), '.', '')`;
@@ -35,17 +36,26 @@ const rewriteRefs = (id: string) => `
       SELECT ${id} * 1024 + row_number() OVER (ORDER BY kind, value), value
         FROM transaction_refs WHERE transaction_id = ${id} LIMIT 511;`;
 
-const rollupDims =
-  'business_date, connection_id, provider, kind, status, currency, method, network, has_lines';
+const rollupDims = 'connection_id, provider, kind, status, currency, method, network, has_lines';
 const rollupValues = (t: string, hasLines: string) =>
-  `${t}.business_date, ${t}.connection_id, ${t}.provider, ${t}.kind, ${t}.status, ${t}.currency,
+  `${t}.connection_id, ${t}.provider, ${t}.kind, ${t}.status, ${t}.currency,
    coalesce(${t}.method, ''), coalesce(${t}.network, ''), ${hasLines}`;
 const linesOf = (id: string) => `EXISTS (SELECT 1 FROM transaction_lines WHERE transaction_id = ${id})`;
-/** Adds (sign '+') or removes (sign '-') one transaction `t` to its rollup row. */
-const rollupAdd = (t: string, sign: string, hasLines: string, source = 'WHERE true') => `
-    INSERT INTO search_day_totals (${rollupDims}, n, amount_minor)
-      SELECT ${rollupValues(t, hasLines)}, ${sign}1, ${sign}${t}.amount_minor ${source}
-      ON CONFLICT DO UPDATE SET n = n + excluded.n, amount_minor = amount_minor + excluded.amount_minor;`;
+/** Adds (sign '+') or removes (sign '-') one transaction `t` to its day and month rollup rows. */
+const rollupAdd = (t: string, sign: string, hasLines: string, source = 'WHERE true') =>
+  (
+    [
+      ['search_day_totals', 'business_date', `${t}.business_date`],
+      ['search_month_totals', 'month', `substr(${t}.business_date, 1, 7)`],
+    ] as const
+  )
+    .map(
+      ([table, key, value]) => `
+    INSERT INTO ${table} (${key}, ${rollupDims}, n, amount_minor)
+      SELECT ${value}, ${rollupValues(t, hasLines)}, ${sign}1, ${sign}${t}.amount_minor ${source}
+      ON CONFLICT DO UPDATE SET n = n + excluded.n, amount_minor = amount_minor + excluded.amount_minor;`,
+    )
+    .join('');
 /** A transaction's first line arrived (from 0 to 1) or its last one left (from 1 to 0). */
 const rollupMoveLines = (id: string, from: number) => `
     ${rollupAdd('t', '-', String(from), `FROM transactions t WHERE t.id = ${id}`)}
@@ -132,6 +142,21 @@ export const migration0003: Migration = {
       amount_minor  INTEGER NOT NULL,
       PRIMARY KEY (business_date, connection_id, kind, status, currency, method, network, has_lines)
     ) STRICT, WITHOUT ROWID;
+    -- The same by month: a year of totals is a few thousand rows instead of a hundred thousand.
+    CREATE TABLE search_month_totals (
+      month         TEXT NOT NULL,
+      connection_id TEXT NOT NULL,
+      provider      TEXT NOT NULL,
+      kind          TEXT NOT NULL,
+      status        TEXT NOT NULL,
+      currency      TEXT NOT NULL,
+      method        TEXT NOT NULL,
+      network       TEXT NOT NULL,
+      has_lines     INTEGER NOT NULL CHECK (has_lines IN (0, 1)),
+      n             INTEGER NOT NULL,
+      amount_minor  INTEGER NOT NULL,
+      PRIMARY KEY (month, connection_id, kind, status, currency, method, network, has_lines)
+    ) STRICT, WITHOUT ROWID;
 
     -- One index per hot shape. Time order is (business_date, occurred_at, id): within a day by clock
     -- time, id as the tie-break that makes the keyset cursor total.
@@ -153,8 +178,11 @@ export const migration0003: Migration = {
        WHERE k <= 511;
     INSERT INTO search_fts (rowid, text)
       SELECT transaction_id * 1024 + 512 + line_no, name FROM transaction_lines WHERE line_no BETWEEN 0 AND 511;
-    INSERT INTO search_day_totals (${rollupDims}, n, amount_minor)
-      SELECT ${rollupValues('t', linesOf('t.id'))}, count(*), sum(t.amount_minor) FROM transactions t
+    INSERT INTO search_day_totals (business_date, ${rollupDims}, n, amount_minor)
+      SELECT t.business_date, ${rollupValues('t', linesOf('t.id'))}, count(*), sum(t.amount_minor)
+        FROM transactions t GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
+    INSERT INTO search_month_totals (month, ${rollupDims}, n, amount_minor)
+      SELECT substr(business_date, 1, 7), ${rollupDims}, sum(n), sum(amount_minor) FROM search_day_totals
        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
   `,
 };
