@@ -24,6 +24,10 @@ const SENTRYPOS: ProviderDescription = {
       minimum: null,
       maximum: null,
       pattern: null,
+      presets: [
+        { label: 'Production', value: 'https://api.example-pos.test' },
+        { label: 'Sandbox', value: 'https://sandbox.sentrypos.app' },
+      ],
     },
     {
       key: 'pageLimit',
@@ -35,6 +39,7 @@ const SENTRYPOS: ProviderDescription = {
       minimum: 1,
       maximum: 1000,
       pattern: null,
+      presets: [],
     },
   ],
   secretFields: [{ key: 'apiKey', label: 'API key (sntr_…, scope sales:read)' }],
@@ -107,6 +112,22 @@ describe('ConnectionsView', () => {
       config: { pageLimit: 'lots', baseUrl: '' },
       secret: {},
     });
+  });
+
+  it("fills the base URL from the provider's environment choices", async () => {
+    await renderView({
+      'connections:overview': () => ({ ok: true, value: { connections: [], keychainError: null } }),
+    });
+    await fireEvent.click(screen.getByTestId('connection-add'));
+    await fireEvent.change(screen.getByTestId('connection-provider'), { target: { value: 'sentrypos' } });
+    const baseUrl = await screen.findByLabelText<HTMLInputElement>('API base URL');
+    const sandbox = screen.getByTestId('connection-baseUrl-preset-sandbox');
+    expect(sandbox.getAttribute('aria-pressed')).toBe('false');
+    await fireEvent.click(sandbox);
+    expect(baseUrl.value).toBe('https://sandbox.sentrypos.app');
+    expect(sandbox.getAttribute('aria-pressed')).toBe('true');
+    await fireEvent.click(screen.getByTestId('connection-baseUrl-preset-production'));
+    expect(baseUrl.value).toBe('https://api.example-pos.test');
   });
 
   it('shows a saved secret masked with Replace and no way to reveal it; a replacement goes to setSecret only', async () => {

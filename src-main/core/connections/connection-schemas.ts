@@ -37,6 +37,8 @@ export const ConfigFieldDto = z.object({
   minimum: z.number().nullable(),
   maximum: z.number().nullable(),
   pattern: z.string().nullable(),
+  /** One-click values, e.g. the provider's production and sandbox base URLs. */
+  presets: z.array(z.object({ label: z.string(), value: z.string() })),
 });
 export type ConfigFieldDto = z.infer<typeof ConfigFieldDto>;
 

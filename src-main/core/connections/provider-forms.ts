@@ -42,6 +42,16 @@ interface JsonProperty {
   pattern?: string;
 }
 
+/** Production and the provider's own sandbox, where it publishes them (some publish only one). */
+function baseUrlPresets(connector: Connector): ConfigFieldDto['presets'] {
+  const presets: ConfigFieldDto['presets'] = [];
+  if (connector.defaultBaseUrl && connector.defaultBaseUrl !== connector.sandboxBaseUrl) {
+    presets.push({ label: 'Production', value: connector.defaultBaseUrl });
+  }
+  if (connector.sandboxBaseUrl) presets.push({ label: 'Sandbox', value: connector.sandboxBaseUrl });
+  return presets;
+}
+
 function fieldOf(key: string, p: JsonProperty, required: boolean): ConfigFieldDto {
   const type: ConfigFieldDto['type'] = p.enum
     ? 'choice'
@@ -61,6 +71,7 @@ function fieldOf(key: string, p: JsonProperty, required: boolean): ConfigFieldDt
     minimum: p.minimum ?? null,
     maximum: p.maximum ?? null,
     pattern: p.pattern ?? null,
+    presets: [],
   };
 }
 
@@ -78,7 +89,8 @@ export function describeProvider(connector: Connector): ProviderDescription {
   const secret = new Set(connector.secretFields.map((f) => f.key));
   const fields = Object.entries(schema.properties ?? {})
     .filter(([key]) => !secret.has(key))
-    .map(([key, p]) => fieldOf(key, p, required.has(key)));
+    .map(([key, p]) => fieldOf(key, p, required.has(key)))
+    .map((f) => (f.key === 'baseUrl' ? { ...f, presets: baseUrlPresets(connector) } : f));
   // The base URL leads: it is what a user changes first (sandbox, staging).
   fields.sort((a, b) => Number(b.key === 'baseUrl') - Number(a.key === 'baseUrl'));
   return {

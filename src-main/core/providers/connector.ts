@@ -74,6 +74,8 @@ export interface Connector<Config = unknown> {
   displayName: string;
   /** Production base URL; a connection's `config.baseUrl` overrides it (sandbox, staging). */
   defaultBaseUrl: string;
+  /** The provider's own published test environment, offered as a one-click choice; null where none exists. */
+  sandboxBaseUrl: string | null;
   configSchema: z.ZodType<Config>;
   secretFields: readonly SecretFieldSpec[];
   /** Published request budget, enforced client-side (SentryPOS: 60 per minute per key). */

@@ -45,6 +45,19 @@ describe('connection schemas and forms', () => {
     expect(tgi.fields.find((f) => f.key === 'baseUrl')).toMatchObject({ required: true, default: null });
   });
 
+  it("offers production and the provider's own sandbox as base URL choices, where they exist", () => {
+    const presets = (p: keyof typeof CONNECTORS) =>
+      describeProvider(CONNECTORS[p]!).fields.find((f) => f.key === 'baseUrl')?.presets;
+    expect(presets('sensepass')).toEqual([
+      { label: 'Production', value: 'https://api.sensepass.com/api' },
+      { label: 'Sandbox', value: 'https://api.sandbox.sensepass.com/api' },
+    ]);
+    expect(presets('sentrypos')).toEqual([{ label: 'Sandbox', value: 'https://sandbox.sentrypos.app' }]);
+    expect(presets('vipps')).toEqual([{ label: 'Production', value: 'https://api.vipps.no' }]);
+    expect(presets('tgi')).toEqual([]);
+    expect(describeProvider(CONNECTORS.vipps!).fields.find((f) => f.key === 'keyFlow')?.presets).toEqual([]);
+  });
+
   it('reads --secret-stdin as a bare value or key=value lines, naming fields but never values', () => {
     const one = [{ key: 'apiKey' }];
     const two = [{ key: 'clientSecret' }, { key: 'subscriptionKey' }];

@@ -70,6 +70,7 @@ export function fakeConnector(behaviour: FakeBehaviour, provider: Connector['pro
     provider,
     displayName: 'FakePOS',
     defaultBaseUrl: 'http://127.0.0.1:9',
+    sandboxBaseUrl: null,
     configSchema: z.object({ baseUrl: z.string().default('http://127.0.0.1:9') }),
     secretFields: [{ key: 'apiKey', label: 'API key' }],
     budget: null,

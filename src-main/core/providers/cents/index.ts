@@ -15,6 +15,7 @@ export function createCentsConnector(options: { now?: () => number } = {}): Conn
     provider: 'cents',
     displayName: CENTS_NAME,
     defaultBaseUrl: CENTS_BASE_URL,
+    sandboxBaseUrl: null,
     configSchema: centsConfigSchema,
     secretFields: CENTS_SECRET_FIELDS,
     budget: null,

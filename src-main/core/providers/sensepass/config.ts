@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { baseUrlField, historyDaysField } from '../shared/config.ts';
 
 export const SENSEPASS_BASE_URL = 'https://api.sensepass.com/api';
+/** The docs name the sandbox host only; we assume it mirrors production's `/api` path. */
+export const SENSEPASS_SANDBOX_BASE_URL = 'https://api.sandbox.sensepass.com/api';
 
 export const SensePassConfig = z.object({
   baseUrl: baseUrlField(SENSEPASS_BASE_URL),

@@ -1,13 +1,14 @@
 import type { Connector } from '../connector.ts';
 import { probe, SENSEPASS_NAME, TRANSACTIONS_STREAM, transactionPages } from './client.ts';
 import { parseConfig } from '../shared/records.ts';
-import { SENSEPASS_BASE_URL, SensePassConfig } from './config.ts';
+import { SENSEPASS_BASE_URL, SENSEPASS_SANDBOX_BASE_URL, SensePassConfig } from './config.ts';
 
 /** SensePass transactions (Bit, cards, wallets): credentials in the JSON body, offset paging. */
 export const sensepassConnector: Connector<SensePassConfig> = {
   provider: 'sensepass',
   displayName: SENSEPASS_NAME,
   defaultBaseUrl: SENSEPASS_BASE_URL,
+  sandboxBaseUrl: SENSEPASS_SANDBOX_BASE_URL,
   configSchema: SensePassConfig,
   // One of the two, as `authMode` says.
   secretFields: [

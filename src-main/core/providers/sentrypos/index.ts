@@ -16,6 +16,8 @@ export const sentryposConnector: Connector<SentryPosConfig> = {
   provider: 'sentrypos',
   displayName: SENTRYPOS_NAME,
   defaultBaseUrl: SENTRYPOS_BASE_URL,
+  // The only address SentryPOS publishes is its sandbox, so both choices point there until it names production.
+  sandboxBaseUrl: SENTRYPOS_BASE_URL,
   configSchema: SentryPosConfig,
   secretFields: [{ key: 'apiKey', label: 'API key (sntr_…, scope sales:read)' }],
   budget: { limit: 60, intervalMs: 60_000 },

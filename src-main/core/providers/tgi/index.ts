@@ -22,6 +22,7 @@ export const tgiConnector: Connector<TgiConfig> = {
   displayName: TGI_NAME,
   // No public address exists; `configSchema` requires `baseUrl`.
   defaultBaseUrl: '',
+  sandboxBaseUrl: null,
   configSchema: TgiConfig,
   secretFields: [{ key: 'key', label: 'API key' }],
   budget: null,

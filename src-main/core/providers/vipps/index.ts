@@ -20,6 +20,8 @@ export function createVippsConnector(options: VippsAuthOptions = {}): Connector<
     provider: 'vipps',
     displayName: VIPPS_NAME,
     defaultBaseUrl: VIPPS_BASE_URL,
+    // Vipps offers no test environment for the Report and Sales APIs.
+    sandboxBaseUrl: null,
     configSchema: vippsConfigSchema,
     secretFields: VIPPS_SECRET_FIELDS,
     // No published limit; the docs ask for hourly syncs at a random minute, which the scheduler does.
