@@ -1,6 +1,6 @@
 import type { DayCompleteness, RecordOutcome, StreamContext, StreamPage } from '../connector.ts';
 import { readThrough, writeThrough } from '../shared/bookmark.ts';
-import { addDays, lastClosedUtcDay, minDate, startDate } from '../shared/days.ts';
+import { addDays, lastClosedUtcDay, lastUtcDayOfShopDay, minDate, startDate } from '../shared/days.ts';
 import { parseEnvelope, RunDedupe } from '../shared/records.ts';
 import { judgeDay, matches, tally, type DayTally } from './completeness.ts';
 import type { SentryPosConfig } from './config.ts';
@@ -145,8 +145,7 @@ export class SentryPosSalesSync {
     const previous = readThrough(bookmark);
     const { window, shopTimeZone } = this.ctx;
     const from = startDate(window, previous, this.config.historyDays);
-    // The shop's today can reach into the next UTC day in zones west of UTC.
-    const to = addDays(window.today, 1);
+    const to = lastUtcDayOfShopDay(window.today, shopTimeZone);
     const lastClosed = lastClosedUtcDay(window.today, shopTimeZone);
     let summary = await this.summary(from, to);
     this.counts = new Map([...summary].map(([d, s]) => [d, s.transactions]));

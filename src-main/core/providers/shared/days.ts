@@ -31,6 +31,14 @@ export function lastClosedUtcDay(today: string, shopZone: string): string {
   return addDays(shopMidnight.toISODate() ?? today, -1);
 }
 
+/**
+ * The UTC calendar day in which the shop's `today` ends: today itself east of UTC, the next day west of
+ * it. Providers filtering by UTC days fetch up to here; later UTC days hold none of the shop's sales yet.
+ */
+export function lastUtcDayOfShopDay(today: string, shopZone: string): string {
+  return DateTime.fromISO(today, { zone: shopZone }).endOf('day').toUTC().toISODate() ?? today;
+}
+
 /** Where a run starts: `--since`, else the bookmark minus the lookback, else `historyDays` of history. */
 export function startDate(window: SyncWindow, through: string | null, historyDays: number): string {
   if (window.since) return window.since;

@@ -1,5 +1,5 @@
 import type { StreamContext, StreamPage } from '../connector.ts';
-import { addDays, lastClosedUtcDay } from '../shared/days.ts';
+import { lastClosedUtcDay, lastUtcDayOfShopDay } from '../shared/days.ts';
 import { parseEnvelope, RunDedupe } from '../shared/records.ts';
 import { syncByDateWindows, type WindowPage } from '../shared/stable-window.ts';
 import type { TgiConfig } from './config.ts';
@@ -76,8 +76,7 @@ export function transactionPages(
     historyDays: config.historyDays,
     windowDays: config.windowDays,
     lastClosed: lastClosedUtcDay(ctx.window.today, ctx.shopTimeZone),
-    // The shop's today can reach into the next UTC day in zones west of UTC.
-    endDate: addDays(ctx.window.today, 1),
+    endDate: lastUtcDayOfShopDay(ctx.window.today, ctx.shopTimeZone),
     pagesOf,
   });
 }

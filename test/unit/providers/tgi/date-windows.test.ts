@@ -5,6 +5,7 @@ import { readThrough, writeThrough } from '../../../../src-main/core/providers/s
 import {
   dayChunks,
   lastClosedUtcDay,
+  lastUtcDayOfShopDay,
   startDate,
   zoneDayStartUtc,
 } from '../../../../src-main/core/providers/shared/days.ts';
@@ -36,6 +37,11 @@ describe('date windows and bookmarks', () => {
     expect(lastClosedUtcDay('2024-03-20', 'Europe/Oslo')).toBe('2024-03-18');
     expect(lastClosedUtcDay('2024-03-20', 'America/New_York')).toBe('2024-03-19');
     expect(lastClosedUtcDay('2024-03-20', 'UTC')).toBe('2024-03-19');
+    // No UTC day after the one in which the shop's today ends is fetched or reported as open.
+    expect(lastUtcDayOfShopDay('2024-03-20', 'Europe/Oslo')).toBe('2024-03-20');
+    expect(lastUtcDayOfShopDay('2024-03-20', 'America/New_York')).toBe('2024-03-21');
+    expect(lastUtcDayOfShopDay('2024-03-20', 'UTC')).toBe('2024-03-20');
+    expect(lastUtcDayOfShopDay('2024-03-20', 'Pacific/Kiritimati')).toBe('2024-03-20');
     expect(zoneDayStartUtc('2024-03-20', 'Asia/Jerusalem')).toBe('2024-03-19T22:00:00Z');
     expect(dayChunks('2024-03-01', '2024-03-08', 3)).toEqual([
       { from: '2024-03-01', to: '2024-03-03' },
