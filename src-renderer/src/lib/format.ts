@@ -30,25 +30,42 @@ export function minorToDecimalString(minor: number, exponent: number): string {
 export function formatMoney(minor: number, currency: string, locale?: string): string {
   const format = currencyFormat(currency, locale);
   if (!format) return `${minor} (minor units) ${currency}`;
-  const exponent = format.resolvedOptions().maximumFractionDigits ?? 2;
+  const exponent = currencyExponent(currency);
   // Intl formats a decimal string exactly (ES2023 Intl.NumberFormat v3).
   return format.format(minorToDecimalString(minor, exponent) as `${number}`);
+}
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat | null>();
+
+/** Building an Intl formatter costs far more than using one, and a scrolling table formats thousands. */
+function dateTimeFormat(
+  key: string,
+  locale: string | undefined,
+  options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat | null {
+  let format = dateTimeFormats.get(key);
+  if (format === undefined) {
+    try {
+      format = new Intl.DateTimeFormat(locale, options);
+    } catch {
+      format = null; // An unknown zone: the caller shows the value as stored.
+    }
+    dateTimeFormats.set(key, format);
+  }
+  return format;
 }
 
 /** The clock time of a UTC instant in the shop's zone, the same zone its business date was computed in. */
 export function formatTime(instant: string, timeZone: string | undefined, locale?: string): string {
   const date = new Date(instant);
   if (Number.isNaN(date.getTime())) return instant;
-  try {
-    return new Intl.DateTimeFormat(locale, {
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      timeZone,
-    }).format(date);
-  } catch {
-    return instant;
-  }
+  const format = dateTimeFormat(`time|${locale ?? ''}|${timeZone ?? ''}`, locale, {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    timeZone,
+  });
+  return format ? format.format(date) : instant;
 }
 
 export function formatCount(n: number, locale?: string): string {
@@ -56,8 +73,15 @@ export function formatCount(n: number, locale?: string): string {
 }
 
 /** The number of decimals a currency is written with (NOK 2, JPY 0, KWD 3). */
+const exponents = new Map<string, number>();
+
 export function currencyExponent(currency: string): number {
-  return currencyFormat(currency, 'en')?.resolvedOptions().maximumFractionDigits ?? 2;
+  let exponent = exponents.get(currency);
+  if (exponent === undefined) {
+    exponent = currencyFormat(currency, 'en')?.resolvedOptions().maximumFractionDigits ?? 2;
+    exponents.set(currency, exponent);
+  }
+  return exponent;
 }
 
 /**
@@ -78,10 +102,11 @@ export function parseAmountInput(text: string, exponent: number): number | null 
 export function formatBusinessDate(date: string, locale?: string): string {
   const d = new Date(`${date}T12:00:00Z`);
   if (Number.isNaN(d.getTime())) return date;
-  return new Intl.DateTimeFormat(locale, {
+  const format = dateTimeFormat(`date|${locale ?? ''}`, locale, {
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',
     timeZone: 'UTC',
-  }).format(d);
+  });
+  return format ? format.format(d) : date;
 }
