@@ -96,6 +96,8 @@ export function runCommand(
       clearTimeout(timer);
       resolve({ status, stdout, stderr });
     });
+    // A command that exits without reading its input answers through its exit status, not an EPIPE.
+    child.stdin.on('error', () => {});
     child.stdin.end(input);
   });
 }
@@ -178,6 +180,8 @@ function spawnDaemon(command: string, args: readonly string[], env: NodeJS.Proce
   children.add(child);
   child.on('exit', () => children.delete(child));
   child.on('error', () => children.delete(child));
+  // A daemon that dies before reading its stdin is noticed by the readiness checks, not by an EPIPE.
+  child.stdin?.on('error', () => {});
   return child;
 }
 

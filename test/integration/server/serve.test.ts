@@ -146,6 +146,7 @@ describe('posrecon serve (browser mode)', () => {
   });
 
   it('streams core events to the browser', async () => {
+    let change: Promise<unknown> = Promise.resolve();
     const received = new Promise<string>((resolve, reject) => {
       const req = request(
         { host: '127.0.0.1', port: server.port, path: '/api/events', headers: auth },
@@ -158,7 +159,7 @@ describe('posrecon serve (browser mode)', () => {
               req.destroy();
               resolve(text);
             } else if (text.includes(': connected')) {
-              void call('settings:set', { shopName: 'Evented' });
+              change = call('settings:set', { shopName: 'Evented' });
             }
           });
         },
@@ -167,6 +168,8 @@ describe('posrecon serve (browser mode)', () => {
       req.end();
     });
     const text = await received;
+    // Wait for the call's own answer too, so no request is still open when the server closes.
+    expect(JSON.parse(((await change) as RawResponse).body)).toMatchObject({ ok: true });
     expect(text).toMatch(/data: \{"shopName":"Evented"/);
   });
 });
