@@ -225,8 +225,10 @@ export function totalsQuery(plan: SearchPlan, req: SearchRequest): Sql {
   let where = conditions(plan, req);
   if (plan.source.kind === 'scan' && plan.probes.length > 0) {
     const sets = plan.probes.map((w) => sql`SELECT rowid >> 10 FROM search_fts WHERE search_fts MATCH ${w}`);
-    source = sql`transactions t NOT INDEXED`;
-    where = [sql`t.id IN (${joinSql(sets, ' INTERSECT ')})`, ...rowFilters(req)];
+    const filters = rowFilters(req);
+    // Each id is looked up in a covering index by id: narrow entries instead of whole rows.
+    source = sql`transactions t INDEXED BY ${rawSql(filters.length ? 'search_totals_by_id_dims' : 'search_totals_by_id')}`;
+    where = [sql`t.id IN (${joinSql(sets, ' INTERSECT ')})`, ...filters];
   } else if (
     plan.source.kind === 'scan' &&
     plan.source.index === 'search_by_time' &&

@@ -147,7 +147,11 @@ describe('query plans of the hot search shapes', () => {
     // Totals start from the words' own (intersected) sets, not from a walk of the time index.
     const totals = explain(totalsQuery(plan, r));
     expectNoScan(totals);
-    expect(totals[0]).toBe('SEARCH t USING INTEGER PRIMARY KEY (rowid=?)');
+    expect(totals[0]).toBe('SEARCH t USING COVERING INDEX search_totals_by_id_dims (id=?)');
+    const bare = req({ text: 'cappuccino' });
+    expect(explain(totalsQuery(plan, bare))[0]).toBe(
+      'SEARCH t USING COVERING INDEX search_totals_by_id (id=?)',
+    );
     // Both ways give the same totals (here the word is rare enough that planSearch picks ids).
     const run = (q: Sql) => store.db.prepare(q.text).all(...q.values);
     expect(planSearch(store.db, r).source.kind).toBe('ids');

@@ -168,6 +168,14 @@ export const migration0003: Migration = {
     CREATE INDEX search_by_status ON transactions (status, business_date, occurred_at, id);
     CREATE INDEX search_by_kind ON transactions (kind, business_date, occurred_at, id);
     CREATE INDEX search_by_currency ON transactions (currency, business_date, occurred_at, id);
+    -- Totals of a common word: its transactions (tens of thousands) are looked up by id, and a narrow
+    -- entry beside the id is read instead of a whole row (a row is ~1 KB with its raw JSON; measured at
+    -- 1M rows, 76k ids: 121 ms through the table, 43 ms through this index).
+    CREATE INDEX search_totals_by_id ON transactions (id, currency, amount_minor);
+    -- The same with every filterable dimension, for a common word plus filters (19k ids: 34 ms through
+    -- the table, 20-25 ms here); kept apart because its wider entries make the unfiltered case slower.
+    CREATE INDEX search_totals_by_id_dims ON transactions
+      (id, currency, amount_minor, business_date, provider, connection_id, kind, status, method, network);
 
     -- Backfill whatever an earlier version cached.
     INSERT INTO search_fts (rowid, text) SELECT t.id * 1024, ${part0('t')} FROM transactions t;
