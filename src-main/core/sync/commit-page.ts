@@ -3,7 +3,7 @@ import { isCurrencyCode } from '../model/money.ts';
 import { isIsoDate } from '../model/time.ts';
 import { type CanonicalTransaction, NORMALIZED_STATUSES, TRANSACTION_KINDS } from '../model/transaction.ts';
 import type { StreamPage } from '../providers/connector.ts';
-import { upsertTransactions } from '../store/mutations/upsert-transactions.ts';
+import { upsertWithinTransaction } from '../store/mutations/upsert-transactions.ts';
 import {
   type QuarantineInput,
   type RunCounts,
@@ -104,7 +104,7 @@ export function commitPage(
   });
   for (const b of bad) if (b.externalId === null) b.anchors = neighbours(ids, b.at);
   return db.transaction((): PageResult => {
-    const upserted = upsertTransactions(db, valid, now);
+    const upserted = upsertWithinTransaction(db, valid, now);
     clearQuarantined(
       db,
       scope,

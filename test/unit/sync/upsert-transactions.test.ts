@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addConnection } from '../../../src-main/core/store/mutations/connections.ts';
-import { upsertTransactions } from '../../../src-main/core/store/mutations/upsert-transactions.ts';
+import {
+  upsertTransactions,
+  upsertWithinTransaction,
+} from '../../../src-main/core/store/mutations/upsert-transactions.ts';
 import { openStore } from '../../../src-main/core/store/open-store.ts';
 import { useTempHome } from '../../support/temp-home.ts';
 import { canonical } from './fake-connector.ts';
@@ -112,6 +115,24 @@ describe('upsertTransactions', () => {
     const bad = canonical(id, 'bad', { kind: 'nonsense' as never });
     expect(() => upsertTransactions(db, [canonical(id, 'ok'), bad])).toThrow(/CHECK constraint/);
     expect(db.prepare('SELECT count(*) FROM transactions').pluck().get()).toBe(0);
+    store.close();
+  });
+
+  it("within the caller's transaction: refuses to run without one, and rolls back with it", async () => {
+    const { db, id, store } = await setup();
+    expect(() => upsertWithinTransaction(db, [canonical(id, 'a')], 'now')).toThrow(/open transaction/);
+    const bad = canonical(id, 'bad', { kind: 'nonsense' as never });
+    const audited = db.prepare('SELECT count(*) FROM audit_log').pluck().get();
+    const page = db.transaction(() => {
+      upsertWithinTransaction(db, [canonical(id, 'ok')], '2024-03-01T12:00:00.000Z');
+      db.prepare("INSERT INTO audit_log (at, actor, action) VALUES ('x', 'sync', 'bookmark')").run();
+      upsertWithinTransaction(db, [canonical(id, 'ok2'), bad], '2024-03-01T12:00:00.000Z');
+    });
+    expect(page).toThrow(/CHECK constraint/);
+    expect(db.prepare('SELECT count(*) FROM transactions').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM transaction_refs').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM audit_log').pluck().get()).toBe(audited);
+    expect(db.inTransaction).toBe(false);
     store.close();
   });
 });
