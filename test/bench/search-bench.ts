@@ -2,23 +2,33 @@
 // shape of transactions:search, first page and totals, beside its naive form (no FTS, no indexes: a
 // LIKE scan) in the same run, and checks both give the same totals. Prints figures; asserts nothing.
 //   node_modules/.bin/node test/bench/search-bench.ts [--rows N] [--runs N] [--naive-runs N]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Database } from 'better-sqlite3';
 import { operations } from '../../src-main/core/api/contract.ts';
 import { rowFilters } from '../../src-main/core/search/search-filters.ts';
 import { type SearchRequest, searchTransactions } from '../../src-main/core/search/search-transactions.ts';
+import { MIGRATIONS } from '../../src-main/core/store/migrations/index.ts';
 import { openStore } from '../../src-main/core/store/open-store.ts';
 import { SUMMARY_COLUMNS } from '../../src-main/core/store/queries/transactions.ts';
 import { type Sql, all, joinSql, rawSql, sql } from '../../src-main/core/store/sql.ts';
+import { bulkInsert, generateTransactions } from '../support/seed-transactions.ts';
 import { benchHome } from './search-cache.ts';
 
 const { values } = parseArgs({
-  options: { rows: { type: 'string' }, runs: { type: 'string' }, 'naive-runs': { type: 'string' } },
+  options: {
+    rows: { type: 'string' },
+    runs: { type: 'string' },
+    'naive-runs': { type: 'string' },
+    'insert-rows': { type: 'string' },
+  },
 });
 const rows = Number(values.rows ?? 1_000_000);
 const runs = Number(values.runs ?? 30);
 const naiveRuns = Number(values['naive-runs'] ?? 3);
+const insertRows = Number(values['insert-rows'] ?? 20_000);
 const mb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 const { home, builtMs } = await benchHome(rows);
@@ -156,5 +166,28 @@ for (const [label, input] of shapes) {
   );
 }
 console.log(`\nshapes over the 30 ms p95 target (page or totals): ${over} of ${shapes.length}`);
-console.log(`peak RSS: ${mb()} MB`);
 store.close();
+
+/** What the search schema's triggers and indexes add to every write: a bulk insert into a fresh cache
+ * with every migration, against one stopping before the search migration (best of 2 each). */
+async function insertMicros(search: boolean, records: Parameters<typeof bulkInsert>[1]): Promise<number> {
+  const migrations = search ? MIGRATIONS : MIGRATIONS.filter((m) => m.name !== 'search');
+  let best = Infinity;
+  for (let i = 0; i < 2; i++) {
+    const dir = mkdtempSync(join(tmpdir(), 'posrecon-insert-bench-'));
+    const s = await openStore(join(dir, 'posrecon.sqlite'), { migrations });
+    const t0 = performance.now();
+    bulkInsert(s.db, records);
+    best = Math.min(best, performance.now() - t0);
+    s.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return (best * 1000) / insertRows;
+}
+const records = [...generateTransactions({ count: insertRows, seed: 3 })];
+const without = await insertMicros(false, records);
+const withSearch = await insertMicros(true, records);
+console.log(
+  `insert (${insertRows.toLocaleString('en')} records, bulk): ${withSearch.toFixed(0)} µs/record with the search schema, ${without.toFixed(0)} without (${(withSearch / without).toFixed(1)}x)`,
+);
+console.log(`peak RSS: ${mb()} MB`);

@@ -214,6 +214,16 @@ function rollupTotals(req: SearchRequest): Sql | null {
 }
 
 /**
+ * How the ids of common words are looked up for totals: in a covering index keyed by id, whose narrow
+ * entries cost far fewer page reads than whole rows, when one carries every filtered column.
+ */
+function totalsById(req: SearchRequest, filtered: boolean): string {
+  if (!filtered) return 'INDEXED BY search_totals_by_id';
+  const uncovered = [req.connectionIds, req.kinds, req.methods, req.networks].some((v) => v?.length);
+  return uncovered ? 'NOT INDEXED' : 'INDEXED BY search_totals_by_id_dims';
+}
+
+/**
  * Count and sum per currency. From the month and day rollups when the filter allows; else from the
  * rows, driven by whatever yields the fewest: the candidate ids, the intersection of the common
  * words' sets (never a walk of the whole time index), the amount index, or the page's index.
@@ -226,8 +236,7 @@ export function totalsQuery(plan: SearchPlan, req: SearchRequest): Sql {
   if (plan.source.kind === 'scan' && plan.probes.length > 0) {
     const sets = plan.probes.map((w) => sql`SELECT rowid >> 10 FROM search_fts WHERE search_fts MATCH ${w}`);
     const filters = rowFilters(req);
-    // Each id is looked up in a covering index by id: narrow entries instead of whole rows.
-    source = sql`transactions t INDEXED BY ${rawSql(filters.length ? 'search_totals_by_id_dims' : 'search_totals_by_id')}`;
+    source = sql`transactions t ${rawSql(totalsById(req, filters.length > 0))}`;
     where = [sql`t.id IN (${joinSql(sets, ' INTERSECT ')})`, ...filters];
   } else if (
     plan.source.kind === 'scan' &&

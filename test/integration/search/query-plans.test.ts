@@ -152,6 +152,24 @@ describe('query plans of the hot search shapes', () => {
     expect(explain(totalsQuery(plan, bare))[0]).toBe(
       'SEARCH t USING COVERING INDEX search_totals_by_id (id=?)',
     );
+    // Connection, kind, method and network are not in the narrow entries: those totals read the rows.
+    const uncovered = req({
+      text: 'cappuccino',
+      connectionIds: ['conn-tgi'],
+      hasLines: true,
+      amountMinMinor: 1,
+    });
+    expect(explain(totalsQuery(plan, uncovered))[0]).toBe('SEARCH t USING INTEGER PRIMARY KEY (rowid=?)');
+    const covered = req({
+      text: 'cappuccino',
+      providers: ['tgi'],
+      statuses: ['completed'],
+      hasLines: true,
+      amountMinMinor: 1,
+    });
+    expect(explain(totalsQuery(plan, covered))[0]).toBe(
+      'SEARCH t USING COVERING INDEX search_totals_by_id_dims (id=?)',
+    );
     // Both ways give the same totals (here the word is rare enough that planSearch picks ids).
     const run = (q: Sql) => store.db.prepare(q.text).all(...q.values);
     expect(planSearch(store.db, r).source.kind).toBe('ids');
