@@ -87,6 +87,10 @@ function checkAfterKill(home: string): void {
   try {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(db.pragma('foreign_key_check')).toEqual([]);
+    // A kill before the child's openStore committed the schema (a fresh home, killed within 25 ms of
+    // spawning) leaves no tables: nothing stored, so nothing can be stored twice.
+    if (db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'transactions'").pluck().get() === 0)
+      return;
     expect(duplicateKeys(db)).toEqual([]);
   } finally {
     db.close();
