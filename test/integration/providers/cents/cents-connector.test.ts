@@ -6,7 +6,7 @@ import type { CanonicalTransaction } from '../../../../src-main/core/model/trans
 import { createCentsConnector, centsConnector } from '../../../../src-main/core/providers/cents/index.ts';
 import { ConnectorError } from '../../../../src-main/core/providers/connector-error.ts';
 import { startSandbox, type RunningSandbox } from '../../../../src-main/core/sandbox/index.ts';
-import { distinctJson, drain, harness, streamOf } from '../vipps/harness.ts';
+import { distinctJson, drain, harness, streamOf } from '../../../support/provider-harness.ts';
 
 const TODAY = '2026-03-10';
 const SPEED_UP = 2400; // a one-hour id_token lives 1.5 s

@@ -3,7 +3,7 @@ import { ConnectorError } from '../../../../src-main/core/providers/connector-er
 import { sensepassConnector } from '../../../../src-main/core/providers/sensepass/index.ts';
 import { addDays } from '../../../../src-main/core/providers/shared/days.ts';
 import type { RunningSandbox } from '../../../../src-main/core/sandbox/index.ts';
-import { drain, harness, lastBookmark, records, sandbox } from '../sentrypos/harness.ts';
+import { drainAll, harness, lastBookmark, records, sandbox } from '../../../support/provider-harness.ts';
 
 let sb: RunningSandbox;
 let since: string;
@@ -21,6 +21,7 @@ const h = (
 ) =>
   harness(sensepassConnector, {
     config: { baseUrl: sb.baseUrls.sensepass, pageLimit: 7, windowDays: 2, ...config },
+    lookbackDays: 2,
     secrets,
     since,
   });
@@ -35,7 +36,7 @@ function world() {
 describe('SensePass connector against the sandbox', () => {
   it('pages by offset in date order and retrieves exactly the world, each transaction once', async () => {
     const { ctx } = h();
-    const d = await drain(sensepassConnector, ctx);
+    const d = await drainAll(sensepassConnector, ctx);
     const got = records(d);
     const expected = world();
     expect(new Set(got.map((r) => r.externalId)).size).toBe(got.length);

@@ -3,7 +3,15 @@ import { ConnectorError } from '../../../../src-main/core/providers/connector-er
 import { sentryposConnector } from '../../../../src-main/core/providers/sentrypos/index.ts';
 import { addDays } from '../../../../src-main/core/providers/shared/days.ts';
 import type { RunningSandbox } from '../../../../src-main/core/sandbox/index.ts';
-import { drain, harness, lastBookmark, records, sandbox, SPEED_UP, TODAY } from './harness.ts';
+import {
+  drainAll,
+  harness,
+  lastBookmark,
+  records,
+  sandbox,
+  SPEED_UP,
+  TODAY,
+} from '../../../support/provider-harness.ts';
 
 let sb: RunningSandbox;
 let since: string;
@@ -19,6 +27,7 @@ afterAll(() => sb.close());
 const h = (config: Record<string, unknown> = {}, apiKey = sb.credentials.sentrypos.apiKey) =>
   harness(sentryposConnector, {
     config: { baseUrl: sb.baseUrls.sentrypos, currency: 'NOK', ...config },
+    lookbackDays: 2,
     secrets: { apiKey: apiKey ?? '' },
     since,
     budget,
@@ -33,7 +42,7 @@ function world() {
 describe('SentryPOS connector against the sandbox', () => {
   it('retrieves exactly the world, each sale once, with few requests when pages are large', async () => {
     const { ctx, urls } = h();
-    const d = await drain(sentryposConnector, ctx);
+    const d = await drainAll(sentryposConnector, ctx);
     const got = records(d);
     expect(new Set(got.map((r) => r.externalId)).size).toBe(got.length);
     const expected = world();
@@ -46,7 +55,7 @@ describe('SentryPOS connector against the sandbox', () => {
 
   it('narrows days with more sales than a page by time, and every closed day matches the summary', async () => {
     const { ctx, urls } = h({ pageLimit: 15 });
-    const d = await drain(sentryposConnector, ctx);
+    const d = await drainAll(sentryposConnector, ctx);
     const got = records(d);
     expect(got.map((r) => r.externalId).sort()).toEqual(
       world()
@@ -70,7 +79,7 @@ describe('SentryPOS connector against the sandbox', () => {
 
   it('resumes from the bookmark minus the lookback', async () => {
     const { ctx, urls } = h();
-    await drain(
+    await drainAll(
       sentryposConnector,
       { ...ctx, window: { ...ctx.window, since: null } },
       JSON.stringify({ through: '2026-03-08' }),
@@ -84,7 +93,7 @@ describe('SentryPOS connector against the sandbox', () => {
     });
     try {
       const { ctx } = h({ pageLimit: 1000 });
-      const d = await drain(sentryposConnector, ctx);
+      const d = await drainAll(sentryposConnector, ctx);
       const bad = d.outcomes.filter((o) => !o.ok);
       expect(bad).toHaveLength(1);
       expect(bad[0]).toMatchObject({ ok: false, externalId: null });

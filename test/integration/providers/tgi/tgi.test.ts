@@ -3,7 +3,7 @@ import { ConnectorError } from '../../../../src-main/core/providers/connector-er
 import { addDays } from '../../../../src-main/core/providers/shared/days.ts';
 import { tgiConnector } from '../../../../src-main/core/providers/tgi/index.ts';
 import type { RunningSandbox } from '../../../../src-main/core/sandbox/index.ts';
-import { drain, harness, lastBookmark, records, sandbox } from '../sentrypos/harness.ts';
+import { drainAll, harness, lastBookmark, records, sandbox } from '../../../support/provider-harness.ts';
 
 let sb: RunningSandbox;
 let since: string;
@@ -28,6 +28,7 @@ const h = (
       windowDays: 3,
       ...config,
     },
+    lookbackDays: 2,
     secrets: { key: key ?? '' },
     since: extra.since === undefined ? since : extra.since,
   });
@@ -40,7 +41,7 @@ function world() {
 describe('TGI connector against the sandbox', () => {
   it('follows the relative nextUrl through every window and retrieves exactly the world, each tid once', async () => {
     const { ctx, urls } = h();
-    const d = await drain(tgiConnector, ctx);
+    const d = await drainAll(tgiConnector, ctx);
     const got = records(d);
     const expected = world();
     expect(new Set(got.map((r) => r.externalId)).size).toBe(got.length);
@@ -66,7 +67,7 @@ describe('TGI connector against the sandbox', () => {
 
   it('resumes from the bookmark minus the lookback', async () => {
     const { ctx, urls } = h({}, undefined, { since: null });
-    await drain(tgiConnector, ctx, JSON.stringify({ through: '2026-03-08' }));
+    await drainAll(tgiConnector, ctx, JSON.stringify({ through: '2026-03-08' }));
     expect(urls[0]).toContain('date_after=2026-03-06');
   });
 

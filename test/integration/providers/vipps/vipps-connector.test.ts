@@ -10,7 +10,7 @@ import {
   startSandbox,
   type RunningSandbox,
 } from '../../../../src-main/core/sandbox/index.ts';
-import { distinctJson, drain, harness, streamOf } from './harness.ts';
+import { distinctJson, drain, harness, streamOf } from '../../../support/provider-harness.ts';
 
 const TODAY = '2026-03-10';
 const SPEED_UP = 600; // a 15-minute token lives 1.5 s
