@@ -31,7 +31,7 @@ function daySlice(from: string, to: string): Slice {
     startDate: from,
     endDate: to,
     fromMs: Date.parse(`${from}T00:00:00Z`),
-    toMs: Date.parse(`${to}T23:59:59Z`),
+    toMs: Date.parse(`${to}T23:59:59.999Z`),
     days: [from, to],
   };
 }
@@ -231,8 +231,16 @@ export class SentryPosSalesSync {
         return;
       }
       // Newest first: everything after the oldest record received is in; ask again up to it (inclusive).
-      if (direction === 'desc' && edge.ms < current.toMs)
-        next = timeSlice(current.fromMs, edge.ms, isoSecond(current.fromMs), edge.raw);
+      // createdAt shows whole seconds but the service orders (and bounds) by a finer time, so sales
+      // later in the edge's second may not have come yet: the range ends at the end of that second.
+      const edgeEnd = /\.\d/.test(edge.raw) ? edge.ms : edge.ms + 1000;
+      if (direction === 'desc' && edgeEnd < current.toMs)
+        next = timeSlice(
+          current.fromMs,
+          edgeEnd,
+          isoSecond(current.fromMs),
+          edgeEnd === edge.ms ? edge.raw : isoSecond(edgeEnd),
+        );
       if (direction === 'asc' && edge.ms > current.fromMs)
         next = timeSlice(edge.ms, current.toMs, edge.raw, isoSecond(current.toMs));
       if (!next) return this.markPartial(current, 'more sales at one instant than one request returns');

@@ -122,4 +122,32 @@ describe('SentryPOS connector against the sandbox', () => {
     expect(err).toMatchObject({ kind: 'auth', status: 403 });
     await expect(sentryposConnector.test(h().ctx)).resolves.toBeUndefined();
   });
+
+  it('narrowing by time misses no sale that shares its second with a page edge (createdAt shows whole seconds)', async () => {
+    // Busy day, small pages: many page edges fall inside a second that holds more than one sale, and
+    // the sandbox (like the service) orders by a finer time than the seconds createdAt shows.
+    const busy = await sandbox({ seed: 3, days: 2, salesPerDay: 3000, today: '2026-03-03' });
+    try {
+      const shared = busy.world.all<{ n: number }>(
+        `SELECT count(*) AS n FROM (SELECT created_ms / 1000 FROM sentrypos_sales
+          GROUP BY created_ms / 1000 HAVING count(*) > 1)`,
+      )[0]?.n;
+      expect(shared).toBeGreaterThan(50);
+      const { ctx } = harness(sentryposConnector, {
+        config: { baseUrl: busy.baseUrls.sentrypos, currency: 'NOK', pageLimit: 40 },
+        secrets: { apiKey: busy.credentials.sentrypos.apiKey ?? '' },
+        today: '2026-03-03',
+        since: '2026-03-01',
+        budget: null,
+      });
+      const d = await drainAll(sentryposConnector, ctx);
+      const got = records(d).map((r) => r.externalId);
+      const expected = busy.world.all<{ id: string }>('SELECT id FROM sentrypos_sales').map((r) => r.id);
+      expect(got.length).toBe(new Set(got).size);
+      expect([...got].sort()).toEqual([...expected].sort());
+      expect(d.completeness.filter((c) => c.state === 'partial')).toEqual([]);
+    } finally {
+      await busy.close();
+    }
+  });
 });
