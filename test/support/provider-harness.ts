@@ -51,6 +51,8 @@ export function harness<C>(
     /** Default 3. */
     lookbackDays?: number;
     shopTimeZone?: string;
+    /** Default NOK, the sandbox world's. */
+    shopCurrency?: string;
     budget?: { limit: number; intervalMs: number } | null;
   },
 ): Harness {
@@ -66,6 +68,7 @@ export function harness<C>(
     },
     secrets: o.secrets,
     shopTimeZone: o.shopTimeZone ?? 'Europe/Oslo',
+    shopCurrency: o.shopCurrency ?? 'NOK',
     window: { since: o.since ?? null, lookbackDays: o.lookbackDays ?? 3, today: o.today ?? TODAY },
     signal,
   };

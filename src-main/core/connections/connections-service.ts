@@ -172,11 +172,12 @@ export class ConnectionsService {
 
   async test(id: string): Promise<Out<'connections:test'>> {
     const record = this.#record(id);
-    const { timeZone } = readSettings(this.#o.db);
+    const { timeZone, currency } = readSettings(this.#o.db);
     const outcome = await testConnection(this.#connector(record.provider), record, {
       secrets: this.#o.secrets,
       http: this.#o.http,
       shopTimeZone: timeZone,
+      shopCurrency: currency,
       today: shopToday(timeZone),
       onInternalError: (err) => this.#o.onInternalError?.('connections:test', err),
     });

@@ -18,7 +18,7 @@ const LABELS: Record<string, string> = {
   region: 'AWS region',
   cognitoDomain: 'Cognito domain',
   tokenUrl: 'Token URL',
-  currency: 'Currency',
+  currency: "Currency of the amounts (empty: the shop's default currency)",
   pageLimit: 'Records per request',
   windowDays: 'Days per request window',
   historyDays: 'Days of history on the first sync',

@@ -15,6 +15,7 @@ export interface TestConnectionDeps {
   secrets: SecretSource;
   http?: HttpOverrides;
   shopTimeZone: string;
+  shopCurrency: string;
   today: string;
   /** Unexpected failures, with stack, for the log; the result carries a safe message. */
   onInternalError?: (err: unknown) => void;
@@ -48,6 +49,7 @@ export async function testConnection(
       connection: info,
       secrets,
       shopTimeZone: deps.shopTimeZone,
+      shopCurrency: deps.shopCurrency,
       window: { since: null, lookbackDays: 0, today: deps.today },
       signal,
     };

@@ -54,6 +54,8 @@ export interface StreamContext {
   secrets: SecretFields;
   http: ProviderHttp;
   shopTimeZone: string;
+  /** The shop's default currency (settings): what bare cents amounts are in unless the connection says. */
+  shopCurrency: string;
   window: SyncWindow;
   signal: AbortSignal;
 }

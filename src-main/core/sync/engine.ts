@@ -100,6 +100,7 @@ class StopConnection extends Error {
 interface RunBase {
   today: string;
   shopTimeZone: string;
+  shopCurrency: string;
   signal: AbortSignal;
 }
 
@@ -136,6 +137,7 @@ async function openConnection(
     connection,
     secrets,
     shopTimeZone: base.shopTimeZone,
+    shopCurrency: base.shopCurrency,
     window: {
       since: request.since ?? null,
       lookbackDays: request.lookbackDays ?? DEFAULT_LOOKBACK_DAYS,
@@ -319,6 +321,7 @@ export async function runSync(deps: SyncEngineDeps, request: SyncRequest = {}): 
   const connections = listConnections(deps.db).filter((c) => !wanted || wanted.has(c.id));
   const base = {
     shopTimeZone: settings.timeZone,
+    shopCurrency: settings.currency,
     today: shopToday(settings.timeZone, deps.now?.()),
     signal: request.signal ?? new AbortController().signal,
   };

@@ -1,7 +1,9 @@
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONNECTORS } from '../../../src-main/core/providers/registry.ts';
 import { type RunningSandbox, startSandbox } from '../../../src-main/core/sandbox/index.ts';
+import { databaseFile } from '../../../src-main/core/home.ts';
 import { openStore } from '../../../src-main/core/store/open-store.ts';
 import { prepareDemoConnections } from '../../../src-main/core/sync/demo-connections.ts';
 import { useTempHome } from '../../support/temp-home.ts';
@@ -110,5 +112,17 @@ describe('posrecon demo', () => {
       expect([rep.provider, rep.status, rep.error]).toEqual([rep.provider, 'ok', null]);
     // The cache is left ready: a healthy database at the current schema.
     expect((await cli(['db', 'check', '--home', home])).code).toBe(0);
+    // SentryPOS and TGI send bare cents: with no currency set on the connection they are in the
+    // shop's default currency (NOK, the demo world's), never some other default.
+    const db = new Database(databaseFile(home), { readonly: true });
+    const currencies = db
+      .prepare(`SELECT provider, group_concat(DISTINCT currency) AS c FROM transactions GROUP BY provider`)
+      .all() as { provider: string; c: string }[];
+    db.close();
+    expect(Object.fromEntries(currencies.map((x) => [x.provider, x.c]))).toMatchObject({
+      sentrypos: 'NOK',
+      tgi: 'NOK',
+      vipps: 'NOK',
+    });
   });
 });

@@ -127,10 +127,12 @@ export class SentryPosSalesSync {
   private totalHint = 0;
   private readonly ctx: StreamContext;
   private readonly config: SentryPosConfig;
+  private readonly currency: string;
 
   constructor(ctx: StreamContext, config: SentryPosConfig) {
     this.ctx = ctx;
     this.config = config;
+    this.currency = config.currency ?? ctx.shopCurrency;
   }
 
   async summary(from: string, to: string): Promise<Map<string, SummaryDay>> {
@@ -165,7 +167,7 @@ export class SentryPosSalesSync {
         summary = new Map([...summary, ...(await this.summary(w.from, closedTo))]);
       }
       const completeness: DayCompleteness[] = this.days(w.from, w.to).map((day) =>
-        judgeDay(SALES_STREAM, day, this.tallies.get(day), summary.get(day), this.config.currency, {
+        judgeDay(SALES_STREAM, day, this.tallies.get(day), summary.get(day), this.currency, {
           open: day > lastClosed,
           partialReason: this.partial.get(day) ?? null,
         }),
@@ -192,7 +194,7 @@ export class SentryPosSalesSync {
     const nctx = {
       connection: this.ctx.connection,
       shopTimeZone: this.ctx.shopTimeZone,
-      currency: this.config.currency,
+      currency: this.currency,
     };
     const outcomes: RecordOutcome[] = this.dedupe.keep(body.sales.map((r) => normalizeSale(r, nctx)));
     tally(this.tallies, outcomes);

@@ -7,11 +7,14 @@ export const baseUrlField = (defaultBaseUrl: string) =>
     .url({ protocol: /^https?$/, error: 'Enter the API address, starting with https://' })
     .default(defaultBaseUrl);
 
-/** For providers whose records carry no currency (SentryPOS `amountCents`, TGI cents). */
+/**
+ * For providers whose records carry no currency (SentryPOS `amountCents`, TGI cents). Left empty, the
+ * shop's default currency applies, so a Norwegian shop's till is not read as dollars.
+ */
 export const currencyField = z
   .string()
-  .refine(isCurrencyCode, { error: 'Enter an ISO 4217 currency code such as USD' })
-  .default('USD');
+  .refine(isCurrencyCode, { error: 'Enter an ISO 4217 currency code such as NOK' })
+  .optional();
 
 /** How far back the first sync reaches when there is no bookmark and no `--since`. */
 export const historyDaysField = z.number().int().min(1).max(3650).default(90);

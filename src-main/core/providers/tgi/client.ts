@@ -39,7 +39,11 @@ export function transactionPages(
   bookmark: string | null,
 ): AsyncIterable<StreamPage> {
   const dedupe = new RunDedupe();
-  const nctx = { connection: ctx.connection, shopTimeZone: ctx.shopTimeZone, currency: config.currency };
+  const nctx = {
+    connection: ctx.connection,
+    shopTimeZone: ctx.shopTimeZone,
+    currency: config.currency ?? ctx.shopCurrency,
+  };
 
   async function* pagesOf(w: { from: string; to: string }): AsyncGenerator<WindowPage<StreamPage>> {
     const filters: Record<string, string> = {
