@@ -293,17 +293,6 @@ async function syncStream(
   return null;
 }
 
-/**
- * Every insert into the cache fires triggers (FTS parts, rollups) inside the page transaction, so SQLite
- * keeps a statement journal of the ~30 pages it touches, and spills that journal to a temp file past
- * 64 KiB: a file created, written and dropped per record. In memory it is a copy of those pages, freed
- * after the statement. Only changed when not yet MEMORY, because changing it drops temp tables.
- */
-function useMemoryTempStore(db: Database): void {
-  const MEMORY = 2;
-  if (db.pragma('temp_store', { simple: true }) !== MEMORY) db.pragma('temp_store = MEMORY');
-}
-
 /** Today's date in the shop's zone, never the machine's. */
 export function shopToday(timeZone: string, now: Date = new Date()): string {
   return DateTime.fromJSDate(now).setZone(timeZone).toISODate() ?? now.toISOString().slice(0, 10);
@@ -315,7 +304,6 @@ export function shopToday(timeZone: string, now: Date = new Date()): string {
  * others running. Everything committed stays committed; the next run resumes from the bookmarks.
  */
 export async function runSync(deps: SyncEngineDeps, request: SyncRequest = {}): Promise<ConnectionReport[]> {
-  useMemoryTempStore(deps.db);
   const settings = readSettings(deps.db);
   const wanted = request.connectionIds ? new Set(request.connectionIds) : null;
   const connections = listConnections(deps.db).filter((c) => !wanted || wanted.has(c.id));

@@ -99,18 +99,6 @@ describe('sync engine', () => {
     store.close();
   });
 
-  it('keeps statement journals in memory, set once: temp tables made between runs survive the next', async () => {
-    const { db, store, sync } = await setup([fakeConnector({ pages: threePages })]);
-    expect(db.pragma('temp_store', { simple: true })).toBe(0);
-    await sync();
-    // MEMORY: an insert's triggers journal ~30 pages per statement, which would otherwise spill to a file.
-    expect(db.pragma('temp_store', { simple: true })).toBe(2);
-    db.exec('CREATE TEMP TABLE watcher (x INTEGER)');
-    await sync();
-    expect(db.prepare('SELECT count(*) FROM temp.watcher').pluck().get()).toBe(0);
-    store.close();
-  });
-
   it('a connector failing mid-stream keeps earlier pages and the bookmark; resuming equals a clean run', async () => {
     const err = new ConnectorError('transient', 'FakePOS answered 503 after retrying.');
     const { db, ids, sync, store } = await setup([
