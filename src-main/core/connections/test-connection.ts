@@ -1,8 +1,7 @@
-import type { ConnectionInfo, Connector, SecretFields, StreamContext } from '../providers/connector.ts';
+import type { ConnectionInfo, Connector, SecretFields } from '../providers/connector.ts';
 import { ConnectorError } from '../providers/connector-error.ts';
-import type { HttpOverrides } from '../sync/engine.ts';
-import { createProviderHttp } from '../sync/provider-http.ts';
 import { redactSecrets } from '../sync/redact-secrets.ts';
+import { type HttpOverrides, openStreamContext, parseConnection } from '../sync/stream-context.ts';
 import type { SecretSource } from '../sync/secret-source.ts';
 
 export interface TestOutcome {
@@ -30,41 +29,24 @@ export async function testConnection(
   connection: ConnectionInfo,
   deps: TestConnectionDeps,
 ): Promise<TestOutcome> {
-  const parsed = connector.configSchema.safeParse(connection.config);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const where = first?.path.join('.') || 'settings';
-    return {
-      ok: false,
-      kind: 'config',
-      message: `The settings are not valid (${where}: ${first?.message}).`,
-    };
+  let info: ConnectionInfo;
+  try {
+    info = parseConnection(connector, connection);
+  } catch (err) {
+    return { ok: false, kind: 'config', message: (err as Error).message };
   }
-  const info: ConnectionInfo = { ...connection, config: parsed.data };
   let secrets: SecretFields = {};
-  const signal = new AbortController().signal;
   try {
     secrets = await deps.secrets(info);
-    const ctx: Omit<StreamContext, 'http'> = {
-      connection: info,
-      secrets,
+    const ctx = openStreamContext(connector, info, secrets, {
       shopTimeZone: deps.shopTimeZone,
       shopCurrency: deps.shopCurrency,
       window: { since: null, lookbackDays: 0, today: deps.today },
-      signal,
-    };
-    const http = createProviderHttp({
-      retries: 1,
-      timeoutMs: 15_000,
-      backoffBaseMs: 200,
-      ...deps.http,
-      providerName: connector.displayName,
-      baseUrl: (parsed.data as { baseUrl?: string }).baseUrl ?? connector.defaultBaseUrl,
-      signal,
-      budget: null,
-      authorize: connector.authorizer(ctx),
+      signal: new AbortController().signal,
+      http: { retries: 1, timeoutMs: 15_000, backoffBaseMs: 200, ...deps.http },
+      budgetSpeedUp: null,
     });
-    await connector.test({ ...ctx, http });
+    await connector.test(ctx);
     return {
       ok: true,
       kind: null,

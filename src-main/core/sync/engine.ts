@@ -26,16 +26,11 @@ import { AnchorWatch } from './anchor-watch.ts';
 import { commitPage } from './commit-page.ts';
 import { redactSecrets } from './redact-secrets.ts';
 import { ProgressTracker, type SyncProgress } from './progress.ts';
-import { type ProviderHttpOptions, createProviderHttp } from './provider-http.ts';
+import { type HttpOverrides, openStreamContext, parseConnection } from './stream-context.ts';
 import type { SecretSource } from './secret-source.ts';
 
 /** Knobs tests and benchmarks turn; production uses the client's defaults. */
-export type HttpOverrides = Partial<
-  Pick<
-    ProviderHttpOptions,
-    'timeoutMs' | 'retries' | 'backoffBaseMs' | 'backoffLimitMs' | 'maxRetryAfterMs' | 'onAttempt'
-  >
->;
+export type { HttpOverrides };
 
 export interface SyncEngineDeps {
   db: Database;
@@ -123,19 +118,9 @@ async function openConnection(
   request: SyncRequest,
   base: RunBase,
 ): Promise<StreamContext> {
-  const parsed = connector.configSchema.safeParse(record.config);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new ConnectorError(
-      'config',
-      `The settings of ${record.name} are not valid (${first?.path.join('.') || 'config'}: ${first?.message}). Fix them in Connections.`,
-    );
-  }
-  const connection: ConnectionInfo = { ...asInfo(record), config: parsed.data };
+  const connection = parseConnection(connector, asInfo(record));
   const secrets = await deps.secrets(connection);
-  const ctx: Omit<StreamContext, 'http'> = {
-    connection,
-    secrets,
+  return openStreamContext(connector, connection, secrets, {
     shopTimeZone: base.shopTimeZone,
     shopCurrency: base.shopCurrency,
     window: {
@@ -144,20 +129,9 @@ async function openConnection(
       today: base.today,
     },
     signal: base.signal,
-  };
-  const speedUp = deps.budgetSpeedUp ?? 1;
-  const http = createProviderHttp({
-    ...deps.http,
-    providerName: connector.displayName,
-    baseUrl: (parsed.data as { baseUrl?: string }).baseUrl ?? connector.defaultBaseUrl,
-    signal: base.signal,
-    budget: connector.budget && {
-      limit: connector.budget.limit,
-      intervalMs: connector.budget.intervalMs / speedUp,
-    },
-    authorize: connector.authorizer(ctx),
+    http: deps.http,
+    budgetSpeedUp: deps.budgetSpeedUp ?? 1,
   });
-  return { ...ctx, http };
 }
 
 /** Runs one connection's streams in order; never throws, always returns its report. */
