@@ -1,6 +1,8 @@
 // Shapes of the example responses on the providers' pages (../shared/providers/*.txt), copied down to
 // one record each. Values only give each field's type; `null` means "any type, or null".
 
+import { docListPage } from '../../unit/providers/sensepass/doc-examples.ts';
+
 export const SENTRYPOS_SALES = {
   sales: [
     {
@@ -71,47 +73,10 @@ export const TGI_LIST = {
 
 export const TGI_POST_REPLY = { status: 200, message: '2 transactions received', runId: 'EZmKByjAvm' };
 
+/** The SensePass page's list example, as the normalizer tests hold it; `amount` may be either type. */
 export const SENSEPASS_LIST = {
-  pagination: { returnedRecords: 2, totalRecords: 133, isPartialResult: true },
-  data: [
-    {
-      TransactionNumber: '25d0eb',
-      date: '2024-01-01T17:19:24.826Z',
-      amount: null, // a string in some records, a number in others
-      baseAmount: '1',
-      currency: 'ILS',
-      status: 5,
-      statusName: 'Transaction Approved',
-      timeoutDate: '2024-01-01T17:34:27.410Z',
-      maxInstallments: 1,
-      reason: null,
-      methodType: 4,
-      businessId: '9574846265849362',
-      businessName: 'Test Business',
-      pos: 'Test Business POS',
-      businessOwnerPhone: '123456789',
-      businessCountry: 'Israel',
-      businessCity: 'Tel Aviv',
-      businessStreet: 'Menachem Begin',
-      businessHouseNumber: 144,
-      businessAddress: 'Tel Aviv, Menachem Begin 144',
-      locale: { language: 'en' },
-      metadata: { receiptSaveUid: 's', transactionEventId: 's' },
-      products: [],
-      productsSum: {
-        allAmountSum: '0.00',
-        allTipSum: 'NaN',
-        allVatSum: '0.00',
-        allTotalSum: '0.00',
-        allDiscountSum: '0.00',
-        allDiscountedAmountSum: '0.00',
-      },
-      paymentDetails: { type: 'Manual_Capture', paymentMethod: 'Bit' },
-      paymentMethodImages: {},
-      clientPhoneNumber: null,
-      clientEmail: null,
-    },
-  ],
+  ...docListPage,
+  data: [{ ...docListPage.data[0], amount: null }],
 };
 
 /** Every field the Cents schema marks, with its documented type (floats as numbers). */
