@@ -38,14 +38,15 @@ const STATUS_BY_CODE: Record<string, number> = {
   HOST_EXITED: 503,
 };
 
+/** On every response we make, page or API: the same CSP as the Electron window. */
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+};
+
 function send(res: ServerResponse, status: number, body: string, type: string): void {
-  res.writeHead(status, {
-    'content-type': type,
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'content-security-policy': CONTENT_SECURITY_POLICY,
-  });
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...SECURITY_HEADERS });
   res.end(body);
 }
 
@@ -148,13 +149,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       send(res, 404, 'Not found\n', 'text/plain; charset=utf-8');
       return;
     }
-    res.writeHead(200, {
-      'content-type': mimeType(file),
-      'cache-control': 'no-cache',
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-      'content-security-policy': CONTENT_SECURITY_POLICY,
-    });
+    res.writeHead(200, { 'content-type': mimeType(file), 'cache-control': 'no-cache', ...SECURITY_HEADERS });
     if (req.method === 'HEAD') res.end();
     else
       createReadStream(file)
