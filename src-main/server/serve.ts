@@ -8,7 +8,8 @@ import type { HostClient } from '../core/host/host-client.ts';
 import { CONTENT_SECURITY_POLICY } from '../core/security/csp.ts';
 import { ensureRendererBuilt } from './ensure-renderer.ts';
 import { checkRequest, tokenCookie } from './request-guard.ts';
-import { mimeType, resolveStaticPath } from './static-files.ts';
+import { contentTypeFor } from '../core/security/renderer-files.ts';
+import { resolveStaticPath } from './static-files.ts';
 
 export interface ServerOptions {
   home: string;
@@ -149,7 +150,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       send(res, 404, 'Not found\n', 'text/plain; charset=utf-8');
       return;
     }
-    res.writeHead(200, { 'content-type': mimeType(file), 'cache-control': 'no-cache', ...SECURITY_HEADERS });
+    res.writeHead(200, {
+      'content-type': contentTypeFor(file),
+      'cache-control': 'no-cache',
+      ...SECURITY_HEADERS,
+    });
     if (req.method === 'HEAD') res.end();
     else
       createReadStream(file)
