@@ -8,6 +8,7 @@ import {
   OUT_DIR,
   PRELOAD_ENTRY_NAME,
   PRELOAD_FILE,
+  TOTALS_WORKER_ENTRY_NAME,
 } from './src-main/electron/build-layout.ts';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -16,6 +17,7 @@ const src = (p: string): string => path.join(root, p);
 /**
  * out/main/main.js        Electron main (ESM, as package.json says "type": "module")
  * out/main/core-host.js   the core host, started by main with utilityProcess.fork
+ * out/main/totals-worker.js  a worker thread of the core host (parallel search totals)
  * out/preload/preload.cjs the sandboxed preload: one CommonJS file, only `electron` left external
  * out/renderer/           the Svelte app, built with the same settings as browser mode
  */
@@ -30,6 +32,7 @@ export default defineConfig({
         input: {
           [MAIN_ENTRY_NAME]: src('src-main/electron/main.ts'),
           [CORE_HOST_ENTRY_NAME]: src('src-main/core/host/host-entry.ts'),
+          [TOTALS_WORKER_ENTRY_NAME]: src('src-main/core/search/totals-worker.ts'),
         },
       },
     },

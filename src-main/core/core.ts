@@ -19,7 +19,7 @@ import {
 } from './sync/secret-source.ts';
 import { SyncService } from './sync/sync-service.ts';
 import { getTransactionDetail } from './search/transaction-detail.ts';
-import { searchTransactions } from './search/search-transactions.ts';
+import { ParallelSearch } from './search/parallel-totals.ts';
 import { APP_VERSION } from './version.ts';
 
 export interface CoreOptions {
@@ -47,14 +47,17 @@ export interface Core {
   close(): void;
 }
 
-function buildHandlers(
-  home: string,
-  store: Store,
-  events: EventBus,
-  sync: SyncService,
-  actor: string,
-  connections: ConnectionsService,
-): HandlerMap {
+interface Services {
+  home: string;
+  store: Store;
+  events: EventBus;
+  sync: SyncService;
+  actor: string;
+  connections: ConnectionsService;
+  search: ParallelSearch;
+}
+
+function buildHandlers({ home, store, events, sync, actor, connections, search }: Services): HandlerMap {
   const { db } = store;
   return {
     'app:info': () => ({
@@ -73,7 +76,7 @@ function buildHandlers(
       return settings;
     },
     'transactions:list': ({ limit, cursor }) => listTransactions(db, limit, cursor),
-    'transactions:search': (input) => searchTransactions(db, input),
+    'transactions:search': (input) => search.search(db, input),
     'transactions:get': ({ id }) => getTransactionDetail(db, id),
     'connections:list': () => ({ connections: sync.connections() }),
     'sync:start': async (input) => ({ reports: await sync.start(input) }),
@@ -111,9 +114,21 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     isSyncing: (id) => sync.status().some((s) => s.connectionId === id && s.running),
     onInternalError: options.onInternalError,
   });
-  const handlers = buildHandlers(options.home, store, events, sync, options.actor ?? 'ui', connections);
+  const search = new ParallelSearch(store.file, {
+    onError: (err) => options.onInternalError?.('transactions:search', err),
+  });
+  const handlers = buildHandlers({
+    home: options.home,
+    store,
+    events,
+    sync,
+    actor: options.actor ?? 'ui',
+    connections,
+    search,
+  });
   const dispatch = createDispatcher(handlers, { onInternalError: options.onInternalError });
   const close = () => {
+    search.close();
     sync.close();
     store.close();
   };

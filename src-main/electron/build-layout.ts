@@ -6,6 +6,8 @@ export const OUT_DIR = 'out';
 export const MAIN_ENTRY_NAME = 'main';
 export const CORE_HOST_ENTRY_NAME = 'core-host';
 export const PRELOAD_ENTRY_NAME = 'preload';
+/** The search totals' worker thread, started by the core host from beside itself (parallel-totals.ts). */
+export const TOTALS_WORKER_ENTRY_NAME = 'totals-worker';
 
 export const MAIN_FILE = `${MAIN_ENTRY_NAME}.js`;
 export const CORE_HOST_FILE = `${CORE_HOST_ENTRY_NAME}.js`;
@@ -16,6 +18,7 @@ export const PRELOAD_FILE = `${PRELOAD_ENTRY_NAME}.cjs`;
 export const BUILD_OUTPUTS = [
   `${OUT_DIR}/main/${MAIN_FILE}`,
   `${OUT_DIR}/main/${CORE_HOST_FILE}`,
+  `${OUT_DIR}/main/${TOTALS_WORKER_ENTRY_NAME}.js`,
   `${OUT_DIR}/preload/${PRELOAD_FILE}`,
   `${OUT_DIR}/renderer/index.html`,
 ] as const;

@@ -7,6 +7,7 @@ import type {
   TransactionLine,
 } from '../../src-main/core/model/transaction.ts';
 import { Rng } from '../../src-main/core/sandbox/world/prng.ts';
+import { flushSearchIndex } from '../../src-main/core/store/mutations/search-index.ts';
 
 /**
  * Canonical transactions for search tests and the benchmark, written straight into a store: five
@@ -193,7 +194,7 @@ export function insertSeedConnections(db: Database): void {
 export function bulkInsert(
   db: Database,
   records: Iterable<CanonicalTransaction>,
-  now = '2026-04-01T00:00:00Z',
+  { now = '2026-04-01T00:00:00Z', searchSchema = true }: { now?: string; searchSchema?: boolean } = {},
 ): number {
   insertSeedConnections(db);
   const tx = db.prepare(
@@ -258,6 +259,8 @@ export function bulkInsert(
       }
       n++;
     }
+    // What the real writer (upsertTransactions) does at the end of every page.
+    if (searchSchema) flushSearchIndex(db);
   })();
   return n;
 }

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { OperationParsedInput } from '../api/contract.ts';
 import type { SearchTotals, TransactionSummary } from '../api/schemas.ts';
 import { type SummaryRow, SUMMARY_COLUMNS, toSummary } from '../store/queries/transactions.ts';
+import { flushSearchIndex } from '../store/mutations/search-index.ts';
 import { type Sql, all, get, joinSql, rawSql, sql } from '../store/sql.ts';
 import { type CursorKey, decodeSearchCursor, encodeSearchCursor } from './search-cursor.ts';
 import { rollupFilters, rowFilters, whereClause } from './search-filters.ts';
@@ -27,22 +28,23 @@ export type SearchIndex =
   'search_by_time' | 'search_by_amount' | 'search_by_status' | 'search_by_kind' | 'search_by_currency';
 
 /**
- * Where the rows come from. `ids`: the text's rarest word gave at most CANDIDATE_CAP transactions,
- * which are looked up by id. `scan`: an index chosen for this filter and sort is walked, and the
- * text's words (all common ones) are checked per row against the set of their transactions.
+ * Where the rows come from. `ids`: the text matched at most CANDIDATE_CAP transactions, which are
+ * looked up by id. `scan`: an index chosen for this filter and sort is walked, and each row is checked
+ * against the set of the text's transactions (`match`).
  */
 export type SearchSource = { kind: 'ids'; ids: number[] } | { kind: 'scan'; index: SearchIndex };
 
 export interface SearchPlan {
   source: SearchSource;
-  /** FTS match expressions each row must satisfy (the words not already used to pick the ids). */
-  probes: string[];
+  /** The FTS match expression each row of a scan must satisfy: a text too common to list its ids. */
+  match: string | null;
 }
 
-function wordIds(db: Database, match: string): number[] | null {
+/** The transactions (search documents) matching `match`, or null when there are more than the cap. */
+function textIds(db: Database, match: string): number[] | null {
   const rows = all<{ id: number }>(
     db,
-    sql`SELECT DISTINCT rowid >> 10 AS id FROM search_fts WHERE search_fts MATCH ${match} LIMIT ${CANDIDATE_CAP + 1}`,
+    sql`SELECT rowid AS id FROM search_fts WHERE search_fts MATCH ${match} LIMIT ${CANDIDATE_CAP + 1}`,
   );
   return rows.length > CANDIDATE_CAP ? null : rows.map((r) => r.id);
 }
@@ -115,19 +117,11 @@ function chooseIndex(db: Database, req: SearchRequest): SearchIndex {
 
 export function planSearch(db: Database, req: SearchRequest): SearchPlan {
   const words = searchWords(req.text);
-  let driver: number[] | null = null;
-  const probes: string[] = [];
-  for (const word of words) {
-    const ids: number[] | null = driver && driver.length === 0 ? [] : wordIds(db, word);
-    if (ids === null) probes.push(word);
-    else if (driver === null) driver = ids;
-    else {
-      const keep = new Set(ids);
-      driver = driver.filter((id) => keep.has(id));
-    }
-  }
-  if (driver !== null) return { source: { kind: 'ids', ids: driver }, probes };
-  return { source: { kind: 'scan', index: chooseIndex(db, req) }, probes };
+  // One document per transaction, so FTS5 intersects the words itself.
+  const match = words.length ? words.join(' AND ') : null;
+  const ids = match === null ? null : textIds(db, match);
+  if (ids !== null) return { source: { kind: 'ids', ids }, match: null };
+  return { source: { kind: 'scan', index: chooseIndex(db, req) }, match };
 }
 
 function from(plan: SearchPlan): Sql {
@@ -142,9 +136,9 @@ function conditions(plan: SearchPlan, req: SearchRequest): Sql[] {
       ? [sql`t.id IN (SELECT value FROM json_each(${JSON.stringify(plan.source.ids)}))`]
       : []),
     ...rowFilters(req),
-    // A common word's transactions are collected once into a temporary set that each row is checked
-    // against. A per-row FTS lookup would rebuild the word's merged prefix doclist for every row.
-    ...plan.probes.map((w) => sql`t.id IN (SELECT rowid >> 10 FROM search_fts WHERE search_fts MATCH ${w})`),
+    // A common text's transactions are collected once into a temporary set that each row is checked
+    // against. A per-row FTS lookup would rebuild the words' merged prefix doclists for every row.
+    ...(plan.match ? [sql`t.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ${plan.match})`] : []),
   ];
 }
 
@@ -214,31 +208,41 @@ function rollupTotals(req: SearchRequest): Sql | null {
 }
 
 /**
- * How the ids of common words are looked up for totals: in a covering index keyed by id, whose narrow
- * entries cost far fewer page reads than whole rows, when one carries every filtered column.
+ * Where a common text's transactions are looked up by id for totals: currency and amount alone from
+ * search_amounts; with filters, a covering index keyed by id (narrow entries cost far fewer page
+ * reads than whole rows) when one carries every filtered column, else the rows.
  */
-function totalsById(req: SearchRequest, filtered: boolean): string {
-  if (!filtered) return 'INDEXED BY search_totals_by_id';
+function totalsById(req: SearchRequest, filtered: boolean): Sql {
+  if (!filtered) return sql`search_amounts t`;
   const uncovered = [req.connectionIds, req.kinds, req.methods, req.networks].some((v) => v?.length);
-  return uncovered ? 'NOT INDEXED' : 'INDEXED BY search_totals_by_id_dims';
+  return uncovered
+    ? sql`transactions t NOT INDEXED`
+    : sql`transactions t INDEXED BY search_totals_by_id_dims`;
 }
+
+/** An inclusive range of transaction ids: one slice of the totals of a common text. */
+export type IdRange = readonly [number, number];
 
 /**
  * Count and sum per currency. From the month and day rollups when the filter allows; else from the
- * rows, driven by whatever yields the fewest: the candidate ids, the intersection of the common
- * words' sets (never a walk of the whole time index), the amount index, or the page's index.
+ * rows, driven by whatever yields the fewest: the candidate ids, the common text's documents (joined
+ * to their transactions by id, never a walk of the whole time index), the amount index, or the page's
+ * index.
  */
-export function totalsQuery(plan: SearchPlan, req: SearchRequest): Sql {
-  const rollup = plan.source.kind === 'scan' && plan.probes.length === 0 ? rollupTotals(req) : null;
+export function totalsQuery(plan: SearchPlan, req: SearchRequest, ids?: IdRange): Sql {
+  const rollup = plan.source.kind === 'scan' && plan.match === null ? rollupTotals(req) : null;
   if (rollup) return rollup;
-  let source = from(plan);
-  let where = conditions(plan, req);
-  if (plan.source.kind === 'scan' && plan.probes.length > 0) {
-    const sets = plan.probes.map((w) => sql`SELECT rowid >> 10 FROM search_fts WHERE search_fts MATCH ${w}`);
+  if (plan.match !== null) {
     const filters = rowFilters(req);
-    source = sql`transactions t ${rawSql(totalsById(req, filters.length > 0))}`;
-    where = [sql`t.id IN (${joinSql(sets, ' INTERSECT ')})`, ...filters];
-  } else if (
+    const slice = ids ? [sql`search_fts.rowid BETWEEN ${ids[0]} AND ${ids[1]}`] : [];
+    // CROSS JOIN: the documents drive, in id order, and each is looked up once (no temporary set).
+    return sql`SELECT t.currency, count(*) AS n, sum(t.amount_minor) AS amount
+      FROM search_fts CROSS JOIN ${totalsById(req, filters.length > 0)} ON t.id = search_fts.rowid
+      ${whereClause([sql`search_fts MATCH ${plan.match}`, ...slice, ...filters])}
+      GROUP BY t.currency ORDER BY t.currency`;
+  }
+  let source = from(plan);
+  if (
     plan.source.kind === 'scan' &&
     plan.source.index === 'search_by_time' &&
     (req.amountMinMinor !== undefined || req.amountMaxMinor !== undefined)
@@ -247,7 +251,7 @@ export function totalsQuery(plan: SearchPlan, req: SearchRequest): Sql {
     source = sql`transactions t INDEXED BY search_by_amount`;
   }
   return sql`SELECT t.currency, count(*) AS n, sum(t.amount_minor) AS amount FROM ${source}
-    ${whereClause(where)} GROUP BY t.currency ORDER BY t.currency`;
+    ${whereClause(conditions(plan, req))} GROUP BY t.currency ORDER BY t.currency`;
 }
 
 function cursorOf(req: SearchRequest, row: SummaryRow): string {
@@ -257,24 +261,43 @@ function cursorOf(req: SearchRequest, row: SummaryRow): string {
   return encodeSearchCursor(req.sort, key);
 }
 
+export type TotalsRow = { currency: string; n: number; amount: number };
+
+/** Totals from the rows of one totals query, or of several slices of it (summed per currency). */
+export function toTotals(rows: readonly TotalsRow[]): SearchTotals {
+  const by = new Map<string, { count: number; amountMinor: number }>();
+  for (const r of rows) {
+    const t = by.get(r.currency) ?? { count: 0, amountMinor: 0 };
+    by.set(r.currency, { count: t.count + r.n, amountMinor: t.amountMinor + r.amount });
+  }
+  const byCurrency = [...by]
+    .filter(([, t]) => t.count !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([currency, t]) => ({ currency, ...t }));
+  return { count: byCurrency.reduce((s, c) => s + c.count, 0), byCurrency };
+}
+
+/** Brings the index up to date and plans the request. */
+export function prepareSearch(db: Database, req: SearchRequest): SearchPlan {
+  // Writers flush at the end of every page; this catches one that wrote without (a raw SQL insert).
+  flushSearchIndex(db);
+  return planSearch(db, req);
+}
+
+export function searchPage(db: Database, plan: SearchPlan, req: SearchRequest): Omit<SearchResult, 'totals'> {
+  if (req.limit === 0) return { items: [], nextCursor: null };
+  const rows = all<SummaryRow>(db, pageQuery(plan, req));
+  const page = rows.slice(0, req.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toSummary),
+    nextCursor: rows.length > req.limit && last ? cursorOf(req, last) : null,
+  };
+}
+
+/** The page and, when asked for, the totals, all on this connection (see ParallelSearch for both). */
 export function searchTransactions(db: Database, req: SearchRequest): SearchResult {
-  const plan = planSearch(db, req);
-  let items: TransactionSummary[] = [];
-  let nextCursor: string | null = null;
-  if (req.limit > 0) {
-    const rows = all<SummaryRow>(db, pageQuery(plan, req));
-    const page = rows.slice(0, req.limit);
-    items = page.map(toSummary);
-    const last = page.at(-1);
-    nextCursor = rows.length > req.limit && last ? cursorOf(req, last) : null;
-  }
-  let totals: SearchTotals | null = null;
-  if (req.totals) {
-    const rows = all<{ currency: string; n: number; amount: number }>(db, totalsQuery(plan, req));
-    totals = {
-      count: rows.reduce((s, r) => s + r.n, 0),
-      byCurrency: rows.map((r) => ({ currency: r.currency, count: r.n, amountMinor: r.amount })),
-    };
-  }
-  return { items, nextCursor, totals };
+  const plan = prepareSearch(db, req);
+  const totals = req.totals ? toTotals(all<TotalsRow>(db, totalsQuery(plan, req))) : null;
+  return { ...searchPage(db, plan, req), totals };
 }

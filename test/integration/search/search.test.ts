@@ -134,6 +134,51 @@ describe('free-text search, kept in step with every upsert', () => {
   });
 });
 
+describe('the search documents: written with their page, caught up by any reader', () => {
+  const pending = (store: Store) =>
+    store.db.prepare('SELECT count(*) FROM search_pending').pluck().get() as number;
+
+  it('leaves nothing queued once an upsert returns, and a rolled-back page leaves nothing at all', async () => {
+    const store = await freshStore();
+    upsertTransactions(store.db, [kari()]);
+    expect(pending(store)).toBe(0);
+    expect(ids(store, { text: 'kari' })).toEqual(['kari-1']);
+    const bad = kari({ externalId: 'ola-1', customerName: 'Ola Halvorsen', currency: 'NOKK' });
+    expect(() =>
+      upsertTransactions(store.db, [kari({ externalId: 'ola-0', customerName: 'Ola' }), bad]),
+    ).toThrow(/CHECK constraint/);
+    expect(pending(store)).toBe(0);
+    expect(ids(store, { text: 'ola' })).toEqual([]);
+    store.close();
+  });
+
+  it('finds what a writer put in with plain SQL and never flushed', async () => {
+    const store = await freshStore();
+    upsertTransactions(store.db, [kari()]);
+    const id = store.db.prepare("SELECT id FROM transactions WHERE external_id = 'kari-1'").pluck().get();
+    store.db
+      .prepare("INSERT INTO transaction_refs (transaction_id, kind, value) VALUES (?, 'note', 'Ferjekai')")
+      .run(id);
+    store.db.prepare("UPDATE transactions SET customer_name = 'Kari Vik' WHERE id = ?").run(id);
+    expect(pending(store)).toBe(1);
+    expect(ids(store, { text: 'ferjekai vik' })).toEqual(['kari-1']);
+    expect(ids(store, { text: 'nordmann kari 912' })).toEqual(['kari-1']); // email and phone are still there
+    expect(ids(store, { text: 'kari cappuccino 3f2a9c1e' })).toEqual(['kari-1']);
+    expect(pending(store)).toBe(0);
+    store.db.prepare('DELETE FROM transaction_lines WHERE transaction_id = ?').run(id);
+    expect(ids(store, { text: 'cappuccino' })).toEqual([]);
+    store.close();
+  });
+
+  it('matches every word of the text in one transaction, whichever field each is in', async () => {
+    const store = await freshStore();
+    upsertTransactions(store.db, [kari(), kari({ externalId: 'kari-2', lines: [], references: [] })]);
+    expect(ids(store, { text: 'cappuccino INV-2026 kari' })).toEqual(['kari-1']);
+    expect(ids(store, { text: 'kari 912' }).sort()).toEqual(['kari-1', 'kari-2']);
+    store.close();
+  });
+});
+
 describe('filters, order, paging and totals', () => {
   let store: Store;
   beforeAll(async () => {

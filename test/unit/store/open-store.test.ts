@@ -140,6 +140,28 @@ describe('openStore', () => {
     backup.close();
   });
 
+  it('indexes what a schema-3 cache already held when it moves to one search document per transaction', async () => {
+    const file = path.join(tempHome(), 'posrecon.sqlite');
+    const old = await openStore(file, { migrations: MIGRATIONS.filter((m) => m.version <= 3) });
+    old.db.exec(`
+      INSERT INTO connections (id, provider, name, config, is_demo, created_at, updated_at)
+        VALUES ('c', 'vipps', 'Vipps', '{}', 0, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+      INSERT INTO transactions (id, provider, connection_id, external_id, kind, amount_minor, currency, status,
+          provider_status, occurred_at, occurred_at_raw, business_date, customer_name, raw_json, synced_at, updated_at)
+        VALUES (7, 'vipps', 'c', 'x-7', 'capture', 100, 'NOK', 'completed', 'OK', '2026-01-01T10:00:00Z',
+          '2026-01-01T10:00:00Z', '2026-01-01', 'Ingrid Lunde', '{}', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+      INSERT INTO transaction_refs (transaction_id, kind, value) VALUES (7, 'pspReference', '8811223344556677');
+    `);
+    old.close();
+    const store = await openStore(file);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    const match = (q: string) =>
+      store.db.prepare('SELECT rowid FROM search_fts WHERE search_fts MATCH ?').pluck().all(q);
+    expect(match('"ingrid"* AND "88112233"*')).toEqual([7]);
+    expect(store.db.prepare('SELECT count(*) FROM search_pending').pluck().get()).toBe(0);
+    store.close();
+  });
+
   it('rolls a failing migration back whole, version included', async () => {
     const file = path.join(tempHome(), 'posrecon.sqlite');
     (await openStore(file)).close();

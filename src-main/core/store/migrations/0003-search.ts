@@ -20,7 +20,9 @@ const digits = (x: string) =>
   `replace(replace(replace(replace(replace(replace(${x}, ' ', ''), '-', ''), '+', ''), '(', ''), ')', ''), '.', '')`;
 /** Part 0: the record's own fields. A phone is also indexed as bare digits, with and without the
  * international prefix, so `4791234567`, `91234567` and `912 34` all find `+47 912 34 567`. */
-const part0 = (t: string) => `concat_ws(' ', ${t}.customer_name, ${t}.customer_email, ${t}.customer_phone,
+export const part0 = (
+  t: string,
+) => `concat_ws(' ', ${t}.customer_name, ${t}.customer_email, ${t}.customer_phone,
       ${digits(`${t}.customer_phone`)},
       CASE WHEN ${t}.customer_phone LIKE '+%' AND instr(${t}.customer_phone, ' ') > 0
         THEN ${digits(`substr(${t}.customer_phone, instr(${t}.customer_phone, ' ') + 1)`)} END,
@@ -40,9 +42,11 @@ const rollupDims = 'connection_id, provider, kind, status, currency, method, net
 const rollupValues = (t: string, hasLines: string) =>
   `${t}.connection_id, ${t}.provider, ${t}.kind, ${t}.status, ${t}.currency,
    coalesce(${t}.method, ''), coalesce(${t}.network, ''), ${hasLines}`;
-const linesOf = (id: string) => `EXISTS (SELECT 1 FROM transaction_lines WHERE transaction_id = ${id})`;
+/** Exported for 0004, which re-creates the triggers that also keep the rollups. */
+export const linesOf = (id: string) =>
+  `EXISTS (SELECT 1 FROM transaction_lines WHERE transaction_id = ${id})`;
 /** Adds (sign '+') or removes (sign '-') one transaction `t` to its day and month rollup rows. */
-const rollupAdd = (t: string, sign: string, hasLines: string, source = 'WHERE true') =>
+export const rollupAdd = (t: string, sign: string, hasLines: string, source = 'WHERE true') =>
   (
     [
       ['search_day_totals', 'business_date', `${t}.business_date`],

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import type { CanonicalTransaction, Reference, TransactionLine } from '../../model/transaction.ts';
+import { flushSearchIndex } from './search-index.ts';
 
 export interface UpsertCounts {
   inserted: number;
@@ -250,5 +251,6 @@ export function upsertWithinTransaction(
     counts.updated++;
     counts.changes += changes.length;
   }
+  flushSearchIndex(db);
   return counts;
 }
