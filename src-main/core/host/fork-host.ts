@@ -5,12 +5,25 @@ import type { FromHost } from './host-protocol.ts';
 
 const HOST_ENTRY = fileURLToPath(new URL('./host-entry.ts', import.meta.url));
 
+export interface ForkHostOptions {
+  /** Another build of the host entry (tests run the app bundle's out/main/core-host.js). */
+  entry?: string;
+  /** Receives the host's stderr instead of this process's stderr. */
+  onStderr?: (text: string) => void;
+}
+
 /** Starts the core host as a Node child process (browser mode and tests) and waits until it is ready. */
-export async function forkHost(home: string, actor = 'ui'): Promise<HostClient> {
-  const child = fork(HOST_ENTRY, [home, actor], {
+export async function forkHost(
+  home: string,
+  actor = 'ui',
+  options: ForkHostOptions = {},
+): Promise<HostClient> {
+  const { onStderr } = options;
+  const child = fork(options.entry ?? HOST_ENTRY, [home, actor], {
     serialization: 'advanced',
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', 'inherit', onStderr ? 'pipe' : 'inherit', 'ipc'],
   });
+  if (onStderr) child.stderr?.on('data', (chunk: Buffer) => onStderr(chunk.toString('utf8')));
   const client = new HostClient({
     post: (m) => child.send(m),
     onMessage: (l) => child.on('message', (m) => l(m as FromHost)),
