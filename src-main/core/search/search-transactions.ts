@@ -295,9 +295,13 @@ export function searchPage(db: Database, plan: SearchPlan, req: SearchRequest): 
   };
 }
 
+/** The totals of a planned request, computed on this connection alone. */
+export function totalsHere(db: Database, plan: SearchPlan, req: SearchRequest): SearchTotals {
+  return toTotals(all<TotalsRow>(db, totalsQuery(plan, req)));
+}
+
 /** The page and, when asked for, the totals, all on this connection (see ParallelSearch for both). */
 export function searchTransactions(db: Database, req: SearchRequest): SearchResult {
   const plan = prepareSearch(db, req);
-  const totals = req.totals ? toTotals(all<TotalsRow>(db, totalsQuery(plan, req))) : null;
-  return { ...searchPage(db, plan, req), totals };
+  return { ...searchPage(db, plan, req), totals: req.totals ? totalsHere(db, plan, req) : null };
 }

@@ -75,10 +75,10 @@ function applyPragmas(db: Db): void {
   // Synced data can be fetched again, so NORMAL (durable at checkpoints, never corrupt) is the right trade.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  // Every insert fires triggers (FTS parts, rollups), so SQLite keeps a statement journal of the ~30
-  // pages each one touches and would spill it to a temp file past 64 KiB: a file per record during a
-  // sync. In memory it is a short-lived copy of those pages. Set at open, before any temp table exists
-  // (changing it later drops them).
+  // Every insert fires triggers (search queue, amounts, rollups), so SQLite keeps a statement journal
+  // of the pages each one touches and would spill it to a temp file past 64 KiB: a file per record
+  // during a sync. In memory it is a short-lived copy of those pages. Set at open, before any temp
+  // table exists (changing it later drops them).
   db.pragma('temp_store = MEMORY');
 }
 
