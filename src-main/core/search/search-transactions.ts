@@ -119,6 +119,9 @@ export function planSearch(db: Database, req: SearchRequest): SearchPlan {
   const words = searchWords(req.text);
   // One document per transaction, so FTS5 intersects the words itself.
   const match = words.length ? words.join(' AND ') : null;
+  // Totals alone (the view asks for them in a call of their own): the text's documents drive the
+  // totals query however many they are, so listing them first would only read the index twice.
+  if (match !== null && req.limit === 0) return { source: { kind: 'scan', index: 'search_by_time' }, match };
   const ids = match === null ? null : textIds(db, match);
   if (ids !== null) return { source: { kind: 'ids', ids }, match: null };
   return { source: { kind: 'scan', index: chooseIndex(db, req) }, match };

@@ -178,6 +178,16 @@ describe('query plans of the hot search shapes', () => {
     expect(run(pageQuery(plan, r))).toEqual(run(pageQuery(planSearch(store.db, r), r)));
   });
 
+  it('drives totals asked alone from the text documents, without listing them first', () => {
+    const r = req({ text: 'kari', limit: 0 });
+    const plan = planSearch(store.db, r);
+    expect(plan.match).toBe('"kari"*');
+    const totals = explain(totalsQuery(plan, r));
+    expect(totals[0]).toMatch(/^SCAN search_fts VIRTUAL TABLE INDEX 0:M/);
+    expect(totals[1]).toBe('SEARCH t USING INTEGER PRIMARY KEY (rowid=?)');
+    expect(planSearch(store.db, { ...r, limit: 50 }).source.kind).toBe('ids');
+  });
+
   it('uses the keyset cursor as an index range', () => {
     const r = req({});
     const plan = planSearch(store.db, r);
