@@ -120,7 +120,8 @@ export function planSearch(db: Database, req: SearchRequest): SearchPlan {
   // One document per transaction, so FTS5 intersects the words itself.
   const match = words.length ? words.join(' AND ') : null;
   // Totals alone (the view asks for them in a call of their own): the text's documents drive the
-  // totals query however many they are, so listing them first would only read the index twice.
+  // totals query however many they are, so listing them first would only read the index twice. No
+  // page is read, so the source index is never walked.
   if (match !== null && req.limit === 0) return { source: { kind: 'scan', index: 'search_by_time' }, match };
   const ids = match === null ? null : textIds(db, match);
   if (ids !== null) return { source: { kind: 'ids', ids }, match: null };
@@ -273,8 +274,8 @@ export function toTotals(rows: readonly TotalsRow[]): SearchTotals {
     const t = by.get(r.currency) ?? { count: 0, amountMinor: 0 };
     by.set(r.currency, { count: t.count + r.n, amountMinor: t.amountMinor + r.amount });
   }
+  // Slices come back each in currency order; their union is sorted again.
   const byCurrency = [...by]
-    .filter(([, t]) => t.count !== 0)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([currency, t]) => ({ currency, ...t }));
   return { count: byCurrency.reduce((s, c) => s + c.count, 0), byCurrency };

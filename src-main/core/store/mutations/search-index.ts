@@ -1,41 +1,26 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import { part0 } from '../migrations/0003-search.ts';
+import { get, rawSql, run, sql } from '../sql.ts';
 
 /*
  * Writes the search documents of the transactions queued in search_pending (see migration 0004).
  * A document is the record's own fields (indexed as 0003 defined them: a phone also as bare digits),
  * then every reference and every line name.
  */
-const DOCUMENT = `concat_ws(' ', ${part0('t')},
+const DOCUMENT = rawSql(`concat_ws(' ', ${part0('t')},
   (SELECT group_concat(value, ' ') FROM transaction_refs WHERE transaction_id = t.id),
-  (SELECT group_concat(name, ' ') FROM transaction_lines WHERE transaction_id = t.id))`;
+  (SELECT group_concat(name, ' ') FROM transaction_lines WHERE transaction_id = t.id))`);
 
-interface Statements {
-  any: Statement<[], number>;
-  remove: Statement;
-  write: Statement;
-  clear: Statement;
-}
-
-const cache = new WeakMap<Database, Statements>();
-
-function statements(db: Database): Statements {
-  let s = cache.get(db);
-  if (!s) {
-    s = {
-      any: db.prepare<[], number>('SELECT EXISTS (SELECT 1 FROM search_pending)').pluck(),
-      // Every queued id, new ones too: deleting a rowid that was never indexed is a no-op.
-      remove: db.prepare('DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_pending)'),
-      // Ascending ids, so FTS5 appends to its pending terms instead of flushing them per document.
-      write: db.prepare(
-        `INSERT INTO search_fts (rowid, text)
-           SELECT t.id, ${DOCUMENT} FROM search_pending p JOIN transactions t ON t.id = p.id ORDER BY p.id`,
-      ),
-      clear: db.prepare('DELETE FROM search_pending'),
-    };
-    cache.set(db, s);
-  }
-  return s;
+function flush(db: Database): void {
+  // Every queued id, new ones too: deleting a rowid that was never indexed is a no-op.
+  run(db, sql`DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_pending)`);
+  // Ascending ids, so FTS5 appends to its pending terms instead of flushing them per document.
+  run(
+    db,
+    sql`INSERT INTO search_fts (rowid, text)
+      SELECT t.id, ${DOCUMENT} FROM search_pending p JOIN transactions t ON t.id = p.id ORDER BY p.id`,
+  );
+  run(db, sql`DELETE FROM search_pending`);
 }
 
 /**
@@ -43,13 +28,8 @@ function statements(db: Database): Statements {
  * page transaction: the documents commit with their records), else in its own.
  */
 export function flushSearchIndex(db: Database): void {
-  const s = statements(db);
-  if (!s.any.get()) return;
-  const flush = () => {
-    s.remove.run();
-    s.write.run();
-    s.clear.run();
-  };
-  if (db.inTransaction) flush();
-  else db.transaction(flush)();
+  if (!get<{ queued: number }>(db, sql`SELECT EXISTS (SELECT 1 FROM search_pending) AS queued`)?.queued)
+    return;
+  if (db.inTransaction) flush(db);
+  else db.transaction(flush)(db);
 }
