@@ -13,7 +13,8 @@ import { flushSearchIndex } from '../mutations/search-index.ts';
  * writes the queued documents in ascending id order. Written that way a sync appends to FTS5's
  * pending-terms buffer instead of flushing it per child row, which is what made 0003 write parts.
  *
- * The rollup triggers of 0003 are kept; the two that also wrote parts are re-created without them.
+ * 0003's rollup triggers stay. The two that kept rollups and wrote parts too (a transaction inserted,
+ * a transaction deleted) are re-created to keep the rollups and queue the id instead.
  */
 const queue = (id: string) => `INSERT OR IGNORE INTO search_pending (id) VALUES (${id});`;
 
