@@ -10,7 +10,7 @@ import { vippsEmulator } from './emulators/vipps/vipps-emulator.ts';
 import type { FaultConfig } from './faults/fault-config.ts';
 import { FaultEngine } from './faults/fault-engine.ts';
 import { startServer } from './server.ts';
-import type { ImperfectionRates } from './world/options.ts';
+import type { ImperfectionRates, WorldOptions } from './world/options.ts';
 import { World, type SandboxWorld } from './world/world.ts';
 
 export type { ProviderId } from './emulators/types.ts';
@@ -40,6 +40,8 @@ export interface SandboxOptions {
   rates?: Partial<ImperfectionRates>;
   /** SensePass's currencies (the second-currency case); default ['ILS', 'USD']. */
   sensePassCurrencies?: string[];
+  /** Each provider's constant clock offset against the POS, in ms (default TGI +4 min, SensePass −3, Cents +2). */
+  clockOffsetsMs?: WorldOptions['clockOffsetsMs'];
 }
 
 export interface RunningSandbox {
@@ -76,6 +78,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
       today: opts.today,
       rates: opts.rates,
       sensePassCurrencies: opts.sensePassCurrencies,
+      clockOffsetsMs: opts.clockOffsetsMs,
     },
     opts.dataDir ?? join(tmpdir(), 'posrecon-sandbox'),
   );

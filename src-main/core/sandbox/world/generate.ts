@@ -10,7 +10,7 @@ import { writeSensePass } from './record-sensepass.ts';
 import { writeSentryPos } from './record-sentrypos.ts';
 import { writeTgi } from './record-tgi.ts';
 import { writeVipps } from './record-vipps.ts';
-import { planSale, type SalePlan } from './sale-plan.ts';
+import { planSale, tagNeighbours, type SalePlan } from './sale-plan.ts';
 import { createIndexes, createTables } from './schema.ts';
 import { VippsLedger } from './vipps-ledger.ts';
 import { WorldWriter } from './writer.ts';
@@ -21,7 +21,15 @@ function plansForDay(o: ResolvedWorldOptions, cal: ShopCalendar, date: string, r
   const plans: SalePlan[] = [];
   for (let i = 0; i < count; i++) {
     const plan = planSale(rng, o, cal, date, 0);
-    if (plan) plans.push(plan);
+    if (!plan) continue;
+    plans.push(plan);
+    const [payment, ...more] = plan.payments;
+    if (!payment || more.length || !rng.chance(o.rates.sameAmountNeighbour)) continue;
+    const lines = payment.lines;
+    const neighbour = planSale(rng, o, cal, date, 0, { posTimeMs: plan.posTimeMs, lines, payment });
+    if (!neighbour) continue;
+    tagNeighbours(plan, neighbour);
+    plans.push(neighbour);
   }
   return plans.sort((a, b) => a.posTimeMs - b.posTimeMs);
 }
@@ -57,8 +65,7 @@ export function generateWorld(o: ResolvedWorldOptions, dbPath: string, truthPath
             writeSentryPos(w, plan, p);
             if (p.provider === 'vipps') writeVipps(ledger, cal, rng, plan, p, o.currency);
             else if (p.provider === 'tgi') writeTgi(w, rng, plan, p);
-            else if (p.provider === 'sensepass')
-              writeSensePass(w, rng, plan, p, o.currency, o.sensePassCurrencies);
+            else if (p.provider === 'sensepass') writeSensePass(w, rng, plan, p, o.currency);
             else writeCents(w, rng, plan, p, o.currency);
           }
         }

@@ -5,7 +5,7 @@ import { SENSEPASS_STATUS_NAMES } from './record-sensepass.ts';
 import { insertTgi, tgiDate, tgiTid, type TgiRecord } from './record-tgi.ts';
 import { ledgerEntry } from './vipps-ledger.ts';
 import type { World, WorldChange } from './world.ts';
-import type { WorldWriter } from './writer.ts';
+import type { TruthLink, WorldWriter } from './writer.ts';
 
 export type MutableProvider = 'sentrypos' | 'tgi' | 'sensepass' | 'cents';
 
@@ -42,14 +42,17 @@ export function applyStatus(
   return w.database.prepare(STATUS_SQL[provider]).run(...args).changes > 0;
 }
 
-function truthOf(world: World, provider: string, key: object): { sale_no: number; invoice_id: string } {
-  return (
-    world.get<{ sale_no: number; invoice_id: string }>(
-      'SELECT sale_no, invoice_id FROM truth WHERE provider = ? AND key = ? LIMIT 1',
-      provider,
-      JSON.stringify(key),
-    ) ?? { sale_no: 0, invoice_id: '' }
+/** The truth link of the record a late refund refunds: same sale and part, its tags plus the refund's. */
+function truthOf(world: World, provider: string, key: object): TruthLink {
+  const row = world.get<{ sale_no: number; invoice_id: string; part: number | null; tags: string }>(
+    'SELECT sale_no, invoice_id, part, tags FROM truth WHERE provider = ? AND key = ? LIMIT 1',
+    provider,
+    JSON.stringify(key),
   );
+  if (!row) return { saleNo: 0, invoiceId: '', part: null, tags: ['refund', 'late-refund'] };
+  const tags = JSON.parse(row.tags) as string[];
+  for (const t of ['refund', 'late-refund']) if (!tags.includes(t)) tags.push(t);
+  return { saleNo: row.sale_no, invoiceId: row.invoice_id, part: row.part, tags };
 }
 
 type Json = Record<string, unknown>;
@@ -101,7 +104,7 @@ function lateVipps(
   // The Sales API files the late refund under the capture's old ledger date; the funds ledger books
   // it today, where the money moves, so its balances keep chaining.
   w.vippsSales(row.ledger_date, reference, psp, entry);
-  w.truth(sale.sale_no, sale.invoice_id, 'vipps', 'sales', 'late-refund', {
+  w.truth(sale, 'vipps', 'sales', 'late-refund', {
     pspReference: psp,
     reference,
     entryType: 'refund',
@@ -117,7 +120,7 @@ function lateVipps(
     amount: gross,
   });
   w.vippsReport('funds', today, psp, funds);
-  w.truth(sale.sale_no, sale.invoice_id, 'vipps', 'funds', 'late-refund', {
+  w.truth(sale, 'vipps', 'funds', 'late-refund', {
     pspReference: psp,
     entryType: 'refund',
   });
@@ -144,11 +147,10 @@ export function applyLateRefund(w: WorldWriter, world: World, t: LateRefundTarge
       tax: -tax,
       date: tgiDate(Date.parse(`${orig.date.replace(' ', 'T')}Z`) + 60_000),
       status: 'refund',
-      parent_tid: orig.tid,
     };
     insertTgi(w, rec);
     const sale = truthOf(world, 'tgi', { tid: t.id });
-    w.truth(sale.sale_no, sale.invoice_id, 'tgi', 'transactions', 'late-refund', { tid: rec.tid });
+    w.truth(sale, 'tgi', 'transactions', 'late-refund', { tid: rec.tid });
     return { kind: 'late-refund', provider: 'tgi', id: t.id, detail: rec };
   }
   if (t.provider === 'sensepass') {

@@ -3,18 +3,40 @@ import { DateTime } from 'luxon';
 
 /** Rates (0–1) of each imperfection the generator injects; every one is a trap a reconciler must survive. */
 export interface ImperfectionRates {
+  /** Share of payments whose provider record carries no POS reference (Vipps, SensePass, Cents). */
   missingReference: number;
+  /**
+   * Share of payments whose reference was keyed wrongly at the till: two adjacent characters swapped,
+   * the last 1–3 characters cut off, the other letter case, a stray space (leading, trailing or inner)
+   * or one character dropped; each provider picks one of these per payment (see `mistype`).
+   */
   mistypedReference: number;
   tip: number;
   partialRefund: number;
   fullRefund: number;
-  lateRefund: number; // share of refunds that arrive days later instead of minutes later
+  /**
+   * Share of refunds that arrive 3–20 days later instead of minutes later; a late Vipps refund then
+   * always lands after the payout that settled its capture (a payout is at most 3 days after a capture).
+   */
+  lateRefund: number;
   failedThenRetry: number;
+  /** The same provider record delivered twice (same id): a notification repeated, not a second charge. */
   duplicateNotification: number;
+  /**
+   * The provider charged the customer twice: a second record with its own new id, the same amount and
+   * reference, 10–90 s after the first, completed (and for Vipps its own funds entry and capture fee).
+   */
+  duplicateCharge: number;
   splitPayment: number;
   cash: number; // share of Vipps mPOS sales paid in cash (pspReference null)
+  /** Share of payments whose provider time wanders −3..+5 min from the POS (else 1–20 s after it). */
   clockSkew: number;
   nearMidnight: number;
+  /**
+   * Share of sales followed 15–55 s later by a sale of identical lines from another customer, paid
+   * with the same provider (and the same tip and currency), so amount and time alone cannot tell them apart.
+   */
+  sameAmountNeighbour: number;
 }
 
 export const DEFAULT_RATES: ImperfectionRates = {
@@ -26,10 +48,26 @@ export const DEFAULT_RATES: ImperfectionRates = {
   lateRefund: 0.5,
   failedThenRetry: 0.02,
   duplicateNotification: 0.01,
+  duplicateCharge: 0.005,
   splitPayment: 0.02,
   cash: 0.05,
   clockSkew: 0.3,
   nearMidnight: 0.02,
+  sameAmountNeighbour: 0.01,
+};
+
+export type PayProvider = 'vipps' | 'tgi' | 'sensepass' | 'cents';
+
+/**
+ * Each provider's clock runs a constant offset from the POS's (ms, added to every provider time on top of
+ * the per-payment jitter): a terminal or gateway clock a few minutes off is common, and it moves records
+ * across the matching window and, near midnight, across days.
+ */
+export const DEFAULT_CLOCK_OFFSETS_MS: Record<PayProvider, number> = {
+  vipps: 0,
+  tgi: 4 * 60_000,
+  sensepass: -3 * 60_000,
+  cents: 2 * 60_000,
 };
 
 export interface WorldOptions {
@@ -44,6 +82,8 @@ export interface WorldOptions {
   rates?: Partial<ImperfectionRates>;
   /** Share of sales paid through each provider. */
   providerMix?: Partial<Record<'vipps' | 'sensepass' | 'cents' | 'tgi', number>>;
+  /** Constant clock offset of each provider against the POS, in ms (see DEFAULT_CLOCK_OFFSETS_MS). */
+  clockOffsetsMs?: Partial<Record<PayProvider, number>>;
 }
 
 export interface ResolvedWorldOptions {
@@ -59,10 +99,11 @@ export interface ResolvedWorldOptions {
   firstDay: string;
   rates: ImperfectionRates;
   providerMix: Record<'vipps' | 'sensepass' | 'cents' | 'tgi', number>;
+  clockOffsetsMs: Record<PayProvider, number>;
 }
 
 // Bumped whenever generation changes, so cached world files from an older generator are not reused.
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 
 export function resolveWorldOptions(opts: WorldOptions = {}): ResolvedWorldOptions {
   const timeZone = opts.timeZone ?? 'Europe/Oslo';
@@ -86,6 +127,7 @@ export function resolveWorldOptions(opts: WorldOptions = {}): ResolvedWorldOptio
     firstDay: todayDt.minus({ days: days - 1 }).toISODate() ?? today,
     rates: { ...DEFAULT_RATES, ...opts.rates },
     providerMix: { vipps: 0.4, tgi: 0.3, sensepass: 0.15, cents: 0.15, ...opts.providerMix },
+    clockOffsetsMs: { ...DEFAULT_CLOCK_OFFSETS_MS, ...opts.clockOffsetsMs },
   };
 }
 

@@ -1,6 +1,6 @@
 import { currencyExponent, minorToFloat } from './money.ts';
 import type { Rng } from './prng.ts';
-import type { PaymentPlan, SalePlan } from './sale-plan.ts';
+import { linkOf, referenceFor, type PaymentPlan, type SalePlan } from './sale-plan.ts';
 import type { WorldWriter } from './writer.ts';
 
 export const CENTS_IDS = {
@@ -20,12 +20,7 @@ export function roundUpDonation(orderMinor: number, currency: string): number {
 export function writeCents(w: WorldWriter, rng: Rng, sale: SalePlan, p: PaymentPlan, currency: string): void {
   const donation = roundUpDonation(p.amount, currency);
   const companyId = sale.saleNo % 10 === 0 ? CENTS_IDS.otherCompanyId : CENTS_IDS.companyId;
-  const orderRef =
-    p.referenceMode === 'missing'
-      ? ''
-      : p.referenceMode === 'mistyped'
-        ? sale.invoiceId.toUpperCase()
-        : sale.invoiceId;
+  const orderRef = referenceFor(p, sale.invoiceId, rng) ?? '';
   const record = (status: string, createdMs: number, updatedMs: number, refundedMinor: number) => {
     const id = rng.uuid();
     const stripe = `pi_${rng.hex(24)}`;
@@ -68,7 +63,7 @@ export function writeCents(w: WorldWriter, rng: Rng, sale: SalePlan, p: PaymentP
       },
       rec,
     );
-    w.truth(sale.saleNo, sale.invoiceId, 'cents', 'transactions', role, { id: rec.id });
+    w.truth(linkOf(sale, p), 'cents', 'transactions', role, { id: rec.id });
   };
   if (p.failedFirst)
     add(record('failed', p.providerTimeMs - 90_000, p.providerTimeMs - 89_000, 0), 'failed-attempt');
@@ -86,5 +81,9 @@ export function writeCents(w: WorldWriter, rng: Rng, sale: SalePlan, p: PaymentP
     add({ ...pre, reconciliation_id: main.reconciliation_id }, 'pre-transaction');
   }
   add(main, refund ? `payment+${refund.kind}-refund` : 'payment');
-  if (p.duplicate) add(main, 'duplicate');
+  if (p.duplicate) add(main, 'duplicate-notification');
+  if (p.duplicateChargeDelayMs > 0) {
+    const at = p.providerTimeMs + p.duplicateChargeDelayMs;
+    add(record('paid', at, at + 2000, 0), 'duplicate-charge');
+  }
 }

@@ -1,7 +1,7 @@
 import { fxRate } from './catalog.ts';
 import { convertMinor, minorToDecimalString, minorToFloat } from './money.ts';
 import type { Rng } from './prng.ts';
-import type { PaymentPlan, SalePlan } from './sale-plan.ts';
+import { linkOf, referenceFor, type PaymentPlan, type SalePlan } from './sale-plan.ts';
 import type { WorldWriter } from './writer.ts';
 
 export const SENSEPASS_STATUS_NAMES: Record<number, string> = {
@@ -107,18 +107,13 @@ export function writeSensePass(
   sale: SalePlan,
   p: PaymentPlan,
   shopCurrency: string,
-  currencies: string[],
 ): void {
-  const currency = rng.chance(0.7) ? (currencies[0] ?? 'ILS') : (currencies[1] ?? currencies[0] ?? 'USD');
+  const currency = p.currency;
   const rate = fxRate(shopCurrency, currency);
   const amountMinor = convertMinor(p.amount + p.tip, shopCurrency, currency, rate);
-  const invoiceId =
-    p.referenceMode === 'missing'
-      ? null
-      : p.referenceMode === 'mistyped'
-        ? sale.invoiceId.slice(0, -1)
-        : sale.invoiceId;
+  const invoiceId = referenceFor(p, sale.invoiceId, rng);
   const bit = p.network === 'BIT';
+  const link = linkOf(sale, p);
   const add = (number: string, dateMs: number, status: number, refundedMinor: number, role: string) => {
     const rec = sensePassRecord(rng, {
       number,
@@ -131,15 +126,7 @@ export function writeSensePass(
       refundedMinor,
     });
     insertSensePass(w, rec, amountMinor);
-    w.truth(
-      sale.saleNo,
-      sale.invoiceId,
-      'sensepass',
-      'transactions',
-      role,
-      { TransactionNumber: number },
-      null,
-    );
+    w.truth(link, 'sensepass', 'transactions', role, { TransactionNumber: number });
     return rec;
   };
   if (p.failedFirst) add(rng.hex(56), p.providerTimeMs - 90_000, 6, 0, 'failed-attempt');
@@ -156,8 +143,8 @@ export function writeSensePass(
   );
   if (p.duplicate) {
     insertSensePass(w, rec, amountMinor);
-    w.truth(sale.saleNo, sale.invoiceId, 'sensepass', 'transactions', 'duplicate', {
-      TransactionNumber: number,
-    });
+    w.truth(link, 'sensepass', 'transactions', 'duplicate-notification', { TransactionNumber: number });
   }
+  if (p.duplicateChargeDelayMs > 0)
+    add(rng.hex(56), p.providerTimeMs + p.duplicateChargeDelayMs, 5, 0, 'duplicate-charge');
 }

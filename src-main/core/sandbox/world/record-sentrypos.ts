@@ -1,5 +1,5 @@
 import { formatUtcSeconds } from './calendar.ts';
-import type { PaymentPlan, SalePlan } from './sale-plan.ts';
+import { linkOf, type PaymentPlan, type SalePlan } from './sale-plan.ts';
 import type { WorldWriter } from './writer.ts';
 
 /** SentryPOS records one payment row per POS payment; a failed attempt is its own FAILED row. */
@@ -19,14 +19,9 @@ export function writeSentryPos(w: WorldWriter, sale: SalePlan, p: PaymentPlan): 
       { id, invoiceId: sale.invoiceId, createdMs, status, amount: p.amount, network: p.network },
       json,
     );
-    w.truth(
-      sale.saleNo,
-      sale.invoiceId,
-      'sentrypos',
-      'sales',
-      status === 'FAILED' ? 'failed-attempt' : 'payment',
-      { id },
-    );
+    w.truth(linkOf(sale, p), 'sentrypos', 'sales', status === 'FAILED' ? 'failed-attempt' : 'payment', {
+      id,
+    });
   };
   if (p.failedFirst) row(p.failedPosId, 'FAILED', sale.posTimeMs - 95_000, null);
   const status = p.pending ? 'PENDING' : p.refund?.kind === 'full' ? 'REFUNDED' : 'COMPLETED';

@@ -1,5 +1,5 @@
 import type { Rng } from './prng.ts';
-import type { PaymentPlan, SalePlan } from './sale-plan.ts';
+import { linkOf, type PaymentPlan, type SalePlan } from './sale-plan.ts';
 import type { WorldWriter } from './writer.ts';
 
 export const TGI_CIDS = ['OSL001', 'OSL002'] as const;
@@ -16,6 +16,7 @@ export function tgiTid(rng: Rng): string {
   return out;
 }
 
+/** Only the documented fields: nothing on TGI's page points a refund at its original (the truth does). */
 export interface TgiRecord {
   tid: string;
   cid: string;
@@ -24,13 +25,12 @@ export interface TgiRecord {
   tax: number;
   date: string;
   status: 'complete' | 'pending' | 'declined' | 'refund';
-  parent_tid: string | null;
 }
 
 export function insertTgi(w: WorldWriter, rec: TgiRecord): void {
   // Fixed key order, so a record reads the same however it was built.
-  const { tid, cid, total, subtotal, tax, date, status, parent_tid } = rec;
-  const json = { tid, cid, total, subtotal, tax, date, status, parent_tid };
+  const { tid, cid, total, subtotal, tax, date, status } = rec;
+  const json = { tid, cid, total, subtotal, tax, date, status };
   w.tgi({ tid, cid, day: date.slice(0, 10), status }, json);
 }
 
@@ -38,10 +38,10 @@ export function insertTgi(w: WorldWriter, rec: TgiRecord): void {
 export function writeTgi(w: WorldWriter, rng: Rng, sale: SalePlan, p: PaymentPlan): void {
   const cid = TGI_CIDS[sale.saleNo % 2] ?? 'OSL001';
   const total = p.amount + p.tip;
-  const base = { cid, tax: p.vat, subtotal: total - p.vat, parent_tid: null };
+  const base = { cid, tax: p.vat, subtotal: total - p.vat };
   const add = (rec: TgiRecord, role: string) => {
     insertTgi(w, rec);
-    w.truth(sale.saleNo, sale.invoiceId, 'tgi', 'transactions', role, { tid: rec.tid });
+    w.truth(linkOf(sale, p), 'tgi', 'transactions', role, { tid: rec.tid });
   };
   if (p.failedFirst) {
     add(
@@ -57,7 +57,11 @@ export function writeTgi(w: WorldWriter, rng: Rng, sale: SalePlan, p: PaymentPla
     status: p.pending ? 'pending' : 'complete',
   };
   add(main, 'payment');
-  if (p.duplicate) add(main, 'duplicate');
+  if (p.duplicate) add(main, 'duplicate-notification');
+  if (p.duplicateChargeDelayMs > 0) {
+    const date = tgiDate(p.providerTimeMs + p.duplicateChargeDelayMs);
+    add({ ...main, tid: tgiTid(rng), date, status: 'complete' }, 'duplicate-charge');
+  }
   if (p.refund) {
     const tax = Math.round((p.vat * p.refund.amount) / Math.max(total, 1));
     add(
@@ -69,7 +73,6 @@ export function writeTgi(w: WorldWriter, rng: Rng, sale: SalePlan, p: PaymentPla
         tax: -tax,
         date: tgiDate(p.refund.timeMs),
         status: 'refund',
-        parent_tid: main.tid,
       },
       'refund',
     );

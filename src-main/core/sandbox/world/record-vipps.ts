@@ -2,6 +2,7 @@ import { formatUtcSeconds, type ShopCalendar } from './calendar.ts';
 import type { Rng } from './prng.ts';
 import {
   buildLine,
+  linkOf,
   negateLine,
   referenceFor,
   type Line,
@@ -9,6 +10,7 @@ import {
   type SalePlan,
 } from './sale-plan.ts';
 import type { VippsLedger } from './vipps-ledger.ts';
+import type { TruthLink } from './writer.ts';
 
 export const VIPPS_IDS = {
   ledgerId: '302321',
@@ -28,8 +30,9 @@ export interface VippsEvent {
   amount: number; // signed minor units
   fee: number;
   entry: Record<string, unknown>; // the Sales API entry
-  saleNo: number;
-  invoiceId: string;
+  link: TruthLink;
+  /** The truth role of its sales and funds records, when not `kind` (a duplicate charge). */
+  role?: string;
   duplicate: boolean;
 }
 
@@ -130,26 +133,32 @@ export function writeVipps(
   const capturePsp = p.cash ? null : nextPsp(rng);
   const offsetForm = rng.chance(0.3);
   const gross = p.amount + p.tip;
-  const base = { saleNo: sale.saleNo, invoiceId: sale.invoiceId, reference, micros: rng.int(0, 999) };
-  ledger.add({
-    ...base,
-    kind: 'capture',
-    timeMs: p.providerTimeMs,
-    offsetForm,
-    psp: capturePsp,
-    amount: gross,
-    fee: Math.round((gross * (FEE_BP[paymentType] ?? 0)) / 10000),
-    entry: salesEntry(
-      cal,
-      { entryType: 'capture', timeMs: p.providerTimeMs, psp: capturePsp, reference, currency },
-      paymentType,
-      solution,
-      lines,
-      gross,
+  const base = { link: linkOf(sale, p), reference, micros: rng.int(0, 999) };
+  const capture = (timeMs: number, psp: string | null, duplicate: boolean, role?: string) =>
+    ledger.add({
+      ...base,
+      kind: 'capture',
+      timeMs,
       offsetForm,
-    ),
-    duplicate: p.duplicate,
-  });
+      psp,
+      amount: gross,
+      fee: Math.round((gross * (FEE_BP[paymentType] ?? 0)) / 10000),
+      entry: salesEntry(
+        cal,
+        { entryType: 'capture', timeMs, psp, reference, currency },
+        paymentType,
+        solution,
+        lines,
+        gross,
+        offsetForm,
+      ),
+      duplicate,
+      ...(role ? { role } : {}),
+    });
+  capture(p.providerTimeMs, capturePsp, p.duplicate);
+  // Charged twice: its own pspReference, funds entry and capture fee (never cash: planned so).
+  if (p.duplicateChargeDelayMs > 0)
+    capture(p.providerTimeMs + p.duplicateChargeDelayMs, nextPsp(rng), false, 'duplicate-charge');
   const r = p.refund;
   if (!r) return;
   const refundLines =

@@ -1,9 +1,11 @@
 import { CARD_NETWORKS, FIRST_NAMES, HOUR_WEIGHTS, LAST_NAMES, PRODUCTS } from './catalog.ts';
 import type { ShopCalendar } from './calendar.ts';
-import type { ResolvedWorldOptions } from './options.ts';
+import { mistype, type TruthTag } from './imperfections.ts';
+import type { PayProvider, ResolvedWorldOptions } from './options.ts';
 import type { Rng } from './prng.ts';
+import type { TruthLink } from './writer.ts';
 
-export type PayProvider = 'vipps' | 'tgi' | 'sensepass' | 'cents';
+export type { PayProvider } from './options.ts';
 
 export interface Line {
   lineId: string;
@@ -21,6 +23,8 @@ export interface Line {
 
 export interface RefundPlan {
   kind: 'partial' | 'full';
+  /** Days later (3–20) rather than minutes later. */
+  late: boolean;
   timeMs: number;
   amount: number; // minor units of the shop currency, positive
   lines: Line[]; // the returned lines (empty when the payment had none)
@@ -28,8 +32,12 @@ export interface RefundPlan {
 
 export interface PaymentPlan {
   provider: PayProvider;
+  /** 0-based index of this payment within its sale (the truth's `part`). */
+  part: number;
   posId: string;
   amount: number; // share of the sale, shop currency minor units (excludes tip)
+  /** The currency the provider books it in: the shop's, except for SensePass's second currencies. */
+  currency: string;
   vat: number;
   tip: number;
   lines: Line[]; // empty for split parts and amount-only payments
@@ -39,9 +47,13 @@ export interface PaymentPlan {
   failedPosId: string;
   refund: RefundPlan | null;
   duplicate: boolean;
+  /** Charged twice: a second record with a new id this many ms after the first; 0 = charged once. */
+  duplicateChargeDelayMs: number;
   referenceMode: 'ok' | 'missing' | 'mistyped';
   cash: boolean;
   pending: boolean;
+  /** Imperfection classes of this payment, written to every truth record it produced. */
+  tags: TruthTag[];
 }
 
 export interface SalePlan {
@@ -116,13 +128,6 @@ function saleTime(rng: Rng, o: ResolvedWorldOptions, cal: ShopCalendar, date: st
   return cal.localToMs(date, hour, rng.int(0, 59), rng.int(0, 59), rng.int(0, 999));
 }
 
-function mistype(ref: string, rng: Rng): string {
-  // A keying error at the till: two adjacent characters swapped, or one dropped.
-  const i = rng.int(4, ref.length - 2);
-  if (rng.chance(0.5)) return ref.slice(0, i) + ref.charAt(i + 1) + ref.charAt(i) + ref.slice(i + 2);
-  return ref.slice(0, i) + ref.slice(i + 1);
-}
-
 export function referenceFor(p: PaymentPlan, invoiceId: string, rng: Rng): string | null {
   if (p.referenceMode === 'missing') return null;
   if (p.referenceMode === 'mistyped') return mistype(invoiceId, rng);
@@ -135,63 +140,115 @@ function networkFor(rng: Rng, provider: PayProvider, cash: boolean): string {
   return rng.weighted(CARD_NETWORKS);
 }
 
-/** Plans one POS sale and how it was paid, with every imperfection decided up front. */
+/** What a same-amount neighbour copies from the sale it follows (see ImperfectionRates.sameAmountNeighbour). */
+export interface NeighbourOf {
+  posTimeMs: number;
+  lines: Line[];
+  payment: PaymentPlan;
+}
+
+function planRefund(
+  rng: Rng,
+  o: ResolvedWorldOptions,
+  providerTimeMs: number,
+  amount: number,
+  tip: number,
+  payLines: Line[],
+): RefundPlan | null {
+  const r = o.rates;
+  const refundRoll = rng.next();
+  if (refundRoll >= r.partialRefund + r.fullRefund) return null;
+  const kind =
+    refundRoll < r.partialRefund && (payLines.length > 1 || payLines.length === 0) ? 'partial' : 'full';
+  const late = rng.chance(r.lateRefund);
+  // Late: at least 3 days and 2 hours later, past even a Saturday capture's Monday payout (DST included).
+  const timeMs =
+    providerTimeMs +
+    (late ? rng.int(3, 20) * 86_400_000 + rng.int(7_200_000, 36_000_000) : rng.int(5, 120) * 60_000);
+  const refundLines = kind === 'full' ? payLines : payLines.slice(-1);
+  const linesAmount = refundLines.reduce((s, l) => s + l.lineTotalGross, 0);
+  const refundAmount =
+    kind === 'full' ? amount + tip : payLines.length ? linesAmount : Math.round(amount / 2);
+  return timeMs <= o.nowMs ? { kind, late, timeMs, amount: refundAmount, lines: refundLines } : null;
+}
+
+function tagsOf(p: PaymentPlan, posTimeMs: number, split: boolean, shopCurrency: string): TruthTag[] {
+  const tags: TruthTag[] = [];
+  // TGI records carry no reference at all, so a missing or mistyped one is no imperfection there.
+  if (p.provider !== 'tgi' && p.referenceMode === 'missing') tags.push('missing-reference');
+  if (p.provider !== 'tgi' && p.referenceMode === 'mistyped') tags.push('mistyped-reference');
+  if (p.tip > 0) tags.push('tip');
+  if (split) tags.push('split-tender');
+  if (p.failedFirst) tags.push('failed-then-retried');
+  if (p.refund) tags.push('refund');
+  if (p.refund?.late) tags.push('late-refund');
+  if (p.duplicateChargeDelayMs > 0) tags.push('duplicate-charge');
+  if (p.duplicate) tags.push('duplicate-notification');
+  if (p.pending) tags.push('pending');
+  if (p.cash) tags.push('cash');
+  if (Math.abs(p.providerTimeMs - posTimeMs) > 60_000) tags.push('clock-skew');
+  if (p.currency !== shopCurrency) tags.push('foreign-currency');
+  return tags;
+}
+
+/**
+ * Plans one POS sale and how it was paid, with every imperfection decided up front. With `like`, plans
+ * a same-amount neighbour instead: the same lines 15–55 s later, another customer, the same provider.
+ */
 export function planSale(
   rng: Rng,
   o: ResolvedWorldOptions,
   cal: ShopCalendar,
   date: string,
   saleNo: number,
+  like?: NeighbourOf,
 ): SalePlan | null {
-  const posTimeMs = saleTime(rng, o, cal, date);
+  const posTimeMs = like ? like.posTimeMs + rng.int(15_000, 55_000) : saleTime(rng, o, cal, date);
   if (posTimeMs > o.nowMs) return null;
   const r = o.rates;
-  const lines = Array.from(
-    {
-      length: rng.weighted([
-        [1, 45],
-        [2, 30],
-        [3, 15],
-        [4, 10],
-      ] as const),
-    },
-    (_, i) => vatLine(rng, i),
-  );
+  const lines =
+    like?.lines ??
+    Array.from(
+      {
+        length: rng.weighted([
+          [1, 45],
+          [2, 30],
+          [3, 15],
+          [4, 10],
+        ] as const),
+      },
+      (_, i) => vatLine(rng, i),
+    );
   const gross = lines.reduce((s, l) => s + l.lineTotalGross, 0);
   const vat = lines.reduce((s, l) => s + l.vatAmount, 0);
   const mix = Object.entries(o.providerMix) as [PayProvider, number][];
-  const split = gross >= 2000 && rng.chance(r.splitPayment);
-  const providers: PayProvider[] = [rng.weighted(mix)];
+  const split = !like && gross >= 2000 && rng.chance(r.splitPayment);
+  const providers: PayProvider[] = [like?.payment.provider ?? rng.weighted(mix)];
   if (split) providers.push(rng.weighted(mix.filter(([p]) => p !== providers[0])));
   const firstShare = split ? Math.round((gross * rng.int(30, 70)) / 100) : gross;
   const pending = o.nowMs - posTimeMs < 45 * 60_000;
   const payments = providers.map((provider, i): PaymentPlan => {
     const amount = i === 0 ? firstShare : gross - firstShare;
-    const cash = provider === 'vipps' && !split && rng.chance(r.cash);
-    const skew = rng.chance(r.clockSkew) ? rng.int(-180_000, 300_000) : rng.int(1_000, 20_000);
-    const providerTimeMs = Math.min(posTimeMs + skew, o.nowMs);
+    const cash = like ? like.payment.cash : provider === 'vipps' && !split && rng.chance(r.cash);
+    const jitter = rng.chance(r.clockSkew) ? rng.int(-180_000, 300_000) : rng.int(1_000, 20_000);
+    const providerTimeMs = Math.min(posTimeMs + o.clockOffsetsMs[provider] + jitter, o.nowMs);
     const payLines = split ? [] : lines;
-    const tip = !cash && provider !== 'cents' && rng.chance(r.tip) ? rng.int(1, 10) * 1000 : 0;
-    let refund: RefundPlan | null = null;
-    const refundRoll = rng.next();
-    if (!pending && refundRoll < r.partialRefund + r.fullRefund) {
-      const kind =
-        refundRoll < r.partialRefund && (payLines.length > 1 || payLines.length === 0) ? 'partial' : 'full';
-      const late = rng.chance(r.lateRefund);
-      const timeMs =
-        providerTimeMs +
-        (late ? rng.int(2, 20) * 86_400_000 + rng.int(0, 36_000_000) : rng.int(5, 120) * 60_000);
-      const refundLines = kind === 'full' ? payLines : payLines.slice(-1);
-      const linesAmount = refundLines.reduce((s, l) => s + l.lineTotalGross, 0);
-      const refundAmount =
-        kind === 'full' ? amount + tip : payLines.length ? linesAmount : Math.round(amount / 2);
-      if (timeMs <= o.nowMs) refund = { kind, timeMs, amount: refundAmount, lines: refundLines };
-    }
+    const tipRoll = !cash && provider !== 'cents' && rng.chance(r.tip) ? rng.int(1, 10) * 1000 : 0;
+    const tip = like ? like.payment.tip : tipRoll;
+    const spCurrencies = o.sensePassCurrencies;
+    const spCurrency = rng.chance(0.7)
+      ? (spCurrencies[0] ?? 'ILS')
+      : (spCurrencies[1] ?? spCurrencies[0] ?? 'USD');
+    const currency = provider !== 'sensepass' ? o.currency : (like?.payment.currency ?? spCurrency);
+    const refund = pending ? null : planRefund(rng, o, providerTimeMs, amount, tip, payLines);
     const refRoll = rng.next();
-    return {
+    const twice = !pending && !cash && rng.chance(r.duplicateCharge);
+    const p: PaymentPlan = {
       provider,
+      part: i,
       posId: `pay_${rng.hex(12)}`,
       amount,
+      currency,
       vat: split ? Math.round((vat * amount) / gross) : vat,
       tip,
       lines: payLines,
@@ -201,6 +258,7 @@ export function planSale(
       failedPosId: `pay_${rng.hex(12)}`,
       refund,
       duplicate: !pending && rng.chance(r.duplicateNotification),
+      duplicateChargeDelayMs: twice ? rng.int(10_000, 90_000) : 0,
       referenceMode:
         refRoll < r.missingReference
           ? 'missing'
@@ -209,11 +267,15 @@ export function planSale(
             : 'ok',
       cash,
       pending: pending && !cash,
+      tags: [],
     };
+    p.tags = tagsOf(p, posTimeMs, split, o.currency);
+    return p;
   });
-  const customer = rng.chance(0.7)
-    ? { name: `${rng.pick(FIRST_NAMES)} ${rng.pick(LAST_NAMES)}`, phone: rng.digits(8) }
-    : null;
+  const customer =
+    like || rng.chance(0.7)
+      ? { name: `${rng.pick(FIRST_NAMES)} ${rng.pick(LAST_NAMES)}`, phone: rng.digits(8) }
+      : null;
   return {
     saleNo,
     invoiceId: `inv_${String(saleNo).padStart(8, '0')}${rng.hex(4)}`,
@@ -223,4 +285,13 @@ export function planSale(
     customer,
     payments,
   };
+}
+
+export function linkOf(sale: SalePlan, p: PaymentPlan): TruthLink {
+  return { saleNo: sale.saleNo, invoiceId: sale.invoiceId, part: p.part, tags: p.tags };
+}
+
+/** Marks a sale and its neighbour: both carry the 'same-amount-neighbour' tag on every record. */
+export function tagNeighbours(...sales: SalePlan[]): void {
+  for (const s of sales) for (const p of s.payments) p.tags.push('same-amount-neighbour');
 }

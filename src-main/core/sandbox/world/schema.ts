@@ -20,7 +20,8 @@ CREATE TABLE sensepass (seq INTEGER PRIMARY KEY, number TEXT NOT NULL, date_ms I
 CREATE TABLE cents (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, external_id TEXT NOT NULL,
   company_id TEXT NOT NULL, created_ms INTEGER NOT NULL, json TEXT NOT NULL) STRICT;
 CREATE TABLE truth (sale_no INTEGER NOT NULL, invoice_id TEXT NOT NULL, provider TEXT NOT NULL,
-  dataset TEXT NOT NULL, role TEXT NOT NULL, key TEXT NOT NULL, payout TEXT) STRICT;
+  dataset TEXT NOT NULL, role TEXT NOT NULL, key TEXT NOT NULL, payout TEXT, part INTEGER,
+  tags TEXT NOT NULL) STRICT;
 `;
 
 const INDEXES = `

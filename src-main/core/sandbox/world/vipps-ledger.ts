@@ -14,7 +14,8 @@ export interface LedgerState {
 /**
  * Vipps's funds and fees ledgers. Events are buffered per ledger date (the date of their time in the
  * shop's zone) and written when the date closes, in time order, so balances chain across the whole
- * feed. A closed date ends with fees-retained and, when the balance is positive, payout-scheduled.
+ * feed. A closed date ends with fees-retained and, on a bank day (Monday–Friday) when the balance is
+ * positive, payout-scheduled.
  */
 export class VippsLedger {
   readonly state: LedgerState = { funds: 0, fees: 0, payoutNo: 0, unsettled: [] };
@@ -41,7 +42,7 @@ export class VippsLedger {
   flush(date: string, closed: boolean): void {
     const events = this.buckets.get(date) ?? [];
     this.buckets.delete(date);
-    events.sort((a, b) => a.timeMs - b.timeMs || a.saleNo - b.saleNo);
+    events.sort((a, b) => a.timeMs - b.timeMs || a.link.saleNo - b.link.saleNo);
     for (const ev of events) writeEvent(this.w, this.cal, this.state, this.currency, date, ev);
     if (closed)
       closeDate(this.w, this.cal, this.state, this.currency, date, new Rng(this.seed, `ledger:${date}`));
@@ -89,9 +90,10 @@ export function writeEvent(
   ev: VippsEvent,
 ): void {
   const salesKey = { pspReference: ev.psp, reference: ev.reference, entryType: ev.kind };
+  const role = ev.role ?? ev.kind;
   for (let i = 0; i < (ev.duplicate ? 2 : 1); i++) {
     w.vippsSales(date, ev.reference, ev.psp, ev.entry);
-    const row = w.truth(ev.saleNo, ev.invoiceId, 'vipps', 'sales', i ? 'duplicate' : ev.kind, salesKey);
+    const row = w.truth(ev.link, 'vipps', 'sales', i ? 'duplicate-notification' : role, salesKey);
     if (ev.psp) state.unsettled.push(row);
   }
   if (!ev.psp) return;
@@ -106,7 +108,7 @@ export function writeEvent(
     ledgerEntry(state, 'funds', { ...common, entryType: ev.kind, amount: ev.amount }),
   );
   state.unsettled.push(
-    w.truth(ev.saleNo, ev.invoiceId, 'vipps', 'funds', ev.kind, { pspReference: ev.psp, entryType: ev.kind }),
+    w.truth(ev.link, 'vipps', 'funds', role, { pspReference: ev.psp, entryType: ev.kind }),
   );
   if (ev.fee > 0) {
     w.vippsReport(
@@ -116,7 +118,7 @@ export function writeEvent(
       ledgerEntry(state, 'fees', { ...common, entryType: 'capture-fee', amount: ev.fee }),
     );
     state.unsettled.push(
-      w.truth(ev.saleNo, ev.invoiceId, 'vipps', 'fees', 'capture-fee', {
+      w.truth(ev.link, 'vipps', 'fees', 'capture-fee', {
         pspReference: ev.psp,
         entryType: 'capture-fee',
       }),
@@ -163,7 +165,9 @@ function closeDate(
       ledgerEntry(state, 'funds', { ...common, psp: `${idBase}01`, entryType: 'fees-retained', amount }),
     );
   }
-  if (state.funds > 0) {
+  // Vipps pays out on bank days only: a Saturday's and a Sunday's balance carries to Monday's payout,
+  // which then settles three ledger dates at once.
+  if (state.funds > 0 && cal.weekday(date) <= 5) {
     state.payoutNo += 1;
     const psp = `${2000000 + state.payoutNo}`;
     w.vippsReport(

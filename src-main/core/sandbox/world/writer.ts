@@ -2,6 +2,15 @@ import type Database from 'better-sqlite3';
 
 export type TruthProvider = 'sentrypos' | 'vipps' | 'tgi' | 'sensepass' | 'cents';
 
+/** Which sale, and which payment of it (`part`, null where none applies), a truth record belongs to. */
+export interface TruthLink {
+  saleNo: number;
+  invoiceId: string;
+  part: number | null;
+  /** The payment's imperfection classes (TRUTH_TAGS). */
+  tags: readonly string[];
+}
+
 /** Inserts provider rows and ground-truth links; shared by the generator and by runtime mutations. */
 export class WorldWriter {
   private readonly db: Database.Database;
@@ -26,7 +35,7 @@ export class WorldWriter {
       ),
       cents: p('INSERT INTO cents (id, external_id, company_id, created_ms, json) VALUES (?, ?, ?, ?, ?)'),
       truth: p(
-        'INSERT INTO truth (sale_no, invoice_id, provider, dataset, role, key, payout) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO truth (sale_no, invoice_id, provider, dataset, role, key, payout, part, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       payout: p('UPDATE truth SET payout = ? WHERE rowid = ?'),
     };
@@ -93,24 +102,18 @@ export class WorldWriter {
     this.run('cents', r.id, r.externalId, r.companyId, r.createdMs, JSON.stringify(json));
   }
 
-  truth(
-    saleNo: number,
-    invoiceId: string,
-    provider: TruthProvider,
-    dataset: string,
-    role: string,
-    key: object,
-    payout: object | null = null,
-  ): number {
+  truth(link: TruthLink, provider: TruthProvider, dataset: string, role: string, key: object): number {
     return this.run(
       'truth',
-      saleNo,
-      invoiceId,
+      link.saleNo,
+      link.invoiceId,
       provider,
       dataset,
       role,
       JSON.stringify(key),
-      payout && JSON.stringify(payout),
+      null,
+      link.part,
+      JSON.stringify(link.tags),
     );
   }
 

@@ -198,6 +198,5 @@ function upsert(
     tax,
     date,
     status: 'complete',
-    parent_tid: null,
   });
 }
