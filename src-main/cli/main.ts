@@ -15,7 +15,9 @@ import {
   runConnectionsTest,
 } from './commands/connections.ts';
 import type { CliInput } from './commands/secret-input.ts';
-import { type CliIo, EXIT } from './output.ts';
+import { type CliIo, EXIT, printError } from './output.ts';
+import { AppError } from '../core/api/app-error.ts';
+import { StoreError } from '../core/store/store-error.ts';
 
 export interface CliContext extends CliIo {
   env: NodeJS.ProcessEnv;
@@ -238,6 +240,12 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.OK;
       // Unknown commands and flags, missing or bad arguments: usage was printed; 2 as is customary.
       return EXIT.USAGE;
+    }
+    // A cache that cannot be used (foreign, damaged, read-only, too new) is an expected failure:
+    // its message already says what to do, so it is one line, never a stack.
+    if (err instanceof StoreError || err instanceof AppError) {
+      printError(ctx, program.opts<GlobalOptions>().json ?? argv.includes('--json'), err.code, err.message);
+      return EXIT.FAILURE;
     }
     throw err;
   }

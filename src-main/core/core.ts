@@ -7,7 +7,9 @@ import { lazyOsKeychain } from './connections/lazy-keychain.ts';
 import { databaseFile } from './home.ts';
 import type { Connector } from './providers/connector.ts';
 import { CONNECTORS } from './providers/registry.ts';
+import { openFileLog } from './log/file-log.ts';
 import { SCHEMA_VERSION, openStore, type Store } from './store/open-store.ts';
+import { isCorruptionError } from './store/store-error.ts';
 import { readSettings } from './store/queries/settings.ts';
 import { countRows, listTransactions } from './store/queries/transactions.ts';
 import { writeSettings } from './store/mutations/settings.ts';
@@ -90,7 +92,16 @@ function buildHandlers({ home, store, events, sync, actor, connections, search }
 export async function createCore(options: CoreOptions): Promise<Core> {
   mkdirSync(options.home, { recursive: true });
   const store = await openStore(databaseFile(options.home));
+  const log = openFileLog(options.home);
   const events = new EventBus();
+  // Every unexpected failure lands in the home's log, whatever else the caller does with it; damage
+  // found at any time stops writes at once (the store turns query_only) and is reported plainly.
+  const report = options.onInternalError;
+  const onInternalError = (operation: string, err: unknown): void => {
+    if (isCorruptionError(err)) store.markDamaged(err);
+    log.write(`${operation} failed`, err);
+    report?.(operation, err);
+  };
   // Non-demo secrets live only in the OS keychain; it is loaded the first time one is needed.
   const credentials = options.credentials ?? lazyOsKeychain();
   const connectors = options.connectors ?? Object.values(CONNECTORS).filter((c) => c !== undefined);
@@ -102,7 +113,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     secrets,
     http: options.syncTuning?.http,
     budgetSpeedUp: options.syncTuning?.budgetSpeedUp,
-    onInternalError: options.onInternalError,
+    onInternalError,
   });
   const connections = new ConnectionsService({
     db: store.db,
@@ -112,10 +123,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     actor: options.actor ?? 'ui',
     http: options.syncTuning?.http,
     isSyncing: (id) => sync.status().some((s) => s.connectionId === id && s.running),
-    onInternalError: options.onInternalError,
+    onInternalError,
   });
   const search = new ParallelSearch(store.file, {
-    onError: (err) => options.onInternalError?.('transactions:search', err),
+    onError: (err) => onInternalError('transactions:search', err),
   });
   const handlers = buildHandlers({
     home: options.home,
@@ -126,11 +137,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     connections,
     search,
   });
-  const dispatch = createDispatcher(handlers, { onInternalError: options.onInternalError });
+  const dispatch = createDispatcher(handlers, {
+    onInternalError,
+    logFile: log.file,
+    storeFailure: (err) => (isCorruptionError(err) ? store.markDamaged(err) : store.damage),
+  });
   const close = () => {
     search.close();
     sync.close();
     store.close();
+    void log.close();
   };
   return { home: options.home, store, events, dispatch, sync, close };
 }

@@ -5,6 +5,7 @@ import type { CredentialStore } from '../../core/credentials/credential-store.ts
 import { getConnectionByName, listConnections } from '../../core/store/queries/connections.ts';
 import type { SyncProgress } from '../../core/sync/progress.ts';
 import { credentialStoreSecretSource, demoAwareSecretSource } from '../../core/sync/secret-source.ts';
+import { logFile } from '../../core/log/file-log.ts';
 import { type CliIo, EXIT, printError, printJson, printLine } from '../output.ts';
 
 export interface SyncCommandOptions {
@@ -30,8 +31,11 @@ export function createCliCore(home: string, syncTuning?: CoreOptions['syncTuning
     actor: 'cli',
     syncTuning,
     secrets: demoAwareSecretSource(credentialStoreSecretSource(lazyKeychain)),
+    // The stack goes to the log file (createCore writes it there); the terminal gets one line.
     onInternalError: (op, err) =>
-      process.stderr.write(`posrecon: ${op}: ${(err as Error).stack ?? String(err)}\n`),
+      process.stderr.write(
+        `posrecon: ${op}: ${(err as Error)?.message ?? String(err)} (details in ${logFile(home)})\n`,
+      ),
   });
 }
 

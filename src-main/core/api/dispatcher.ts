@@ -22,6 +22,10 @@ export type Dispatch = (operation: string, input: unknown) => Promise<ApiResult<
 export interface DispatcherOptions {
   /** Where unexpected failures are reported (with their stack); the caller only sees a safe message. */
   onInternalError?: (operation: string, err: unknown) => void;
+  /** The log file those reports go to, named in the message so the user can find it. */
+  logFile?: string;
+  /** Turns a failure that means the cache itself is unusable (damage) into its plain StoreError. */
+  storeFailure?: (err: unknown) => StoreError | null;
 }
 
 function toErrorBody(operation: string, err: unknown, options: DispatcherOptions): ApiErrorBody {
@@ -30,9 +34,13 @@ function toErrorBody(operation: string, err: unknown, options: DispatcherOptions
       ? { code: err.code, message: err.message }
       : { code: err.code, message: err.message, details: err.details };
   }
-  if (err instanceof StoreError) return { code: err.code, message: err.message, details: { file: err.file } };
+  const storeError = err instanceof StoreError ? err : options.storeFailure?.(err);
+  if (storeError) {
+    return { code: storeError.code, message: storeError.message, details: { file: storeError.file } };
+  }
   options.onInternalError?.(operation, err);
-  return { code: 'INTERNAL', message: `Something went wrong in ${operation}. Details are in the log.` };
+  const where = options.logFile ? `in the log: ${options.logFile}` : 'in the log';
+  return { code: 'INTERNAL', message: `Something went wrong in ${operation}. Details are ${where}` };
 }
 
 /**

@@ -1,10 +1,12 @@
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.ts';
 import type { Migration } from './migrations/migration.ts';
-import { StoreError, isCorruptionError } from './store-error.ts';
+import { StoreError, damagedError, isCorruptionError } from './store-error.ts';
+import { POSRECON_APPLICATION_ID, classifyStore, type StoreKind } from './store-identity.ts';
+import { describeAccessError, readOnlyError } from './store-access.ts';
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
 
@@ -13,6 +15,10 @@ export interface Store {
   readonly file: string;
   /** Set when opening migrated an existing database: where the copy taken beforehand is. */
   readonly backupFile: string | null;
+  /** Set once SQLite reported damage: the error every later write gets instead of touching the file. */
+  readonly damage: StoreError | null;
+  /** Stops every write on this connection (`query_only`) and remembers why; returns the plain error. */
+  markDamaged(err: unknown): StoreError;
   close(): void;
 }
 
@@ -37,8 +43,7 @@ function hasSqliteHeader(file: string): boolean {
   }
 }
 
-function refuseIfForeign(file: string): void {
-  if (!existsSync(file) || statSync(file).size === 0) return;
+function refuseIfNotSqlite(file: string): void {
   if (!hasSqliteHeader(file)) {
     throw new StoreError(
       'DB_NOT_SQLITE',
@@ -48,24 +53,53 @@ function refuseIfForeign(file: string): void {
   }
 }
 
-function readUserVersion(db: Db, file: string): number {
+function openDb(file: string, readonly: boolean): Db {
   try {
-    // Reading the schema touches page 1 and sqlite_master: a damaged file fails here, before any write.
-    db.pragma('schema_version', { simple: true });
-    return Number(db.pragma('user_version', { simple: true }));
+    return new Database(file, { readonly, fileMustExist: readonly });
   } catch (err) {
-    db.close();
-    if (isCorruptionError(err)) {
+    throw describeAccessError(file, err, readonly);
+  }
+}
+
+interface Inspection {
+  kind: StoreKind;
+  version: number;
+}
+
+/**
+ * Looks at an existing file through a read-only connection, so nothing is written (not even the
+ * switch to WAL) until we know it is a sound posrecon cache this build can use. `check` adds
+ * SQLite's quick_check, which reads every page once: damage anywhere is found before the first write.
+ */
+function inspect(file: string, latest: number, check: boolean): Inspection {
+  const db = openDb(file, true);
+  try {
+    // Reading the schema touches page 1 and sqlite_master: a damaged file fails here.
+    db.pragma('schema_version', { simple: true });
+    const kind = classifyStore(db, file);
+    const version = Number(db.pragma('user_version', { simple: true }));
+    if (version > latest) {
       throw new StoreError(
-        'DB_CORRUPT',
+        'DB_TOO_NEW',
         file,
-        `${file} is damaged (${(err as Error).message}). It was left untouched; restore a backup or move it away.`,
-        { cause: err },
+        `${file} was written by a newer posrecon (schema ${version}; this version knows up to ${latest}). Update posrecon; the file was left untouched.`,
       );
     }
-    throw new StoreError('DB_OPEN_FAILED', file, `Could not open ${file}: ${(err as Error).message}`, {
-      cause: err,
-    });
+    if (check) {
+      const problems = (db.pragma('quick_check') as Record<string, string>[]).map((r) =>
+        String(Object.values(r)[0]),
+      );
+      if (problems.length !== 1 || problems[0] !== 'ok') {
+        throw damagedError(file, `SQLite's check found: ${problems.slice(0, 3).join('; ')}`);
+      }
+    }
+    return { kind, version };
+  } catch (err) {
+    if (err instanceof StoreError) throw err;
+    if (isCorruptionError(err)) throw damagedError(file, (err as Error).message, err);
+    throw describeAccessError(file, err, true);
+  } finally {
+    db.close();
   }
 }
 
@@ -89,6 +123,7 @@ function migrate(db: Db, migrations: readonly Migration[], from: number): void {
       if (m.sql) db.exec(m.sql);
       m.up?.(db);
       db.pragma(`user_version = ${m.version}`);
+      db.pragma(`application_id = ${POSRECON_APPLICATION_ID}`);
     })();
   }
 }
@@ -98,59 +133,75 @@ function backupName(file: string, from: number, now: Date): string {
   return path.join(path.dirname(file), `${path.basename(file)}.v${from}-${stamp}.bak`);
 }
 
-/**
- * Opens (creating if needed) the cache, refusing foreign, damaged or too-new files with a clear error,
- * backing up an existing database with SQLite's online backup before migrating it.
- */
-export async function openStore(file: string, options: OpenStoreOptions = {}): Promise<Store> {
-  refuseIfForeign(file);
-  const existed = existsSync(file) && statSync(file).size > 0;
-  let db: Db;
-  try {
-    db = new Database(file, {
-      readonly: options.readonly ?? false,
-      fileMustExist: options.readonly ?? false,
-    });
-  } catch (err) {
-    throw new StoreError('DB_OPEN_FAILED', file, `Could not open ${file}: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-  const migrations = options.migrations ?? MIGRATIONS;
-  const latest = migrations.at(-1)?.version ?? 0;
-  const version = readUserVersion(db, file);
-  if (version > latest) {
-    db.close();
-    throw new StoreError(
-      'DB_TOO_NEW',
-      file,
-      `${file} was written by a newer posrecon (schema ${version}; this version knows up to ${latest}). Update posrecon; the file was left untouched.`,
-    );
-  }
-  let backupFile: string | null = null;
-  if (options.readonly) {
-    db.pragma('busy_timeout = 5000');
-  } else {
+/** Writing needs the file and its folder (SQLite creates -wal and -shm beside it). */
+function refuseIfNotWritable(file: string, existed: boolean): void {
+  for (const target of existed ? [file, path.dirname(file)] : [path.dirname(file)]) {
     try {
-      applyPragmas(db);
-      if (version < latest) {
-        if (existed && version > 0) {
-          backupFile = backupName(file, version, options.now?.() ?? new Date());
-          await db.backup(backupFile);
-        }
-        migrate(db, migrations, version);
-      }
-    } catch (err) {
-      db.close();
-      if (isCorruptionError(err)) {
-        throw new StoreError('DB_CORRUPT', file, `${file} is damaged (${(err as Error).message}).`, {
-          cause: err,
-        });
-      }
-      throw err;
+      accessSync(target, constants.W_OK);
+    } catch {
+      throw readOnlyError(file, target);
     }
   }
-  return { db, file, backupFile, close: () => db.close() };
+}
+
+function wrap(file: string, db: Db, backupFile: string | null): Store {
+  let damage: StoreError | null = null;
+  return {
+    db,
+    file,
+    backupFile,
+    get damage() {
+      return damage;
+    },
+    markDamaged(err) {
+      if (!damage) {
+        damage = damagedError(file, (err as Error)?.message ?? String(err), err);
+        // The connection stays open for reads; SQLite itself now refuses every write on it.
+        if (db.open) db.pragma('query_only = ON');
+      }
+      return damage;
+    },
+    close: () => db.close(),
+  };
+}
+
+/**
+ * Opens (creating if needed) the cache. Refuses files that are not SQLite, another program's
+ * databases, damaged files and files from a newer posrecon, all without changing a byte; backs up
+ * an existing cache with SQLite's online backup before migrating it.
+ */
+export async function openStore(file: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const readonly = options.readonly ?? false;
+  const existed = existsSync(file) && statSync(file).size > 0;
+  if (existed) refuseIfNotSqlite(file);
+  const migrations = options.migrations ?? MIGRATIONS;
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (!readonly) refuseIfNotWritable(file, existed);
+  const { kind, version } = existed
+    ? inspect(file, latest, !readonly)
+    : { kind: 'empty' as const, version: 0 };
+  if (readonly) return wrap(file, openDb(file, true), null);
+  const db = openDb(file, false);
+  let backupFile: string | null = null;
+  try {
+    applyPragmas(db);
+    if (version < latest) {
+      if (existed && version > 0) {
+        backupFile = backupName(file, version, options.now?.() ?? new Date());
+        await db.backup(backupFile);
+      }
+      migrate(db, migrations, version);
+    } else if (kind !== 'posrecon') {
+      // A cache from before application_id, already at the latest schema: only the header changes.
+      db.pragma(`application_id = ${POSRECON_APPLICATION_ID}`);
+    }
+  } catch (err) {
+    db.close();
+    if (isCorruptionError(err)) throw damagedError(file, (err as Error).message, err);
+    if (err instanceof StoreError) throw err;
+    throw describeAccessError(file, err, false);
+  }
+  return wrap(file, db, backupFile);
 }
 
 export { SCHEMA_VERSION };

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../../src-main/core/store/migrations/index.ts';
 import { SCHEMA_VERSION, openStore } from '../../../src-main/core/store/open-store.ts';
 import { StoreError } from '../../../src-main/core/store/store-error.ts';
+import { POSRECON_APPLICATION_ID } from '../../../src-main/core/store/store-identity.ts';
 import { useTempHome } from '../../support/temp-home.ts';
 
 const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -101,6 +102,7 @@ describe('openStore', () => {
   it('refuses a database from a newer posrecon', async () => {
     const file = path.join(tempHome(), 'posrecon.sqlite');
     const db = new Database(file);
+    db.pragma(`application_id = ${POSRECON_APPLICATION_ID}`);
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
     const before = sha(file);
