@@ -13,6 +13,7 @@ import type {
 } from '../../src-main/core/providers/connector.ts';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src-main/core/sandbox/index.ts';
 import { createProviderHttp } from '../../src-main/core/sync/provider-http.ts';
+import { type StreamBudget, withStreamBudget } from '../../src-main/core/sync/stream-budget.ts';
 
 /** The small world of the SentryPOS, TGI and SensePass tests. */
 export const TODAY = '2026-03-10';
@@ -107,14 +108,15 @@ export interface Drained {
   pages: number;
 }
 
-/** Every page of one stream from `bookmark` on. */
+/** Every page of one stream from `bookmark` on, within the stream budget the sync engine gives it. */
 export async function drain(
   stream: StreamDefinition,
   ctx: StreamContext,
   bookmark: string | null = null,
+  budget?: Partial<StreamBudget>,
 ): Promise<Drained> {
   const out: Drained = { outcomes: [], bookmark, bookmarks: [], completeness: [], pages: 0 };
-  for await (const page of stream.pages(ctx, bookmark)) {
+  for await (const page of stream.pages(withStreamBudget(ctx, stream.name, budget), bookmark)) {
     out.pages++;
     out.outcomes.push(...page.outcomes);
     out.bookmarks.push(page.bookmark);

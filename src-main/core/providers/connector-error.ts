@@ -15,8 +15,11 @@ export class ConnectorError extends Error {
     this.status = options?.status ?? null;
   }
 
-  /** Auth and config problems need a person; retrying the sync later will not fix them. */
+  /**
+   * Auth and config problems need a person; retrying the sync later will not fix them. A 404 is about
+   * one resource (a Vipps Sales date, a ledger's report), not the connection: the other streams go on.
+   */
   get stopsConnection(): boolean {
-    return this.kind === 'auth' || this.kind === 'config';
+    return this.kind === 'auth' || (this.kind === 'config' && this.status !== 404);
   }
 }

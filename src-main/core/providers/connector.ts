@@ -58,6 +58,8 @@ export interface StreamContext {
   shopCurrency: string;
   window: SyncWindow;
   signal: AbortSignal;
+  /** Something the connector worked around and a person may want to know (goes to the log). */
+  warn?: (message: string) => void;
 }
 
 export interface StreamDefinition {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { faultResponse, malformRecord, truncateBody } from './faults/apply-fault.ts';
+import { faultResponse, malformRecord, oversizePage, truncateBody } from './faults/apply-fault.ts';
+import { HOSTILE_PAGING } from './faults/fault-config.ts';
 import type { Emulator, EmulatorContext, EmuRequest, EmuResponse, ProviderId } from './emulators/types.ts';
 
 const MAX_BODY = 10 * 1024 * 1024;
@@ -95,9 +96,19 @@ export async function startServer(
       send(res, replaced);
       return;
     }
+    if (rule && decision && HOSTILE_PAGING.includes(rule.kind))
+      emuReq.hostile = { kind: rule.kind, ordinal: decision.ordinal };
     const result = await route.handle(emuReq, match);
     if (rule?.kind === 'truncate') send(res, result, truncateBody);
-    else if (rule?.kind === 'malformed-record' && result.recordsKey && result.status === 200) {
+    else if (
+      rule?.kind === 'page-oversize' &&
+      result.recordsKey &&
+      result.pageLimit &&
+      result.status === 200
+    ) {
+      const [key, limit] = [result.recordsKey, result.pageLimit];
+      send(res, result, (b) => oversizePage(b, key, limit));
+    } else if (rule?.kind === 'malformed-record' && result.recordsKey && result.status === 200) {
       const key = result.recordsKey;
       send(res, result, (b) => malformRecord(b, key));
     } else send(res, result);

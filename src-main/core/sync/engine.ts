@@ -25,6 +25,7 @@ import {
 import { AnchorWatch } from './anchor-watch.ts';
 import { commitPage } from './commit-page.ts';
 import { redactSecrets } from './redact-secrets.ts';
+import { type StreamBudget, withStreamBudget } from './stream-budget.ts';
 import { ProgressTracker, type SyncProgress } from './progress.ts';
 import { type HttpOverrides, openStreamContext, parseConnection } from './stream-context.ts';
 import type { SecretSource } from './secret-source.ts';
@@ -43,6 +44,10 @@ export interface SyncEngineDeps {
   now?: () => Date;
   /** Unexpected (non-connector) failures, with stack, for the log; the report carries a safe message. */
   onInternalError?: (connection: ConnectionInfo, err: unknown) => void;
+  /** Something a connector worked around (an unreadable token lifetime), for the log. */
+  onWarning?: (connection: ConnectionInfo, message: string) => void;
+  /** Per stream per run; defaults in stream-budget.ts (tests shrink it). */
+  streamBudget?: Partial<StreamBudget>;
 }
 
 export interface SyncRequest {
@@ -129,6 +134,7 @@ async function openConnection(
       today: base.today,
     },
     signal: base.signal,
+    warn: deps.onWarning ? (message) => deps.onWarning?.(connection, message) : undefined,
     http: deps.http,
     budgetSpeedUp: deps.budgetSpeedUp ?? 1,
   });
@@ -239,9 +245,10 @@ async function syncStream(
     stream: stream.name,
   });
   const watch = AnchorWatch.load(db, scope);
+  const budgeted = withStreamBudget(ctx, stream.name, run.deps.streamBudget);
   try {
     // The connector hands over a whole page before the (synchronous) commit: nothing awaits inside it.
-    for await (const page of stream.pages(ctx, loadBookmark(db, scope.connectionId, scope.stream))) {
+    for await (const page of stream.pages(budgeted, loadBookmark(db, scope.connectionId, scope.stream))) {
       const result = commitPage(db, scope, run.runId, page, run.now());
       watch?.observe(result.validIds, result.idlessKeys);
       for (const k of Object.keys(run.totals) as (keyof ConnectionRun['totals'])[])

@@ -58,7 +58,8 @@ const NO_RETRY_MESSAGE: Record<number, string> = {
 async function providerMessage(response: Response): Promise<string> {
   try {
     const body = (await response.clone().json()) as Record<string, unknown>;
-    const text = body.message ?? body.errorMessage ?? body.detail ?? body.title ?? body.error;
+    const text =
+      body.message ?? body.errorMessage ?? body.detail ?? body.error_description ?? body.title ?? body.error;
     return typeof text === 'string' ? ` (${text.slice(0, 200)})` : '';
   } catch {
     return '';

@@ -36,6 +36,7 @@ export interface StreamContextOptions {
   shopCurrency: string;
   window: SyncWindow;
   signal: AbortSignal;
+  warn?: (message: string) => void;
   http?: HttpOverrides;
   /** Divides the connector's request budget (tests, benchmarks); null drops the budget (a one-off test). */
   budgetSpeedUp: number | null;
@@ -55,6 +56,7 @@ export function openStreamContext(
     shopCurrency: options.shopCurrency,
     window: options.window,
     signal: options.signal,
+    warn: options.warn,
   };
   const speedUp = options.budgetSpeedUp;
   const http = createProviderHttp({

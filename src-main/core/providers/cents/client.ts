@@ -1,6 +1,7 @@
 import type { StreamContext, StreamDefinition, StreamPage } from '../connector.ts';
 import { readThrough, writeThrough } from '../shared/bookmark.ts';
 import { addDays, startDate } from '../shared/days.ts';
+import { PagingGuard } from '../shared/paging-guard.ts';
 import { parseEnvelope, RunDedupe } from '../shared/records.ts';
 import type { ProviderHttp } from '../../sync/provider-http.ts';
 import { CENTS_NAME, centsConfigSchema } from './config.ts';
@@ -9,11 +10,18 @@ import { CentsPage } from './wire.ts';
 
 export const LIST_PATH = 'auth/payment-gateway/transactions';
 const PAGE_LIMIT = 100;
+/**
+ * Keyset lists that filter as they scan (Cents' keys look like DynamoDB's) can send an empty page
+ * with a key to go on; a few in a row are taken, more are a loop.
+ */
+const EMPTY_PAGES_TOLERATED = 3;
 
 export interface CentsListPage {
   records: unknown[];
   /** The next page's `start_key`; null at the end (Cents sends an empty `last_key`). */
   next: string | null;
+  /** The `limit` this page was asked with. */
+  asked: number;
 }
 
 /**
@@ -32,7 +40,7 @@ export async function listPage(
     },
   });
   const page = parseEnvelope(CentsPage, res.data, CENTS_NAME, 'transaction list');
-  return { records: page.data, next: page.last_key ? page.last_key : null };
+  return { records: page.data, next: page.last_key ? page.last_key : null, asked: q.limit ?? PAGE_LIMIT };
 }
 
 /**
@@ -75,14 +83,19 @@ export const transactionsStream: StreamDefinition = {
     const rc = { connectionId: ctx.connection.id, shopTimeZone: ctx.shopTimeZone };
     const dedupe = new RunDedupe();
     const q = firstQuery(ctx, bookmark);
+    const guard = new PagingGuard(CENTS_NAME, `the transactions from ${q.from ?? 'the start'}`);
     let key = q.key;
+    if (key) guard.next(key, 'last_key');
     for (;;) {
       const page = await listPage(ctx.http, { startDate: q.from, startKey: key });
+      guard.size(page.records.length, page.asked);
       const outcomes = dedupe.keep(page.records.map((raw) => centsOutcome(raw, rc)));
-      if (page.next === null || page.next === key) {
+      if (page.next === null) {
         yield { outcomes, bookmark: writeThrough(ctx.window.today, through) };
         return;
       }
+      guard.next(page.next, 'last_key');
+      guard.more(page.records.length, EMPTY_PAGES_TOLERATED);
       key = page.next;
       yield { outcomes, bookmark: JSON.stringify({ through, resume: { from: q.from, key } }) };
     }

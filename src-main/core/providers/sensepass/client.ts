@@ -1,7 +1,8 @@
 import { ConnectorError } from '../connector-error.ts';
 import type { StreamContext, StreamPage } from '../connector.ts';
 import { addDays, zoneDayStartUtc } from '../shared/days.ts';
-import { parseEnvelope, RunDedupe } from '../shared/records.ts';
+import { PagingGuard } from '../shared/paging-guard.ts';
+import { parseEnvelope, RunDedupe, rawId } from '../shared/records.ts';
 import { syncByDateWindows, type WindowPage } from '../shared/stable-window.ts';
 import type { SensePassConfig } from './config.ts';
 import { normalizeTransaction } from './normalize.ts';
@@ -47,6 +48,8 @@ export function transactionPages(
     const credentials = credentialsBody(config, ctx.secrets);
     const startDate = zoneDayStartUtc(w.from, ctx.shopTimeZone);
     const endDate = zoneDayStartUtc(addDays(w.to, 1), ctx.shopTimeZone);
+    const guard = new PagingGuard(SENSEPASS_NAME, `the transactions of ${w.from}…${w.to}`);
+    const listed = new Set<string>();
     let offset = 0;
     for (;;) {
       const { data } = await ctx.http.request('POST', TRANSACTIONS_PATH, {
@@ -59,16 +62,24 @@ export function transactionPages(
         },
       });
       const body = parseEnvelope(SensePassPage, data, SENSEPASS_NAME, 'transactions page');
+      guard.size(body.data.length, config.pageLimit);
+      // The offset is ours, so a server that ignores it shows as a page of records already listed.
+      const ids = body.data.map((r) => rawId(r, 'TransactionNumber'));
+      if (ids.length > 0 && ids.every((id) => id !== null && listed.has(id))) {
+        guard.again(`offset ${offset}`);
+      }
+      for (const id of ids) if (id !== null) listed.add(id);
       offset += body.data.length;
       const total = body.pagination?.totalRecords ?? null;
       const partial = body.pagination?.isPartialResult;
-      const last =
-        body.data.length === 0 ||
-        (total !== null
-          ? offset >= total
+      const more =
+        total !== null
+          ? offset < total
           : partial !== null && partial !== undefined
-            ? !partial
-            : body.data.length < config.pageLimit);
+            ? partial
+            : body.data.length >= config.pageLimit;
+      if (more) guard.more(body.data.length);
+      const last = !more;
       const outcomes = dedupe.keep(body.data.map((r) => normalizeTransaction(r, nctx)));
       const totalHint = total === null ? undefined : dedupe.size + Math.max(0, total - offset);
       yield { page: { outcomes, bookmark: null, totalHint }, records: body.data, total, last };

@@ -1,6 +1,7 @@
 import type { DayCompleteness, RecordOutcome, StreamContext, StreamPage } from '../connector.ts';
 import { readThrough, writeThrough } from '../shared/bookmark.ts';
 import { addDays, lastClosedUtcDay, lastUtcDayOfShopDay, minDate, startDate } from '../shared/days.ts';
+import { PagingGuard } from '../shared/paging-guard.ts';
 import { parseEnvelope, RunDedupe } from '../shared/records.ts';
 import { judgeDay, matches, tally, type DayTally } from './completeness.ts';
 import type { SentryPosConfig } from './config.ts';
@@ -121,6 +122,7 @@ function splitDays(
  */
 export class SentryPosSalesSync {
   private readonly dedupe = new RunDedupe();
+  private readonly guard = new PagingGuard(SENTRYPOS_NAME, 'the sales list');
   private readonly tallies = new Map<string, DayTally>();
   private readonly partial = new Map<string, string>();
   private counts = new Map<string, number>();
@@ -191,6 +193,9 @@ export class SentryPosSalesSync {
       searchParams: { startDate: s.startDate, endDate: s.endDate, limit: this.config.pageLimit },
     });
     const body = parseEnvelope(SalesPage, data, SENTRYPOS_NAME, 'sales page');
+    this.guard.size(body.sales.length, this.config.pageLimit);
+    if (body.pagination.hasMore) this.guard.more(body.sales.length);
+    if (!s.days) this.checkInside(s, body.sales);
     const nctx = {
       connection: this.ctx.connection,
       shopTimeZone: this.ctx.shopTimeZone,
@@ -251,6 +256,20 @@ export class SentryPosSalesSync {
       if (!body.pagination.hasMore) return;
       current = next;
       sales = body.sales;
+    }
+  }
+
+  /**
+   * A time range's answer must lie inside it (it is exact, unlike a date-only range, whose zone the
+   * docs leave open): a server that ignores the range would have us narrow it for ever.
+   */
+  private checkInside(s: Slice, records: readonly unknown[]): void {
+    // createdAt shows whole seconds: a second's slack either side.
+    const outside = createdTimes(records).find((t) => t.ms < s.fromMs - 1000 || t.ms > s.toMs + 1000);
+    if (outside) {
+      this.guard.stop(
+        `sent a sale of ${outside.raw} for the range ${s.startDate}…${s.endDate}, as if it ignored the range`,
+      );
     }
   }
 

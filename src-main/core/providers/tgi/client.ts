@@ -1,5 +1,6 @@
 import type { StreamContext, StreamPage } from '../connector.ts';
 import { lastClosedUtcDay, lastUtcDayOfShopDay } from '../shared/days.ts';
+import { PagingGuard } from '../shared/paging-guard.ts';
 import { parseEnvelope, RunDedupe } from '../shared/records.ts';
 import { syncByDateWindows, type WindowPage } from '../shared/stable-window.ts';
 import type { TgiConfig } from './config.ts';
@@ -52,24 +53,28 @@ export function transactionPages(
       date_before: w.to,
     };
     if (config.cid) filters.cid = config.cid;
-    const visited = new Set<string>();
+    const guard = new PagingGuard(TGI_NAME, `the transactions of ${w.from}…${w.to}`);
     let path: string | null = `${TRANSACTIONS_PATH}?${new URLSearchParams(filters).toString()}`;
+    guard.next(path, 'link');
     let received = 0;
     while (path) {
-      visited.add(path);
       const { data }: { data: unknown } = await ctx.http.request('GET', path);
       const body: TgiPage = parseEnvelope(TgiPage, data, TGI_NAME, 'transactions page');
+      guard.size(body.data.length, config.pageLimit);
       const link = body.cursor?.nextUrl;
-      const next: string | null =
-        link && body.data.length > 0 ? followNextUrl(link, config.baseUrl, filters) : null;
+      const next: string | null = link ? followNextUrl(link, config.baseUrl, filters) : null;
+      if (next !== null) {
+        // A link back to a page already read (itself included) would loop for ever.
+        guard.next(next, 'link');
+        guard.more(body.data.length);
+      }
       const total = body.query?.totalRecords ?? null;
       received += body.data.length;
       const outcomes = dedupe.keep(body.data.map((r) => normalizeTransaction(r, nctx)));
       const totalHint = total === null ? undefined : dedupe.size + Math.max(0, total - received);
-      // A link back to a page already read would loop for ever: treat it as the end.
-      const last: boolean = next === null || visited.has(next);
+      const last: boolean = next === null;
       yield { page: { outcomes, bookmark: null, totalHint }, records: body.data, total, last };
-      path = last ? null : next;
+      path = next;
     }
   }
 

@@ -1,4 +1,5 @@
 import { ConnectorError } from '../connector-error.ts';
+import { PagingGuard } from '../shared/paging-guard.ts';
 import { parseEnvelope } from '../shared/records.ts';
 import type { ProviderHttp } from '../../sync/provider-http.ts';
 import { VIPPS_NAME } from './config.ts';
@@ -10,6 +11,9 @@ export const SALES_PAGE_SIZE = 1000;
 
 const seg = encodeURIComponent;
 
+/** The guide says an empty page can follow `hasMore: true`; more than a few in a row is a loop. */
+const EMPTY_DATE_PAGES_TOLERATED = 3;
+
 export interface Page {
   items: unknown[];
   /** Where the next request starts (feeds: the bookmark); null when the provider gave none. */
@@ -20,34 +24,55 @@ export interface Page {
   tryLater: boolean;
 }
 
-/** `GET /settlement/v1/ledgers`, following its cursor until it comes back empty. */
+/** A list of ledgers longer than this many pages is not one shop's: stop rather than page for ever. */
+const MAX_LEDGER_PAGES = 100;
+
+/**
+ * `GET /settlement/v1/ledgers`, following its cursor until it comes back empty, each ledger once. A
+ * cursor already asked for can only bring back what we have (the spec's own example repeats its
+ * cursor for ever), so it ends the list instead of being followed.
+ */
 export async function listLedgers(http: ProviderHttp): Promise<Ledger[]> {
-  const ledgers: Ledger[] = [];
+  const ledgers = new Map<string, Ledger>();
+  const asked = new Set<string>();
   let cursor: string | undefined;
-  for (;;) {
+  for (let pages = 1; ; pages++) {
     const res = await http.request('GET', 'settlement/v1/ledgers', { searchParams: { cursor } });
     const page = parseEnvelope(LedgerList, res.data, VIPPS_NAME, 'ledger list');
-    ledgers.push(...page.items);
-    if (!page.cursor || page.cursor === cursor || page.items.length === 0) return ledgers;
+    for (const l of page.items) if (!ledgers.has(l.ledgerId)) ledgers.set(l.ledgerId, l);
+    if (!page.cursor || asked.has(page.cursor) || page.items.length === 0) return [...ledgers.values()];
+    if (pages >= MAX_LEDGER_PAGES) {
+      throw new ConnectorError(
+        'protocol',
+        `${VIPPS_NAME} kept sending more ledgers after ${pages} pages; stopped to avoid a loop.`,
+      );
+    }
+    asked.add(page.cursor);
     cursor = page.cursor;
   }
 }
 
-/** Report feed: `cursor` always comes back; `tryLater` (or an unchanged cursor) means caught up. */
+/**
+ * Report feed. The spec: `cursor` is always there and never empty, you retry the same cursor later,
+ * and `tryLater` marks the end. So `tryLater`, or the cursor we sent coming back, means caught up,
+ * whatever the page holds; a cursor from earlier in this run coming back would be a loop.
+ */
 export async function* reportFeed(
   http: ProviderHttp,
   ledgerId: string,
   topic: ReportTopic,
   from: string | null,
 ): AsyncGenerator<Page> {
+  const guard = new PagingGuard(VIPPS_NAME, `the ${topic} feed of ledger ${ledgerId}`);
   let cursor = from;
+  if (cursor) guard.next(cursor);
   for (;;) {
     const res = await http.request('GET', `report/v2/ledgers/${seg(ledgerId)}/${topic}/feed`, {
       searchParams: { cursor: cursor ?? undefined },
     });
     const page = parseEnvelope(ReportFeedPage, res.data, VIPPS_NAME, `${topic} feed page`);
-    const stuck = page.items.length === 0 && page.cursor === cursor;
-    const last = page.tryLater === true || stuck;
+    const last = page.tryLater === true || page.cursor === cursor;
+    if (!last) guard.next(page.cursor);
     yield { items: page.items, cursor: page.cursor, last, tryLater: page.tryLater === true };
     if (last) return;
     cursor = page.cursor;
@@ -61,7 +86,8 @@ function notAvailable(err: unknown): boolean {
 /**
  * One ledger date's report, every page: `hasMore` says whether to go on (an empty page may follow
  * `hasMore: true`), `cursor` is only there when it does, and `tryLater` means the date is still open.
- * A 404 is "not available yet": the date yields one empty, open, last page.
+ * A 404 is "not available yet": the date yields one empty, open, last page. The empty pages that may
+ * follow `hasMore` are taken a few in a row, no more; a cursor already asked for is a loop.
  */
 export async function* reportDate(
   http: ProviderHttp,
@@ -71,6 +97,7 @@ export async function* reportDate(
   pageSize?: number,
 ): AsyncGenerator<Page> {
   let cursor: string | undefined;
+  const guard = new PagingGuard(VIPPS_NAME, `the ${topic} report of ledger ${ledgerId} for ${date}`);
   const path = `report/v2/ledgers/${seg(ledgerId)}/${topic}/dates/${seg(date)}`;
   const headers: Record<string, string> | undefined =
     pageSize === undefined ? undefined : { 'Vipps-Feed-Page-Size': String(pageSize) };
@@ -87,7 +114,11 @@ export async function* reportDate(
     if (page.hasMore === true && !page.cursor) {
       throw new ConnectorError('protocol', `${VIPPS_NAME} said more of ${date} follows but sent no cursor.`);
     }
-    const last = page.hasMore !== true || page.cursor === cursor;
+    const last = page.hasMore !== true;
+    if (!last) {
+      guard.next(page.cursor ?? '');
+      guard.more(page.items.length, EMPTY_DATE_PAGES_TOLERATED);
+    }
     yield { items: page.items, cursor: page.cursor ?? null, last, tryLater: page.tryLater === true };
     if (last) return;
     cursor = page.cursor ?? undefined;
@@ -108,17 +139,29 @@ export async function dateIsOpen(
   return true;
 }
 
-async function* salesPages(http: ProviderHttp, path: string, from: string | null): AsyncGenerator<Page> {
+async function* salesPages(
+  http: ProviderHttp,
+  path: string,
+  from: string | null,
+  listing: string,
+): AsyncGenerator<Page> {
+  const guard = new PagingGuard(VIPPS_NAME, listing);
   let cursor = from;
+  if (cursor) guard.next(cursor);
   for (;;) {
     const res = await http.request('GET', path, {
       searchParams: { cursor: cursor ?? undefined, pageSize: SALES_PAGE_SIZE },
     });
     const page = parseEnvelope(SalesPage, res.data, VIPPS_NAME, 'sales page');
+    guard.size(page.items.length, SALES_PAGE_SIZE);
     const next = page.cursor || null;
     // The guide has `hasMore` on the date endpoint only; without it, a short page is the end.
     const more = page.hasMore ?? page.items.length >= SALES_PAGE_SIZE;
-    const last = !more || next === null || (page.items.length === 0 && next === cursor);
+    const last = !more || next === null;
+    if (!last) {
+      guard.next(next);
+      guard.more(page.items.length);
+    }
     yield { items: page.items, cursor: next ?? cursor, last, tryLater: false };
     if (last) return;
     cursor = next;
@@ -126,9 +169,19 @@ async function* salesPages(http: ProviderHttp, path: string, from: string | null
 }
 
 export function salesFeed(http: ProviderHttp, ledgerId: string, from: string | null): AsyncGenerator<Page> {
-  return salesPages(http, `sales/report/v1/ledgers/${seg(ledgerId)}`, from);
+  return salesPages(
+    http,
+    `sales/report/v1/ledgers/${seg(ledgerId)}`,
+    from,
+    `the sales feed of ledger ${ledgerId}`,
+  );
 }
 
 export function salesDate(http: ProviderHttp, ledgerId: string, date: string): AsyncGenerator<Page> {
-  return salesPages(http, `sales/report/v1/ledgers/${seg(ledgerId)}/dates/${seg(date)}`, null);
+  return salesPages(
+    http,
+    `sales/report/v1/ledgers/${seg(ledgerId)}/dates/${seg(date)}`,
+    null,
+    `the sales of ledger ${ledgerId} for ${date}`,
+  );
 }

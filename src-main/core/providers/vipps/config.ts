@@ -15,7 +15,7 @@ export const vippsConfigSchema = z
     merchantSerialNumber: z
       .string()
       .trim()
-      .regex(/^\d{4,7}$/, { error: 'The Merchant Serial Number (MSN) is 4 to 7 digits' })
+      .regex(/^\d{4,6}$/, { error: 'The Merchant Serial Number (MSN) is 4 to 6 digits' })
       .optional(),
     ledgerId: z.string().trim().min(1).optional(),
     keyFlow: z.enum(['partner', 'merchant']).default('partner'),

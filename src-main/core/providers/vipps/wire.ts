@@ -1,23 +1,19 @@
 import { z } from 'zod';
-import { lifetimeSeconds } from '../shared/token-cache.ts';
 
 // Wire schemas, tolerant on purpose: unknown fields are kept (looseObject) and enum-like fields are
 // plain strings, because Vipps adds entry types without notice and its docs disagree with its 2023 spec
 // (`scheduled-for-payout` vs `payout-scheduled`). The maps in normalize.ts decide what a value means.
 
-/** `POST /miami/v1/token` (accounting-partner keys): `expires_in` a number today, a string in 2023. */
-export const PartnerToken = z.looseObject({
+/**
+ * `POST /miami/v1/token` (accounting-partner keys) and `POST /accesstoken/get` (merchant keys). The
+ * lifetimes are a number today and a string in the spec; one we cannot read must not lose the token,
+ * so they are taken as they come and read in auth.ts.
+ */
+export const TokenResponse = z.looseObject({
   access_token: z.string().min(1),
-  token_type: z.string().optional(),
-  expires_in: lifetimeSeconds.optional(),
-});
-
-/** `POST /accesstoken/get` (merchant keys): every number comes back as a string. */
-export const MerchantToken = z.looseObject({
-  access_token: z.string().min(1),
-  token_type: z.string().optional(),
-  expires_in: lifetimeSeconds.optional(),
-  expires_on: lifetimeSeconds.optional(),
+  token_type: z.unknown().optional(),
+  expires_in: z.unknown().optional(),
+  expires_on: z.unknown().optional(),
 });
 
 export const Ledger = z.looseObject({

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { FaultKind } from '../faults/fault-config.ts';
 import type { FaultEngine } from '../faults/fault-engine.ts';
 import type { World } from '../world/world.ts';
 
@@ -12,6 +13,8 @@ export interface EmuRequest {
   headers: IncomingHttpHeaders;
   body: Buffer;
   remoteAddress: string;
+  /** A hostile paging fault the emulator applies in its own paging terms, with the request's ordinal. */
+  hostile?: { kind: FaultKind; ordinal: number };
 }
 
 export interface EmuResponse {
@@ -24,6 +27,8 @@ export interface EmuResponse {
   contentType?: string;
   /** The property holding the page's records, for the malformed-record fault. */
   recordsKey?: string;
+  /** The page size the client asked for, for the page-oversize fault. */
+  pageLimit?: number;
 }
 
 export interface Route {

@@ -21,6 +21,8 @@ export function faultResponse(rule: FaultRule, emulator: Emulator, nowMs: number
       return { ...emulator.error(503), headers: { 'Retry-After': String(retryAfter) } };
     case 'http-502':
       return { status: 502, raw: BAD_GATEWAY_HTML, contentType: 'text/html' };
+    case 'http-404':
+      return emulator.error(404);
     default:
       return null;
   }
@@ -43,4 +45,13 @@ export function malformRecord(body: string, recordsKey: string): string {
 
 export function truncateBody(body: string): string {
   return body.slice(0, Math.max(1, Math.floor(body.length / 2)));
+}
+
+/** Pads the page's records (repeating them) to one more than the page size the client asked for. */
+export function oversizePage(body: string, recordsKey: string, pageLimit: number): string {
+  const doc = JSON.parse(body) as Record<string, unknown>;
+  const records = doc[recordsKey];
+  if (!Array.isArray(records) || records.length === 0) return body;
+  const padded = Array.from({ length: pageLimit + 1 }, (_, i) => records[i % records.length] as unknown);
+  return JSON.stringify({ ...doc, [recordsKey]: padded });
 }

@@ -10,8 +10,15 @@ export type FaultKind =
   | 'stall' // the response is held back for stallMs (scaled by speedUp)
   | 'truncate' // 200 with the JSON body cut in half
   | 'malformed-record' // one record inside an otherwise valid page is broken
-  | 'mutate'; // the world changes (status change or late refund) before this request is served
+  | 'mutate' // the world changes (status change or late refund) before this request is served
+  | 'http-404' // the provider's own 404 ("not available yet" on a Vipps date)
+  // Hostile paging, each emulator in its own paging terms (fire them with `every: 1`):
+  | 'page-repeat' // the next-page pointer leads back to this page (cursor, last_key, nextUrl); SensePass ignores the offset, SentryPOS the date range
+  | 'page-oversize' // one record more than the page size asked for
+  | 'page-empty-more' // an empty page that still says more follows, with a fresh pointer each time
+  | 'stale-summary'; // SentryPOS: the summary counts no sales, so windows are not sized from it
 
+/** What a correct client recovers from; `all` fires each once. */
 export const FAULT_KINDS: readonly FaultKind[] = [
   'rate-limit',
   'rate-limit-date',
@@ -24,6 +31,18 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'malformed-record',
   'mutate',
 ];
+
+/** Faults no client recovers from by retrying: it must stop (or work around them) in plain words. */
+export const HOSTILE_FAULT_KINDS: readonly FaultKind[] = [
+  'http-404',
+  'page-repeat',
+  'page-oversize',
+  'page-empty-more',
+  'stale-summary',
+];
+
+/** The fault kinds the emulators apply inside their own paging (hostile servers), not around it. */
+export const HOSTILE_PAGING: readonly FaultKind[] = ['page-repeat', 'page-empty-more', 'stale-summary'];
 
 /**
  * One deterministic fault rule. Requests are counted per provider + endpoint (1-based); a rule fires

@@ -132,16 +132,26 @@ export function centsEmulator(ctx: EmulatorContext): Emulator {
             limit,
           );
           const last = rows[rows.length - 1];
-          const lastKey =
+          let lastKey =
             rows.length === limit && last
               ? encodeCursor({ c: last.created_ms, id: last.id, s: last.seq } satisfies Key)
               : '';
-          return page(
-            {},
-            'data',
-            rows.map((r) => r.json),
-            { last_key: lastKey },
-          );
+          // Hostile paging: the key of this very page again, or an empty page with a fresh key to go on.
+          const here = startKey ?? encodeCursor({ c: -1, id: '', s: 0 } satisfies Key);
+          if (req.hostile?.kind === 'page-repeat') lastKey = here;
+          if (req.hostile?.kind === 'page-empty-more') {
+            rows.length = 0;
+            lastKey = encodeCursor({ ...(decodeCursor<Key>(here) ?? {}), n: req.hostile.ordinal });
+          }
+          return {
+            ...page(
+              {},
+              'data',
+              rows.map((r) => r.json),
+              { last_key: lastKey },
+            ),
+            pageLimit: limit,
+          };
         },
       },
     ],

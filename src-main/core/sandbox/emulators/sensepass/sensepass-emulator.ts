@@ -134,8 +134,10 @@ export function sensePassEmulator(ctx: EmulatorContext): Emulator {
         handle(req) {
           const a = authed(req);
           if (a.denied) return a.denied;
-          const q = listQuery(a.body);
-          if (!('where' in q)) return q;
+          const parsed = listQuery(a.body);
+          if (!('where' in parsed)) return parsed;
+          // Hostile paging: the offset is ignored, so every page is the first one.
+          const q = req.hostile?.kind === 'page-repeat' ? { ...parsed, offset: 0 } : parsed;
           const where = q.where.join(' AND ');
           const total = w.countOf(`SELECT count(*) AS n FROM sensepass WHERE ${where}`, ...q.args);
           const rows =
@@ -147,16 +149,21 @@ export function sensePassEmulator(ctx: EmulatorContext): Emulator {
                   q.limit,
                   q.offset,
                 );
+          const emptyMore = req.hostile?.kind === 'page-empty-more';
+          if (emptyMore) rows.length = 0;
           const pagination = {
             returnedRecords: rows.length,
             totalRecords: total,
-            isPartialResult: q.offset + rows.length < total,
+            isPartialResult: emptyMore || q.offset + rows.length < total,
           };
-          return page(
-            { pagination },
-            'data',
-            rows.map((r) => r.json),
-          );
+          return {
+            ...page(
+              { pagination },
+              'data',
+              rows.map((r) => r.json),
+            ),
+            pageLimit: q.limit,
+          };
         },
       },
       {

@@ -77,8 +77,11 @@ export function sentryPosEmulator(ctx: EmulatorContext): Emulator {
         handle(req) {
           const denied = authorize(ctx, limiter, req);
           if (denied) return denied;
-          const range = parseRange(req.query);
-          if (!range) return error(400);
+          const asked = parseRange(req.query);
+          if (!asked) return error(400);
+          // Hostile paging: the date range is ignored, so narrowing it never gets anywhere.
+          const range =
+            req.hostile?.kind === 'page-repeat' ? { from: 0, to: Number.MAX_SAFE_INTEGER } : asked;
           const rawLimit = intParam(req.query.get('limit'), 100);
           const limit = Number.isNaN(rawLimit) || rawLimit < 1 ? 100 : Math.min(rawLimit, MAX_LIMIT);
           const status = req.query.get('status')?.toUpperCase();
@@ -90,12 +93,17 @@ export function sentryPosEmulator(ctx: EmulatorContext): Emulator {
             ...args,
             limit,
           );
-          return page(
-            {},
-            'sales',
-            rows.map((r) => r.json),
-            { pagination: { total, limit, hasMore: total > limit } },
-          );
+          if (req.hostile?.kind === 'page-empty-more') rows.length = 0;
+          const hasMore = total > limit || req.hostile?.kind === 'page-empty-more';
+          return {
+            ...page(
+              {},
+              'sales',
+              rows.map((r) => r.json),
+              { pagination: { total, limit, hasMore } },
+            ),
+            pageLimit: limit,
+          };
         },
       },
       {
@@ -105,8 +113,10 @@ export function sentryPosEmulator(ctx: EmulatorContext): Emulator {
         handle(req) {
           const denied = authorize(ctx, limiter, req);
           if (denied) return denied;
-          const range = parseRange(req.query);
-          if (!range) return error(400);
+          const asked = parseRange(req.query);
+          if (!asked) return error(400);
+          // A stale summary counts nothing, so the client cannot size its windows from it.
+          const range = req.hostile?.kind === 'stale-summary' ? { from: 1, to: 0 } : asked;
           const groupBy = req.query.get('groupBy') ?? 'day';
           if (!['day', 'week', 'month'].includes(groupBy))
             return error(400, 'INVALID_GROUP_BY', 'groupBy must be day, week or month');

@@ -98,18 +98,29 @@ export function tgiEmulator(ctx: EmulatorContext): Emulator {
               )
             : [];
           const pages = Math.ceil(total / size);
-          const next = pageNo < pages ? pageNo + 1 : null;
+          // Hostile paging: a next link back to this page, or an empty page that links on.
+          const hostile = req.hostile?.kind;
+          if (hostile === 'page-empty-more') rows.length = 0;
+          const next =
+            hostile === 'page-repeat'
+              ? pageNo
+              : hostile === 'page-empty-more' || pageNo < pages
+                ? pageNo + 1
+                : null;
           const url = (p: number) =>
             `/transactions?${new URLSearchParams([['limit', String(size)], ...f.params, ['page', String(p)]])}`;
-          return page(
-            {
-              query: { limit: size, results: rows.length, totalRecords: total },
-              page: { total: pages, current: pageNo, next, prev: pageNo > 1 ? pageNo - 1 : 1 },
-              cursor: { prevUrl: pageNo > 1 ? url(pageNo - 1) : null, nextUrl: next ? url(next) : null },
-            },
-            'data',
-            rows.map((r) => r.json),
-          );
+          return {
+            pageLimit: size,
+            ...page(
+              {
+                query: { limit: size, results: rows.length, totalRecords: total },
+                page: { total: pages, current: pageNo, next, prev: pageNo > 1 ? pageNo - 1 : 1 },
+                cursor: { prevUrl: pageNo > 1 ? url(pageNo - 1) : null, nextUrl: next ? url(next) : null },
+              },
+              'data',
+              rows.map((r) => r.json),
+            ),
+          };
         },
       },
       {

@@ -55,7 +55,9 @@ export function vippsReportRoutes(ctx: EmulatorContext, tokens: VippsTokens): Ro
           settlesForRecipientHandles: [v.recipientHandle],
         };
         const items = !filter || filter === v.recipientHandle ? [ledger] : [];
-        return json(200, { cursor: '', items });
+        // Hostile paging: the same cursor for ever, as the spec's own example does.
+        const cursor = req.hostile?.kind === 'page-repeat' ? encodeCursor({ ledgers: 1 }) : '';
+        return json(200, { cursor, items });
       },
     },
     {
@@ -86,11 +88,19 @@ export function vippsReportRoutes(ctx: EmulatorContext, tokens: VippsTokens): Ro
           cursor.s,
           size,
         );
-        const hasMore = rows.length === size;
+        let hasMore = rows.length === size;
         const last = rows[rows.length - 1];
+        let next = hasMore && last ? encodeCursor({ d: date, s: last.seq }) : undefined;
+        // Hostile paging: this page's own cursor again, or an empty page with a fresh cursor.
+        const hostile = req.hostile;
+        if (hostile) {
+          hasMore = true;
+          next = encodeCursor({ ...cursor, n: hostile.kind === 'page-repeat' ? 0 : hostile.ordinal });
+          if (hostile.kind === 'page-empty-more') rows.length = 0;
+        }
         return page(
           {
-            cursor: hasMore && last ? encodeCursor({ d: date, s: last.seq }) : undefined,
+            cursor: next,
             hasMore,
             tryLater: date === w.options.today,
           },
@@ -123,8 +133,13 @@ export function vippsReportRoutes(ctx: EmulatorContext, tokens: VippsTokens): Ro
           size,
         );
         const lastSeq = rows[rows.length - 1]?.seq ?? cursor.s;
+        // Hostile paging: the spec's example served for ever (same cursor, never tryLater).
+        const repeat = req.hostile?.kind === 'page-repeat';
         return page(
-          { cursor: encodeCursor({ t: m[2], s: lastSeq }), tryLater: rows.length < size },
+          {
+            cursor: encodeCursor(repeat ? cursor : { t: m[2], s: lastSeq }),
+            tryLater: !repeat && rows.length < size,
+          },
           'items',
           rows.map((r) => r.json),
         );

@@ -42,12 +42,23 @@ export function vippsSalesRoutes(ctx: EmulatorContext, tokens: VippsTokens): Rou
       size,
     );
     const lastSeq = rows[rows.length - 1]?.seq ?? cursor.s;
-    return page(
-      {},
-      'items',
-      rows.map((r) => r.json),
-      { cursor: encodeCursor({ k: scope, s: lastSeq }), hasMore: rows.length === size },
-    );
+    let next: object = { k: scope, s: lastSeq };
+    let hasMore = rows.length === size;
+    // Hostile paging: this page's own cursor again, or an empty page with a fresh cursor.
+    if (req.hostile) {
+      hasMore = true;
+      next = req.hostile.kind === 'page-repeat' ? cursor : { ...cursor, n: req.hostile.ordinal };
+      if (req.hostile.kind === 'page-empty-more') rows.length = 0;
+    }
+    return {
+      ...page(
+        {},
+        'items',
+        rows.map((r) => r.json),
+        { cursor: encodeCursor(next), hasMore },
+      ),
+      pageLimit: size,
+    };
   };
   const lookup = (where: string, value: string) =>
     w
