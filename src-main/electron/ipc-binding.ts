@@ -2,6 +2,7 @@ import type { ApiResult } from '../core/api/contract.ts';
 import { HostStartError } from '../core/host/host-client.ts';
 import { OPERATION_NAMES } from '../core/api/operation-names.ts';
 import { IPC_CALL_PREFIX } from '../core/api/bridge.ts';
+import { checkInputValue } from '../core/api/input-limits.ts';
 import { isTrustedSender, type SenderFrameLike } from './sender-check.ts';
 
 export type HostCall = (operation: string, input: unknown) => Promise<ApiResult<unknown>>;
@@ -39,6 +40,9 @@ export function bindOperations(
         onRefused(name, event.senderFrame?.url);
         return FORBIDDEN_SENDER;
       }
+      // Bounded before it is cloned again towards the core host, whose serialiser would overflow.
+      const problem = checkInputValue(args[0]);
+      if (problem) return { ok: false, error: problem };
       try {
         return await call(name, args[0]);
       } catch {

@@ -1,7 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const TOKEN_COOKIE = 'posrecon_token';
+/**
+ * Cookies are shared by every service on 127.0.0.1 whatever its port, so each server names its own:
+ * two `posrecon serve`s (or another app's cookie of the same name) never overwrite each other's.
+ */
+export function tokenCookieName(port: number): string {
+  return `posrecon_token_${port}`;
+}
 export const TOKEN_HEADER = 'x-posrecon-token';
 
 function sameSecret(a: string, b: string): boolean {
@@ -37,7 +43,7 @@ export function checkRequest(req: IncomingMessage, port: number, token: string):
   if (origin !== undefined && !allowedHosts.some((h) => origin === `http://${h}`)) {
     return { ok: false, status: 403, reason: 'Cross-origin requests are not allowed.' };
   }
-  const presented = cookieValue(req.headers.cookie, TOKEN_COOKIE) ?? req.headers[TOKEN_HEADER];
+  const presented = cookieValue(req.headers.cookie, tokenCookieName(port)) ?? req.headers[TOKEN_HEADER];
   if (typeof presented === 'string' && sameSecret(presented, token)) return { ok: true };
   const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
   const fromUrl = url.searchParams.get('token');
@@ -53,6 +59,6 @@ export function checkRequest(req: IncomingMessage, port: number, token: string):
   };
 }
 
-export function tokenCookie(token: string): string {
-  return `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+export function tokenCookie(port: number, token: string): string {
+  return `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
 }

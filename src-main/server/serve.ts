@@ -3,8 +3,9 @@ import { createReadStream } from 'node:fs';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiResult } from '../core/api/contract.ts';
+import { MAX_INPUT_BYTES, checkJsonText } from '../core/api/input-limits.ts';
 import { forkHost } from '../core/host/fork-host.ts';
-import type { HostClient } from '../core/host/host-client.ts';
+import { HostSupervisor } from '../core/host/host-supervisor.ts';
 import { CONTENT_SECURITY_POLICY } from '../core/security/csp.ts';
 import { ensureRendererBuilt } from './ensure-renderer.ts';
 import { checkRequest, tokenCookie } from './request-guard.ts';
@@ -17,6 +18,8 @@ export interface ServerOptions {
   log?: (line: string) => void;
   /** A prebuilt UI to serve instead of building `src-renderer` (tests of the transport use a fixture). */
   rendererDir?: string;
+  /** Backoff before restarting a core host that died (tests shorten it). */
+  restartDelayMs?: (attempt: number) => number;
 }
 
 export interface RunningServer {
@@ -24,19 +27,22 @@ export interface RunningServer {
   url: string;
   port: number;
   token: string;
+  /** The core host behind the API, restarted when it dies. */
+  host: HostSupervisor;
   close(): Promise<void>;
 }
-
-const MAX_BODY = 1024 * 1024;
 
 const STATUS_BY_CODE: Record<string, number> = {
   BAD_INPUT: 400,
   BAD_JSON: 400,
+  INPUT_TOO_DEEP: 400,
+  INPUT_TOO_LARGE: 413,
   UNKNOWN_OPERATION: 404,
   NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,
   INTERNAL: 500,
   HOST_EXITED: 503,
+  HOST_RESTARTING: 503,
 };
 
 /** On every response we make, page or API: the same CSP as the Electron window. */
@@ -61,13 +67,15 @@ async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknow
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) {
+    if (size > MAX_INPUT_BYTES) {
       return { ok: false, error: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large.' } };
     }
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return { ok: true, value: {} };
+  const problem = checkJsonText(text);
+  if (problem) return { ok: false, error: problem };
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
@@ -75,11 +83,12 @@ async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknow
   }
 }
 
-function openEventStream(res: ServerResponse, host: HostClient, streams: Set<ServerResponse>): void {
+function openEventStream(res: ServerResponse, host: HostSupervisor, streams: Set<ServerResponse>): void {
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store',
     connection: 'keep-alive',
+    ...SECURITY_HEADERS,
   });
   res.write(': connected\n\n');
   streams.add(res);
@@ -99,7 +108,11 @@ function openEventStream(res: ServerResponse, host: HostClient, streams: Set<Ser
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const log = options.log ?? (() => {});
   const rendererRoot = options.rendererDir ?? (await ensureRendererBuilt(log));
-  const host = await forkHost(options.home, 'ui');
+  const host = await HostSupervisor.start({
+    start: () => forkHost(options.home, 'ui'),
+    delayMs: options.restartDelayMs,
+    onLog: log,
+  });
   const token = randomBytes(32).toString('base64url');
   const streams = new Set<ServerResponse>();
   let port = 0;
@@ -109,8 +122,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (verdict.ok === 'set-cookie') {
       res.writeHead(303, {
         location: verdict.location,
-        'set-cookie': tokenCookie(token),
+        'set-cookie': tokenCookie(port, token),
         'cache-control': 'no-store',
+        ...SECURITY_HEADERS,
       });
       res.end();
       return;
@@ -123,9 +137,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
     const call = /^\/api\/call\/([a-z]+:[a-z-]+)$/i.exec(pathname);
     if (call && req.method === 'POST') {
-      void readJson(req).then(async (body) => {
-        sendResult(res, body.ok ? await host.call(call[1] ?? '', body.value) : body);
-      });
+      readJson(req)
+        .then(async (body) => {
+          sendResult(res, body.ok ? await host.call(call[1] ?? '', body.value) : body);
+        })
+        // A client that hangs up mid-body (or any other failure here) ends this request, not the server.
+        .catch(() => res.destroy());
       return;
     }
     if (pathname === '/api/events' && req.method === 'GET') {
@@ -175,6 +192,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
+    host,
     close: async () => {
       for (const s of streams) s.end();
       server.closeAllConnections();

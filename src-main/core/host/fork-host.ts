@@ -29,6 +29,7 @@ export async function forkHost(
     onMessage: (l) => child.on('message', (m) => l(m as FromHost)),
     onExit: (l) => child.once('exit', (code) => l(code)),
     kill: () => child.kill('SIGKILL'),
+    pid: child.pid,
   });
   await client.ready;
   return client;

@@ -1,4 +1,5 @@
 import type { ApiErrorBody, ApiResult } from '../api/contract.ts';
+import { checkInputValue } from '../api/input-limits.ts';
 import type { FromHost, HostChannel } from './host-protocol.ts';
 
 export class HostStartError extends Error {
@@ -53,6 +54,19 @@ export class HostClient {
     });
   }
 
+  get pid(): number | undefined {
+    return this.#channel.pid;
+  }
+
+  get exited(): boolean {
+    return this.#exited;
+  }
+
+  /** Tells a supervisor the process is gone, so it can start another. */
+  onExit(listener: (code: number | null) => void): void {
+    this.#channel.onExit(listener);
+  }
+
   call(operation: string, input: unknown): Promise<ApiResult<unknown>> {
     if (this.#exited) {
       return Promise.resolve({
@@ -60,10 +74,19 @@ export class HostClient {
         error: { code: 'HOST_EXITED', message: 'The core process stopped.' },
       });
     }
+    // Checked here, on this side of the channel: serialising a hostile value is what overflows.
+    const problem = checkInputValue(input);
+    if (problem) return Promise.resolve({ ok: false, error: problem });
     const id = this.#nextId++;
     return new Promise((resolve) => {
       this.#pending.set(id, resolve);
-      this.#channel.post({ type: 'call', id, operation, input });
+      try {
+        this.#channel.post({ type: 'call', id, operation, input });
+      } catch (err) {
+        this.#pending.delete(id);
+        const message = `Could not reach the core process: ${(err as Error).message}`;
+        resolve({ ok: false, error: { code: 'HOST_EXITED', message } });
+      }
     });
   }
 

@@ -15,4 +15,6 @@ export interface HostChannel {
   onMessage(listener: (message: FromHost) => void): void;
   onExit(listener: (code: number | null) => void): void;
   kill(): void;
+  /** The OS process id, where the channel has one (tests use it to kill the host). */
+  readonly pid?: number;
 }
