@@ -3,8 +3,15 @@ import { migration0001 } from './0001-initial.ts';
 import { migration0002 } from './0002-sync.ts';
 import { migration0003 } from './0003-search.ts';
 import { migration0004 } from './0004-search-documents.ts';
+import { migration0005 } from './0005-reconcile.ts';
 
 /** Every migration in order. Append only: a shipped migration is never edited or removed. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,60 @@
+import type { Database } from 'better-sqlite3';
+import { all, sql } from '../store/sql.ts';
+
+export interface DecisionRow {
+  id: number;
+  at: string;
+  actor: string;
+  action: 'accept' | 'reject' | 'link' | 'unlink';
+  sale_key: string;
+  record_provider: string;
+  record_connection: string;
+  record_external_id: string;
+  group_key: string | null;
+  undone_at: string | null;
+}
+
+/**
+ * People's decisions in force, by sale and record key. For one pair the latest decision wins, so a link
+ * after a reject (or an unlink after an accept) is what counts.
+ */
+export class DecisionIndex {
+  readonly #links = new Map<string, string[]>();
+  readonly #rejects = new Set<string>();
+
+  constructor(rows: readonly DecisionRow[]) {
+    const latest = new Map<string, DecisionRow>();
+    for (const r of [...rows].sort((a, b) => a.id - b.id)) {
+      latest.set(`${r.sale_key}|${r.record_provider}:${r.record_connection}:${r.record_external_id}`, r);
+    }
+    for (const [pair, r] of latest) {
+      const record = pair.slice(pair.indexOf('|') + 1);
+      if (r.action === 'accept' || r.action === 'link') {
+        const list = this.#links.get(r.sale_key) ?? [];
+        list.push(record);
+        this.#links.set(r.sale_key, list);
+      } else this.#rejects.add(pair);
+    }
+  }
+
+  static load(db: Database): DecisionIndex {
+    return new DecisionIndex(
+      all<DecisionRow>(db, sql`SELECT * FROM recon_decisions WHERE undone_at IS NULL`),
+    );
+  }
+
+  /** Records a person linked to (or accepted for) this sale. */
+  linked(saleKey: string): readonly string[] {
+    return this.#links.get(saleKey) ?? [];
+  }
+
+  /** Whether a person rejected or unlinked this pair: it is never suggested again. */
+  rejected(saleKey: string, recordKey: string): boolean {
+    return this.#rejects.has(`${saleKey}|${recordKey}`);
+  }
+
+  /** Every record key a person linked, whatever the sale (the runner looks these up across days). */
+  allLinked(): string[] {
+    return [...this.#links.values()].flat();
+  }
+}

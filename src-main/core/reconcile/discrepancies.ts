@@ -1,0 +1,211 @@
+import type { Database } from 'better-sqlite3';
+import { all, rawSql, run, sql, type Sql } from '../store/sql.ts';
+import type { ReconcileSettings } from './reconcile-settings.ts';
+
+/** Every class of what does not add up, in the order a person should look at them. */
+export const DISCREPANCY_CLASSES = [
+  'sale_without_payment',
+  'payment_without_sale',
+  'amount_mismatch',
+  'duplicate_charge',
+  'refund_without_original',
+  'pending_too_long',
+  'payout_difference',
+  'mistyped_reference',
+] as const;
+export type DiscrepancyClass = (typeof DISCREPANCY_CLASSES)[number];
+
+/** Classes that belong to a business day and are rebuilt with it; the rest are rebuilt whole each run. */
+const DAY_CLASSES: DiscrepancyClass[] = [
+  'sale_without_payment',
+  'payment_without_sale',
+  'amount_mismatch',
+  'duplicate_charge',
+  'mistyped_reference',
+];
+
+const PAYMENT_CANDIDATE = `t.provider IN ('vipps', 'tgi', 'sensepass', 'cents') AND t.kind = 'capture'
+  AND t.status NOT IN ('failed', 'cancelled') AND NOT (t.provider = 'cents' AND t.provider_status = 'pre_transaction')`;
+
+interface Options {
+  /** Days to rebuild; null for all. */
+  days: readonly string[] | null;
+  settings: ReconcileSettings;
+  nowMs: number;
+  orphanRefunds: readonly number[];
+}
+
+export function writeDiscrepancies(db: Database, o: Options): number {
+  const insert =
+    db.prepare(`INSERT INTO recon_discrepancies (class, business_date, provider, currency, amount_minor,
+    group_id, transaction_ids, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  const add = (
+    cls: DiscrepancyClass,
+    r: {
+      date: string;
+      provider: string;
+      currency: string;
+      amount: number;
+      group?: number | null;
+      ids: number[];
+      detail?: object;
+    },
+  ) =>
+    insert.run(
+      cls,
+      r.date,
+      r.provider,
+      r.currency,
+      r.amount,
+      r.group ?? null,
+      JSON.stringify(r.ids),
+      r.detail ? JSON.stringify(r.detail) : null,
+    );
+  const days = o.days === null ? null : JSON.stringify(o.days);
+  const inDays = (col: string): Sql =>
+    days === null ? sql`1` : sql`${rawSql(col)} IN (SELECT value FROM json_each(${days}))`;
+  const classes = JSON.stringify(DAY_CLASSES);
+  if (days === null) run(db, sql`DELETE FROM recon_discrepancies`);
+  else {
+    run(
+      db,
+      sql`DELETE FROM recon_discrepancies WHERE ${inDays('business_date')}
+            AND class IN (SELECT value FROM json_each(${classes}))`,
+    );
+    run(
+      db,
+      sql`DELETE FROM recon_discrepancies WHERE class NOT IN (SELECT value FROM json_each(${classes}))`,
+    );
+  }
+
+  // A sale (tender) no payment claimed: cash and young pending sales are explained, not counted.
+  for (const r of all<{
+    id: number;
+    group_id: number;
+    date: string;
+    currency: string;
+    amount: number;
+    provider: string;
+  }>(
+    db,
+    sql`SELECT t.id, g.id AS group_id, g.anchor_date AS date, t.currency, t.amount_minor AS amount, 'sentrypos' AS provider
+          FROM recon_groups g JOIN recon_members m ON m.group_id = g.id AND m.role = 'sale'
+          JOIN transactions t ON t.id = m.transaction_id
+         WHERE g.state = 'unmatched' AND ${inDays('g.anchor_date')}
+           AND NOT EXISTS (SELECT 1 FROM json_each(g.evidence, '$.pairs') p WHERE json_extract(p.value, '$.tender') = t.id)
+           AND upper(coalesce(t.network, '')) <> 'CASH' AND t.status <> 'pending'`,
+  ))
+    add('sale_without_payment', { ...r, group: r.group_id, ids: [r.id] });
+
+  for (const r of all<{ id: number; date: string; provider: string; currency: string; amount: number }>(
+    db,
+    sql`SELECT t.id, t.business_date AS date, t.provider, t.currency, t.amount_minor AS amount FROM transactions t
+         WHERE ${inDays('t.business_date')} AND ${rawSql(PAYMENT_CANDIDATE)}
+           AND NOT EXISTS (SELECT 1 FROM recon_members m WHERE m.transaction_id = t.id)
+           AND NOT EXISTS (SELECT 1 FROM recon_views v WHERE v.transaction_id = t.id)`,
+  ))
+    add('payment_without_sale', { ...r, ids: [r.id] });
+
+  // Linked pairs whose amounts differ beyond a tip, and links made on a mistyped reference.
+  for (const r of all<{
+    group_id: number;
+    date: string;
+    tender: number;
+    payment: number;
+    fit: string;
+    ref: string;
+    provider: string;
+    currency: string;
+    diff: number | null;
+    sale: number;
+  }>(
+    db,
+    sql`SELECT g.id AS group_id, g.anchor_date AS date, json_extract(p.value, '$.tender') AS tender,
+          json_extract(p.value, '$.payment') AS payment, json_extract(p.value, '$.amountFit') AS fit,
+          json_extract(p.value, '$.referenceFit') AS ref, t.provider, g.currency,
+          json_extract(p.value, '$.fields.amount.detail.difference') AS diff, g.sale_minor AS sale
+        FROM recon_groups g, json_each(g.evidence, '$.pairs') p
+        JOIN transactions t ON t.id = json_extract(p.value, '$.payment')
+       WHERE ${inDays('g.anchor_date')} AND g.state IN ('linked', 'review')
+         AND (json_extract(p.value, '$.amountFit') IN ('differs', 'no-rate') OR json_extract(p.value, '$.referenceFit') = 'similar')`,
+  )) {
+    const ids = [r.tender, r.payment];
+    if (r.fit === 'differs')
+      add('amount_mismatch', {
+        date: r.date,
+        provider: r.provider,
+        currency: r.currency,
+        amount: r.diff ?? 0,
+        group: r.group_id,
+        ids,
+      });
+    if (r.ref === 'similar')
+      add('mistyped_reference', {
+        date: r.date,
+        provider: r.provider,
+        currency: r.currency,
+        amount: 0,
+        group: r.group_id,
+        ids,
+      });
+  }
+
+  for (const r of all<{
+    id: number;
+    group_id: number;
+    date: string;
+    provider: string;
+    currency: string;
+    amount: number;
+  }>(
+    db,
+    sql`SELECT t.id, g.id AS group_id, g.anchor_date AS date, t.provider, t.currency, t.amount_minor AS amount
+          FROM recon_groups g JOIN recon_members m ON m.group_id = g.id AND m.role = 'duplicate'
+          JOIN transactions t ON t.id = m.transaction_id WHERE ${inDays('g.anchor_date')}`,
+  ))
+    add('duplicate_charge', { ...r, group: r.group_id, ids: [r.id] });
+
+  for (const r of all<{ id: number; date: string; provider: string; currency: string; amount: number }>(
+    db,
+    sql`SELECT t.id, t.business_date AS date, t.provider, t.currency, t.amount_minor AS amount FROM transactions t
+         WHERE t.id IN (SELECT value FROM json_each(${JSON.stringify(o.orphanRefunds)}))`,
+  ))
+    add('refund_without_original', { ...r, ids: [r.id] });
+
+  const cutoff = new Date(o.nowMs - o.settings.pendingDays * 86_400_000).toISOString();
+  for (const r of all<{
+    id: number;
+    date: string;
+    provider: string;
+    currency: string;
+    amount: number;
+    at: string;
+  }>(
+    db,
+    sql`SELECT t.id, t.business_date AS date, t.provider, t.currency, t.amount_minor AS amount, t.occurred_at AS at
+          FROM transactions t WHERE t.status = 'pending' AND t.occurred_at < ${cutoff}
+           AND NOT EXISTS (SELECT 1 FROM recon_views v WHERE v.transaction_id = t.id)`,
+  ))
+    add('pending_too_long', { ...r, ids: [r.id], detail: { since: r.at, days: o.settings.pendingDays } });
+
+  for (const r of all<{
+    id: number;
+    date: string;
+    currency: string;
+    amount: number;
+    expected: number;
+    actual: number;
+  }>(
+    db,
+    sql`SELECT transaction_id AS id, ledger_date AS date, currency, difference_minor AS amount,
+          expected_minor AS expected, actual_minor AS actual FROM recon_payouts WHERE difference_minor <> 0`,
+  ))
+    add('payout_difference', {
+      ...r,
+      provider: 'vipps',
+      ids: [r.id],
+      detail: { expected: r.expected, actual: r.actual },
+    });
+
+  return Number((db.prepare('SELECT count(*) AS n FROM recon_discrepancies').get() as { n: number }).n);
+}

@@ -1,0 +1,120 @@
+import type { Database } from 'better-sqlite3';
+import { all, sql } from '../store/sql.ts';
+import { DecisionIndex } from './decision-index.ts';
+import { writeDiscrepancies } from './discrepancies.ts';
+import { loadDay, loadWhere, type Rec } from './load-day.ts';
+import { matchDay } from './match-day.ts';
+import { rebuildPayouts } from './payouts.ts';
+import { linkRefunds } from './refunds.ts';
+import { readReconcileSettings } from './reconcile-settings.ts';
+import { GroupWriter } from './write-groups.ts';
+
+export interface ReconcileProgress {
+  phase: 'matching' | 'refunds' | 'payouts' | 'discrepancies' | 'done';
+  done: number;
+  total: number;
+}
+
+export interface RunOptions {
+  /** Every day in the cache, instead of the days syncs marked since the last run. */
+  full?: boolean;
+  now?: Date;
+  onProgress?: (p: ReconcileProgress) => void;
+  /** Gives the event loop a turn between days, so a long run never holds up other calls. */
+  yieldEvery?: () => Promise<void>;
+}
+
+export interface RunReport {
+  full: boolean;
+  days: number;
+  groups: number;
+  refundsLinked: number;
+  payouts: number;
+  discrepancies: number;
+  /** Milliseconds per phase: where the time goes. */
+  timings: Record<'matching' | 'refunds' | 'payouts' | 'discrepancies', number>;
+}
+
+const addDays = (date: string, n: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+/** The days to rebuild: every day with records or groups, or the marked days and the day after each. */
+function daysToRun(db: Database, full: boolean): string[] {
+  if (full) {
+    return all<{ d: string }>(
+      db,
+      sql`SELECT DISTINCT business_date AS d FROM transactions
+          UNION SELECT DISTINCT anchor_date FROM recon_groups ORDER BY 1`,
+    ).map((r) => r.d);
+  }
+  const dirty = all<{ date: string }>(db, sql`SELECT date FROM recon_dirty_days ORDER BY date`).map(
+    (r) => r.date,
+  );
+  // A sale near midnight can claim a payment of the next day, so the next day is matched again too.
+  return [...new Set(dirty.flatMap((d) => [d, addDays(d, 1)]))].sort();
+}
+
+/**
+ * Rebuilds reconciliation for the days that need it: matching per business day (each day sees its
+ * neighbours' records, so near-midnight sales and skewed provider clocks are covered), then refunds,
+ * Vipps payouts and the discrepancy classes. Each day commits on its own; re-running gives the same
+ * groups, and an interrupted run leaves the unfinished days marked for the next one.
+ */
+export async function runReconcile(db: Database, options: RunOptions = {}): Promise<RunReport> {
+  const settings = readReconcileSettings(db);
+  const nowMs = (options.now ?? new Date()).getTime();
+  const full = options.full ?? false;
+  const days = daysToRun(db, full);
+  const runDays = new Set(days);
+  const decisions = DecisionIndex.load(db);
+  const writer = new GroupWriter(db, settings);
+  const timings = { matching: 0, refunds: 0, payouts: 0, discrepancies: 0 };
+  const cache = new Map<string, Rec[]>();
+  const day = (d: string) => {
+    let recs = cache.get(d);
+    if (!recs) cache.set(d, (recs = loadDay(db, d)));
+    return recs;
+  };
+  const lookup = (key: string): Rec | undefined => {
+    const [provider, connection, ...rest] = key.split(':');
+    return loadWhere(
+      db,
+      sql`t.provider = ${provider ?? ''} AND t.connection_id = ${connection ?? ''} AND t.external_id = ${rest.join(':')}`,
+    )[0];
+  };
+  const claimed = new Set<number>();
+  let groups = 0;
+  let t0 = performance.now();
+  for (const [i, d] of days.entries()) {
+    const window = [...day(addDays(d, -1)), ...day(d), ...day(addDays(d, 1))];
+    const built = matchDay({ date: d, window, settings, runDays, claimed, decisions, lookup });
+    groups += writer.writeDay(d, built, day(d), nowMs);
+    cache.delete(addDays(d, -1));
+    options.onProgress?.({ phase: 'matching', done: i + 1, total: days.length });
+    if (options.yieldEvery && i % 5 === 4) await options.yieldEvery();
+  }
+  cache.clear();
+  timings.matching = performance.now() - t0;
+
+  t0 = performance.now();
+  options.onProgress?.({ phase: 'refunds', done: 0, total: 1 });
+  const refunds = db.transaction(() => linkRefunds(db, settings))();
+  timings.refunds = performance.now() - t0;
+
+  t0 = performance.now();
+  options.onProgress?.({ phase: 'payouts', done: 0, total: 1 });
+  const from = full || !days.length ? null : addDays(days[0] ?? '', -1);
+  const payouts = db.transaction(() => rebuildPayouts(db, from))();
+  timings.payouts = performance.now() - t0;
+
+  t0 = performance.now();
+  options.onProgress?.({ phase: 'discrepancies', done: 0, total: 1 });
+  const affected = full ? null : [...new Set(days.flatMap((d) => [addDays(d, -1), d, addDays(d, 1)]))];
+  const discrepancies = db.transaction(() =>
+    writeDiscrepancies(db, { days: affected, settings, nowMs, orphanRefunds: refunds.orphans }),
+  )();
+  timings.discrepancies = performance.now() - t0;
+  if (full) db.prepare('DELETE FROM recon_dirty_days').run();
+  options.onProgress?.({ phase: 'done', done: 1, total: 1 });
+  return { full, days: days.length, groups, refundsLinked: refunds.linked, payouts, discrepancies, timings };
+}

@@ -1,0 +1,175 @@
+import type { Database } from 'better-sqlite3';
+import { all, rawSql, sql, type Sql } from '../store/sql.ts';
+
+/** The providers that take payments for a POS sale; SentryPOS is the POS itself. */
+export const PAYMENT_PROVIDERS = ['vipps', 'tgi', 'sensepass', 'cents'] as const;
+
+/**
+ * What SensePass puts in its references besides the merchant's posData: its own ids. Everything else a
+ * SensePass record carries as a reference came from the POS (posData is free-form, keyed by the merchant).
+ */
+const SENSEPASS_OWN_REFS = [
+  'TransactionNumber',
+  'receiptSaveUid',
+  'transactionEventId',
+  'paymentProcessRequestID',
+  'confirmationNumber',
+  'fullConfirmationCode',
+  'authNumber',
+  'referenceNumber',
+  'voucher',
+  'sensePassReferenceId',
+  'requestID',
+  'providerId',
+];
+
+/** One cached record, as much of it as matching reads. */
+export interface Rec {
+  id: number;
+  provider: string;
+  connectionId: string;
+  externalId: string;
+  kind: string;
+  amount: number;
+  currency: string;
+  status: string;
+  providerStatus: string | null;
+  atMs: number;
+  date: string;
+  customerName: string | null;
+  customerPhone: string | null;
+  method: string | null;
+  network: string | null;
+  fingerprint: string | null;
+  /**
+   * The POS reference(s) the record carries, per the provider's docs: SentryPOS `invoiceId`, Vipps
+   * `reference`, Cents `payment_gateway_order_transaction_id`, SensePass posData values. TGI documents
+   * none (its `tid` may hold a POS id where the shop posts its own transactions: matching tries it).
+   */
+  refs: string[];
+  /** Vipps pspReference, Cents reconciliation_id, TGI cid: links within one provider. */
+  link: string | null;
+  /** Cents: the order amount (total less the round-up donation), which is what the POS charged. */
+  orderMinor: number | null;
+  /** Vipps: the Tips line, so a tip is explained rather than guessed. */
+  tipMinor: number;
+  /** Vipps Report rows: the Sales API (or funds) record that already counts the same money. */
+  twinId: number | null;
+  /** Anchor day of the group that holds the record in the store, before this run. */
+  heldBy: string | null;
+}
+
+interface Row {
+  id: number;
+  provider: string;
+  connection_id: string;
+  external_id: string;
+  kind: string;
+  amount_minor: number;
+  currency: string;
+  status: string;
+  provider_status: string | null;
+  occurred_at: string;
+  business_date: string;
+  customer_name: string | null;
+  customer_phone: string | null;
+  method: string | null;
+  network: string | null;
+  fingerprint: string | null;
+  refs: string | null;
+  link: string | null;
+  order_minor: number | null;
+  tip_minor: number | null;
+  twin_id: number | null;
+  held_by: string | null;
+}
+
+const SEP = '\u001f';
+
+/** A record's POS references and links, per provider, from its reference rows (indexed by id, kind). */
+const REFS = `CASE t.provider
+    WHEN 'sentrypos' THEN (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'invoiceId')
+    WHEN 'vipps' THEN (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'reference')
+    WHEN 'cents' THEN (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'order_id')
+    WHEN 'sensepass' THEN (SELECT group_concat(value, char(31)) FROM transaction_refs r WHERE r.transaction_id = t.id
+      AND r.kind NOT IN (${SENSEPASS_OWN_REFS.map((k) => `'${k}'`).join(', ')}))
+  END`;
+const LINK = `CASE t.provider
+    WHEN 'vipps' THEN (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'pspReference')
+    WHEN 'cents' THEN (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'reconciliation_id')
+    WHEN 'tgi' THEN (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'cid')
+  END`;
+/*
+ * A Vipps Report row's twin: the Sales API entry of the same capture or refund (same pspReference and
+ * kind), or for a fees-ledger fees-retained the funds-ledger one. The Sales view is the one counted: it
+ * has the lines, the VAT and the cash payments the Report API never sees.
+ */
+const TWIN = `CASE WHEN t.provider = 'vipps' AND t.external_id NOT LIKE 'sales:%' THEN (
+    SELECT t2.id FROM transaction_refs r2 CROSS JOIN transactions t2 ON t2.id = r2.transaction_id
+     WHERE r2.value = (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'pspReference')
+       AND r2.kind = 'pspReference' AND t2.connection_id = t.connection_id AND t2.kind = t.kind AND t2.id <> t.id
+       AND (CASE WHEN t.kind IN ('capture', 'refund') THEN t2.external_id LIKE 'sales:%'
+                 WHEN t.external_id LIKE 'fees:%' AND t.provider_status = 'fees-retained'
+                   THEN t2.external_id LIKE 'funds:%' AND t2.provider_status = 'fees-retained'
+                 ELSE 0 END)
+     ORDER BY t2.id LIMIT 1)
+  END`;
+
+const SELECT = `SELECT t.id, t.provider, t.connection_id, t.external_id, t.kind, t.amount_minor, t.currency, t.status,
+    t.provider_status, t.occurred_at, t.business_date, t.customer_name, t.customer_phone, t.method, t.network,
+    t.fingerprint, ${REFS} AS refs, ${LINK} AS link,
+    CASE WHEN t.provider = 'cents' THEN (SELECT line_gross_minor FROM transaction_lines l
+      WHERE l.transaction_id = t.id AND l.category = 'order') END AS order_minor,
+    CASE WHEN t.provider = 'vipps' AND t.external_id LIKE 'sales:%' THEN (SELECT sum(line_gross_minor)
+      FROM transaction_lines l WHERE l.transaction_id = t.id AND upper(l.category) = 'TIPS') END AS tip_minor,
+    ${TWIN} AS twin_id,
+    (SELECT g.anchor_date FROM recon_members m JOIN recon_groups g ON g.id = m.group_id
+      WHERE m.transaction_id = t.id) AS held_by
+  FROM transactions t`;
+
+function toRec(r: Row): Rec {
+  const refs = r.refs ? r.refs.split(SEP).filter((s) => s.length > 0) : [];
+  return {
+    id: r.id,
+    provider: r.provider,
+    connectionId: r.connection_id,
+    externalId: r.external_id,
+    kind: r.kind,
+    amount: r.amount_minor,
+    currency: r.currency,
+    status: r.status,
+    providerStatus: r.provider_status,
+    atMs: Date.parse(r.occurred_at),
+    date: r.business_date,
+    customerName: r.customer_name,
+    customerPhone: r.customer_phone,
+    method: r.method,
+    network: r.network,
+    fingerprint: r.fingerprint,
+    refs,
+    link: r.link,
+    orderMinor: r.order_minor,
+    tipMinor: r.tip_minor ?? 0,
+    twinId: r.twin_id,
+    heldBy: r.held_by,
+  };
+}
+
+/** Every record of one business day (by the shop's zone; Vipps ledger rows by their ledger date). */
+export function loadDay(db: Database, date: string): Rec[] {
+  return all<Row>(db, sql`${rawSql(SELECT)} WHERE t.business_date = ${date} ORDER BY t.id`).map(toRec);
+}
+
+/** Records by id, wherever their day (decisions and refunds point across days). */
+export function loadByIds(db: Database, ids: readonly number[]): Rec[] {
+  if (!ids.length) return [];
+  return all<Row>(
+    db,
+    sql`${rawSql(SELECT)} WHERE t.id IN (SELECT value FROM json_each(${JSON.stringify(ids)})) ORDER BY t.id`,
+  ).map(toRec);
+}
+
+/** Records matching a raw condition on `t` (a fixed string from this module's callers, never user text). */
+export function loadWhere(db: Database, condition: Sql): Rec[] {
+  return all<Row>(db, sql`${rawSql(SELECT)} WHERE ${condition} ORDER BY t.id`).map(toRec);
+}

@@ -1,0 +1,363 @@
+import type { DecisionIndex } from './decision-index.ts';
+import { PAYMENT_PROVIDERS, type Rec } from './load-day.ts';
+import type { ReconcileSettings } from './reconcile-settings.ts';
+import { amountField, scorePair, type PairScore } from './score.ts';
+
+export type Role =
+  'sale' | 'payment' | 'view' | 'attempt' | 'refund' | 'fee' | 'duplicate' | 'pre-transaction';
+
+/** One tender ↔ payment link with its evidence, and the best alternative it beat. */
+export interface Pair {
+  tender: Rec;
+  payment: Rec;
+  how: 'key' | 'score' | 'person';
+  /** auto: linked without asking; suggested: waiting for a person; accepted: a person said yes. */
+  status: 'auto' | 'suggested' | 'accepted';
+  evidence: PairScore;
+  runnerUp: { paymentId: number; tenderId: number; score: number; evidence: PairScore } | null;
+}
+
+export interface BuiltGroup {
+  key: string;
+  saleKey: string;
+  anchorDate: string;
+  currency: string;
+  tenders: Rec[];
+  pairs: Pair[];
+  members: { rec: Rec; role: Role }[];
+}
+
+export interface DayInput {
+  date: string;
+  /** Records of the day before, the day and the day after. */
+  window: readonly Rec[];
+  settings: ReconcileSettings;
+  /** Days this run rebuilds: a record held by a group anchored elsewhere is not up for grabs. */
+  runDays: ReadonlySet<string>;
+  /** Records already placed by this run (by an earlier day). */
+  claimed: Set<number>;
+  decisions: DecisionIndex;
+  /** Records a decision points at that lie outside the window. */
+  lookup: (key: string) => Rec | undefined;
+}
+
+/** The stable key of a record: provider, connection, external id. Decisions and groups use it. */
+export function recordKey(r: Pick<Rec, 'provider' | 'connectionId' | 'externalId'>): string {
+  return `${r.provider}:${r.connectionId}:${r.externalId}`;
+}
+
+/** A POS sale is a SentryPOS invoice: its rows are its tenders (a split) and failed attempts. */
+export function saleKeyOf(r: Rec): string {
+  return `${r.connectionId}:${r.refs[0] ?? r.externalId}`;
+}
+
+const FAILED = new Set(['failed', 'cancelled']);
+const isPre = (r: Rec) => r.provider === 'cents' && r.providerStatus === 'pre_transaction';
+const byId = (a: Rec, b: Rec) => a.id - b.id;
+
+function median(xs: number[]): number {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+/**
+ * Links the POS sales anchored on one business day to their payments, in stages: people's decisions,
+ * then exact references, then scored candidates (ties go to review), then failed attempts, duplicate
+ * charges, Cents pre-transactions and the Vipps Report views and fees of each linked payment.
+ * Deterministic: inputs are sorted by id and every choice breaks ties on ids.
+ */
+export function matchDay(input: DayInput): BuiltGroup[] {
+  const { date, window, settings, runDays, claimed, decisions } = input;
+  const free = (r: Rec) => !claimed.has(r.id) && (r.heldBy === null || runDays.has(r.heldBy));
+
+  // Invoices anchored on this day: the earliest day of their completed tenders (else of any row).
+  const rowsByInvoice = new Map<string, Rec[]>();
+  for (const r of window) {
+    if (r.provider !== 'sentrypos' || r.kind !== 'sale') continue;
+    const k = saleKeyOf(r);
+    const list = rowsByInvoice.get(k) ?? [];
+    list.push(r);
+    rowsByInvoice.set(k, list);
+  }
+  const groups: BuiltGroup[] = [];
+  for (const [saleKey, rows] of [...rowsByInvoice].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    rows.sort(byId);
+    const tenders = rows.filter((r) => !FAILED.has(r.status));
+    const anchor = (tenders.length ? tenders : rows).reduce((d, r) => (r.date < d ? r.date : d), '9999');
+    if (anchor !== date || rows.some((r) => !free(r))) continue;
+    groups.push({
+      key: `sale:${saleKey}`,
+      saleKey,
+      anchorDate: date,
+      currency: rows[0]?.currency ?? '',
+      tenders,
+      pairs: [],
+      members: rows.map((r) => ({ rec: r, role: FAILED.has(r.status) ? 'attempt' : 'sale' })),
+    });
+  }
+  for (const g of groups) for (const m of g.members) claimed.add(m.rec.id);
+
+  const payments = window.filter(
+    (r) =>
+      (PAYMENT_PROVIDERS as readonly string[]).includes(r.provider) &&
+      r.kind === 'capture' &&
+      r.twinId === null &&
+      !FAILED.has(r.status) &&
+      !isPre(r),
+  );
+  const paid = new Map<number, Pair>(); // by tender id
+  const link = (g: BuiltGroup, pair: Pair) => {
+    g.pairs.push(pair);
+    g.members.push({ rec: pair.payment, role: 'payment' });
+    claimed.add(pair.payment.id);
+    paid.set(pair.tender.id, pair);
+  };
+  const bestTender = (g: BuiltGroup, p: Rec) => {
+    const open = g.tenders.filter((t) => !paid.has(t.id));
+    const pool = open.length ? open : g.tenders;
+    let best: { t: Rec; s: PairScore } | null = null;
+    for (const t of pool) {
+      const s = scorePair(t, p, settings, 0);
+      const rank = (x: PairScore) => (x.amountFit === 'equal' ? 2 : x.amountFit === 'tip' ? 1 : 0);
+      if (!best || rank(s) > rank(best.s)) best = { t, s };
+    }
+    return best;
+  };
+
+  // 1. People's decisions: accepted and manual links are applied as they were made.
+  for (const g of groups) {
+    for (const rk of decisions.linked(g.saleKey)) {
+      const p = payments.find((x) => recordKey(x) === rk) ?? input.lookup(rk);
+      if (!p || claimed.has(p.id)) continue;
+      const best = bestTender(g, p);
+      if (best)
+        link(g, {
+          tender: best.t,
+          payment: p,
+          how: 'person',
+          status: 'accepted',
+          evidence: best.s,
+          runnerUp: null,
+        });
+    }
+  }
+
+  // 2. Exact keys: the payment carries the invoice id the POS printed.
+  const byRef = new Map<string, Rec[]>();
+  for (const p of payments) {
+    // TGI documents no POS reference, but a shop that posts its own transactions may put one in `tid`.
+    for (const ref of p.provider === 'tgi' ? [...p.refs, p.externalId] : p.refs) {
+      const list = byRef.get(ref) ?? [];
+      list.push(p);
+      byRef.set(ref, list);
+    }
+  }
+  for (const g of groups) {
+    const invoice = g.tenders[0]?.refs[0] ?? g.members[0]?.rec.refs[0];
+    if (!invoice) continue;
+    for (const p of byRef.get(invoice) ?? []) {
+      if (!free(p) || decisions.rejected(g.saleKey, recordKey(p))) continue;
+      const best = bestTender(g, p);
+      if (!best) continue;
+      // A second payment for a tender that is already paid the same amount is a duplicate charge.
+      const twin = g.pairs.find((x) => x.payment.provider === p.provider && x.payment.amount === p.amount);
+      if (twin && paid.has(best.t.id) && g.tenders.every((t) => paid.has(t.id))) {
+        g.members.push({ rec: p, role: 'duplicate' });
+        claimed.add(p.id);
+        continue;
+      }
+      link(g, { tender: best.t, payment: p, how: 'key', status: 'auto', evidence: best.s, runnerUp: null });
+    }
+  }
+
+  // 3. Scored candidates for tenders still unpaid, with each provider's clock offset estimated from
+  // the exact links (TGI has none: from amounts that have a single candidate).
+  const offsets = estimateOffsets(groups, payments, settings);
+  const windowMs = settings.timeWindowMinutes * 60_000;
+  const open = payments.filter(free).sort((a, b) => a.atMs - b.atMs || a.id - b.id);
+  const openTimes = open.map((p) => p.atMs);
+  type Cand = { g: BuiltGroup; t: Rec; p: Rec; s: PairScore };
+  const cands: Cand[] = [];
+  for (const g of groups) {
+    for (const t of g.tenders) {
+      if (paid.has(t.id)) continue;
+      for (let i = lowerBound(openTimes, t.atMs - windowMs - 600_000); i < open.length; i++) {
+        const p = open[i];
+        if (!p || p.atMs > t.atMs + windowMs + 600_000) break;
+        if (decisions.rejected(g.saleKey, recordKey(p))) continue;
+        const s = scorePair(t, p, settings, offsets.get(p.provider) ?? 0);
+        if (s.score >= settings.reviewScore) cands.push({ g, t, p, s });
+      }
+    }
+  }
+  cands.sort(
+    (a, b) => b.s.score - a.s.score || a.s.closeness - b.s.closeness || a.t.id - b.t.id || a.p.id - b.p.id,
+  );
+  const byTender = new Map<number, Cand[]>();
+  const byPayment = new Map<number, Cand[]>();
+  for (const c of cands) {
+    (byTender.get(c.t.id) ?? byTender.set(c.t.id, []).get(c.t.id)!).push(c);
+    (byPayment.get(c.p.id) ?? byPayment.set(c.p.id, []).get(c.p.id)!).push(c);
+  }
+  const taken = new Set<number>();
+  // Only a sure link takes a record out of contention: a rival held by a mere suggestion may be the
+  // right one, so a pair that beats nothing but suggestions is itself only a suggestion.
+  const sure = new Set<number>();
+  for (const c of cands) {
+    if (paid.has(c.t.id) || taken.has(c.p.id) || claimed.has(c.p.id)) continue;
+    const rivals = [
+      ...(byTender.get(c.t.id) ?? []).filter(
+        (x) => x.p.id !== c.p.id && !sure.has(x.p.id) && (taken.has(x.p.id) || !claimed.has(x.p.id)),
+      ),
+      ...(byPayment.get(c.p.id) ?? []).filter((x) => x.t.id !== c.t.id && !sure.has(x.t.id)),
+    ].sort((a, b) => b.s.score - a.s.score || a.t.id - b.t.id || a.p.id - b.p.id);
+    const r = rivals[0];
+    const margin = c.s.score - (r?.s.score ?? 0);
+    const auto = c.s.score >= settings.autoAcceptScore && margin >= settings.minMargin;
+    taken.add(c.p.id);
+    if (auto) sure.add(c.p.id).add(c.t.id);
+    link(c.g, {
+      tender: c.t,
+      payment: c.p,
+      how: 'score',
+      status: auto ? 'auto' : 'suggested',
+      evidence: c.s,
+      runnerUp: r ? { paymentId: r.p.id, tenderId: r.t.id, score: r.s.score, evidence: r.s } : null,
+    });
+  }
+
+  attachAttempts(groups, window, free, claimed);
+  attachDuplicates(groups, payments, free, claimed, decisions);
+  attachProviderLinks(groups, window, free, claimed);
+  return groups;
+}
+
+function lowerBound(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((xs[mid] ?? 0) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function estimateOffsets(
+  groups: BuiltGroup[],
+  payments: Rec[],
+  settings: ReconcileSettings,
+): Map<string, number> {
+  const gaps = new Map<string, number[]>();
+  const add = (provider: string, gap: number) =>
+    (gaps.get(provider) ?? gaps.set(provider, []).get(provider)!).push(gap);
+  for (const g of groups) for (const p of g.pairs) add(p.payment.provider, p.payment.atMs - p.tender.atMs);
+  // Providers without references (TGI): pairs whose amount has exactly one candidate near the sale.
+  const keyed = new Set([...gaps].filter(([, xs]) => xs.length >= 3).map(([p]) => p));
+  const windowMs = settings.timeWindowMinutes * 60_000;
+  const byAmount = new Map<number, Rec[]>();
+  for (const p of payments) (byAmount.get(p.amount) ?? byAmount.set(p.amount, []).get(p.amount)!).push(p);
+  for (const g of groups) {
+    for (const t of g.tenders) {
+      if (g.pairs.some((x) => x.tender.id === t.id)) continue;
+      const near = (byAmount.get(t.amount) ?? []).filter(
+        (p) => p.currency === t.currency && Math.abs(p.atMs - t.atMs) <= windowMs,
+      );
+      const only = near[0];
+      if (near.length === 1 && only && !keyed.has(only.provider)) add(only.provider, only.atMs - t.atMs);
+    }
+  }
+  const out = new Map<string, number>();
+  for (const [provider, xs] of gaps) if (xs.length >= 3) out.set(provider, median(xs));
+  return out;
+}
+
+/** A failed or cancelled payment just before a linked one of the same amount, at the same provider. */
+function attachAttempts(
+  groups: BuiltGroup[],
+  window: readonly Rec[],
+  free: (r: Rec) => boolean,
+  claimed: Set<number>,
+) {
+  const linked = groups.flatMap((g) => g.pairs.map((p) => ({ g, p: p.payment })));
+  for (const a of window) {
+    if (!(PAYMENT_PROVIDERS as readonly string[]).includes(a.provider) || !FAILED.has(a.status) || !free(a))
+      continue;
+    let best: { g: BuiltGroup; gap: number } | null = null;
+    for (const { g, p } of linked) {
+      const gap = p.atMs - a.atMs;
+      const sameRef = a.refs.length > 0 && a.refs.some((r) => p.refs.includes(r));
+      if (p.provider !== a.provider || gap < 0 || gap > 15 * 60_000) continue;
+      if (p.amount !== a.amount && !sameRef) continue;
+      if (!best || gap < best.gap) best = { g, gap };
+    }
+    if (best) {
+      best.g.members.push({ rec: a, role: 'attempt' });
+      claimed.add(a.id);
+    }
+  }
+}
+
+/** A second charge of the same amount at the same provider minutes after a linked one, with no sale of its own. */
+function attachDuplicates(
+  groups: BuiltGroup[],
+  payments: readonly Rec[],
+  free: (r: Rec) => boolean,
+  claimed: Set<number>,
+  decisions: DecisionIndex,
+) {
+  const linked = groups.flatMap((g) => g.pairs.map((p) => ({ g, p: p.payment })));
+  for (const d of payments) {
+    if (!free(d)) continue;
+    for (const { g, p } of linked) {
+      if (p.provider !== d.provider || p.connectionId !== d.connectionId || p.amount !== d.amount) continue;
+      if (Math.abs(d.atMs - p.atMs) > 5 * 60_000 || decisions.rejected(g.saleKey, recordKey(d))) continue;
+      const refsAgree = p.refs.length === 0 ? d.refs.length === 0 : d.refs.some((r) => p.refs.includes(r));
+      if (!refsAgree) continue;
+      g.members.push({ rec: d, role: 'duplicate' });
+      claimed.add(d.id);
+      break;
+    }
+  }
+}
+
+/** Same money seen again: Vipps Report entries and fees of a linked payment; Cents pre-transactions. */
+function attachProviderLinks(
+  groups: BuiltGroup[],
+  window: readonly Rec[],
+  free: (r: Rec) => boolean,
+  claimed: Set<number>,
+) {
+  const byTwin = new Map<number, Rec[]>();
+  const byLink = new Map<string, Rec[]>();
+  for (const r of window) {
+    if (r.twinId !== null) (byTwin.get(r.twinId) ?? byTwin.set(r.twinId, []).get(r.twinId)!).push(r);
+    const fee = r.provider === 'vipps' && r.kind === 'fee' && r.providerStatus === 'capture-fee';
+    if (r.link !== null && (fee || isPre(r))) {
+      const k = `${r.provider}:${r.connectionId}:${r.link}`;
+      (byLink.get(k) ?? byLink.set(k, []).get(k)!).push(r);
+    }
+  }
+  for (const g of groups) {
+    for (const m of [...g.members]) {
+      if (m.role !== 'payment' && m.role !== 'duplicate') continue;
+      const p = m.rec;
+      for (const v of byTwin.get(p.id) ?? []) {
+        if (free(v)) {
+          g.members.push({ rec: v, role: 'view' });
+          claimed.add(v.id);
+        }
+      }
+      if (p.link === null) continue;
+      for (const x of byLink.get(`${p.provider}:${p.connectionId}:${p.link}`) ?? []) {
+        if (!free(x) || x.id === p.id) continue;
+        g.members.push({ rec: x, role: isPre(x) ? 'pre-transaction' : 'fee' });
+        claimed.add(x.id);
+      }
+    }
+  }
+}
+
+/** Amount fit of a person's link, for the checks a decision makes before it is stored. */
+export { amountField };
