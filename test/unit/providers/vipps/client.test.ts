@@ -110,3 +110,33 @@ describe('Vipps config', () => {
     ).toBe('merchant');
   });
 });
+
+describe('Vipps conformance (issue 16)', () => {
+  it('feed: the cursor we sent coming back means caught up, whatever the page holds', async () => {
+    const example = { cursor: 'E', tryLater: false, items: [{ a: 1 }] };
+    const http = fakeHttp([example, example, example]);
+    const pages = await collect(reportFeed(http, '1', 'funds', null));
+    expect(pages.map((p) => [p.cursor, p.last])).toEqual([
+      ['E', false],
+      ['E', true],
+    ]);
+  });
+
+  it('feed: a cursor from earlier in the run coming back is a loop, stopped in plain words', async () => {
+    const http = fakeHttp([
+      { cursor: 'A', items: [] },
+      { cursor: 'B', items: [] },
+      { cursor: 'A', items: [] },
+    ]);
+    await expect(collect(reportFeed(http, '1', 'fees', null))).rejects.toThrow(
+      /Vipps MobilePay sent a cursor it had already sent in the fees feed of ledger 1/,
+    );
+  });
+
+  it('the Merchant Serial Number is 4 to 6 digits, as the token spec says', async () => {
+    const { vippsConfigSchema } = await import('../../../../src-main/core/providers/vipps/config.ts');
+    const msn = (m: string) =>
+      vippsConfigSchema.safeParse({ clientId: 'id', keyFlow: 'merchant', merchantSerialNumber: m }).success;
+    expect([msn('123'), msn('1234'), msn('123456'), msn('1234567')]).toEqual([false, true, true, false]);
+  });
+});

@@ -214,3 +214,14 @@ describe('Vipps Report API entries', () => {
     expect(!zoneless.ok && zoneless.error).toMatch(/no time zone/);
   });
 });
+
+describe('Vipps timestamps with offsets (issue 16)', () => {
+  it('convert to the exact UTC instant', async () => {
+    const { parseInstant, toUtcIso } = await import('../../../../src-main/core/model/time.ts');
+    const utc = (raw: string) => toUtcIso(parseInstant(raw));
+    expect(utc('2026-03-10T12:00:00+01:00')).toBe('2026-03-10T11:00:00.000Z');
+    expect(utc('2026-03-10T12:00:00.824993+0200')).toBe('2026-03-10T10:00:00.824Z');
+    expect(utc('2026-03-10T00:30:00.000000Z')).toBe('2026-03-10T00:30:00.000Z');
+    expect(utc('2026-03-10T00:30:00.5-0530')).toBe('2026-03-10T06:00:00.500Z');
+  });
+});
