@@ -126,3 +126,47 @@ describe('hostile paging stops every connector with a clear message, never a han
     });
   }
 });
+
+describe('paths the friendly sandbox never reached (issue 16, item 9)', () => {
+  it('SentryPOS: a stale summary makes a multi-day window overflow; splitting it misses no day', async () => {
+    const c = CASES.sentrypos as Case;
+    const ids = async (faulty: boolean) => {
+      sb.faults.configure({
+        rules: faulty
+          ? [{ kind: 'stale-summary', provider: 'sentrypos', endpoint: 'summary', nth: [1] }]
+          : [],
+      });
+      const h = harness(c.connector, { config: c.config(), secrets: c.secrets(), since: '2026-03-06' });
+      const run = await drain(streamOf(c.connector, 'sales'), h.ctx);
+      sb.faults.configure('none');
+      const multiDay = h.urls.some((u) => {
+        const q = new URL(u).searchParams;
+        return (
+          u.includes('/sales?') && q.get('startDate') !== q.get('endDate') && q.get('endDate')?.length === 10
+        );
+      });
+      return { run, multiDay, ids: run.outcomes.map((o) => (o.ok ? o.record.externalId : '')).sort() };
+    };
+    const plain = await ids(false);
+    const split = await ids(true);
+    expect(split.multiDay).toBe(true);
+    expect(split.ids).toEqual(plain.ids);
+    const closed = split.run.completeness.filter((d) => d.date < '2026-03-09');
+    expect(closed.length).toBeGreaterThan(0);
+    expect(closed.every((d) => d.state === 'complete')).toBe(true);
+  });
+
+  it('Vipps: a date answering 404 ("not available yet") stays open and is read again next run', async () => {
+    const c = CASES.vipps as Case;
+    const ledger = sb.credentials.vipps.ledgerId ?? '';
+    const bookmark = JSON.stringify({ v: 1, ledgers: { [ledger]: { cursor: null, open: ['2026-03-08'] } } });
+    sb.faults.configure({
+      rules: [{ kind: 'http-404', provider: 'vipps', endpoint: 'report-date', nth: [1] }],
+    });
+    const h = harness(c.connector, { config: { ...c.config(), ledgerId: ledger }, secrets: c.secrets() });
+    const run = await drain(streamOf(c.connector, 'funds'), h.ctx, bookmark);
+    sb.faults.configure('none');
+    expect(run.completeness.find((d) => d.date === '2026-03-08')?.state).toBe('open');
+    expect(JSON.parse(run.bookmark ?? '{}').ledgers[ledger].open).toContain('2026-03-08');
+  });
+});
