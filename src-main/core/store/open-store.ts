@@ -7,6 +7,7 @@ import type { Migration } from './migrations/migration.ts';
 import { StoreError, damagedError, isCorruptionError } from './store-error.ts';
 import { POSRECON_APPLICATION_ID, classifyStore, type StoreKind } from './store-identity.ts';
 import { describeAccessError, readOnlyError } from './store-access.ts';
+import { clearStamp, stampMatches, writeStamp } from './check-stamp.ts';
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
 
@@ -144,7 +145,7 @@ function refuseIfNotWritable(file: string, existed: boolean): void {
   }
 }
 
-function wrap(file: string, db: Db, backupFile: string | null): Store {
+function wrap(file: string, db: Db, backupFile: string | null, writable: boolean): Store {
   let damage: StoreError | null = null;
   return {
     db,
@@ -161,7 +162,11 @@ function wrap(file: string, db: Db, backupFile: string | null): Store {
       }
       return damage;
     },
-    close: () => db.close(),
+    close: () => {
+      db.close();
+      // Only a sound cache closed cleanly by its writer may skip the next full check.
+      if (writable && !damage) writeStamp(file);
+    },
   };
 }
 
@@ -178,9 +183,10 @@ export async function openStore(file: string, options: OpenStoreOptions = {}): P
   const latest = migrations.at(-1)?.version ?? 0;
   if (!readonly) refuseIfNotWritable(file, existed);
   const { kind, version } = existed
-    ? inspect(file, latest, !readonly)
+    ? inspect(file, latest, !readonly && !stampMatches(file))
     : { kind: 'empty' as const, version: 0 };
-  if (readonly) return wrap(file, openDb(file, true), null);
+  if (readonly) return wrap(file, openDb(file, true), null, false);
+  clearStamp(file);
   const db = openDb(file, false);
   let backupFile: string | null = null;
   try {
@@ -201,7 +207,7 @@ export async function openStore(file: string, options: OpenStoreOptions = {}): P
     if (err instanceof StoreError) throw err;
     throw describeAccessError(file, err, false);
   }
-  return wrap(file, db, backupFile);
+  return wrap(file, db, backupFile, true);
 }
 
 export { SCHEMA_VERSION };

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createCore } from '../../../src-main/core/core.ts';
 import { logFile } from '../../../src-main/core/log/file-log.ts';
 import { openStore } from '../../../src-main/core/store/open-store.ts';
+import { stampMatches } from '../../../src-main/core/store/check-stamp.ts';
 import { POSRECON_APPLICATION_ID } from '../../../src-main/core/store/store-identity.ts';
 import { startServer } from '../../../src-main/server/serve.ts';
 import { bulkInsert, generateTransactions } from '../../support/seed-transactions.ts';
@@ -103,6 +104,19 @@ describe('a damaged cache', () => {
     expect(sha(file)).toBe(before);
     // A read-only look at a WAL cache may leave an empty -wal beside it; it never holds a page.
     expect(existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0).toBe(0);
+  });
+
+  it('skips the full check only for a cache posrecon itself closed cleanly and nobody touched since', async () => {
+    const home = tempHome();
+    const file = path.join(home, 'posrecon.sqlite');
+    (await openStore(file)).close();
+    expect(stampMatches(file)).toBe(true);
+    const open = await openStore(file);
+    expect(stampMatches(file)).toBe(false); // a crash from here on means a full check next time
+    open.close();
+    expect(stampMatches(file)).toBe(true);
+    writeFileSync(file, readFileSync(file)); // same bytes, but written by someone else
+    expect(stampMatches(file)).toBe(false);
   });
 
   it('names the newest backup to restore when there is one', async () => {
