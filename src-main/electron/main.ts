@@ -86,6 +86,9 @@ function lockDown(contents: WebContents): void {
     event.preventDefault();
     openExternalIfAllowed(url);
   });
+  // will-navigate misses subframes and server redirects; the window only ever shows app://posrecon.
+  contents.on('will-frame-navigate', (event) => event.preventDefault());
+  contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
     openExternalIfAllowed(url);

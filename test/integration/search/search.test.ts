@@ -288,6 +288,8 @@ describe('filters, order, paging and totals', () => {
         .prepare(`SELECT count(*) AS n FROM transactions t WHERE ${where}`)
         .get(...params) as { n: number };
       expect(new Set(seen.map((s) => s.id)).size).toBe(expected.n);
+      // Distinct ids alone would pass an inclusive keyset (>=) that repeats rows across pages.
+      expect(seen).toHaveLength(expected.n);
       const desc = sort.endsWith('desc');
       for (let i = 1; i < seen.length; i++) {
         const [a, b] = [seen[i - 1]!, seen[i]!];
