@@ -8,6 +8,7 @@ import {
   minorToDecimalString,
   minorToFloat,
 } from '../../../src-main/core/sandbox/world/money.ts';
+import { MISTYPE_KINDS, mistype } from '../../../src-main/core/sandbox/world/imperfections.ts';
 import { Rng } from '../../../src-main/core/sandbox/world/prng.ts';
 import { roundUpDonation } from '../../../src-main/core/sandbox/world/record-cents.ts';
 
@@ -98,5 +99,26 @@ describe('FaultEngine', () => {
     f.configure('all');
     expect(f.rules.length).toBe(10);
     expect(() => f.configure('nope')).toThrow(/unknown fault profile/);
+  });
+});
+
+describe('mistype', () => {
+  it('each kind changes the reference, the way its name says; the same stream gives the same result', () => {
+    const ref = 'inv_0000123ab01';
+    const rng = new Rng(4, 'mistype');
+    for (let i = 0; i < 200; i++) {
+      for (const kind of MISTYPE_KINDS) {
+        const typed = mistype(ref, rng, kind);
+        expect(typed).not.toBe(ref);
+        if (kind === 'whitespace') expect(typed.replace(' ', '')).toBe(ref);
+        if (kind === 'case') expect(typed).toBe(ref.toUpperCase());
+        if (kind === 'truncate') expect(ref.startsWith(typed) && ref.length - typed.length <= 3).toBe(true);
+        if (kind === 'drop') expect(typed).toHaveLength(ref.length - 1);
+        if (kind === 'transpose') expect([...typed].sort()).toEqual([...ref].sort());
+      }
+    }
+    const kinds = (r: Rng) => Array.from({ length: 50 }, () => mistype(ref, r));
+    expect(kinds(new Rng(5, 'x'))).toEqual(kinds(new Rng(5, 'x')));
+    expect(new Set(kinds(new Rng(6, 'x'))).size).toBeGreaterThan(10);
   });
 });

@@ -11,7 +11,9 @@ export interface ImperfectionRates {
    * or one character dropped; each provider picks one of these per payment (see `mistype`).
    */
   mistypedReference: number;
+  /** Share of payments (not Cents, not cash) with a tip: the provider's amount exceeds the POS row's. */
   tip: number;
+  /** Shares of payments refunded in part (the last line, or half) and in full. */
   partialRefund: number;
   fullRefund: number;
   /**
@@ -19,6 +21,7 @@ export interface ImperfectionRates {
    * always lands after the payout that settled its capture (a payout is at most 3 days after a capture).
    */
   lateRefund: number;
+  /** A declined attempt (its own POS row and provider record) 90 s before the successful one. */
   failedThenRetry: number;
   /** The same provider record delivered twice (same id): a notification repeated, not a second charge. */
   duplicateNotification: number;
@@ -27,10 +30,12 @@ export interface ImperfectionRates {
    * reference, 10–90 s after the first, completed (and for Vipps its own funds entry and capture fee).
    */
   duplicateCharge: number;
+  /** Share of sales of 20.00 or more paid in two parts through two different providers. */
   splitPayment: number;
   cash: number; // share of Vipps mPOS sales paid in cash (pspReference null)
   /** Share of payments whose provider time wanders −3..+5 min from the POS (else 1–20 s after it). */
   clockSkew: number;
+  /** Share of sales within 10 minutes of midnight, where clock offsets move records across days. */
   nearMidnight: number;
   /**
    * Share of sales followed 15–55 s later by a sale of identical lines from another customer, paid
