@@ -22,6 +22,7 @@ import {
 import { SyncService } from './sync/sync-service.ts';
 import { getTransactionDetail } from './search/transaction-detail.ts';
 import { ParallelSearch } from './search/parallel-totals.ts';
+import { ReconcileService } from './reconcile/reconcile-service.ts';
 import { APP_VERSION } from './version.ts';
 
 export interface CoreOptions {
@@ -46,6 +47,7 @@ export interface Core {
   readonly dispatch: Dispatch;
   /** For in-process callers (the CLI) that pass their own AbortSignal and progress callback. */
   readonly sync: SyncService;
+  readonly reconcile: ReconcileService;
   close(): void;
 }
 
@@ -57,9 +59,19 @@ interface Services {
   actor: string;
   connections: ConnectionsService;
   search: ParallelSearch;
+  reconcile: ReconcileService;
 }
 
-function buildHandlers({ home, store, events, sync, actor, connections, search }: Services): HandlerMap {
+function buildHandlers({
+  home,
+  store,
+  events,
+  sync,
+  actor,
+  connections,
+  search,
+  reconcile,
+}: Services): HandlerMap {
   const { db } = store;
   return {
     'app:info': () => ({
@@ -85,6 +97,15 @@ function buildHandlers({ home, store, events, sync, actor, connections, search }
     'sync:status': () => ({ connections: sync.status() }),
     'sync:cancel': ({ connectionIds }) => ({ cancelled: sync.cancel(connectionIds) }),
     ...connectionHandlers(connections),
+    'reconcile:run': ({ full }) => reconcile.run(full),
+    'reconcile:summary': (period) => reconcile.summary(period),
+    'reconcile:list': (input) => reconcile.list(input),
+    'reconcile:explain': ({ key }) => reconcile.explain(key),
+    'reconcile:decide': (input) => reconcile.decide(input),
+    'reconcile:undo': ({ decisionId }) => reconcile.undo(decisionId),
+    'reconcile:decisions': ({ limit, beforeId }) => reconcile.decisions(limit, beforeId),
+    'reconcile:settings': () => reconcile.settings(),
+    'reconcile:configure': (patch) => reconcile.configure(patch),
   };
 }
 
@@ -106,9 +127,18 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const credentials = options.credentials ?? lazyOsKeychain();
   const connectors = options.connectors ?? Object.values(CONNECTORS).filter((c) => c !== undefined);
   const secrets = options.secrets ?? demoAwareSecretSource(credentialStoreSecretSource(credentials));
+  // After every sync, the days it touched are reconciled again (never failing the sync itself).
+  let reconcile: ReconcileService | null = null;
   const sync = new SyncService({
     db: store.db,
     events,
+    afterSync: async () => {
+      try {
+        await reconcile?.afterSync();
+      } catch (err) {
+        options.onInternalError?.('reconcile:run', err);
+      }
+    },
     connectors,
     secrets,
     http: options.syncTuning?.http,
@@ -125,6 +155,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     isSyncing: (id) => sync.status().some((s) => s.connectionId === id && s.running),
     onInternalError,
   });
+  reconcile = new ReconcileService({
+    db: store.db,
+    events,
+    actor: options.actor ?? 'ui',
+    syncing: () =>
+      sync
+        .status()
+        .filter((s) => s.running)
+        .map((s) => s.connectionName),
+  });
   const search = new ParallelSearch(store.file, {
     onError: (err) => onInternalError('transactions:search', err),
   });
@@ -136,6 +176,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     actor: options.actor ?? 'ui',
     connections,
     search,
+    reconcile,
   });
   const dispatch = createDispatcher(handlers, {
     onInternalError,
@@ -148,5 +189,5 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     store.close();
     void log.close();
   };
-  return { home: options.home, store, events, dispatch, sync, close };
+  return { home: options.home, store, events, dispatch, sync, reconcile, close };
 }

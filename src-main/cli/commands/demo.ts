@@ -1,12 +1,15 @@
 import type { Database } from 'better-sqlite3';
 import type { SyncReport, SyncStatusEntry } from '../../core/api/schemas.ts';
+import type { Core } from '../../core/core.ts';
 import { CONNECTORS } from '../../core/providers/registry.ts';
+import { fxRate } from '../../core/sandbox/world/catalog.ts';
 import { type RunningSandbox, startSandbox } from '../../core/sandbox/index.ts';
 import { transactionCount } from '../../core/store/queries/connections.ts';
 import { readSettings } from '../../core/store/queries/settings.ts';
 import { prepareDemoConnections } from '../../core/sync/demo-connections.ts';
 import { shopToday } from '../../core/sync/engine.ts';
 import { type CliIo, EXIT, printError, printJson, printLine } from '../output.ts';
+import { printSummary } from './reconcile.ts';
 import { createCliCore, exitCodeFor, printReports, progressReporter } from './sync.ts';
 
 export interface DemoOptions {
@@ -22,6 +25,27 @@ export interface DemoOptions {
  * budgets follow, so the demo's two months of history sync in seconds rather than minutes.
  */
 const DEMO_SPEED_UP = 20;
+
+/**
+ * SensePass settles the demo shop's sales in ILS and USD. A real shop enters its rates in Settings; the
+ * demo enters the sandbox's own (one unit of each currency in the shop's), unless rates are there.
+ */
+function setDemoRates(
+  core: Core,
+  world: { currency: string; sensePassCurrencies: string[]; firstDay: string },
+) {
+  if (core.reconcile.settings().fxRates.length) return;
+  core.reconcile.configure({
+    fxRates: world.sensePassCurrencies
+      .filter((c) => c !== world.currency)
+      .map((currency) => ({
+        currency,
+        rate: 1 / fxRate(world.currency, currency),
+        from: world.firstDay,
+        to: null,
+      })),
+  });
+}
 
 function summarize(db: Database, status: SyncStatusEntry[], ids: string[]) {
   return status
@@ -63,6 +87,7 @@ export async function runDemo(
     const world = sandbox.world.options;
     const connectors = Object.values(CONNECTORS).filter((c) => c !== undefined);
     const ids = prepareDemoConnections(core.store.db, connectors, sandbox, world, 'cli');
+    setDemoRates(core, world);
     const progress = progressReporter(io, opts.json);
     let reports: SyncReport[];
     try {
@@ -76,6 +101,8 @@ export async function runDemo(
     }
     const providers = summarize(core.store.db, core.sync.status(), ids);
     const code = exitCodeFor(reports);
+    // The sync reconciled the days it brought in; the summary covers the whole demo period.
+    const reconciliation = core.reconcile.summary({});
     if (opts.json) {
       printJson(io, {
         ok: code === EXIT.OK,
@@ -83,6 +110,7 @@ export async function runDemo(
         world: { seed: world.seed, days: world.days, today },
         reports,
         providers,
+        reconciliation,
       });
     } else {
       printReports(io, reports);
@@ -95,6 +123,8 @@ export async function runDemo(
           `${p.provider.padEnd(12)} ${String(p.transactions).padStart(12)}  ${String(p.quarantined).padStart(11)}  ${days}`,
         );
       }
+      printLine(io);
+      printSummary(io, reconciliation);
       printLine(io);
       printLine(io, `The cache in ${home} is ready: run \`posrecon serve --home ${home}\` to browse it.`);
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { connectionOperations } from '../connections/connection-schemas.ts';
+import { ReconcileProgressEvent, reconcileOperations } from './reconcile-schemas.ts';
 import {
   ConnectionSummary,
   IsoDate,
@@ -100,12 +101,16 @@ export const operations = {
     output: z.object({ cancelled: z.number().int() }),
   },
   ...connectionOperations,
+  ...reconcileOperations,
 } as const;
 
 /** Everything the core pushes to the UI without being asked. */
 export const events = {
   'settings:changed': Settings,
   'sync:progress': SyncProgressEvent,
+  'reconcile:progress': ReconcileProgressEvent,
+  /** A run finished: views showing reconciliation reload. */
+  'reconcile:changed': z.object({ full: z.boolean(), days: z.number().int() }),
 } as const;
 
 export type Operations = typeof operations;

@@ -24,6 +24,15 @@ export const OPERATION_NAMES = [
   'connections:hasSecret',
   'connections:test',
   'connections:remove',
+  'reconcile:run',
+  'reconcile:summary',
+  'reconcile:list',
+  'reconcile:explain',
+  'reconcile:decide',
+  'reconcile:undo',
+  'reconcile:decisions',
+  'reconcile:settings',
+  'reconcile:configure',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;

@@ -21,6 +21,7 @@ export interface DecisionRow {
 export class DecisionIndex {
   readonly #links = new Map<string, string[]>();
   readonly #rejects = new Set<string>();
+  readonly #saleOf = new Map<string, string>();
 
   constructor(rows: readonly DecisionRow[]) {
     const latest = new Map<string, DecisionRow>();
@@ -33,6 +34,7 @@ export class DecisionIndex {
         const list = this.#links.get(r.sale_key) ?? [];
         list.push(record);
         this.#links.set(r.sale_key, list);
+        this.#saleOf.set(record, r.sale_key);
       } else this.#rejects.add(pair);
     }
   }
@@ -53,8 +55,8 @@ export class DecisionIndex {
     return this.#rejects.has(`${saleKey}|${recordKey}`);
   }
 
-  /** Every record key a person linked, whatever the sale (the runner looks these up across days). */
-  allLinked(): string[] {
-    return [...this.#links.values()].flat();
+  /** The sale a person tied this record to, if any: no other sale may claim it. */
+  saleOf(recordKey: string): string | undefined {
+    return this.#saleOf.get(recordKey);
   }
 }

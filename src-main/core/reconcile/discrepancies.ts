@@ -144,7 +144,7 @@ export function writeDiscrepancies(db: Database, o: Options): number {
         date: r.date,
         provider: r.provider,
         currency: r.currency,
-        amount: 0,
+        amount: r.sale,
         group: r.group_id,
         ids,
       });
@@ -184,6 +184,7 @@ export function writeDiscrepancies(db: Database, o: Options): number {
     db,
     sql`SELECT t.id, t.business_date AS date, t.provider, t.currency, t.amount_minor AS amount, t.occurred_at AS at
           FROM transactions t WHERE t.status = 'pending' AND t.occurred_at < ${cutoff}
+           AND (t.provider = 'sentrypos' OR ${rawSql(PAYMENT_CANDIDATE)})
            AND NOT EXISTS (SELECT 1 FROM recon_views v WHERE v.transaction_id = t.id)`,
   ))
     add('pending_too_long', { ...r, ids: [r.id], detail: { since: r.at, days: o.settings.pendingDays } });

@@ -98,7 +98,7 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
 
   t0 = performance.now();
   options.onProgress?.({ phase: 'refunds', done: 0, total: 1 });
-  const refunds = db.transaction(() => linkRefunds(db, settings))();
+  const refunds = db.transaction(() => linkRefunds(db, settings, decisions))();
   timings.refunds = performance.now() - t0;
 
   t0 = performance.now();

@@ -70,6 +70,11 @@ function median(xs: number[]): number {
 export function matchDay(input: DayInput): BuiltGroup[] {
   const { date, window, settings, runDays, claimed, decisions } = input;
   const free = (r: Rec) => !claimed.has(r.id) && (r.heldBy === null || runDays.has(r.heldBy));
+  // A record a person tied to one sale is never offered to another.
+  const reserved = (g: BuiltGroup, r: Rec) => {
+    const sale = decisions.saleOf(recordKey(r));
+    return sale !== undefined && sale !== g.saleKey;
+  };
 
   // Invoices anchored on this day: the earliest day of their completed tenders (else of any row).
   const rowsByInvoice = new Map<string, Rec[]>();
@@ -157,7 +162,7 @@ export function matchDay(input: DayInput): BuiltGroup[] {
     const invoice = g.tenders[0]?.refs[0] ?? g.members[0]?.rec.refs[0];
     if (!invoice) continue;
     for (const p of byRef.get(invoice) ?? []) {
-      if (!free(p) || decisions.rejected(g.saleKey, recordKey(p))) continue;
+      if (!free(p) || reserved(g, p) || decisions.rejected(g.saleKey, recordKey(p))) continue;
       const best = bestTender(g, p);
       if (!best) continue;
       // A second payment for a tender that is already paid the same amount is a duplicate charge.
@@ -185,7 +190,7 @@ export function matchDay(input: DayInput): BuiltGroup[] {
       for (let i = lowerBound(openTimes, t.atMs - windowMs - 600_000); i < open.length; i++) {
         const p = open[i];
         if (!p || p.atMs > t.atMs + windowMs + 600_000) break;
-        if (decisions.rejected(g.saleKey, recordKey(p))) continue;
+        if (reserved(g, p) || decisions.rejected(g.saleKey, recordKey(p))) continue;
         const s = scorePair(t, p, settings, offsets.get(p.provider) ?? 0);
         if (s.score >= settings.reviewScore) cands.push({ g, t, p, s });
       }
@@ -313,6 +318,7 @@ function attachDuplicates(
     for (const { g, p } of linked) {
       if (p.provider !== d.provider || p.connectionId !== d.connectionId || p.amount !== d.amount) continue;
       if (Math.abs(d.atMs - p.atMs) > 5 * 60_000 || decisions.rejected(g.saleKey, recordKey(d))) continue;
+      if ((decisions.saleOf(recordKey(d)) ?? g.saleKey) !== g.saleKey) continue;
       const refsAgree = p.refs.length === 0 ? d.refs.length === 0 : d.refs.some((r) => p.refs.includes(r));
       if (!refsAgree) continue;
       g.members.push({ rec: d, role: 'duplicate' });

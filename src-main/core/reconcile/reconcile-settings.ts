@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
+import { AppError } from '../api/app-error.ts';
 import { CurrencyCode, IsoDate } from '../api/schemas.ts';
 import { appendAudit } from '../store/mutations/audit.ts';
 import { get, run, sql } from '../store/sql.ts';
@@ -19,30 +20,47 @@ export type FxRate = z.infer<typeof FxRate>;
  * link at or above 0.80 with a margin of 0.10 over the runner-up was right, and the pairs that scored
  * between 0.45 and 0.80 were right about nine times in ten, which is what a person should look at.
  */
-export const ReconcileSettings = z
-  .object({
-    /** A scored pair at or above this, clearly ahead of its runner-up, is linked without asking. */
-    autoAcceptScore: z.number().min(0).max(1).default(0.8),
-    /** A scored pair at or above this (and below auto-accept) is suggested for review. */
-    reviewScore: z.number().min(0).max(1).default(0.45),
-    /** How far ahead of the runner-up an automatic link must be; closer calls go to review. */
-    minMargin: z.number().min(0).max(1).default(0.1),
-    /** A payment still pending after this many days is a discrepancy. */
-    pendingDays: z.number().int().min(1).max(365).default(3),
-    /** How far apart a sale and its payment may be in time (provider clocks run off). */
-    timeWindowMinutes: z.number().int().min(1).max(1440).default(30),
-    /** A payment above its sale by at most this share of the sale, or by at most tipMaxAmount, is a tip. */
-    tipMaxPercent: z.number().min(0).max(1000).default(30),
-    /** In major units of the shop's currency: a 100 NOK tip on a 60 NOK lunch is a tip, not a mistake. */
-    tipMaxAmount: z.number().min(0).max(1e9).default(100),
-    /** Converted amounts within this share of the sale count as equal (rates move within a day). */
-    fxTolerancePercent: z.number().min(0).max(50).default(2.5),
-    fxRates: z.array(FxRate).max(10_000).default([]),
-  })
-  .refine((s) => s.reviewScore <= s.autoAcceptScore, {
-    message: 'The review threshold must not be above the auto-accept threshold',
-    path: ['reviewScore'],
-  });
+const fields = {
+  /** A scored pair at or above this, clearly ahead of its runner-up, is linked without asking. */
+  autoAcceptScore: z.number().min(0).max(1),
+  /** A scored pair at or above this (and below auto-accept) is suggested for review. */
+  reviewScore: z.number().min(0).max(1),
+  /** How far ahead of the runner-up an automatic link must be; closer calls go to review. */
+  minMargin: z.number().min(0).max(1),
+  /** A payment still pending after this many days is a discrepancy. */
+  pendingDays: z.number().int().min(1).max(365),
+  /** How far apart a sale and its payment may be in time (provider clocks run off). */
+  timeWindowMinutes: z.number().int().min(1).max(1440),
+  /** A payment above its sale by at most this share of the sale, or by at most tipMaxAmount, is a tip. */
+  tipMaxPercent: z.number().min(0).max(1000),
+  /** In major units of the shop's currency: a 100 NOK tip on a 60 NOK lunch is a tip, not a mistake. */
+  tipMaxAmount: z.number().min(0).max(1e9),
+  /** Converted amounts within this share of the sale count as equal (rates move within a day). */
+  fxTolerancePercent: z.number().min(0).max(50),
+  fxRates: z.array(FxRate).max(10_000),
+};
+
+export const DEFAULT_RECONCILE_SETTINGS = {
+  autoAcceptScore: 0.8,
+  reviewScore: 0.45,
+  minMargin: 0.1,
+  pendingDays: 3,
+  timeWindowMinutes: 30,
+  tipMaxPercent: 30,
+  tipMaxAmount: 100,
+  fxTolerancePercent: 2.5,
+  fxRates: [],
+};
+
+const valid = (s: { reviewScore?: number; autoAcceptScore?: number }) =>
+  s.reviewScore === undefined || s.autoAcceptScore === undefined || s.reviewScore <= s.autoAcceptScore;
+const order = {
+  message: 'The review threshold must not be above the auto-accept threshold',
+  path: ['reviewScore'],
+};
+export const ReconcileSettings = z.object(fields).refine(valid, order);
+/** What reconcile:configure takes: any of the fields; the merged whole is validated again. */
+export const ReconcileSettingsPatch = z.object(fields).partial().strict();
 export type ReconcileSettings = z.infer<typeof ReconcileSettings>;
 
 const KEY = 'reconcile';
@@ -50,17 +68,25 @@ const KEY = 'reconcile';
 /** Stored settings over the defaults; a stored value that no longer validates falls back to them. */
 export function readReconcileSettings(db: Database): ReconcileSettings {
   const row = get<{ value: string }>(db, sql`SELECT value FROM settings WHERE key = ${KEY}`);
-  const parsed = ReconcileSettings.safeParse(row ? JSON.parse(row.value) : {});
-  return parsed.success ? parsed.data : ReconcileSettings.parse({});
+  const stored: unknown = row ? JSON.parse(row.value) : {};
+  const parsed = ReconcileSettings.safeParse({ ...DEFAULT_RECONCILE_SETTINGS, ...(stored as object) });
+  return parsed.success ? parsed.data : ReconcileSettings.parse(DEFAULT_RECONCILE_SETTINGS);
 }
 
 /** Merges `patch` over the stored settings, validates the whole, and audits the change. */
 export function writeReconcileSettings(
   db: Database,
-  patch: Partial<z.input<typeof ReconcileSettings>>,
+  patch: z.input<typeof ReconcileSettingsPatch>,
   actor: string,
 ): ReconcileSettings {
-  const next = ReconcileSettings.parse({ ...readReconcileSettings(db), ...patch });
+  const checked = ReconcileSettings.safeParse({ ...readReconcileSettings(db), ...patch });
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new AppError('BAD_INPUT', issue?.message ?? 'These reconciliation settings are not valid.', {
+      fields: checked.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  const next = checked.data;
   db.transaction(() => {
     run(
       db,

@@ -1,18 +1,37 @@
 import type { Database } from 'better-sqlite3';
 import { all, get, run, sql } from '../store/sql.ts';
+import type { DecisionIndex } from './decision-index.ts';
 import { loadWhere, type Rec } from './load-day.ts';
+import { recordKey } from './match-day.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
 import { versionOf, type RefundLink } from './write-groups.ts';
 
 interface Candidate {
   id: number;
   amount: number;
-  at: string;
+  atMs: number;
   connection_id: string;
   cid: string | null;
   group_id: number;
-  sale_refunded: number | null;
-  refunds: number;
+}
+
+/**
+ * TGI payments held by a group, per connection, as the refund pass searches them: by id (the scan
+ * order that breaks ties), by time and by amount. What a candidate's group says (the POS marked the
+ * sale refunded; refunds it already holds) is read once per group, and only for candidates scored.
+ */
+interface Pool {
+  byId: Candidate[];
+  /** Per position in byId: the largest amount and the earliest time from there on, to end scans early. */
+  maxAmountFrom: number[];
+  minAtFrom: number[];
+  byTime: Candidate[];
+  byAmount: Map<number, Candidate[]>;
+}
+interface Candidates {
+  pools: Map<string, Pool>;
+  saleRefunded(groupId: number): boolean;
+  refunds(groupId: number): number;
 }
 
 const DAY = 86_400_000;
@@ -29,6 +48,7 @@ const LOOKBACK_DAYS = 120;
 export function linkRefunds(
   db: Database,
   settings: ReconcileSettings,
+  decisions: DecisionIndex,
 ): { linked: number; orphans: number[] } {
   const refunds = loadWhere(
     db,
@@ -43,9 +63,20 @@ export function linkRefunds(
   const tgi = primaries.filter((r) => r.provider === 'tgi');
   const tgiCandidates = tgi.length ? loadTgiCandidates(db, tgi) : [];
   for (const r of primaries) {
+    // A person's link wins over any rule; a rejected pair is never proposed again.
+    const chosen = decisions.saleOf(recordKey(r));
+    const chosenGroup =
+      chosen === undefined
+        ? undefined
+        : get<{ id: number }>(db, sql`SELECT id FROM recon_groups WHERE key = ${`sale:${chosen}`}`);
+    if (chosenGroup) {
+      add(chosenGroup.id, { refund: r, paymentId: 0, status: 'auto', score: 1, note: 'linked by a person' });
+      continue;
+    }
     if (r.provider === 'vipps') {
       const original = vippsOriginal(db, r);
       if (original === 'none') orphans.push(r.id);
+      else if (original && decisions.rejected(original.sale_key, recordKey(r))) orphans.push(r.id);
       else if (original)
         add(original.group_id, {
           refund: r,
@@ -55,7 +86,11 @@ export function linkRefunds(
           note: 'same order reference',
         });
     } else if (r.provider === 'tgi') {
-      const best = bestTgiOriginal(r, tgiCandidates, settings);
+      const best = bestTgiOriginal(
+        r,
+        tgiCandidates.filter((c) => !decisions.rejected(c.sale_key, recordKey(r))),
+        settings,
+      );
       if (!best) orphans.push(r.id);
       else
         add(best.c.group_id, {
@@ -83,14 +118,18 @@ export function linkRefunds(
   return { linked, orphans };
 }
 
-function vippsOriginal(db: Database, r: Rec): { id: number; group_id: number } | null | 'none' {
+function vippsOriginal(
+  db: Database,
+  r: Rec,
+): { id: number; group_id: number; sale_key: string } | null | 'none' {
   const ref = r.refs[0];
   if (!ref) return 'none';
-  const rows = all<{ id: number; amount_minor: number; group_id: number | null }>(
+  const rows = all<{ id: number; amount_minor: number; group_id: number | null; sale_key: string | null }>(
     db,
-    sql`SELECT t.id, t.amount_minor, m.group_id FROM transaction_refs x
+    sql`SELECT t.id, t.amount_minor, m.group_id, substr(g.key, 6) AS sale_key FROM transaction_refs x
           JOIN transactions t ON t.id = x.transaction_id
           LEFT JOIN recon_members m ON m.transaction_id = t.id
+          LEFT JOIN recon_groups g ON g.id = m.group_id
          WHERE x.value = ${ref} AND x.kind = 'reference' AND t.provider = 'vipps' AND t.kind = 'capture'
            AND t.connection_id = ${r.connectionId} AND t.external_id LIKE 'sales:%'
            AND t.occurred_at <= ${new Date(r.atMs).toISOString()}
@@ -99,47 +138,139 @@ function vippsOriginal(db: Database, r: Rec): { id: number; group_id: number } |
   const hit = rows.find((x) => x.amount_minor >= -r.amount) ?? rows[0];
   if (!hit) return 'none';
   // The original exists but no sale holds it (a payment with no sale): the refund is not an orphan.
-  return hit.group_id === null ? null : { id: hit.id, group_id: hit.group_id };
+  return hit.group_id === null ? null : { id: hit.id, group_id: hit.group_id, sale_key: hit.sale_key ?? '' };
 }
 
-function loadTgiCandidates(db: Database, refunds: readonly Rec[]): Candidate[] {
+function loadTgiCandidates(db: Database, refunds: readonly Rec[]): Candidates {
   const first = Math.min(...refunds.map((r) => r.atMs)) - LOOKBACK_DAYS * DAY;
   const last = Math.max(...refunds.map((r) => r.atMs)) + DAY;
   const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  return all<Candidate>(
+  const rows = all<Omit<Candidate, 'atMs'> & { at: string }>(
     db,
     sql`SELECT t.id, t.amount_minor AS amount, t.occurred_at AS at, t.connection_id,
           (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'cid') AS cid,
-          m.group_id,
-          (SELECT max(s.status = 'refunded') FROM recon_members ms JOIN transactions s ON s.id = ms.transaction_id
-            WHERE ms.group_id = m.group_id AND ms.role = 'sale') AS sale_refunded,
-          (SELECT count(*) FROM recon_members mr WHERE mr.group_id = m.group_id AND mr.role = 'refund') AS refunds
+          m.group_id
         FROM transactions t JOIN recon_members m ON m.transaction_id = t.id AND m.role = 'payment'
        WHERE t.business_date BETWEEN ${iso(first)} AND ${iso(last)} AND t.provider = 'tgi' AND t.kind = 'capture'`,
   );
+  const pools = new Map<string, Pool>();
+  for (const { at, ...rest } of rows) {
+    const c: Candidate = { ...rest, atMs: Date.parse(at) };
+    let pool = pools.get(c.connection_id);
+    if (!pool) {
+      pool = { byId: [], maxAmountFrom: [], minAtFrom: [], byTime: [], byAmount: new Map() };
+      pools.set(c.connection_id, pool);
+    }
+    pool.byId.push(c);
+    (pool.byAmount.get(c.amount) ?? pool.byAmount.set(c.amount, []).get(c.amount)!).push(c);
+  }
+  for (const pool of pools.values()) {
+    pool.byId.sort((x, y) => x.id - y.id);
+    pool.byTime = [...pool.byId].sort((x, y) => x.atMs - y.atMs || x.id - y.id);
+    let maxAmount = -Infinity;
+    let minAt = Infinity;
+    for (let i = pool.byId.length - 1; i >= 0; i--) {
+      const c = pool.byId[i]!;
+      maxAmount = Math.max(maxAmount, c.amount);
+      minAt = Math.min(minAt, c.atMs);
+      pool.maxAmountFrom[i] = maxAmount;
+      pool.minAtFrom[i] = minAt;
+    }
+  }
+  const refunded = new Map<number, boolean>();
+  const held = new Map<number, number>();
+  return {
+    pools,
+    saleRefunded(groupId) {
+      let v = refunded.get(groupId);
+      if (v === undefined) {
+        v = Boolean(
+          get<{ v: number | null }>(
+            db,
+            sql`SELECT max(s.status = 'refunded') AS v FROM recon_members ms JOIN transactions s ON s.id = ms.transaction_id
+                 WHERE ms.group_id = ${groupId} AND ms.role = 'sale'`,
+          )?.v,
+        );
+        refunded.set(groupId, v);
+      }
+      return v;
+    },
+    refunds(groupId) {
+      let n = held.get(groupId);
+      if (n === undefined) {
+        n =
+          get<{ n: number }>(
+            db,
+            sql`SELECT count(*) AS n FROM recon_members mr WHERE mr.group_id = ${groupId} AND mr.role = 'refund'`,
+          )?.n ?? 0;
+        held.set(groupId, n);
+      }
+      return n;
+    },
+  };
 }
 
-function bestTgiOriginal(r: Rec, candidates: readonly Candidate[], settings: ReconcileSettings) {
+const lowerBound = (xs: readonly Candidate[], atMs: number) => {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]!.atMs < atMs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+};
+
+/**
+ * The refund's best original and the runner-up's score, as if every candidate were scored and sorted
+ * (score down, id up). Only the candidates that can reach the top two are scored: those within two days
+ * (time counts for more there), those of the refund's exact amount, and, of the rest, which all score
+ * the same (a part refund, long after), the first two by id with no refund yet, found by a scan in id
+ * order that stops as soon as no candidate further on could qualify.
+ */
+function bestTgiOriginal(r: Rec, candidates: Candidates, settings: ReconcileSettings) {
   const want = -r.amount;
-  const scored: { c: Candidate; score: number; note: string }[] = [];
-  for (const c of candidates) {
-    const at = Date.parse(c.at);
-    if (c.connection_id !== r.connectionId || (r.link !== null && c.cid !== r.link)) continue;
-    if (at > r.atMs || c.amount < want || r.atMs - at > LOOKBACK_DAYS * DAY) continue;
+  const pool = candidates.pools.get(r.connectionId);
+  if (!pool) return null;
+  const eligible = (c: Candidate) =>
+    !(r.link !== null && c.cid !== r.link) &&
+    c.atMs <= r.atMs &&
+    c.amount >= want &&
+    r.atMs - c.atMs <= LOOKBACK_DAYS * DAY;
+  const score = (c: Candidate) => {
     const full = c.amount === want;
     let score = full ? 0.5 : 0.25;
     const notes = [full ? 'refunds the whole amount' : 'refunds part of the amount'];
-    if (full && c.sale_refunded) {
+    if (full && candidates.saleRefunded(c.group_id)) {
       score += 0.3;
       notes.push('the POS marked the sale refunded');
     }
-    const gap = r.atMs - at;
+    const gap = r.atMs - c.atMs;
     score += gap <= 3 * 3_600_000 ? 0.2 : gap <= 2 * DAY ? 0.1 : 0.05;
-    if (c.refunds > 0) score -= 0.2;
-    scored.push({ c, score: Math.round(score * 1000) / 1000, note: notes.join('; ') });
+    if (candidates.refunds(c.group_id) > 0) score -= 0.2;
+    return { c, score: Math.round(score * 1000) / 1000, note: notes.join('; ') };
+  };
+  const scored = new Map<number, { c: Candidate; score: number; note: string }>();
+  const consider = (c: Candidate) => {
+    if (!scored.has(c.id) && eligible(c)) scored.set(c.id, score(c));
+  };
+  const nearFrom = r.atMs - 2 * DAY;
+  for (let i = lowerBound(pool.byTime, nearFrom); i < pool.byTime.length; i++) {
+    const c = pool.byTime[i]!;
+    if (c.atMs > r.atMs) break;
+    consider(c);
   }
-  scored.sort((a, b) => b.score - a.score || a.c.id - b.c.id);
-  const [best, second] = scored;
+  for (const c of pool.byAmount.get(want) ?? []) consider(c);
+  let unrefunded = 0;
+  for (let i = 0; i < pool.byId.length && unrefunded < 2; i++) {
+    if (pool.maxAmountFrom[i]! <= want || pool.minAtFrom[i]! >= nearFrom) break;
+    const c = pool.byId[i]!;
+    if (c.atMs >= nearFrom || c.amount === want || !eligible(c)) continue;
+    consider(c);
+    if (candidates.refunds(c.group_id) === 0) unrefunded++;
+  }
+  const ranked = [...scored.values()].sort((a, b) => b.score - a.score || a.c.id - b.c.id);
+  const [best, second] = ranked;
   if (!best) return null;
   const auto =
     best.score >= settings.autoAcceptScore && best.score - (second?.score ?? 0) >= settings.minMargin;

@@ -22,6 +22,8 @@ export interface SyncServiceOptions {
   http?: HttpOverrides;
   budgetSpeedUp?: number;
   onInternalError?: (operation: string, err: unknown) => void;
+  /** Runs after each sync, once its connections no longer count as running (reconciliation). */
+  afterSync?: () => Promise<void>;
 }
 
 export interface StartOptions {
@@ -97,6 +99,7 @@ export class SyncService {
       );
     } finally {
       for (const id of ids) if (this.#running.get(id) === controller) this.#running.delete(id);
+      if (!signal.aborted) await this.#o.afterSync?.();
     }
   }
 

@@ -1,0 +1,283 @@
+import { z } from 'zod';
+import { DISCREPANCY_CLASSES } from '../reconcile/discrepancies.ts';
+import { ReconcileSettings, ReconcileSettingsPatch } from '../reconcile/reconcile-settings.ts';
+import { IsoDate } from './schemas.ts';
+
+export const DiscrepancyClass = z.enum(DISCREPANCY_CLASSES);
+export const GroupState = z.enum(['linked', 'review', 'unmatched', 'explained']);
+export const MemberRole = z.enum([
+  'sale',
+  'payment',
+  'view',
+  'attempt',
+  'refund',
+  'fee',
+  'duplicate',
+  'pre-transaction',
+]);
+
+const Money = z.object({ currency: z.string(), amountMinor: z.number().int() });
+
+export const ReconcileRunReport = z.object({
+  full: z.boolean(),
+  days: z.number().int(),
+  groups: z.number().int(),
+  refundsLinked: z.number().int(),
+  payouts: z.number().int(),
+  discrepancies: z.number().int(),
+  timings: z.record(z.string(), z.number()),
+  /** Plain-words reasons the result may be incomplete (a sync cut off half way, …). */
+  warnings: z.array(z.string()),
+});
+
+export const ReconcileProgressEvent = z.object({
+  phase: z.enum(['matching', 'refunds', 'payouts', 'discrepancies', 'done']),
+  done: z.number().int(),
+  total: z.number().int(),
+});
+
+const Period = z
+  .object({ from: IsoDate.nullish(), to: IsoDate.nullish() })
+  .refine((p) => !p.from || !p.to || p.from <= p.to, {
+    message: 'The period ends before it starts',
+    path: ['to'],
+  });
+
+export const SummaryRow = z.object({
+  date: z.string(),
+  /** The payment provider(s) of the sales (vipps+tgi for a split), or the provider of a payment no sale claimed. */
+  provider: z.string(),
+  linked: z.number().int(),
+  review: z.number().int(),
+  unmatched: z.number().int(),
+  explained: z.number().int(),
+  money: z.array(
+    z.object({
+      currency: z.string(),
+      linkedMinor: z.number().int(),
+      reviewMinor: z.number().int(),
+      unmatchedMinor: z.number().int(),
+    }),
+  ),
+});
+
+export const PayoutCheck = z.object({
+  id: z.number().int(),
+  ledgerDate: z.string(),
+  firstDate: z.string(),
+  currency: z.string(),
+  capturesMinor: z.number().int(),
+  refundsMinor: z.number().int(),
+  feesMinor: z.number().int(),
+  adjustmentsMinor: z.number().int(),
+  expectedMinor: z.number().int(),
+  actualMinor: z.number().int(),
+  differenceMinor: z.number().int(),
+  items: z.number().int(),
+});
+
+export const ReconcileSummary = z.object({
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  /** Whether any reconcile run has happened on this cache. */
+  reconciled: z.boolean(),
+  totals: z.object({
+    sales: z.number().int(),
+    linked: z.number().int(),
+    review: z.number().int(),
+    unmatched: z.number().int(),
+    explained: z.number().int(),
+    unmatchedPayments: z.number().int(),
+    /** Linked sales ÷ sales that need a payment (explained ones left out). */
+    linkedShare: z.number(),
+  }),
+  rows: z.array(SummaryRow),
+  classes: z.array(
+    z.object({ class: DiscrepancyClass, label: z.string(), count: z.number().int(), money: z.array(Money) }),
+  ),
+  explained: z.object({
+    cash: z.number().int(),
+    failedAttempts: z.number().int(),
+    pendingYoung: z.number().int(),
+  }),
+  payouts: z.array(PayoutCheck),
+  warnings: z.array(z.string()),
+});
+
+export const ReconcileListItem = z.object({
+  /** A group's key (sale:…) or a lone record's (payment:<id>, discrepancy:<id>). */
+  key: z.string(),
+  kind: z.enum(['sale', 'payment', 'discrepancy']),
+  date: z.string(),
+  state: z.string(),
+  class: DiscrepancyClass.nullable(),
+  providers: z.string(),
+  currency: z.string(),
+  amountMinor: z.number().int(),
+  score: z.number().nullable(),
+  version: z.string().nullable(),
+  /** One plain sentence a shop manager understands. */
+  text: z.string(),
+  transactionIds: z.array(z.number().int()),
+});
+
+export const ReconcileListInput = Period.and(
+  z
+    .object({
+      state: z.enum(['review', 'unmatched', 'discrepancy', 'linked', 'explained']),
+      class: DiscrepancyClass.nullish(),
+      limit: z.number().int().min(1).max(500).default(100),
+      cursor: z.string().max(200).nullish(),
+    })
+    .strict(),
+);
+
+export const FieldEvidence = z.object({
+  field: z.string(),
+  label: z.string(),
+  score: z.number().nullable(),
+  note: z.string(),
+  detail: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
+});
+
+export const ExplainedMember = z.object({
+  id: z.number().int(),
+  provider: z.string(),
+  connectionId: z.string(),
+  externalId: z.string(),
+  role: MemberRole,
+  kind: z.string(),
+  amountMinor: z.number().int(),
+  currency: z.string(),
+  status: z.string(),
+  occurredAt: z.string(),
+  businessDate: z.string(),
+  references: z.array(z.object({ kind: z.string(), value: z.string() })),
+});
+
+export const ReconcileExplanation = z.object({
+  key: z.string(),
+  kind: z.enum(['sale', 'payment']),
+  state: z.string(),
+  method: z.string(),
+  score: z.number().nullable(),
+  version: z.string().nullable(),
+  anchorDate: z.string(),
+  currency: z.string(),
+  saleMinor: z.number().int(),
+  paidMinor: z.number().int(),
+  text: z.string(),
+  members: z.array(ExplainedMember),
+  pairs: z.array(
+    z.object({
+      tenderId: z.number().int(),
+      paymentId: z.number().int(),
+      how: z.string(),
+      status: z.string(),
+      score: z.number(),
+      fields: z.array(FieldEvidence),
+      runnerUp: z
+        .object({
+          paymentId: z.number().int(),
+          tenderId: z.number().int(),
+          score: z.number(),
+          fields: z.array(FieldEvidence),
+          /** Why it lost, in plain words. */
+          why: z.string(),
+        })
+        .nullable(),
+    }),
+  ),
+  refunds: z.array(
+    z.object({
+      refundId: z.number().int(),
+      paymentId: z.number().int(),
+      status: z.string(),
+      score: z.number(),
+      note: z.string(),
+    }),
+  ),
+  payouts: z.array(PayoutCheck),
+  discrepancies: z.array(z.object({ id: z.number().int(), class: DiscrepancyClass, text: z.string() })),
+  decisions: z.array(
+    z.object({
+      id: z.number().int(),
+      at: z.string(),
+      actor: z.string(),
+      action: z.string(),
+      recordId: z.number().int().nullable(),
+      undone: z.boolean(),
+    }),
+  ),
+});
+
+export const DecideInput = z
+  .object({
+    action: z.enum(['accept', 'reject', 'link', 'unlink']),
+    /** The sale group decided on (sale:…), as shown. */
+    groupKey: z.string().min(1).max(300),
+    /** The group's version as shown: a group a sync changed since is refused as stale. */
+    version: z.string().min(1).max(64).nullish(),
+    /** link and unlink: the payment (or refund) record; accept and reject: one pair, or every suggestion when absent. */
+    transactionId: z.number().int().positive().nullish(),
+    note: z.string().max(500).nullish(),
+  })
+  .strict();
+
+export const DecisionEntry = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  saleKey: z.string(),
+  record: z.string(),
+  note: z.string().nullable(),
+  undoneAt: z.string().nullable(),
+  undoneBy: z.string().nullable(),
+});
+
+export const reconcileOperations = {
+  /** Rebuilds reconciliation for the days syncs changed (or every day with full); progress arrives as events. */
+  'reconcile:run': {
+    input: z.object({ full: z.boolean().default(false) }).strict(),
+    output: ReconcileRunReport,
+  },
+  'reconcile:summary': {
+    input: Period,
+    output: ReconcileSummary,
+  },
+  'reconcile:list': {
+    input: ReconcileListInput,
+    output: z.object({ items: z.array(ReconcileListItem), nextCursor: z.string().nullable() }),
+  },
+  'reconcile:explain': {
+    input: z.object({ key: z.string().min(1).max(300) }).strict(),
+    output: ReconcileExplanation,
+  },
+  'reconcile:decide': {
+    input: DecideInput,
+    output: z.object({ decisions: z.array(DecisionEntry), group: ReconcileExplanation }),
+  },
+  /** Undoes the latest decision still in force (or the one given), and rebuilds what it touched. */
+  'reconcile:undo': {
+    input: z.object({ decisionId: z.number().int().positive().nullish() }).strict(),
+    output: z.object({ undone: DecisionEntry, group: ReconcileExplanation.nullable() }),
+  },
+  'reconcile:decisions': {
+    input: z
+      .object({
+        limit: z.number().int().min(1).max(500).default(100),
+        beforeId: z.number().int().positive().nullish(),
+      })
+      .strict(),
+    output: z.object({ items: z.array(DecisionEntry) }),
+  },
+  'reconcile:settings': {
+    input: z.object({}).strict(),
+    output: ReconcileSettings,
+  },
+  'reconcile:configure': {
+    input: ReconcileSettingsPatch,
+    output: ReconcileSettings,
+  },
+} as const;

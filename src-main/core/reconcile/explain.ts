@@ -1,0 +1,292 @@
+import type { Database } from 'better-sqlite3';
+import type { z } from 'zod';
+import { AppError } from '../api/app-error.ts';
+import type { FieldEvidence, ReconcileExplanation } from '../api/reconcile-schemas.ts';
+import { all, get, sql } from '../store/sql.ts';
+import { describeDiscrepancy, formatDay, formatMoney, providerName } from './describe.ts';
+import type { DiscrepancyClass } from './discrepancies.ts';
+import { paymentReference } from './list.ts';
+import type { FieldName, FieldScore } from './score.ts';
+import { inPeriod, payoutChecks } from './summary.ts';
+
+type Explanation = z.infer<typeof ReconcileExplanation>;
+type Field = z.infer<typeof FieldEvidence>;
+
+const LABELS: Record<FieldName, string> = {
+  amount: 'Amount',
+  time: 'Time',
+  reference: 'Reference',
+  method: 'Payment method',
+  customer: 'Customer',
+};
+
+interface StoredPair {
+  tender: number;
+  payment: number;
+  how: string;
+  status: string;
+  score: number;
+  amountFit: string;
+  referenceFit: string;
+  fields: Record<FieldName, FieldScore> | null;
+  runnerUp: { payment: number; tender: number; score: number; fields: Record<FieldName, FieldScore> } | null;
+}
+interface Evidence {
+  pairs: StoredPair[];
+  refunds: { refund: number; payment: number; status: string; score: number; note: string }[];
+}
+
+function fieldList(fields: Record<FieldName, FieldScore> | null): Field[] {
+  if (!fields) {
+    // A clean exact-key link keeps no field list: it rests on the shared reference and equal amounts.
+    return [
+      { field: 'reference', label: LABELS.reference, score: 1, note: 'same reference', detail: {} },
+      { field: 'amount', label: LABELS.amount, score: 1, note: 'equal', detail: {} },
+    ];
+  }
+  return (Object.keys(LABELS) as FieldName[]).map((f) => ({
+    field: f,
+    label: LABELS[f],
+    score: fields[f].score,
+    note: fields[f].note,
+    detail: fields[f].detail,
+  }));
+}
+
+/** Why the runner-up lost: the field where it fell furthest behind, or a tie a person must settle. */
+function whyLost(
+  winner: Record<FieldName, FieldScore> | null,
+  runner: Record<FieldName, FieldScore>,
+  gap: number,
+): string {
+  if (gap < 0.005) return 'It scored the same: a person has to choose.';
+  let worst: { f: FieldName; d: number } | null = null;
+  for (const f of Object.keys(LABELS) as FieldName[]) {
+    const d = (winner?.[f].score ?? 1) - (runner[f].score ?? 0.5);
+    if (!worst || d > worst.d) worst = { f, d };
+  }
+  if (!worst || worst.d <= 0) return `It scored ${gap.toFixed(2)} lower overall.`;
+  return `It lost on ${LABELS[worst.f].toLowerCase()}: ${runner[worst.f].note}.`;
+}
+
+/** Resolves what a person clicked (a group key, `payment:<id>` or `transaction:<id>`) to a group key. */
+function groupKeyOf(db: Database, key: string): string | null {
+  const m = /^(?:payment|transaction):(\d+)$/.exec(key);
+  if (!m) return key;
+  return (
+    get<{ key: string }>(
+      db,
+      sql`SELECT g.key FROM recon_members m JOIN recon_groups g ON g.id = m.group_id WHERE m.transaction_id = ${Number(m[1])}`,
+    )?.key ?? null
+  );
+}
+
+export function explain(db: Database, key: string): Explanation {
+  const groupKey = groupKeyOf(db, key);
+  const g = groupKey
+    ? get<{
+        id: number;
+        key: string;
+        anchor_date: string;
+        state: string;
+        method: string;
+        score: number | null;
+        providers: string;
+        currency: string;
+        sale_minor: number;
+        paid_minor: number;
+        version: string;
+        evidence: string | null;
+      }>(db, sql`SELECT * FROM recon_groups WHERE key = ${groupKey}`)
+    : undefined;
+  if (!g) {
+    const lone = /^(?:payment|transaction):(\d+)$/.exec(key);
+    if (lone) return lonePayment(db, Number(lone[1]));
+    throw new AppError(
+      'NOT_FOUND',
+      'That sale is not in the reconciliation any more (a sync or a run changed it). Reload the list.',
+    );
+  }
+  const members = all<Explanation['members'][number] & { refs: string }>(
+    db,
+    sql`SELECT t.id, t.provider, t.connection_id AS connectionId, t.external_id AS externalId, m.role, t.kind,
+          t.amount_minor AS amountMinor, t.currency, t.status, t.occurred_at AS occurredAt, t.business_date AS businessDate,
+          (SELECT json_group_array(json_object('kind', kind, 'value', value)) FROM transaction_refs r WHERE r.transaction_id = t.id) AS refs
+        FROM recon_members m JOIN transactions t ON t.id = m.transaction_id WHERE m.group_id = ${g.id}
+        ORDER BY t.occurred_at, t.id`,
+  ).map(({ refs, ...m }) => ({ ...m, references: JSON.parse(refs) as { kind: string; value: string }[] }));
+  const ev = (g.evidence ? JSON.parse(g.evidence) : { pairs: [], refunds: [] }) as Evidence;
+  const ids = JSON.stringify(members.map((m) => m.id));
+  const saleKey = g.key.slice('sale:'.length);
+  const invoice = saleKey.split(':').at(-1) ?? saleKey;
+  const discrepancies = all<{
+    id: number;
+    class: DiscrepancyClass;
+    business_date: string;
+    provider: string;
+    currency: string;
+    amount_minor: number;
+    transaction_ids: string;
+    detail: string | null;
+  }>(db, sql`SELECT * FROM recon_discrepancies WHERE group_id = ${g.id} ORDER BY id`);
+  const decisions = all<{
+    id: number;
+    at: string;
+    actor: string;
+    action: string;
+    record: string;
+    undone_at: string | null;
+  }>(
+    db,
+    sql`SELECT id, at, actor, action, record_provider || ':' || record_connection || ':' || record_external_id AS record, undone_at
+          FROM recon_decisions WHERE sale_key = ${saleKey} ORDER BY id`,
+  );
+  const idOf = (record: string) => {
+    const [provider, connection, ...rest] = record.split(':');
+    return (
+      get<{ id: number }>(
+        db,
+        sql`SELECT id FROM transactions WHERE provider = ${provider ?? ''} AND connection_id = ${connection ?? ''} AND external_id = ${rest.join(':')}`,
+      )?.id ?? null
+    );
+  };
+  return {
+    key: g.key,
+    kind: 'sale',
+    state: g.state,
+    method: g.method,
+    score: g.score,
+    version: g.version,
+    anchorDate: g.anchor_date,
+    currency: g.currency,
+    saleMinor: g.sale_minor,
+    paidMinor: g.paid_minor,
+    text: `Sale ${invoice} of ${formatMoney(g.sale_minor, g.currency)} on ${formatDay(g.anchor_date)}${g.providers ? `, paid through ${providerName(g.providers)}` : ''}.`,
+    members,
+    pairs: ev.pairs.map((p) => ({
+      tenderId: p.tender,
+      paymentId: p.payment,
+      how: p.how,
+      status: p.status,
+      score: p.score,
+      fields: fieldList(p.fields),
+      runnerUp: p.runnerUp
+        ? {
+            paymentId: p.runnerUp.payment,
+            tenderId: p.runnerUp.tender,
+            score: p.runnerUp.score,
+            fields: fieldList(p.runnerUp.fields),
+            why: whyLost(p.fields, p.runnerUp.fields, p.score - p.runnerUp.score),
+          }
+        : null,
+    })),
+    refunds: ev.refunds.map((r) => ({
+      refundId: r.refund,
+      paymentId: r.payment,
+      status: r.status,
+      score: r.score,
+      note: r.note,
+    })),
+    payouts: payoutChecks(
+      db,
+      sql`transaction_id IN (SELECT s.payout_id FROM recon_settlements s WHERE s.transaction_id IN (
+            SELECT value FROM json_each(${ids}) UNION SELECT v.transaction_id FROM recon_views v
+             WHERE v.primary_id IN (SELECT value FROM json_each(${ids}))))`,
+    ),
+    discrepancies: discrepancies.map((d) => {
+      const detail = (d.detail ? JSON.parse(d.detail) : {}) as {
+        expected?: number;
+        actual?: number;
+        days?: number;
+      };
+      const tx = JSON.parse(d.transaction_ids) as number[];
+      return {
+        id: d.id,
+        class: d.class,
+        text: describeDiscrepancy({
+          class: d.class,
+          date: d.business_date,
+          provider: d.provider,
+          currency: d.currency,
+          amountMinor: d.amount_minor,
+          invoice,
+          reference: d.class === 'mistyped_reference' ? paymentReference(db, tx.at(-1) ?? 0) : null,
+          expectedMinor: detail.expected ?? null,
+          actualMinor: detail.actual ?? null,
+          pendingDays: detail.days ?? null,
+        }),
+      };
+    }),
+    decisions: decisions.map((d) => ({
+      id: d.id,
+      at: d.at,
+      actor: d.actor,
+      action: d.action,
+      recordId: idOf(d.record),
+      undone: d.undone_at !== null,
+    })),
+  };
+}
+
+/** A payment no sale holds: what it is, and its discrepancies. */
+function lonePayment(db: Database, id: number): Explanation {
+  const t = get<Explanation['members'][number]>(
+    db,
+    sql`SELECT t.id, t.provider, t.connection_id AS connectionId, t.external_id AS externalId, 'payment' AS role, t.kind,
+          t.amount_minor AS amountMinor, t.currency, t.status, t.occurred_at AS occurredAt, t.business_date AS businessDate
+        FROM transactions t WHERE t.id = ${id}`,
+  );
+  if (!t) throw new AppError('NOT_FOUND', `There is no record ${id} in the cache.`);
+  const references = all<{ kind: string; value: string }>(
+    db,
+    sql`SELECT kind, value FROM transaction_refs WHERE transaction_id = ${id}`,
+  );
+  const ds = all<{
+    id: number;
+    class: DiscrepancyClass;
+    business_date: string;
+    provider: string;
+    currency: string;
+    amount_minor: number;
+  }>(
+    db,
+    sql`SELECT d.* FROM recon_discrepancies d, json_each(d.transaction_ids) j WHERE j.value = ${id} AND ${inPeriod(sql`d.business_date`, {})}`,
+  );
+  return {
+    key: `payment:${id}`,
+    kind: 'payment',
+    state: 'unmatched',
+    method: 'none',
+    score: null,
+    version: null,
+    anchorDate: t.businessDate,
+    currency: t.currency,
+    saleMinor: 0,
+    paidMinor: t.amountMinor,
+    text: `${providerName(t.provider)} took ${formatMoney(t.amountMinor, t.currency)} on ${formatDay(t.businessDate)}; no sale holds it.`,
+    members: [{ ...t, references }],
+    pairs: [],
+    refunds: [],
+    payouts: payoutChecks(
+      db,
+      sql`transaction_id IN (SELECT payout_id FROM recon_settlements WHERE transaction_id = ${id})`,
+    ),
+    discrepancies: ds.map((d) => ({
+      id: d.id,
+      class: d.class,
+      text: describeDiscrepancy({
+        class: d.class,
+        date: d.business_date,
+        provider: d.provider,
+        currency: d.currency,
+        amountMinor: d.amount_minor,
+        invoice: null,
+        reference: null,
+        expectedMinor: null,
+        actualMinor: null,
+        pendingDays: null,
+      }),
+    })),
+    decisions: [],
+  };
+}

@@ -1,0 +1,157 @@
+import type { Database } from 'better-sqlite3';
+import type { z } from 'zod';
+import { AppError } from '../api/app-error.ts';
+import type { EventBus } from '../api/event-bus.ts';
+import type {
+  DecideInput,
+  ReconcileExplanation,
+  ReconcileListInput,
+  ReconcileRunReport,
+} from '../api/reconcile-schemas.ts';
+import { all, sql } from '../store/sql.ts';
+import { decisionEntries, recordDecision, undoDecision } from './decide.ts';
+import { formatDay } from './describe.ts';
+import { runReconcile } from './engine.ts';
+import { explain } from './explain.ts';
+import { listReconcile } from './list.ts';
+import {
+  readReconcileSettings,
+  writeReconcileSettings,
+  type ReconcileSettingsPatch,
+} from './reconcile-settings.ts';
+import { reconcileSummary, type Period } from './summary.ts';
+
+export interface ReconcileServiceOptions {
+  db: Database;
+  events: EventBus;
+  actor: string;
+  /** Names of connections whose sync is running in this process right now. */
+  syncing: () => string[];
+}
+
+type RunReport = z.infer<typeof ReconcileRunReport>;
+
+/**
+ * The core's face of reconciliation: runs (one at a time, after every sync and on request), the
+ * summary, lists and explanations, and people's decisions, each followed by a rebuild of what it
+ * touched so the answer shows the group as it now stands.
+ */
+export class ReconcileService {
+  readonly #o: ReconcileServiceOptions;
+  #running: Promise<RunReport> | null = null;
+
+  constructor(options: ReconcileServiceOptions) {
+    this.#o = options;
+  }
+
+  /**
+   * Why results may be incomplete: a sync that stopped half way (its run row is still 'running', or
+   * its last run was cut off) leaves payments out, so some "no payment" findings may be false.
+   */
+  warnings(): string[] {
+    const rows = all<{ name: string; status: string; started_at: string; error: string | null }>(
+      this.#o.db,
+      sql`SELECT c.name, r.status, r.started_at, r.error FROM connections c
+            JOIN sync_runs r ON r.id = (SELECT max(id) FROM sync_runs WHERE connection_id = c.id)
+           WHERE r.status = 'running' OR (r.status = 'failed' AND r.error LIKE '%interrupted%')`,
+    );
+    const live = new Set(this.#o.syncing());
+    return rows
+      .filter((r) => !live.has(r.name))
+      .map(
+        (r) =>
+          `The last sync of ${r.name} (started ${formatDay(r.started_at.slice(0, 10))}) stopped half way, so some of its records are missing: "no payment" and "no sale" findings for it may be false until it syncs again.`,
+      );
+  }
+
+  /** One run at a time; a second request while one runs waits for it and gets its report. */
+  async run(full = false): Promise<RunReport> {
+    const busy = this.#o.syncing();
+    if (busy.length) {
+      throw new AppError(
+        'SYNC_RUNNING',
+        `A sync of ${busy.join(', ')} is running; reconciliation runs by itself when it finishes.`,
+      );
+    }
+    if (this.#running) return this.#running;
+    const run = (async () => {
+      const report = await runReconcile(this.#o.db, {
+        full,
+        onProgress: (p) => this.#o.events.emit('reconcile:progress', p),
+        yieldEvery: () => new Promise((resolve) => setImmediate(resolve)),
+      });
+      this.#o.events.emit('reconcile:changed', { full, days: report.days });
+      return { ...report, warnings: this.warnings() };
+    })();
+    this.#running = run;
+    try {
+      return await run;
+    } finally {
+      this.#running = null;
+    }
+  }
+
+  summary(period: Period) {
+    return reconcileSummary(this.#o.db, period, this.warnings());
+  }
+
+  list(input: z.output<typeof ReconcileListInput>) {
+    return listReconcile(this.#o.db, input);
+  }
+
+  explain(key: string): z.infer<typeof ReconcileExplanation> {
+    return explain(this.#o.db, key);
+  }
+
+  async decide(input: z.output<typeof DecideInput>) {
+    const decisions = recordDecision(this.#o.db, input, this.#o.actor);
+    await this.#rebuild();
+    return { decisions, group: this.#groupAfter(input.groupKey, input.transactionId) };
+  }
+
+  async undo(decisionId: number | null | undefined) {
+    const undone = undoDecision(this.#o.db, decisionId, this.#o.actor);
+    await this.#rebuild();
+    return { undone, group: this.#tryExplain(`sale:${undone.saleKey}`) };
+  }
+
+  decisions(limit: number, beforeId: number | null | undefined) {
+    return { items: decisionEntries(this.#o.db, beforeId ? sql`id < ${beforeId}` : sql`1`, limit) };
+  }
+
+  settings() {
+    return readReconcileSettings(this.#o.db);
+  }
+
+  configure(patch: z.input<typeof ReconcileSettingsPatch>) {
+    return writeReconcileSettings(this.#o.db, patch, this.#o.actor);
+  }
+
+  /** After a sync: only the days it touched. Never fails the sync: a problem is reported, not thrown. */
+  async afterSync(): Promise<RunReport | null> {
+    if (this.#o.syncing().length) return null;
+    return this.run(false);
+  }
+
+  async #rebuild(): Promise<void> {
+    if (this.#running) await this.#running.catch(() => undefined);
+    await this.run(false);
+  }
+
+  /** The group as it stands after a decision: the sale's, or (after an unlink) the one holding the record. */
+  #groupAfter(groupKey: string, transactionId: number | null | undefined) {
+    return (
+      this.#tryExplain(groupKey) ??
+      (transactionId ? explain(this.#o.db, `transaction:${transactionId}`) : explain(this.#o.db, groupKey))
+    );
+  }
+
+  #tryExplain(key: string) {
+    try {
+      return explain(this.#o.db, key);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
+      throw err;
+    }
+  }
+}

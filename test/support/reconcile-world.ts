@@ -1,0 +1,69 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { databaseFile } from '../../src-main/core/home.ts';
+import { resolveWorldOptions, worldKey } from '../../src-main/core/sandbox/world/options.ts';
+import { shopToday } from '../../src-main/core/sync/engine.ts';
+import { cli } from '../unit/cli/run-cli.ts';
+
+export interface DemoWorld {
+  home: string;
+  dbFile: string;
+  truthPath: string;
+  /** The CLI's demo output (--json). */
+  demo: Record<string, unknown>;
+}
+
+/**
+ * Syncs a demo world into a fresh home through the real CLI (sandbox over HTTP, every connector, the
+ * reconcile run that follows each sync), and says where the world's ground truth is.
+ */
+export async function syncDemoWorld(seed: number, days: number, salesPerDay: number): Promise<DemoWorld> {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'posrecon-recon-'));
+  const r = await cli([
+    'demo',
+    '--home',
+    home,
+    '--json',
+    '--seed',
+    String(seed),
+    '--days',
+    String(days),
+    '--sales-per-day',
+    String(salesPerDay),
+  ]);
+  if (r.code !== 0) throw new Error(`demo failed (${r.code}): ${r.err}`);
+  const demo = JSON.parse(r.out) as Record<string, unknown>;
+  const o = resolveWorldOptions({
+    seed,
+    days,
+    salesPerDay,
+    timeZone: 'Europe/Oslo',
+    today: shopToday('Europe/Oslo'),
+  });
+  const truthPath = path.join(os.tmpdir(), 'posrecon-sandbox', `posrecon-sandbox-${worldKey(o)}.truth.json`);
+  return { home, dbFile: databaseFile(home), truthPath, demo };
+}
+
+/**
+ * Every group as stable keys: group key → state, method and its members' stable record keys and
+ * roles. Two caches holding the same records (whatever their row ids) dump the same.
+ */
+export function dumpGroups(file: string): Map<string, string> {
+  const db = new Database(file, { readonly: true });
+  try {
+    const rows = db
+      .prepare(
+        `SELECT g.key, g.state, g.method, group_concat(t.provider || ':' || t.external_id || '=' || m.role, ' ') AS members
+           FROM recon_groups g JOIN recon_members m ON m.group_id = g.id JOIN transactions t ON t.id = m.transaction_id
+          GROUP BY g.id`,
+      )
+      .all() as { key: string; state: string; method: string; members: string }[];
+    return new Map(
+      rows.map((r) => [r.key, `${r.state}/${r.method}: ${r.members.split(' ').sort().join(' ')}`]),
+    );
+  } finally {
+    db.close();
+  }
+}
