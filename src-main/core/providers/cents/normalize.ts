@@ -34,16 +34,18 @@ function currencyOf(code: string): string {
 
 /**
  * `donation_amount` is documented as minor units in one place and as a float in another, so its unit
- * is decided per value, from its JSON form:
- * - a decimal string, or a number with a fractional part, is major units (minor units are whole);
- * - an integer n is major units when the record's own totals say so (total − order, the round-up, is
- *   exactly n major units), and otherwise minor units, the form the API reference documents.
+ * is decided per value, from its form:
+ * - a decimal with a point ("0.14", 0.14) is major units (minor units are whole);
+ * - a whole number n, sent as 14 or as "14", is major units when the record's own totals say so
+ *   (total − order, the round-up, is exactly n major units), and otherwise minor units, the form the
+ *   API reference documents.
  * `gapMinor` is total − order in the donation's currency, or null when they are not comparable.
  */
 export function donationToMinor(value: number | string, currency: string, gapMinor: number | null): number {
-  if (typeof value === 'string' || !Number.isInteger(value)) return majorToMinor(value, currency);
-  const asMajor = value * 10 ** currencyExponent(currency);
-  return gapMinor === asMajor ? asMajor : value;
+  const whole = typeof value === 'number' ? value : /^-?\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(whole)) return majorToMinor(value, currency);
+  const asMajor = whole * 10 ** currencyExponent(currency);
+  return gapMinor === asMajor ? asMajor : whole;
 }
 
 /** `created_date` is a date-time with zone; a bare date (the schema says "date") is taken as given. */

@@ -19,7 +19,18 @@ export const CentsPage = z.looseObject({
   last_key: z.string().nullish(),
 });
 
-const amount = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/)]);
+/** A malformed amount quarantines its record; the reason names the value, not a pattern or a type. */
+const notAnAmount = (iss: { input?: unknown }): string =>
+  iss.input === undefined
+    ? 'Missing amount'
+    : `Not an amount: ${typeof iss.input === 'string' ? JSON.stringify(iss.input) : String(iss.input)} (Cents sends a number, or a decimal string such as "153.86")`;
+const amount = z.union(
+  [
+    z.number({ error: notAnAmount }),
+    z.string({ error: notAnAmount }).regex(/^-?\d+(\.\d+)?$/, { error: notAnAmount }),
+  ],
+  { error: notAnAmount },
+);
 const text = z.string().nullish();
 
 export const CentsTransaction = z.looseObject({
