@@ -82,6 +82,23 @@ export async function runSearch(
   }
 }
 
+/** Plain words for the kinds of money, as the Transactions view says them. */
+const KIND_WORDS: Record<string, string> = {
+  sale: 'sales',
+  capture: 'payments',
+  refund: 'refunds',
+  fee: 'fees',
+  payout: 'payouts',
+  adjustment: 'adjustments',
+};
+const HEADLINE_WORDS: Record<string, string> = {
+  received: 'received',
+  sales: 'sold',
+  payouts: 'paid out',
+  fees: 'fees',
+  adjustments: 'adjusted',
+};
+
 function printText(io: CliIo, { items, totals, nextCursor }: OperationOutput<'transactions:search'>): void {
   for (const t of items) {
     const amount = `${minorToDecimal(t.amountMinor, t.currency)} ${t.currency}`.padStart(16);
@@ -90,11 +107,17 @@ function printText(io: CliIo, { items, totals, nextCursor }: OperationOutput<'tr
       `${t.businessDate}  ${t.provider.padEnd(9)} ${t.kind.padEnd(8)} ${amount}  ${t.status.padEnd(10)} ${t.customerName ?? ''}  ${t.externalId}`,
     );
   }
-  if (totals) {
-    const sums = totals.byCurrency.map((c) => `${minorToDecimal(c.amountMinor, c.currency)} ${c.currency}`);
+  if (!totals) return;
+  const counted = totals.secondViews ? `, ${totals.count} counted` : '';
+  printLine(io, `${totals.matched} matching${counted}${nextCursor ? ` (showing ${items.length})` : ''}`);
+  // One line per currency: the headline, then each kind of money on its own, never added together.
+  for (const c of totals.byCurrency) {
+    const money = (minor: number) => minorToDecimal(minor, c.currency);
+    const kinds = c.byKind.map((k) => `${KIND_WORDS[k.kind] ?? k.kind} ${money(k.amountMinor)} (${k.count})`);
     printLine(
       io,
-      `${totals.count} matching${sums.length ? `: ${sums.join(', ')}` : ''}${nextCursor ? ` (showing ${items.length})` : ''}`,
+      `  ${c.currency} ${HEADLINE_WORDS[c.headline.what] ?? c.headline.what} ${money(c.headline.amountMinor)} | ${kinds.join(' | ')}`,
     );
   }
+  if (totals.note) printLine(io, totals.note);
 }

@@ -156,12 +156,44 @@ export const SEARCH_SORTS = ['time_desc', 'time_asc', 'amount_desc', 'amount_asc
 export const SearchSort = z.enum(SEARCH_SORTS);
 export type SearchSort = z.infer<typeof SearchSort>;
 
+/** What a currency's headline figure is: the first of these its counted records hold. */
+export const SEARCH_HEADLINES = ['received', 'sales', 'payouts', 'fees', 'adjustments'] as const;
+export const SearchHeadline = z.enum(SEARCH_HEADLINES);
+export type SearchHeadline = z.infer<typeof SearchHeadline>;
+
+/**
+ * Totals count each money movement once. A record that is a second view of money another record
+ * already counts (a Vipps Report ledger entry of a Sales API payment, a fees-ledger entry of a fee the
+ * funds ledger holds) is matched and listed, but left out of every count and sum here. Sums are never
+ * added across kinds of money (a sale and the payment that paid it are the same purchase), nor across
+ * currencies.
+ */
 export const SearchTotals = z.object({
+  /** Every record the search matched: the rows the list holds, second views included. */
+  matched: z.number().int(),
+  /** Money movements counted: the matched records less the second views. */
   count: z.number().int(),
-  /** One entry per currency: amounts in different currencies are never added together. */
+  /** Matched records left out of the counts and sums as second views of money already counted. */
+  secondViews: z.number().int(),
   byCurrency: z.array(
-    z.object({ currency: z.string(), count: z.number().int(), amountMinor: z.number().int() }),
+    z.object({
+      currency: z.string(),
+      /** Counted records in this currency. */
+      count: z.number().int(),
+      /**
+       * The one figure to read first: payments received net of refunds (captures + refunds, a refund
+       * being negative). Where the currency holds no payment or refund, the sales, else the payouts,
+       * the fees, the adjustments: `what` says which.
+       */
+      headline: z.object({ what: SearchHeadline, amountMinor: z.number().int() }),
+      /** Counted records per kind of money, in the order of TRANSACTION_KINDS; kinds with none left out. */
+      byKind: z.array(
+        z.object({ kind: TransactionKind, count: z.number().int(), amountMinor: z.number().int() }),
+      ),
+    }),
   ),
+  /** A sentence saying which view is counted and how many records were not counted again; null if none. */
+  note: z.string().nullable(),
 });
 export type SearchTotals = z.infer<typeof SearchTotals>;
 

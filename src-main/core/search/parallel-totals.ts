@@ -7,13 +7,12 @@ import {
   type IdRange,
   type SearchRequest,
   type SearchResult,
-  type TotalsRow,
   prepareSearch,
   searchPage,
-  toTotals,
   totalsHere,
   totalsQuery,
 } from './search-transactions.ts';
+import { type TotalsRow, toTotals } from './search-totals.ts';
 import type { TotalsJob, TotalsReply } from './totals-worker.ts';
 
 /**

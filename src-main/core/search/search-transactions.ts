@@ -7,6 +7,7 @@ import { type Sql, all, get, joinSql, rawSql, sql } from '../store/sql.ts';
 import { type CursorKey, decodeSearchCursor, encodeSearchCursor } from './search-cursor.ts';
 import { rollupFilters, rowFilters, whereClause } from './search-filters.ts';
 import { searchWords } from './search-text.ts';
+import { type TotalsRow, toTotals } from './search-totals.ts';
 
 export type SearchRequest = OperationParsedInput<'transactions:search'>;
 
@@ -190,38 +191,69 @@ export function splitDateRange(
   return { months: [first, last], days };
 }
 
+/** The columns of a totals query (TotalsRow): every matched record, and the second views among them. */
+const TOTALS_COLUMNS = rawSql(`a.currency, a.kind, count(*) AS n, sum(a.amount_minor) AS amount,
+  sum(a.is_view) AS vn, sum(a.is_view * a.amount_minor) AS vamount`);
+
+/**
+ * Totals from the rollups: each range of the search rollup (every record) beside the same range of
+ * the view rollup (the second views among them, migration 0006), so that counted = rollup − views
+ * costs two range reads and never a look at recon_views row by row.
+ */
 function rollupTotals(req: SearchRequest): Sql | null {
   const dims = { d: rollupFilters(req, 'd'), m: rollupFilters(req, 'm') };
   if (!dims.d || !dims.m) return null;
   const { months, days } = splitDateRange(req.dateFrom, req.dateTo);
   const parts: Sql[] = [];
+  const both = (all: string, views: string, alias: string, where: Sql[]) => {
+    const cond = whereClause(where);
+    const a = rawSql(alias);
+    parts.push(
+      sql`SELECT ${a}.currency, ${a}.kind, ${a}.n, ${a}.amount_minor AS amount, 0 AS vn, 0 AS vamount
+        FROM ${rawSql(all)} ${a} ${cond}`,
+      sql`SELECT ${a}.currency, ${a}.kind, 0, 0, ${a}.n, ${a}.amount_minor FROM ${rawSql(views)} ${a} ${cond}`,
+    );
+  };
   if (months) {
     const where = [...dims.m];
     if (months[0]) where.push(sql`m.month >= ${months[0]}`);
     if (months[1]) where.push(sql`m.month <= ${months[1]}`);
-    parts.push(sql`SELECT m.currency, m.n, m.amount_minor FROM search_month_totals m ${whereClause(where)}`);
+    both('search_month_totals', 'search_view_month_totals', 'm', where);
   }
   for (const [from, to] of days) {
     const where = [...dims.d];
     if (from) where.push(sql`d.business_date >= ${from}`);
     if (to) where.push(sql`d.business_date <= ${to}`);
-    parts.push(sql`SELECT d.currency, d.n, d.amount_minor FROM search_day_totals d ${whereClause(where)}`);
+    both('search_day_totals', 'search_view_day_totals', 'd', where);
   }
-  return sql`SELECT currency, sum(n) AS n, sum(amount_minor) AS amount FROM (${joinSql(parts, ' UNION ALL ')})
-    GROUP BY currency HAVING sum(n) <> 0 ORDER BY currency`;
+  return sql`SELECT currency, kind, sum(n) AS n, sum(amount) AS amount, sum(vn) AS vn, sum(vamount) AS vamount
+    FROM (${joinSql(parts, ' UNION ALL ')}) GROUP BY currency, kind HAVING sum(n) <> 0 ORDER BY currency, kind`;
 }
 
 /**
- * Where a common text's transactions are looked up by id for totals: currency and amount alone from
- * search_amounts; with filters, a covering index keyed by id (narrow entries cost far fewer page
- * reads than whole rows) when one carries every filtered column, else the rows.
+ * Where a common text's transactions are looked up by id for totals: currency, kind, amount and the
+ * second-view flag alone from search_amounts (`a`); with filters, first a covering index keyed by id
+ * (narrow entries cost far fewer page reads than whole rows) when one carries every filtered column,
+ * else the rows, and search_amounts for what they lack.
  */
 function totalsById(req: SearchRequest, filtered: boolean): Sql {
-  if (!filtered) return sql`search_amounts t`;
+  if (!filtered) return sql`search_amounts a`;
   const uncovered = [req.connectionIds, req.kinds, req.methods, req.networks].some((v) => v?.length);
-  return uncovered
+  const rows = uncovered
     ? sql`transactions t NOT INDEXED`
     : sql`transactions t INDEXED BY search_totals_by_id_dims`;
+  return sql`${rows} ON t.id = search_fts.rowid CROSS JOIN search_amounts a`;
+}
+
+/** Only an amount range (no text, no other filter): answered from search_amounts' amount index. */
+function amountsOnly(req: SearchRequest): Sql[] | null {
+  const { amountMinMinor: min, amountMaxMinor: max } = req;
+  if (min === undefined && max === undefined) return null;
+  if (rowFilters({ ...req, amountMinMinor: undefined, amountMaxMinor: undefined }).length) return null;
+  return [
+    ...(min !== undefined ? [sql`a.amount_minor >= ${min}`] : []),
+    ...(max !== undefined ? [sql`a.amount_minor <= ${max}`] : []),
+  ];
 }
 
 /** An inclusive range of transaction ids: one slice of the totals of a common text. */
@@ -236,14 +268,19 @@ export type IdRange = readonly [number, number];
 export function totalsQuery(plan: SearchPlan, req: SearchRequest, ids?: IdRange): Sql {
   const rollup = plan.source.kind === 'scan' && plan.match === null ? rollupTotals(req) : null;
   if (rollup) return rollup;
+  const group = rawSql('GROUP BY a.currency, a.kind ORDER BY a.currency, a.kind');
   if (plan.match !== null) {
     const filters = rowFilters(req);
     const slice = ids ? [sql`search_fts.rowid BETWEEN ${ids[0]} AND ${ids[1]}`] : [];
     // CROSS JOIN: the documents drive, in id order, and each is looked up once (no temporary set).
-    return sql`SELECT t.currency, count(*) AS n, sum(t.amount_minor) AS amount
-      FROM search_fts CROSS JOIN ${totalsById(req, filters.length > 0)} ON t.id = search_fts.rowid
-      ${whereClause([sql`search_fts MATCH ${plan.match}`, ...slice, ...filters])}
-      GROUP BY t.currency ORDER BY t.currency`;
+    return sql`SELECT ${TOTALS_COLUMNS}
+      FROM search_fts CROSS JOIN ${totalsById(req, filters.length > 0)} ON a.id = search_fts.rowid
+      ${whereClause([sql`search_fts MATCH ${plan.match}`, ...slice, ...filters])} ${group}`;
+  }
+  const amounts = plan.source.kind === 'scan' ? amountsOnly(req) : null;
+  if (amounts) {
+    return sql`SELECT ${TOTALS_COLUMNS} FROM search_amounts a INDEXED BY search_amounts_by_amount
+      ${whereClause(amounts)} ${group}`;
   }
   let source = from(plan);
   if (
@@ -251,11 +288,12 @@ export function totalsQuery(plan: SearchPlan, req: SearchRequest, ids?: IdRange)
     plan.source.index === 'search_by_time' &&
     (req.amountMinMinor !== undefined || req.amountMaxMinor !== undefined)
   ) {
-    // An amount range is answered from the amount index, which carries the currency.
+    // An amount range is read from the amount index rather than walking every day.
     source = sql`transactions t INDEXED BY search_by_amount`;
   }
-  return sql`SELECT t.currency, count(*) AS n, sum(t.amount_minor) AS amount FROM ${source}
-    ${whereClause(conditions(plan, req))} GROUP BY t.currency ORDER BY t.currency`;
+  // Kind and the second-view flag come from search_amounts, one lookup by id per row that passed.
+  return sql`SELECT ${TOTALS_COLUMNS} FROM ${source} CROSS JOIN search_amounts a ON a.id = t.id
+    ${whereClause(conditions(plan, req))} ${group}`;
 }
 
 function cursorOf(req: SearchRequest, row: SummaryRow): string {
@@ -265,21 +303,7 @@ function cursorOf(req: SearchRequest, row: SummaryRow): string {
   return encodeSearchCursor(req.sort, key);
 }
 
-export type TotalsRow = { currency: string; n: number; amount: number };
-
-/** Totals from the rows of one totals query, or of several slices of it (summed per currency). */
-export function toTotals(rows: readonly TotalsRow[]): SearchTotals {
-  const by = new Map<string, { count: number; amountMinor: number }>();
-  for (const r of rows) {
-    const t = by.get(r.currency) ?? { count: 0, amountMinor: 0 };
-    by.set(r.currency, { count: t.count + r.n, amountMinor: t.amountMinor + r.amount });
-  }
-  // Slices come back each in currency order; their union is sorted again.
-  const byCurrency = [...by]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([currency, t]) => ({ currency, ...t }));
-  return { count: byCurrency.reduce((s, c) => s + c.count, 0), byCurrency };
-}
+export { type TotalsRow, toTotals };
 
 /** Brings the index up to date and plans the request. */
 export function prepareSearch(db: Database, req: SearchRequest): SearchPlan {

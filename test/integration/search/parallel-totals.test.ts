@@ -4,6 +4,7 @@ import { ParallelSearch, idSlices } from '../../../src-main/core/search/parallel
 import { planSearch, searchTransactions } from '../../../src-main/core/search/search-transactions.ts';
 import { upsertTransactions } from '../../../src-main/core/store/mutations/upsert-transactions.ts';
 import { type Store, openStore } from '../../../src-main/core/store/open-store.ts';
+import { countedTotals, directTotals, markViews } from '../../support/direct-totals.ts';
 import { bulkInsert, generateTransactions } from '../../support/seed-transactions.ts';
 import { useTempHome } from '../../support/temp-home.ts';
 
@@ -12,14 +13,7 @@ const req = (input: object) =>
   operations['transactions:search'].input.parse({ limit: 20, totals: true, ...input });
 
 /** Straight SQL over every row: what the totals of `where` must be, however they are computed. */
-function direct(store: Store, where: string, params: unknown[] = []) {
-  return store.db
-    .prepare(
-      `SELECT currency, count(*) AS count, sum(amount_minor) AS amountMinor FROM transactions t
-        WHERE ${where} GROUP BY currency ORDER BY currency`,
-    )
-    .all(...params);
-}
+const direct = (store: Store, where: string, params: unknown[] = []) => directTotals(store.db, where, params);
 
 describe('idSlices', () => {
   it.each([
@@ -44,6 +38,8 @@ describe('ParallelSearch: the totals of a common text, counted in slices on work
     store = await openStore(`${tempHome()}/posrecon.sqlite`);
     // Every SentryPOS and SensePass external id starts with "sen": half of 18k rows, past the candidate cap.
     bulkInsert(store.db, generateTransactions({ count: 18_000, seed: 21 }));
+    // Some records of each slice are second views: the slices leave them out, and count them.
+    markViews(store.db, 'id % 4 = 1');
     search = new ParallelSearch(store.file, { size: 3, onError: (e) => errors.push(e) });
   });
   afterAll(() => {
@@ -69,8 +65,9 @@ describe('ParallelSearch: the totals of a common text, counted in slices on work
     const parallel = await search.search(store.db, r);
     expect(search.threads).toBe(3);
     expect(parallel).toEqual(searchTransactions(store.db, r));
-    expect(parallel.totals!.byCurrency).toEqual(direct(store, where));
+    expect(countedTotals(parallel.totals!)).toEqual(direct(store, where));
     expect(parallel.totals!.count).toBeGreaterThan(100);
+    expect(parallel.totals!.secondViews).toBeGreaterThan(10);
     expect(errors).toEqual([]);
   });
 
@@ -89,7 +86,8 @@ describe('ParallelSearch: the totals of a common text, counted in slices on work
     ]);
     const after = (await search.search(store.db, req({ text: 'sen', limit: 0 }))).totals!;
     expect(after.count).toBe(before.count + 1);
-    const nok = (t: typeof after) => t.byCurrency.find((c) => c.currency === 'NOK')!.amountMinor;
+    const nok = (t: typeof after) =>
+      t.byCurrency.find((c) => c.currency === 'NOK')!.byKind.reduce((s, k) => s + k.amountMinor, 0);
     expect(nok(after)).toBe(nok(before) + 777);
     // A changed amount and a deletion reach the totals too.
     store.db.prepare("UPDATE transactions SET amount_minor = 1000 WHERE external_id = 'sen-new-1'").run();
@@ -97,7 +95,7 @@ describe('ParallelSearch: the totals of a common text, counted in slices on work
     expect(nok(changed)).toBe(nok(before) + 1000);
     store.db.prepare("DELETE FROM transactions WHERE external_id = 'sen-new-1'").run();
     expect((await search.search(store.db, req({ text: 'sen', limit: 0 }))).totals).toEqual(before);
-    expect(before.byCurrency).toEqual(direct(store, "t.provider IN ('sentrypos', 'sensepass')"));
+    expect(countedTotals(before)).toEqual(direct(store, "t.provider IN ('sentrypos', 'sensepass')"));
   });
 
   it('answers on its own connection, and says so once, when the workers cannot read the cache', async () => {

@@ -10,6 +10,7 @@ import {
 } from '../../../src-main/core/search/search-transactions.ts';
 import { type Store, openStore } from '../../../src-main/core/store/open-store.ts';
 import type { Sql } from '../../../src-main/core/store/sql.ts';
+import { markViews } from '../../support/direct-totals.ts';
 import { bulkInsert, generateTransactions } from '../../support/seed-transactions.ts';
 import { useTempHome } from '../../support/temp-home.ts';
 
@@ -24,6 +25,8 @@ let store: Store;
 beforeAll(async () => {
   store = await openStore(`${tempHome()}/posrecon.sqlite`);
   bulkInsert(store.db, generateTransactions({ count: 3000, seed: 5 }));
+  // Second views, as a reconcile run lists them: totals must leave them out without a per-row look-up.
+  markViews(store.db, "provider = 'vipps' AND id % 2 = 0");
   store.db.exec('ANALYZE');
 });
 
@@ -37,9 +40,13 @@ function explain(query: Sql): string[] {
 const req = (input: object): SearchRequest =>
   operations['transactions:search'].input.parse({ limit: 50, totals: true, ...input });
 
-/** No step may read all of transactions without an index, nor scan the FTS table without MATCH. */
+/**
+ * No step may read all of transactions without an index, nor scan the FTS table without MATCH, nor
+ * look at recon_views row by row (totals read the view rollups and search_amounts' flag instead).
+ */
 function expectNoScan(plan: string[]): void {
   for (const step of plan) {
+    expect(step).not.toMatch(/recon_views|search_views\b/);
     expect(step).not.toMatch(/^SCAN t$/);
     expect(step).not.toMatch(/^SCAN (transactions|transaction_refs|transaction_lines)\b/);
     expect(step).not.toMatch(/^SCAN search_fts VIRTUAL TABLE INDEX 0:$/);
@@ -124,16 +131,31 @@ describe('query plans of the hot search shapes', () => {
     const totals = explain(totalsQuery(planSearch(store.db, r), r));
     expect(totals).toContain('SEARCH m USING PRIMARY KEY (month>? AND month<?)');
     expect(totals).toContain('SEARCH d USING PRIMARY KEY (business_date>? AND business_date<?)');
+    // The second views come off the same ranges of the view rollups: rollup − views, two range reads.
+    const q = totalsQuery(planSearch(store.db, r), r).text;
+    expect(q).toMatch(/FROM search_month_totals m .*FROM search_view_month_totals m/s);
+    expect(q).toMatch(/FROM search_day_totals d .*FROM search_view_day_totals d/s);
+    expect(totals.filter((s) => s === 'SEARCH m USING PRIMARY KEY (month>? AND month<?)')).toHaveLength(2);
+    expect(
+      totals.filter((s) => s === 'SEARCH d USING PRIMARY KEY (business_date>? AND business_date<?)'),
+    ).toHaveLength(2);
     const all = req({ sort: 'amount_desc' });
-    expect(explain(totalsQuery(planSearch(store.db, all), all))).toContain('SCAN m');
+    expect(explain(totalsQuery(planSearch(store.db, all), all)).filter((s) => s === 'SCAN m')).toHaveLength(
+      2,
+    );
   });
 
-  it('answers amount-range totals from the amount index alone', () => {
+  it('answers amount-range totals from the amount index alone, kind and second-view flag included', () => {
     const r = req({ amountMinMinor: 5000, amountMaxMinor: 6000 });
     const totals = explain(totalsQuery(planSearch(store.db, r), r));
     expect(totals[0]).toMatch(
-      /^SEARCH t USING COVERING INDEX search_by_amount \(amount_minor>\? AND amount_minor<\?\)$/,
+      /^SEARCH a USING COVERING INDEX search_amounts_by_amount \(amount_minor>\? AND amount_minor<\?\)$/,
     );
+    // With another filter the rows are read, and each one's flag is one look-up by id.
+    const dated = req({ amountMinMinor: 5000, amountMaxMinor: 6000, dateFrom: '2025-01-01' });
+    const plan = explain(totalsQuery(planSearch(store.db, dated), dated));
+    expectNoScan(plan);
+    expect(plan).toContain('SEARCH a USING INTEGER PRIMARY KEY (rowid=?)');
   });
 
   it('collects a common word once, never probing the FTS index per row', () => {
@@ -149,10 +171,16 @@ describe('query plans of the hot search shapes', () => {
     expectNoScan(totals);
     expect(totals[0]).toMatch(/^SCAN search_fts VIRTUAL TABLE INDEX 0:M/);
     expect(totals[1]).toBe('SEARCH t USING COVERING INDEX search_totals_by_id_dims (id=?)');
+    // Kind and the second-view flag: one more look-up by id, only for a document that passed the filters.
+    expect(totals[2]).toBe('SEARCH a USING INTEGER PRIMARY KEY (rowid=?)');
     expect(totals.join('\n')).not.toMatch(/LIST SUBQUERY|B-TREE FOR DISTINCT/);
     const bare = req({ text: 'cappuccino' });
-    expect(explain(totalsQuery(plan, bare))[1]).toBe('SEARCH t USING INTEGER PRIMARY KEY (rowid=?)');
-    expect(totalsQuery(plan, bare).text).toMatch(/CROSS JOIN search_amounts t/);
+    // Unfiltered: still one look-up per document, which carries currency, kind, amount and the flag.
+    expect(explain(totalsQuery(plan, bare)).slice(1, 2)).toEqual([
+      'SEARCH a USING INTEGER PRIMARY KEY (rowid=?)',
+    ]);
+    expect(explain(totalsQuery(plan, bare))).toHaveLength(3); // + the GROUP BY's temporary b-tree
+    expect(totalsQuery(plan, bare).text).toMatch(/CROSS JOIN search_amounts a/);
     // Connection, kind, method and network are not in the narrow entries: those totals read the rows.
     const uncovered = req({
       text: 'cappuccino',
@@ -160,7 +188,9 @@ describe('query plans of the hot search shapes', () => {
       hasLines: true,
       amountMinMinor: 1,
     });
-    expect(explain(totalsQuery(plan, uncovered))[1]).toBe('SEARCH t USING INTEGER PRIMARY KEY (rowid=?)');
+    const rows = explain(totalsQuery(plan, uncovered));
+    expect(rows[1]).toBe('SEARCH t USING INTEGER PRIMARY KEY (rowid=?)');
+    expect(rows).toContain('SEARCH a USING INTEGER PRIMARY KEY (rowid=?)');
     const covered = req({
       text: 'cappuccino',
       providers: ['tgi'],
@@ -184,7 +214,7 @@ describe('query plans of the hot search shapes', () => {
     expect(plan.match).toBe('"kari"*');
     const totals = explain(totalsQuery(plan, r));
     expect(totals[0]).toMatch(/^SCAN search_fts VIRTUAL TABLE INDEX 0:M/);
-    expect(totals[1]).toBe('SEARCH t USING INTEGER PRIMARY KEY (rowid=?)');
+    expect(totals[1]).toBe('SEARCH a USING INTEGER PRIMARY KEY (rowid=?)');
     expect(planSearch(store.db, { ...r, limit: 50 }).source.kind).toBe('ids');
   });
 

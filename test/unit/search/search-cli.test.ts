@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src-main/cli/main.ts';
 import { createCore } from '../../../src-main/core/core.ts';
+import { countedTotals, directTotals, markViews } from '../../support/direct-totals.ts';
 import { bulkInsert, generateTransactions } from '../../support/seed-transactions.ts';
 import { useTempHome } from '../../support/temp-home.ts';
 
@@ -23,17 +24,24 @@ beforeAll(async () => {
   home = tempHome();
   const core = await createCore({ home });
   bulkInsert(core.store.db, generateTransactions({ count: 1500, seed: 11 }));
+  markViews(core.store.db, "provider = 'vipps' AND id % 2 = 1");
   core.close();
 });
 
 describe('posrecon search', () => {
-  it('finds by text and prints the totals per currency', async () => {
+  it('finds by text and prints the totals per currency and kind of money, and what it left out', async () => {
     const r = await cli(['search', 'kari', '--home', home, '--limit', '5']);
     expect(r.code).toBe(0);
     const lines = r.out.trim().split('\n');
-    expect(lines).toHaveLength(6);
     expect(lines[0]).toMatch(/Kari/);
-    expect(lines.at(-1)).toMatch(/^\d+ matching: .*(NOK|EUR)/);
+    expect(lines[5]).toMatch(/^\d+ matching, \d+ counted \(showing 5\)$/);
+    const currencies = lines.filter((l) => /^ {2}[A-Z]{3} /.test(l));
+    expect(currencies.length).toBeGreaterThan(0);
+    // The headline, then each kind on its own with its count: never one figure across kinds.
+    expect(lines.join('\n')).toMatch(/^ {2}NOK received -?\d+\.\d\d \| .*payments -?\d+\.\d\d \(\d+\)/m);
+    expect(lines.at(-1)).toMatch(
+      /^Vipps payments are counted once, from the Sales API; [\d,]+ Report ledger entr(y|ies) of the same payments (is|are) not counted again\./,
+    );
   });
 
   it('combines filters, converts --min/--max exactly, and its totals equal a direct SQL sum', async () => {
@@ -53,19 +61,20 @@ describe('posrecon search', () => {
       home,
     ]);
     expect(r.code).toBe(0);
-    const body = JSON.parse(r.out) as { items: { amountMinor: number }[]; totals: { byCurrency: unknown[] } };
+    const body = JSON.parse(r.out) as {
+      items: { amountMinor: number }[];
+      totals: Parameters<typeof countedTotals>[0];
+    };
     expect(body.items.every((t) => t.amountMinor >= 10_000 && t.amountMinor <= 49_999)).toBe(true);
     const core = await createCore({ home });
-    const direct = core.store.db
-      .prepare(
-        `SELECT currency, count(*) AS count, sum(amount_minor) AS amountMinor FROM transactions
-          WHERE business_date BETWEEN '2025-01-01' AND '2025-12-31' AND provider IN ('vipps', 'cents')
-            AND status = 'completed' AND currency = 'NOK' AND amount_minor BETWEEN 10000 AND 49999
-          GROUP BY currency`,
-      )
-      .all();
+    const direct = directTotals(
+      core.store.db,
+      `business_date BETWEEN '2025-01-01' AND '2025-12-31' AND provider IN ('vipps', 'cents')
+        AND status = 'completed' AND currency = 'NOK' AND amount_minor BETWEEN 10000 AND 49999`,
+    );
     core.close();
-    expect(body.totals.byCurrency).toEqual(direct);
+    expect(countedTotals(body.totals)).toEqual(direct);
+    expect(body.totals.secondViews).toBeGreaterThan(0);
   });
 
   it('refuses bad values with exit 2 and a plain message', async () => {

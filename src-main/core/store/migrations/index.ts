@@ -4,6 +4,7 @@ import { migration0002 } from './0002-sync.ts';
 import { migration0003 } from './0003-search.ts';
 import { migration0004 } from './0004-search-documents.ts';
 import { migration0005 } from './0005-reconcile.ts';
+import { migration0006 } from './0006-search-views.ts';
 
 /** Every migration in order. Append only: a shipped migration is never edited or removed. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -12,6 +13,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0003,
   migration0004,
   migration0005,
+  migration0006,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
