@@ -53,7 +53,16 @@ export function saleKeyOf(r: Rec): string {
 
 const FAILED = new Set(['failed', 'cancelled']);
 const isPre = (r: Rec) => r.provider === 'cents' && r.providerStatus === 'pre_transaction';
-const byId = (a: Rec, b: Rec) => a.id - b.id;
+const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/**
+ * The order records are considered in, and every tie broken by: time, then the stable key. Never the
+ * row id, which only says in what order a sync happened to write the records.
+ */
+export const stableOrder = (a: Rec, b: Rec) =>
+  a.atMs - b.atMs ||
+  text(a.provider, b.provider) ||
+  text(a.connectionId, b.connectionId) ||
+  text(a.externalId, b.externalId);
 
 function median(xs: number[]): number {
   if (!xs.length) return 0;
@@ -68,7 +77,10 @@ function median(xs: number[]): number {
  * Deterministic: inputs are sorted by id and every choice breaks ties on ids.
  */
 export function matchDay(input: DayInput): BuiltGroup[] {
-  const { date, window, settings, runDays, claimed, decisions } = input;
+  const { date, settings, runDays, claimed, decisions } = input;
+  const window = [...input.window].sort(stableOrder);
+  const rank = new Map(window.map((r, i) => [r.id, i]));
+  const byRank = (a: Rec, b: Rec) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0);
   const free = (r: Rec) => !claimed.has(r.id) && (r.heldBy === null || runDays.has(r.heldBy));
   // A record a person tied to one sale is never offered to another.
   const reserved = (g: BuiltGroup, r: Rec) => {
@@ -87,7 +99,7 @@ export function matchDay(input: DayInput): BuiltGroup[] {
   }
   const groups: BuiltGroup[] = [];
   for (const [saleKey, rows] of [...rowsByInvoice].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    rows.sort(byId);
+    rows.sort(byRank);
     const tenders = rows.filter((r) => !FAILED.has(r.status));
     const anchor = (tenders.length ? tenders : rows).reduce((d, r) => (r.date < d ? r.date : d), '9999');
     if (anchor !== date || rows.some((r) => !free(r))) continue;
@@ -180,7 +192,7 @@ export function matchDay(input: DayInput): BuiltGroup[] {
   // the exact links (TGI has none: from amounts that have a single candidate).
   const offsets = estimateOffsets(groups, payments, settings);
   const windowMs = settings.timeWindowMinutes * 60_000;
-  const open = payments.filter(free).sort((a, b) => a.atMs - b.atMs || a.id - b.id);
+  const open = payments.filter(free).sort(byRank);
   const openTimes = open.map((p) => p.atMs);
   type Cand = { g: BuiltGroup; t: Rec; p: Rec; s: PairScore };
   const cands: Cand[] = [];
@@ -197,7 +209,7 @@ export function matchDay(input: DayInput): BuiltGroup[] {
     }
   }
   cands.sort(
-    (a, b) => b.s.score - a.s.score || a.s.closeness - b.s.closeness || a.t.id - b.t.id || a.p.id - b.p.id,
+    (a, b) => b.s.score - a.s.score || a.s.closeness - b.s.closeness || byRank(a.t, b.t) || byRank(a.p, b.p),
   );
   const byTender = new Map<number, Cand[]>();
   const byPayment = new Map<number, Cand[]>();
@@ -216,7 +228,7 @@ export function matchDay(input: DayInput): BuiltGroup[] {
         (x) => x.p.id !== c.p.id && !sure.has(x.p.id) && (taken.has(x.p.id) || !claimed.has(x.p.id)),
       ),
       ...(byPayment.get(c.p.id) ?? []).filter((x) => x.t.id !== c.t.id && !sure.has(x.t.id)),
-    ].sort((a, b) => b.s.score - a.s.score || a.t.id - b.t.id || a.p.id - b.p.id);
+    ].sort((a, b) => b.s.score - a.s.score || byRank(a.t, b.t) || byRank(a.p, b.p));
     const r = rivals[0];
     const margin = c.s.score - (r?.s.score ?? 0);
     const auto = c.s.score >= settings.autoAcceptScore && margin >= settings.minMargin;

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { all, get, run, sql } from '../store/sql.ts';
 import type { DecisionIndex } from './decision-index.ts';
 import { loadWhere, type Rec } from './load-day.ts';
-import { recordKey } from './match-day.ts';
+import { recordKey, stableOrder } from './match-day.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
 import { versionOf, type RefundLink } from './write-groups.ts';
 
@@ -59,7 +59,8 @@ export function linkRefunds(
   const links = new Map<number, RefundLink[]>();
   const add = (groupId: number, l: RefundLink) =>
     (links.get(groupId) ?? links.set(groupId, []).get(groupId)!).push(l);
-  const primaries = refunds.filter((r) => r.twinId === null);
+  // In time order, never row order: an earlier refund's claim shapes a later one's candidates.
+  const primaries = refunds.filter((r) => r.twinId === null).sort(stableOrder);
   const tgi = primaries.filter((r) => r.provider === 'tgi');
   const tgiCandidates = tgi.length ? loadTgiCandidates(db, tgi) : [];
   for (const r of primaries) {
@@ -269,7 +270,10 @@ function bestTgiOriginal(r: Rec, candidates: Candidates, settings: ReconcileSett
     consider(c);
     if (candidates.refunds(c.group_id) === 0) unrefunded++;
   }
-  const ranked = [...scored.values()].sort((a, b) => b.score - a.score || a.c.id - b.c.id);
+  // A tie goes to the payment closest before the refund, whatever order the rows were written in.
+  const ranked = [...scored.values()].sort(
+    (a, b) => b.score - a.score || b.c.atMs - a.c.atMs || a.c.id - b.c.id,
+  );
   const [best, second] = ranked;
   if (!best) return null;
   const auto =

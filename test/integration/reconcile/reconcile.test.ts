@@ -1,0 +1,445 @@
+import Database from 'better-sqlite3';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../../src-main/core/api/app-error.ts';
+import type { OperationInput, OperationName, OperationOutput } from '../../../src-main/core/api/contract.ts';
+import { EventBus } from '../../../src-main/core/api/event-bus.ts';
+import { createCore, type Core } from '../../../src-main/core/core.ts';
+import { databaseFile } from '../../../src-main/core/home.ts';
+import { ReconcileService } from '../../../src-main/core/reconcile/reconcile-service.ts';
+import { openStore } from '../../../src-main/core/store/open-store.ts';
+import { dumpGroups, syncDemoWorld, type DemoWorld } from '../../support/reconcile-world.ts';
+import { cli } from '../../unit/cli/run-cli.ts';
+
+let w: DemoWorld;
+const homes: string[] = [];
+beforeAll(async () => {
+  w = await syncDemoWorld(5, 14, 90);
+}, 120_000);
+afterAll(() => {
+  for (const h of [w.home, ...homes]) rmSync(h, { recursive: true, force: true });
+});
+
+/** A copy of the synced home, so each test changes its own cache. */
+function copyHome(): string {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'posrecon-recon-copy-'));
+  homes.push(home);
+  copyFileSync(w.dbFile, databaseFile(home));
+  return home;
+}
+
+async function call<N extends OperationName>(
+  core: Core,
+  name: N,
+  input: OperationInput<N>,
+): Promise<OperationOutput<N>> {
+  const r = await core.dispatch(name, input);
+  if (!r.ok) throw new AppError(r.error.code, r.error.message, r.error.details);
+  return r.value as OperationOutput<N>;
+}
+
+async function withCore<T>(home: string, fn: (core: Core) => Promise<T>): Promise<T> {
+  const core = await createCore({ home, actor: 'test' });
+  try {
+    return await fn(core);
+  } finally {
+    core.close();
+  }
+}
+
+function sql<T>(home: string, query: string, ...params: unknown[]): T[] {
+  const db = new Database(databaseFile(home));
+  try {
+    const stmt = db.prepare(query);
+    return (stmt.reader ? stmt.all(...params) : (stmt.run(...params), [])) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+describe('posrecon reconcile on a synced demo shop', () => {
+  it('shows groups for all four payment providers, and Vipps payouts with their expected-net check', async () => {
+    const r = await cli(['reconcile', '--home', w.home, '--json']);
+    expect(r.code, r.err).toBe(0);
+    const { summary } = JSON.parse(r.out) as { summary: OperationOutput<'reconcile:summary'> };
+    const providers = new Set(summary.rows.flatMap((row) => row.provider.split('+')));
+    for (const p of ['vipps', 'tgi', 'sensepass', 'cents']) expect(providers).toContain(p);
+    expect(summary.classes.map((c) => c.class)).toHaveLength(8);
+    expect(summary.payouts.length).toBeGreaterThan(0);
+    for (const p of summary.payouts) {
+      expect(p.expectedMinor).toBe(p.capturesMinor + p.refundsMinor - p.feesMinor + p.adjustmentsMinor);
+      expect(p.differenceMinor).toBe(p.actualMinor - p.expectedMinor);
+    }
+    expect(summary.payouts.every((p) => p.differenceMinor === 0)).toBe(true);
+    expect(summary.totals.linkedShare).toBeGreaterThan(0.97);
+    const text = await cli(['reconcile', '--home', w.home]);
+    expect(text.out).toMatch(/What doesn't add up/);
+    for (const label of [
+      'Sales with no payment',
+      'Payments with no sale',
+      'Duplicate charges',
+      'Payouts that differ',
+    ])
+      expect(text.out).toContain(label);
+  });
+
+  it('gives the same groups whatever order the records arrived in, and on every re-run', async () => {
+    const home = copyHome();
+    // The same records, inserted in the opposite order, so every row id differs.
+    const reversed = mkdtempSync(path.join(os.tmpdir(), 'posrecon-recon-rev-'));
+    homes.push(reversed);
+    const store = await openStore(databaseFile(reversed));
+    const db = store.db;
+    db.exec(`ATTACH DATABASE '${databaseFile(home).replaceAll("'", "''")}' AS src`);
+    db.exec(`
+      INSERT INTO settings SELECT * FROM src.settings WHERE key NOT IN (SELECT key FROM settings);
+      INSERT INTO connections SELECT * FROM src.connections;
+      INSERT INTO transactions (provider, connection_id, external_id, kind, amount_minor, currency, status, provider_status,
+        occurred_at, occurred_at_raw, business_date, ledger_date, customer_name, customer_email, customer_phone, method,
+        network, description, raw_json, synced_at, updated_at, fingerprint)
+      SELECT provider, connection_id, external_id, kind, amount_minor, currency, status, provider_status, occurred_at,
+        occurred_at_raw, business_date, ledger_date, customer_name, customer_email, customer_phone, method, network,
+        description, raw_json, synced_at, updated_at, fingerprint FROM src.transactions ORDER BY id DESC;
+      INSERT INTO transaction_refs SELECT n.id, r.kind, r.value FROM src.transaction_refs r
+        JOIN src.transactions o ON o.id = r.transaction_id
+        JOIN transactions n ON n.provider = o.provider AND n.connection_id = o.connection_id AND n.external_id = o.external_id
+        ORDER BY n.id;
+      INSERT INTO transaction_lines SELECT n.id, l.line_no, l.name, l.quantity, l.unit, l.unit_price_gross_minor,
+        l.unit_price_net_minor, l.line_gross_minor, l.line_net_minor, l.discount_minor, l.vat_rate_bp, l.vat_minor, l.category
+        FROM src.transaction_lines l JOIN src.transactions o ON o.id = l.transaction_id
+        JOIN transactions n ON n.provider = o.provider AND n.connection_id = o.connection_id AND n.external_id = o.external_id;
+    `);
+    db.exec('DETACH DATABASE src');
+    store.close();
+    const afterSync = dumpGroups(w.dbFile);
+    await withCore(home, (core) => call(core, 'reconcile:run', { full: true }));
+    await withCore(reversed, (core) => call(core, 'reconcile:run', { full: true }));
+    expect(afterSync.size).toBeGreaterThan(1000);
+    expect(dumpGroups(databaseFile(home))).toEqual(afterSync);
+    expect(dumpGroups(databaseFile(reversed))).toEqual(afterSync);
+  });
+
+  it('re-matches only the days a change touched, and ends where a full rebuild ends', async () => {
+    const home = copyHome();
+    const [day] = sql<{ d: string }>(
+      home,
+      `SELECT anchor_date AS d FROM recon_groups ORDER BY anchor_date LIMIT 1 OFFSET 600`,
+    );
+    // An upstream change to one day: a TGI payment vanishes, a Cents payment is refunded.
+    sql(
+      home,
+      `DELETE FROM transactions WHERE id = (SELECT id FROM transactions WHERE provider = 'tgi' AND kind = 'capture' AND business_date = ? LIMIT 1)`,
+      day?.d,
+    );
+    sql(
+      home,
+      `UPDATE transactions SET status = 'refunded' WHERE id = (SELECT id FROM transactions WHERE provider = 'cents' AND business_date = ? LIMIT 1)`,
+      day?.d,
+    );
+    const report = await withCore(home, (core) => call(core, 'reconcile:run', { full: false }));
+    expect(report.days).toBeLessThanOrEqual(3);
+    const incremental = dumpGroups(databaseFile(home));
+    await withCore(home, (core) => call(core, 'reconcile:run', { full: true }));
+    expect(dumpGroups(databaseFile(home))).toEqual(incremental);
+  });
+
+  it('names every class of discrepancy, each with its records and a plain sentence', async () => {
+    const home = copyHome();
+    // A Vipps payment the sync never got (both API views and its fee): its sale has no payment, and the
+    // payout that settled it no longer adds up.
+    const [psp] = sql<{ v: string }>(
+      home,
+      `SELECT r.value AS v FROM transaction_refs r JOIN transactions t ON t.id = r.transaction_id
+        JOIN recon_members m ON m.transaction_id = t.id AND m.role = 'payment'
+        JOIN recon_groups g ON g.id = m.group_id AND g.providers = 'vipps' AND g.state = 'linked'
+       WHERE r.kind = 'pspReference' AND t.external_id LIKE 'sales:%' AND t.kind = 'capture'
+         AND (SELECT count(*) FROM recon_members x WHERE x.group_id = g.id AND x.role IN ('payment', 'duplicate', 'sale')) = 2
+       LIMIT 1 OFFSET 30`,
+    );
+    sql(
+      home,
+      `DELETE FROM transactions WHERE id IN (SELECT transaction_id FROM transaction_refs WHERE kind = 'pspReference' AND value = ?)`,
+      psp?.v,
+    );
+    // A till row deleted: its Cents payment belongs to no sale.
+    sql(
+      home,
+      `DELETE FROM transactions WHERE id = (SELECT m2.transaction_id FROM recon_groups g
+      JOIN recon_members m ON m.group_id = g.id AND m.role = 'payment' JOIN transactions t ON t.id = m.transaction_id AND t.provider = 'cents'
+      JOIN recon_members m2 ON m2.group_id = g.id AND m2.role = 'sale'
+      WHERE g.providers = 'cents' AND g.state = 'linked' LIMIT 1 OFFSET 40)`,
+    );
+    // A keyed Vipps payment 2,000 NOK above its sale: more than any tip.
+    sql(
+      home,
+      `UPDATE transactions SET amount_minor = amount_minor + 200000 WHERE id = (SELECT m.transaction_id FROM recon_groups g
+      JOIN recon_members m ON m.group_id = g.id AND m.role = 'payment' JOIN transactions t ON t.id = m.transaction_id
+      WHERE g.providers = 'vipps' AND g.method = 'key' AND t.external_id LIKE 'sales:%' LIMIT 1 OFFSET 50)`,
+    );
+    // A Vipps refund whose order reference matches nothing.
+    sql(
+      home,
+      `UPDATE transaction_refs SET value = 'no-such-order' WHERE kind = 'reference' AND transaction_id IN (
+      SELECT id FROM transactions WHERE provider = 'vipps' AND kind = 'refund' AND external_id LIKE 'sales:%' LIMIT 1)`,
+    );
+    // A TGI payment still pending ten days on.
+    sql(
+      home,
+      `UPDATE transactions SET status = 'pending' WHERE id = (SELECT id FROM transactions
+      WHERE provider = 'tgi' AND kind = 'capture' AND occurred_at < datetime('now', '-10 days') LIMIT 1)`,
+    );
+    const summary = await withCore(home, async (core) => {
+      await call(core, 'reconcile:run', { full: false });
+      return call(core, 'reconcile:summary', {});
+    });
+    const counts = Object.fromEntries(summary.classes.map((c) => [c.class, c.count]));
+    for (const c of Object.keys(counts)) expect(counts[c], c).toBeGreaterThan(0);
+    const sentences: Record<string, RegExp> = {
+      sale_without_payment:
+        /^Sale inv_\w+ of NOK [\d,.]+ on \d+ \w+ \d{4} has no payment from any provider\.$/,
+      payment_without_sale:
+        /^(Vipps|TGI|SensePass|Cents) took NOK [\d,.]+ on .+, and no sale in the till matches it\.$/,
+      amount_mismatch: /took NOK 2,000\.00 more than the sale/,
+      duplicate_charge: /charged .+ twice for sale inv_/,
+      refund_without_original: /^Vipps refunded NOK [\d,.]+ on .+ no payment it could refund was found\.$/,
+      pending_too_long: /^A TGI payment of NOK [\d,.]+ from .+ is still pending after 3 days\.$/,
+      payout_difference:
+        /^Vipps paid out NOK [\d,.]+ on .+, NOK [\d,.]+ (less|more) than the captures minus refunds and fees/,
+      mistyped_reference: /was matched to a \w+ payment whose reference reads "/,
+    };
+    await withCore(home, async (core) => {
+      for (const [cls, re] of Object.entries(sentences)) {
+        const page = await call(core, 'reconcile:list', {
+          state: 'discrepancy',
+          class: cls as 'sale_without_payment',
+          limit: 5,
+        });
+        expect(page.items.length, cls).toBeGreaterThan(0);
+        expect(page.items[0]?.text, cls).toMatch(re);
+        expect(page.items[0]?.transactionIds.length, cls).toBeGreaterThan(0);
+      }
+    });
+  });
+});
+
+describe('decisions', () => {
+  it('accept, undo and reject a suggestion; rejected pairs stay rejected through a full rebuild', async () => {
+    const home = copyHome();
+    await withCore(home, async (core) => {
+      const review = await call(core, 'reconcile:list', { state: 'review', limit: 50 });
+      expect(review.items.length).toBeGreaterThan(1);
+      const first = review.items[0]!;
+      const shown = await call(core, 'reconcile:explain', { key: first.key });
+      const suggested = shown.pairs.find((p) => p.status === 'suggested');
+      expect(suggested).toBeDefined();
+      expect(suggested?.fields.map((f) => f.label)).toEqual([
+        'Amount',
+        'Time',
+        'Reference',
+        'Payment method',
+        'Customer',
+      ]);
+
+      const accepted = await call(core, 'reconcile:decide', {
+        action: 'accept',
+        groupKey: first.key,
+        version: shown.version,
+      });
+      expect(accepted.group.state).not.toBe('review');
+      expect(accepted.group.pairs.find((p) => p.paymentId === suggested?.paymentId)).toMatchObject({
+        how: 'person',
+        status: 'accepted',
+      });
+      expect(accepted.group.decisions.at(-1)).toMatchObject({
+        action: 'accept',
+        actor: 'test',
+        undone: false,
+      });
+
+      const undone = await call(core, 'reconcile:undo', {});
+      expect(undone.undone.action).toBe('accept');
+      expect(undone.group?.state).toBe('review');
+      expect(undone.group?.pairs.find((p) => p.paymentId === suggested?.paymentId)?.status).toBe('suggested');
+
+      const again = await call(core, 'reconcile:explain', { key: first.key });
+      await call(core, 'reconcile:decide', { action: 'reject', groupKey: first.key, version: again.version });
+      await call(core, 'reconcile:run', { full: true });
+      const after = await call(core, 'reconcile:explain', { key: first.key });
+      expect(after.pairs.some((p) => p.paymentId === suggested?.paymentId)).toBe(false);
+      const history = await call(core, 'reconcile:decisions', { limit: 10 });
+      expect(history.items.map((d) => d.action)).toEqual(['reject', 'accept']);
+      expect(history.items[1]?.undoneAt).not.toBeNull();
+    });
+    const audit = sql<{ action: string }>(
+      home,
+      `SELECT action FROM audit_log WHERE action IN ('reconcile:accept', 'reconcile:undo', 'reconcile:reject') ORDER BY id`,
+    );
+    expect(audit.map((a) => a.action)).toEqual(['reconcile:accept', 'reconcile:undo', 'reconcile:reject']);
+  });
+
+  it('a manual link survives a re-sync of the same world; unlink takes it back out', async () => {
+    const home = copyHome();
+    const [lone] = sql<{ key: string; id: number }>(
+      home,
+      `SELECT g.key, m.transaction_id AS id FROM recon_groups g JOIN recon_members m ON m.group_id = g.id AND m.role = 'payment'
+        JOIN transactions t ON t.id = m.transaction_id AND t.provider = 'tgi' WHERE g.state = 'linked' LIMIT 1`,
+    );
+    // Unlink the sale's own payment, then link it back by hand.
+    await withCore(home, async (core) => {
+      const g = await call(core, 'reconcile:explain', { key: lone!.key });
+      const out = await call(core, 'reconcile:decide', {
+        action: 'unlink',
+        groupKey: lone!.key,
+        version: g.version,
+        transactionId: lone!.id,
+      });
+      expect(out.group.pairs.some((p) => p.paymentId === lone!.id)).toBe(false);
+      const g2 = await call(core, 'reconcile:explain', { key: lone!.key });
+      const linked = await call(core, 'reconcile:decide', {
+        action: 'link',
+        groupKey: lone!.key,
+        version: g2.version,
+        transactionId: lone!.id,
+      });
+      expect(linked.group.pairs.find((p) => p.paymentId === lone!.id)).toMatchObject({ how: 'person' });
+    });
+    const sync = await cli([
+      'demo',
+      '--home',
+      home,
+      '--json',
+      '--seed',
+      '5',
+      '--days',
+      '14',
+      '--sales-per-day',
+      '90',
+    ]);
+    expect(sync.code, sync.err).toBe(0);
+    await withCore(home, async (core) => {
+      const g = await call(core, 'reconcile:explain', { key: lone!.key });
+      expect(g.pairs.find((p) => p.paymentId === lone!.id)).toMatchObject({
+        how: 'person',
+        status: 'accepted',
+      });
+    });
+  });
+});
+
+describe('bad input ends in a clear error and loses nothing', () => {
+  it('refuses a decision on a group a sync changed since it was shown', async () => {
+    const home = copyHome();
+    await withCore(home, async (core) => {
+      const [item] = (await call(core, 'reconcile:list', { state: 'review', limit: 1 })).items;
+      const shown = await call(core, 'reconcile:explain', { key: item!.key });
+      const member = shown.members.find((m) => m.role === 'payment')!;
+      core.store.db
+        .prepare(`UPDATE transactions SET fingerprint = 'changed upstream', status = 'refunded' WHERE id = ?`)
+        .run(member.id);
+      await call(core, 'reconcile:run', { full: false });
+      const r = await core.dispatch('reconcile:decide', {
+        action: 'accept',
+        groupKey: item!.key,
+        version: shown.version,
+      });
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error.code).toBe('STALE');
+        expect(r.error.message).toMatch(/changed this sale since it was shown/);
+      }
+      expect(core.store.db.prepare('SELECT count(*) AS n FROM recon_decisions').get()).toEqual({ n: 0 });
+    });
+  });
+
+  it('refuses to link one payment to two sales', async () => {
+    const home = copyHome();
+    await withCore(home, async (core) => {
+      const rows = core.store.db
+        .prepare(
+          `SELECT g.key, m.transaction_id AS id FROM recon_groups g JOIN recon_members m ON m.group_id = g.id AND m.role = 'payment'
+                   WHERE g.state = 'linked' ORDER BY g.id LIMIT 2`,
+        )
+        .all() as { key: string; id: number }[];
+      const [a, b] = rows;
+      const r = await core.dispatch('reconcile:decide', {
+        action: 'link',
+        groupKey: b!.key,
+        transactionId: a!.id,
+      });
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error.code).toBe('LINK_CONFLICT');
+        expect(r.error.message).toMatch(/already belongs to sale inv_\w+\. Unlink it there first/);
+      }
+    });
+  });
+
+  it('asks for a rate before linking a payment in another currency', async () => {
+    const home = copyHome();
+    await withCore(home, async (core) => {
+      // A SensePass payment in ILS or USD taken out of its sale; with no rates, it cannot be linked back.
+      const sale = core.store.db
+        .prepare(
+          `SELECT g.key, m.transaction_id AS id FROM recon_groups g JOIN recon_members m ON m.group_id = g.id
+             JOIN transactions t ON t.id = m.transaction_id AND t.provider = 'sensepass' AND t.currency <> 'NOK'
+            WHERE g.state = 'linked' AND m.role = 'payment' LIMIT 1`,
+        )
+        .get() as { key: string; id: number };
+      await call(core, 'reconcile:decide', { action: 'unlink', groupKey: sale.key, transactionId: sale.id });
+      await call(core, 'reconcile:configure', { fxRates: [] });
+      const r = await core.dispatch('reconcile:decide', {
+        action: 'link',
+        groupKey: sale.key,
+        transactionId: sale.id,
+      });
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error.code).toBe('NEED_RATE');
+        expect(r.error.message).toMatch(/Settings has no (ILS|USD) rate for \d{4}-\d\d-\d\d\. Add one/);
+      }
+      const bad = await core.dispatch('reconcile:configure', { reviewScore: 0.9, autoAcceptScore: 0.5 });
+      expect(bad.ok).toBe(false);
+      if (!bad.ok) expect(bad.error.message).toMatch(/review threshold must not be above the auto-accept/);
+    });
+  });
+
+  it('warns when a sync stopped half way, and waits for a sync that is still running', async () => {
+    const home = copyHome();
+    await withCore(home, async (core) => {
+      const conn = core.store.db.prepare(`SELECT id, name FROM connections WHERE provider = 'tgi'`).get() as {
+        id: string;
+        name: string;
+      };
+      core.store.db
+        .prepare(`INSERT INTO sync_runs (connection_id, started_at, status) VALUES (?, ?, 'running')`)
+        .run(conn.id, new Date().toISOString());
+      const report = await call(core, 'reconcile:run', { full: false });
+      expect(report.warnings.join(' ')).toMatch(
+        new RegExp(`The last sync of ${conn.name} .* stopped half way`),
+      );
+      expect((await call(core, 'reconcile:summary', {})).warnings).toHaveLength(1);
+      const busy = new ReconcileService({
+        db: core.store.db,
+        events: new EventBus(),
+        actor: 'test',
+        syncing: () => [conn.name],
+      });
+      await expect(busy.run()).rejects.toMatchObject({ code: 'SYNC_RUNNING' });
+    });
+  });
+
+  it('answers a bad key, a bad cursor and an unknown decision in plain words', async () => {
+    await withCore(w.home, async (core) => {
+      const r1 = await core.dispatch('reconcile:explain', { key: 'sale:nope' });
+      expect(!r1.ok && r1.error.code).toBe('NOT_FOUND');
+      const r2 = await core.dispatch('reconcile:list', { state: 'review', cursor: 'garbage!' });
+      expect(!r2.ok && r2.error.message).toMatch(/page link is out of date/);
+      const r3 = await core.dispatch('reconcile:undo', { decisionId: 999999 });
+      expect(!r3.ok && r3.error.code).toBe('NOTHING_TO_UNDO');
+      const r4 = await core.dispatch('reconcile:summary', { from: '2026-02-01', to: '2026-01-01' });
+      expect(!r4.ok && r4.error.code).toBe('BAD_INPUT');
+    });
+  });
+});
