@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { openStore } from '../../../src-main/core/store/open-store.ts';
+import { loadDay } from '../../../src-main/core/reconcile/load-day.ts';
+import { listReconcile } from '../../../src-main/core/reconcile/list.ts';
+import { useTempHome } from '../../support/temp-home.ts';
+
+const tempHome = useTempHome();
+
+/** Captures the plan of every statement a call prepares, by wrapping `prepare`. */
+async function plansOf(fn: (db: import('better-sqlite3').Database) => void): Promise<string[]> {
+  const store = await openStore(path.join(tempHome(), 'posrecon.sqlite'));
+  const db = store.db;
+  const plans: string[] = [];
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((source: string) => {
+    const stmt = prepare(source);
+    if (/^\s*SELECT/i.test(source)) {
+      const n = (source.match(/\?/g) ?? []).length;
+      const rows = prepare(`EXPLAIN QUERY PLAN ${source}`).all(...Array.from({ length: n }, () => null)) as {
+        detail: string;
+      }[];
+      plans.push(rows.map((r) => r.detail).join(' | '));
+    }
+    return stmt;
+  }) as typeof db.prepare;
+  try {
+    fn(db);
+  } finally {
+    db.prepare = prepare;
+    store.close();
+  }
+  return plans;
+}
+
+describe('reconcile query plans', () => {
+  it("reads a day's records through the date index, and looks up twins by reference value, never by scan", async () => {
+    const [plan] = await plansOf((db) => loadDay(db, '2026-11-03'));
+    expect(plan).toMatch(/SEARCH t USING INDEX transactions_by_(date|day_provider) \(business_date=\?/);
+    expect(plan).toMatch(/SEARCH r2 USING COVERING INDEX transaction_refs_by_value/);
+    expect(plan).not.toMatch(/SCAN t\b/);
+  });
+
+  it('pages a state and a discrepancy class by their indexes', async () => {
+    const plans = await plansOf((db) => {
+      listReconcile(db, { state: 'review', limit: 50 });
+      listReconcile(db, { state: 'discrepancy', class: 'sale_without_payment', limit: 50 });
+    });
+    expect(plans[0]).toMatch(/USING INDEX recon_groups_by_state \(state=\?/);
+    expect(plans[1]).toMatch(/USING INDEX recon_discrepancies_by_class \(class=\?/);
+  });
+});
