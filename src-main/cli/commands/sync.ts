@@ -144,8 +144,24 @@ export async function runSync(
       progress.stop();
     }
     const code = exitCodeFor(reports);
-    if (opts.json) printJson(io, { ok: code === EXIT.OK, reports });
-    else printReports(io, reports);
+    // The sync reconciled the days it touched; the nightly job's log says what now needs a person.
+    const { totals, classes, warnings } = core.reconcile.summary({});
+    const open = classes.filter((c) => c.count > 0 && c.class !== 'mistyped_reference');
+    const reconciliation = {
+      review: totals.review,
+      unmatched: totals.unmatched,
+      unmatchedPayments: totals.unmatchedPayments,
+      discrepancies: open.reduce((s, c) => s + c.count, 0),
+      warnings,
+    };
+    if (opts.json) printJson(io, { ok: code === EXIT.OK, reports, reconciliation });
+    else {
+      printReports(io, reports);
+      printLine(
+        io,
+        `Reconciliation: ${reconciliation.review} sales wait for a decision, ${reconciliation.unmatched} have no payment, ${reconciliation.unmatchedPayments} payments have no sale; ${reconciliation.discrepancies} discrepancies (posrecon reconcile shows them).`,
+      );
+    }
     return code;
   } finally {
     core.close();
