@@ -5,6 +5,7 @@ import { migration0003 } from './0003-search.ts';
 import { migration0004 } from './0004-search-documents.ts';
 import { migration0005 } from './0005-reconcile.ts';
 import { migration0006 } from './0006-search-views.ts';
+import { migration0007 } from './0007-dashboard.ts';
 
 /** Every migration in order. Append only: a shipped migration is never edited or removed. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0004,
   migration0005,
   migration0006,
+  migration0007,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
