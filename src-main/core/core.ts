@@ -101,6 +101,7 @@ function buildHandlers({
     'reconcile:summary': (period) => reconcile.summary(period),
     'reconcile:list': (input) => reconcile.list(input),
     'reconcile:explain': ({ key }) => reconcile.explain(key),
+    'reconcile:candidates': (input) => reconcile.candidates(input),
     'reconcile:decide': (input) => reconcile.decide(input),
     'reconcile:undo': ({ decisionId }) => reconcile.undo(decisionId),
     'reconcile:decisions': ({ limit, beforeId }) => reconcile.decisions(limit, beforeId),

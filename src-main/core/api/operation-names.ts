@@ -28,6 +28,7 @@ export const OPERATION_NAMES = [
   'reconcile:summary',
   'reconcile:list',
   'reconcile:explain',
+  'reconcile:candidates',
   'reconcile:decide',
   'reconcile:undo',
   'reconcile:decisions',

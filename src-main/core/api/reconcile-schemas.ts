@@ -236,6 +236,63 @@ export const DecisionEntry = z.object({
   undoneBy: z.string().nullable(),
 });
 
+export const CandidatesInput = z
+  .object({
+    /** The unmatched sale (sale:…) or payment (payment:<id> / transaction:<id>) to find the other half of. */
+    key: z.string().min(1).max(300),
+    /** Amount range in the record's currency; both default to the amount still to find. */
+    minMinor: z.number().int().nullish(),
+    maxMinor: z.number().int().nullish(),
+    /** Time window (UTC instants); defaults to a day either side of the record. */
+    from: z.iso.datetime().nullish(),
+    to: z.iso.datetime().nullish(),
+    limit: z.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+
+export const ReconcileCandidates = z.object({
+  record: z.object({
+    id: z.number().int(),
+    side: z.enum(['sale', 'payment']),
+    groupKey: z.string().nullable(),
+    currency: z.string(),
+    amountMinor: z.number().int(),
+    occurredAt: z.string(),
+  }),
+  /** The search as run, so the panel shows the prefilled window it can widen. */
+  window: z.object({
+    minMinor: z.number().int(),
+    maxMinor: z.number().int(),
+    from: z.string(),
+    to: z.string(),
+  }),
+  items: z.array(
+    z.object({
+      id: z.number().int(),
+      provider: z.string(),
+      kind: z.string(),
+      amountMinor: z.number().int(),
+      currency: z.string(),
+      occurredAt: z.string(),
+      businessDate: z.string(),
+      customerName: z.string().nullable(),
+      reference: z.string().nullable(),
+      differenceMinor: z.number().int(),
+      secondsApart: z.number().int(),
+      groupKey: z.string().nullable(),
+      groupVersion: z.string().nullable(),
+      /** Whether `reconcile:decide` link would take it; `note` says why not. */
+      linkable: z.boolean(),
+      note: z.string(),
+      link: z.object({
+        groupKey: z.string(),
+        version: z.string().nullable(),
+        transactionId: z.number().int(),
+      }),
+    }),
+  ),
+});
+
 export const reconcileOperations = {
   /** Rebuilds reconciliation for the days syncs changed (or every day with full); progress arrives as events. */
   'reconcile:run': {
@@ -253,6 +310,11 @@ export const reconcileOperations = {
   'reconcile:explain': {
     input: z.object({ key: z.string().min(1).max(300) }).strict(),
     output: ReconcileExplanation,
+  },
+  /** Find match: the records that could pay an unmatched sale (or be the sale of a lone payment). */
+  'reconcile:candidates': {
+    input: CandidatesInput,
+    output: ReconcileCandidates,
   },
   'reconcile:decide': {
     input: DecideInput,

@@ -3,12 +3,14 @@ import type { z } from 'zod';
 import { AppError } from '../api/app-error.ts';
 import type { EventBus } from '../api/event-bus.ts';
 import type {
+  CandidatesInput,
   DecideInput,
   ReconcileExplanation,
   ReconcileListInput,
   ReconcileRunReport,
 } from '../api/reconcile-schemas.ts';
 import { all, sql } from '../store/sql.ts';
+import { findCandidates } from './candidates.ts';
 import { decisionEntries, recordDecision, undoDecision } from './decide.ts';
 import { formatDay } from './describe.ts';
 import { runReconcile } from './engine.ts';
@@ -101,6 +103,10 @@ export class ReconcileService {
 
   explain(key: string): z.infer<typeof ReconcileExplanation> {
     return explain(this.#o.db, key);
+  }
+
+  candidates(input: z.output<typeof CandidatesInput>) {
+    return findCandidates(this.#o.db, input);
   }
 
   async decide(input: z.output<typeof DecideInput>) {
