@@ -38,7 +38,7 @@ export interface RunReport {
 const addDays = (date: string, n: number) =>
   new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
-/** The days to rebuild: every day with records or groups, or the marked days and the day after each. */
+/** The days to rebuild: every day with records or groups, or the marked days and their neighbours. */
 function daysToRun(db: Database, full: boolean): string[] {
   if (full) {
     return all<{ d: string }>(
@@ -50,8 +50,9 @@ function daysToRun(db: Database, full: boolean): string[] {
   const dirty = all<{ date: string }>(db, sql`SELECT date FROM recon_dirty_days ORDER BY date`).map(
     (r) => r.date,
   );
-  // A sale near midnight can claim a payment of the next day, so the next day is matched again too.
-  return [...new Set(dirty.flatMap((d) => [d, addDays(d, 1)]))].sort();
+  // A sale near midnight can claim a payment of the day after or before it (skewed provider clocks),
+  // so a changed day's neighbours are matched again too: they may now claim, or give up, its records.
+  return [...new Set(dirty.flatMap((d) => [addDays(d, -1), d, addDays(d, 1)]))].sort();
 }
 
 /**
