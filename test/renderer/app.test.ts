@@ -13,7 +13,11 @@ function api() {
     'settings:get': () => ({ ok: true, value: DEMO_SETTINGS }),
     'transactions:search': () => ({
       ok: true,
-      value: { items: [], nextCursor: null, totals: { count: 0, byCurrency: [] } },
+      value: {
+        items: [],
+        nextCursor: null,
+        totals: { matched: 0, count: 0, secondViews: 0, byCurrency: [], note: null },
+      },
     }),
     'app:info': () => ({
       ok: true,

@@ -2,7 +2,7 @@ import '@testing-library/svelte/vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OperationInput } from '../../src-main/core/api/contract.ts';
-import type { TransactionDetail } from '../../src-main/core/api/schemas.ts';
+import type { SearchTotals, TransactionDetail } from '../../src-main/core/api/schemas.ts';
 import { TransactionsState } from '../../src-renderer/src/lib/transactions-state.svelte.ts';
 import TransactionsView from '../../src-renderer/src/views/TransactionsView.svelte';
 import { fakeApi, transaction } from './fake-api.ts';
@@ -11,9 +11,21 @@ import { stubLayout } from './layout-stub.ts';
 beforeAll(() => stubLayout());
 
 type SearchInput = OperationInput<'transactions:search'>;
-const totals = (count: number) => ({
+const totals = (count: number): SearchTotals => ({
+  matched: count,
   count,
-  byCurrency: count ? [{ currency: 'NOK', count, amountMinor: 12_950 * count }] : [],
+  secondViews: 0,
+  byCurrency: count
+    ? [
+        {
+          currency: 'NOK',
+          count,
+          headline: { what: 'received', amountMinor: 12_950 * count },
+          byKind: [{ kind: 'capture', count, amountMinor: 12_950 * count }],
+        },
+      ]
+    : [],
+  note: null,
 });
 
 function searchApi(
@@ -151,6 +163,47 @@ describe('TransactionsView', () => {
     expect(screen.getByTestId('detail-raw').textContent).toContain('"pspReference"');
     await fireEvent.keyDown(document.body, { key: 'Escape' });
     await waitFor(() => expect(screen.queryByTestId('transaction-detail')).toBeNull());
+  });
+
+  it('shows what it counted once, each kind of money apart, and what it left out', async () => {
+    const note =
+      'Vipps payments are counted once, from the Sales API; 3,120 Report ledger entries of the same payments are not counted again.';
+    const counted: SearchTotals = {
+      matched: 5120,
+      count: 2000,
+      secondViews: 3120,
+      byCurrency: [
+        {
+          currency: 'NOK',
+          count: 2000,
+          headline: { what: 'received', amountMinor: 90_000 },
+          byKind: [
+            { kind: 'sale', count: 900, amountMinor: 120_000 },
+            { kind: 'capture', count: 1000, amountMinor: 100_000 },
+            { kind: 'refund', count: 100, amountMinor: -10_000 },
+          ],
+        },
+      ],
+      note,
+    };
+    const api = fakeApi({
+      'transactions:search': () => ({
+        ok: true,
+        value: { items: [transaction()], nextCursor: 'more', totals: counted },
+      }),
+    });
+    render(TransactionsView, { transactions: new TransactionsState(api), locale: 'en-US' });
+    await waitFor(() => expect(screen.getByTestId('search-count').textContent).toBe('2,000'));
+    expect(screen.getByTestId('search-matched').textContent).toBe('counted of 5,120 listed');
+    const sum = screen.getByTestId('search-sum');
+    expect(sum.textContent).toMatch(/^Received\s+NOK\s900\.00$/);
+    expect(sum.dataset.minor).toBe('90000');
+    expect(
+      screen.getAllByTestId('search-kind').map((k) => k.textContent?.replace(/\s+/g, ' ').trim()),
+    ).toEqual(['Sales NOK 1,200.00 (900)', 'Payments NOK 1,000.00 (1,000)', 'Refunds -NOK 100.00 (100)']);
+    expect(screen.getByTestId('search-note').textContent).toBe(note);
+    // The table's row count is every listed record, second views included.
+    expect(screen.getByTestId('transactions-table').getAttribute('aria-rowcount')).toBe('5121');
   });
 
   it('shows an error with a retry instead of an empty table', async () => {

@@ -76,7 +76,7 @@ export class TransactionsState {
     const t = await totals;
     if (generation !== this.#generation || !t.ok) return;
     this.totals = t.value.totals;
-    if (!this.hasQuery) this.cacheEmpty = (t.value.totals?.count ?? 0) === 0;
+    if (!this.hasQuery) this.cacheEmpty = (t.value.totals?.matched ?? 0) === 0;
   }
 
   async loadMore(): Promise<void> {
