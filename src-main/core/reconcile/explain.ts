@@ -3,11 +3,10 @@ import type { z } from 'zod';
 import { AppError } from '../api/app-error.ts';
 import type { FieldEvidence, ReconcileExplanation } from '../api/reconcile-schemas.ts';
 import { all, get, sql } from '../store/sql.ts';
-import { describeDiscrepancy, formatDay, formatMoney, providerName } from './describe.ts';
-import type { DiscrepancyClass } from './discrepancies.ts';
-import { paymentReference } from './list.ts';
+import { formatDay, formatMoney, providerName } from './describe.ts';
+import { discrepancyText, type DiscrepancyRow } from './discrepancy-text.ts';
 import type { FieldName, FieldScore } from './score.ts';
-import { inPeriod, payoutChecks } from './summary.ts';
+import { payoutChecks } from './summary.ts';
 
 type Explanation = z.infer<typeof ReconcileExplanation>;
 type Field = z.infer<typeof FieldEvidence>;
@@ -119,16 +118,10 @@ export function explain(db: Database, key: string): Explanation {
   const ids = JSON.stringify(members.map((m) => m.id));
   const saleKey = g.key.slice('sale:'.length);
   const invoice = saleKey.split(':').at(-1) ?? saleKey;
-  const discrepancies = all<{
-    id: number;
-    class: DiscrepancyClass;
-    business_date: string;
-    provider: string;
-    currency: string;
-    amount_minor: number;
-    transaction_ids: string;
-    detail: string | null;
-  }>(db, sql`SELECT * FROM recon_discrepancies WHERE group_id = ${g.id} ORDER BY id`);
+  const discrepancies = all<DiscrepancyRow & { id: number }>(
+    db,
+    sql`SELECT * FROM recon_discrepancies WHERE group_id = ${g.id} ORDER BY id`,
+  );
   const decisions = all<{
     id: number;
     at: string;
@@ -193,30 +186,11 @@ export function explain(db: Database, key: string): Explanation {
             SELECT value FROM json_each(${ids}) UNION SELECT v.transaction_id FROM recon_views v
              WHERE v.primary_id IN (SELECT value FROM json_each(${ids}))))`,
     ),
-    discrepancies: discrepancies.map((d) => {
-      const detail = (d.detail ? JSON.parse(d.detail) : {}) as {
-        expected?: number;
-        actual?: number;
-        days?: number;
-      };
-      const tx = JSON.parse(d.transaction_ids) as number[];
-      return {
-        id: d.id,
-        class: d.class,
-        text: describeDiscrepancy({
-          class: d.class,
-          date: d.business_date,
-          provider: d.provider,
-          currency: d.currency,
-          amountMinor: d.amount_minor,
-          invoice,
-          reference: d.class === 'mistyped_reference' ? paymentReference(db, tx.at(-1) ?? 0) : null,
-          expectedMinor: detail.expected ?? null,
-          actualMinor: detail.actual ?? null,
-          pendingDays: detail.days ?? null,
-        }),
-      };
-    }),
+    discrepancies: discrepancies.map((d) => ({
+      id: d.id,
+      class: d.class,
+      text: discrepancyText(db, d, invoice),
+    })),
     decisions: decisions.map((d) => ({
       id: d.id,
       at: d.at,
@@ -241,16 +215,9 @@ function lonePayment(db: Database, id: number): Explanation {
     db,
     sql`SELECT kind, value FROM transaction_refs WHERE transaction_id = ${id}`,
   );
-  const ds = all<{
-    id: number;
-    class: DiscrepancyClass;
-    business_date: string;
-    provider: string;
-    currency: string;
-    amount_minor: number;
-  }>(
+  const ds = all<DiscrepancyRow & { id: number }>(
     db,
-    sql`SELECT d.* FROM recon_discrepancies d, json_each(d.transaction_ids) j WHERE j.value = ${id} AND ${inPeriod(sql`d.business_date`, {})}`,
+    sql`SELECT d.* FROM recon_discrepancies d, json_each(d.transaction_ids) j WHERE j.value = ${id}`,
   );
   return {
     key: `payment:${id}`,
@@ -271,22 +238,7 @@ function lonePayment(db: Database, id: number): Explanation {
       db,
       sql`transaction_id IN (SELECT payout_id FROM recon_settlements WHERE transaction_id = ${id})`,
     ),
-    discrepancies: ds.map((d) => ({
-      id: d.id,
-      class: d.class,
-      text: describeDiscrepancy({
-        class: d.class,
-        date: d.business_date,
-        provider: d.provider,
-        currency: d.currency,
-        amountMinor: d.amount_minor,
-        invoice: null,
-        reference: null,
-        expectedMinor: null,
-        actualMinor: null,
-        pendingDays: null,
-      }),
-    })),
+    discrepancies: ds.map((d) => ({ id: d.id, class: d.class, text: discrepancyText(db, d, null) })),
     decisions: [],
   };
 }

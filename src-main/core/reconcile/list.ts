@@ -2,8 +2,9 @@ import type { Database } from 'better-sqlite3';
 import type { z } from 'zod';
 import { AppError } from '../api/app-error.ts';
 import type { ReconcileListInput, ReconcileListItem } from '../api/reconcile-schemas.ts';
-import { all, get, sql } from '../store/sql.ts';
-import { describeDiscrepancy, formatDay, formatMoney, providerName } from './describe.ts';
+import { all, sql } from '../store/sql.ts';
+import { formatDay, formatMoney, providerName } from './describe.ts';
+import { discrepancyText } from './discrepancy-text.ts';
 import type { DiscrepancyClass } from './discrepancies.ts';
 import { inPeriod } from './summary.ts';
 
@@ -76,11 +77,6 @@ export function listReconcile(db: Database, input: Input): { items: Item[]; next
     );
     items = rows.map((d) => {
       const ids = JSON.parse(d.transaction_ids) as number[];
-      const detail = (d.detail ? JSON.parse(d.detail) : {}) as {
-        expected?: number;
-        actual?: number;
-        days?: number;
-      };
       return {
         key: d.group_key ?? `discrepancy:${d.id}`,
         kind: 'discrepancy' as const,
@@ -92,18 +88,7 @@ export function listReconcile(db: Database, input: Input): { items: Item[]; next
         amountMinor: d.amount_minor,
         score: null,
         version: d.version,
-        text: describeDiscrepancy({
-          class: d.class,
-          date: d.business_date,
-          provider: d.provider,
-          currency: d.currency,
-          amountMinor: d.amount_minor,
-          invoice: d.group_key?.split(':').at(-1) ?? null,
-          reference: d.class === 'mistyped_reference' ? paymentReference(db, ids.at(-1) ?? 0) : null,
-          expectedMinor: detail.expected ?? null,
-          actualMinor: detail.actual ?? null,
-          pendingDays: detail.days ?? null,
-        }),
+        text: discrepancyText(db, d, d.group_key?.split(':').at(-1) ?? null),
         transactionIds: ids,
         _c: d.id,
       } as Item & { _c: number };
@@ -144,13 +129,3 @@ export function listReconcile(db: Database, input: Input): { items: Item[]; next
   };
 }
 
-/** The POS reference a payment carries, for sentences about mistyped references. */
-export function paymentReference(db: Database, id: number): string | null {
-  return (
-    get<{ value: string }>(
-      db,
-      sql`SELECT value FROM transaction_refs WHERE transaction_id = ${id}
-            AND kind IN ('reference', 'order_id', 'invoiceId') ORDER BY kind LIMIT 1`,
-    )?.value ?? null
-  );
-}
