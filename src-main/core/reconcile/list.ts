@@ -128,4 +128,3 @@ export function listReconcile(db: Database, input: Input): { items: Item[]; next
     nextCursor: items.length > limit && last ? encodeCursor(last.date, last._c) : null,
   };
 }
-
