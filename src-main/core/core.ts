@@ -23,6 +23,7 @@ import { SyncService } from './sync/sync-service.ts';
 import { getTransactionDetail } from './search/transaction-detail.ts';
 import { ParallelSearch } from './search/parallel-totals.ts';
 import { ReconcileService } from './reconcile/reconcile-service.ts';
+import { getDashboard } from './dashboard/dashboard.ts';
 import { APP_VERSION } from './version.ts';
 
 export interface CoreOptions {
@@ -107,6 +108,7 @@ function buildHandlers({
     'reconcile:decisions': ({ limit, beforeId }) => reconcile.decisions(limit, beforeId),
     'reconcile:settings': () => reconcile.settings(),
     'reconcile:configure': (patch) => reconcile.configure(patch),
+    'dashboard:get': (input) => getDashboard(db, input, readSettings(db)),
   };
 }
 

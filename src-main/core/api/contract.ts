@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { connectionOperations } from '../connections/connection-schemas.ts';
+import { dashboardOperations } from '../dashboard/dashboard-schemas.ts';
 import { ReconcileProgressEvent, reconcileOperations } from './reconcile-schemas.ts';
 import {
   ConnectionSummary,
@@ -102,6 +103,7 @@ export const operations = {
   },
   ...connectionOperations,
   ...reconcileOperations,
+  ...dashboardOperations,
 } as const;
 
 /** Everything the core pushes to the UI without being asked. */

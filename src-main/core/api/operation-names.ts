@@ -34,6 +34,7 @@ export const OPERATION_NAMES = [
   'reconcile:decisions',
   'reconcile:settings',
   'reconcile:configure',
+  'dashboard:get',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;

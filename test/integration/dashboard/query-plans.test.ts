@@ -1,0 +1,101 @@
+import type { Database } from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as queries from '../../../src-main/core/dashboard/dashboard-queries.ts';
+import { type Store, openStore } from '../../../src-main/core/store/open-store.ts';
+import { markViews } from '../../support/direct-totals.ts';
+import { bulkInsert, generateTransactions } from '../../support/seed-transactions.ts';
+import { useTempHome } from '../../support/temp-home.ts';
+
+/*
+ * The Dashboard's query shapes, each with the index it must read. A shape that turned into a scan of
+ * every transaction would pass every figure test and take seconds on a million rows.
+ */
+const tempHome = useTempHome();
+let store: Store;
+
+beforeAll(async () => {
+  store = await openStore(`${tempHome()}/posrecon.sqlite`);
+  bulkInsert(store.db, generateTransactions({ count: 3000, seed: 7 }));
+  markViews(store.db, "provider = 'vipps' AND id % 2 = 0");
+  store.db.exec('ANALYZE');
+});
+
+/** Runs a query function against a db whose statements are EXPLAIN QUERY PLAN of the real ones. */
+function planOf(run: (db: Database) => unknown): string[] {
+  const real = store.db;
+  const steps: string[] = [];
+  const explaining = {
+    prepare: (text: string) => {
+      const stmt = real.prepare(`EXPLAIN QUERY PLAN ${text}`);
+      return {
+        all: (...values: unknown[]) => {
+          const rows = stmt.all(...values) as { detail: string }[];
+          steps.push(...rows.map((r) => r.detail));
+          return [];
+        },
+      };
+    },
+  } as unknown as Database;
+  run(explaining);
+  return steps;
+}
+
+const range = ['2026-01-01', '2026-01-31'] as const;
+const shapes: [string, (db: Database) => unknown, RegExp[]][] = [
+  [
+    'day rollups less views',
+    (db) => queries.rollupRows(db, ...range),
+    [/search_day_totals USING PRIMARY KEY/, /search_view_day_totals USING PRIMARY KEY/],
+  ],
+  [
+    'sold tenders by provider',
+    (db) => queries.providerDays(db, ...range),
+    [
+      /^SEARCH t USING (COVERING )?INDEX dashboard_sales/,
+      /SEARCH m USING INTEGER PRIMARY KEY/,
+      /SEARCH g USING INTEGER PRIMARY KEY/,
+    ],
+  ],
+  [
+    'tenders by quarter hour',
+    (db) => queries.quarterHours(db, ...range),
+    [/^SEARCH transactions USING COVERING INDEX dashboard_sales/],
+  ],
+  [
+    'failed and retried',
+    (db) => queries.failedRetried(db, ...range),
+    [/^SEARCH t USING COVERING INDEX dashboard_sales/, /recon_members_by_group/],
+  ],
+  [
+    'itemised VAT',
+    (db) => queries.itemisedVat(db, ...range),
+    [
+      /SEARCH t USING COVERING INDEX dashboard_sales/,
+      /SEARCH pm USING COVERING INDEX recon_members_by_group/,
+      /SEARCH l USING INDEX sqlite_autoindex_transaction_lines_1/,
+    ],
+  ],
+  [
+    'fees that took money',
+    (db) => queries.feeDays(db, ...range),
+    [/^SEARCH t USING (COVERING )?INDEX search_by_kind/, /SEARCH a USING INTEGER PRIMARY KEY/],
+  ],
+  ['completeness', (db) => queries.completenessRows(db, ...range), [/SEARCH d USING PRIMARY KEY/]],
+];
+
+describe('Dashboard query plans', () => {
+  it.each(shapes)('%s reads its index, never every transaction', (_name, run, expected) => {
+    const plan = planOf(run);
+    for (const re of expected)
+      expect(
+        plan.some((step) => re.test(step)),
+        `${re} in\n${plan.join('\n')}`,
+      ).toBe(true);
+    for (const step of plan) {
+      expect(step).not.toMatch(
+        /^SCAN (t|transactions|transaction_lines|transaction_refs|recon_members|recon_groups)\b/,
+      );
+      expect(step).not.toMatch(/recon_views/);
+    }
+  });
+});
