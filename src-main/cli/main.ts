@@ -4,6 +4,7 @@ import { APP_VERSION } from '../core/version.ts';
 import { isIsoDate } from '../core/model/time.ts';
 import { runDbCheck } from './commands/db-check.ts';
 import { runDemo } from './commands/demo.ts';
+import { runExport } from './commands/export.ts';
 import { runSandboxCommand } from './commands/sandbox.ts';
 import { runReconcileDecision, runReconcileList, runReconcileSummary } from './commands/reconcile.ts';
 import { runSearch, type SearchOptions } from './commands/search.ts';
@@ -154,6 +155,26 @@ function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command
       const g = home(cmd);
       setExit(await runDemo(g.home, { json: g.json, ...opts }, ctx));
     });
+
+  common(program.command('export'))
+    .description(
+      "write a period's workbook for the accountant (or CSV files), from one snapshot of the cache",
+    )
+    .option('--from <date>', 'first business day, YYYY-MM-DD')
+    .option('--to <date>', 'last business day, YYYY-MM-DD')
+    .option('--format <xlsx|csv>', 'xlsx (default) or csv (one file per sheet)', 'xlsx')
+    .option('--sheets <list>', 'comma-separated: summary,sales,payments,daily,payouts,discrepancies,journal')
+    .option('--out <path>', 'the file to write (default: posrecon-FROM-to-TO.xlsx here)')
+    .option('--locale <tag>', 'CSV delimiter and decimal mark (nb-NO: ; and ,)', 'en-GB')
+    .action(
+      async (
+        opts: { from?: string; to?: string; format: string; sheets?: string; out?: string; locale?: string },
+        cmd: Command,
+      ) => {
+        const g = home(cmd);
+        setExit(await runExport(g.home, { json: g.json, ...opts }, ctx));
+      },
+    );
 
   const reconcile = common(program.command('reconcile')).description(
     'link sales to payments and payouts, and show what does not add up (offline, on the cache)',

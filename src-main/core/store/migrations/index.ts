@@ -6,6 +6,7 @@ import { migration0004 } from './0004-search-documents.ts';
 import { migration0005 } from './0005-reconcile.ts';
 import { migration0006 } from './0006-search-views.ts';
 import { migration0007 } from './0007-dashboard.ts';
+import { migration0008 } from './0008-exports.ts';
 
 /** Every migration in order. Append only: a shipped migration is never edited or removed. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0005,
   migration0006,
   migration0007,
+  migration0008,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

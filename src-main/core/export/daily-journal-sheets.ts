@@ -1,0 +1,134 @@
+import type { Database } from 'better-sqlite3';
+import { all, sql } from '../store/sql.ts';
+import { type AccountMapping, clearingAccount, revenueAccount, vatCode } from './accounts.ts';
+import { dateCell } from './cells.ts';
+import { type DailyRow, dailyByTenderAndVat } from './daily.ts';
+import { type JournalLine, type PayoutFacts, payoutVoucher, revenueVouchers } from './journal.ts';
+import type { ExportPeriod } from './period.ts';
+import type { SheetSource } from './sheets.ts';
+
+/*
+ * The Daily and Journal sheets are aggregates (days × tenders × rates, plus one voucher per payout),
+ * small whatever the period's row count, so they are computed whole and then written.
+ */
+const TENDERS: Record<string, string> = {
+  cash: 'Cash',
+  vipps: 'Vipps',
+  tgi: 'TGI',
+  sensepass: 'SensePass',
+  cents: 'Cents',
+};
+
+export function payoutFacts(db: Database, p: ExportPeriod): PayoutFacts[] {
+  return all<PayoutFacts>(
+    db,
+    sql`SELECT transaction_id AS id, ledger_id AS ledgerId, ledger_date AS ledgerDate, 'vipps' AS provider,
+               currency, captures_minor AS capturesMinor, refunds_minor AS refundsMinor, fees_minor AS feesMinor,
+               adjustments_minor AS adjustmentsMinor, expected_minor AS expectedMinor,
+               actual_minor AS actualMinor, difference_minor AS differenceMinor
+          FROM recon_payouts WHERE ledger_date BETWEEN ${p.from} AND ${p.to}
+         ORDER BY ledger_date, transaction_id`,
+  );
+}
+
+/** Every voucher of the period in date order: the day's takings first, then that day's payouts. */
+export function journal(
+  db: Database,
+  p: ExportPeriod,
+  m: AccountMapping,
+  daily?: DailyRow[],
+): JournalLine[][] {
+  const rev = revenueVouchers(daily ?? dailyByTenderAndVat(db, p, m.defaultVatRateBp), m);
+  const pay = payoutFacts(db, p).map((x) => payoutVoucher(x, m));
+  return [...rev, ...pay].sort((a, b) => {
+    const x = a[0]!;
+    const y = b[0]!;
+    return x.date.localeCompare(y.date) || x.voucher.localeCompare(y.voucher);
+  });
+}
+
+export function dailySheet(m: AccountMapping): SheetSource {
+  let cache: { key: string; rows: DailyRow[] } | null = null;
+  const rowsOf = (db: Database, p: ExportPeriod) => {
+    const key = `${p.from}|${p.to}`;
+    if (cache?.key !== key) cache = { key, rows: dailyByTenderAndVat(db, p, m.defaultVatRateBp) };
+    return cache.rows;
+  };
+  return {
+    id: 'daily',
+    name: 'Daily by tender and VAT',
+    columns: [
+      { header: 'Date', type: 'date', width: 12 },
+      { header: 'Tender', type: 'text', width: 12 },
+      { header: 'VAT rate', type: 'number', width: 9 },
+      { header: 'Gross', type: 'money', width: 15, total: true },
+      { header: 'Net', type: 'money', width: 15, total: true },
+      { header: 'VAT', type: 'money', width: 14, total: true },
+      { header: 'Currency', type: 'text', width: 9 },
+      { header: 'VAT code', type: 'text', width: 9 },
+      { header: 'Revenue account', type: 'text', width: 10 },
+      { header: 'Clearing account', type: 'text', width: 10 },
+      { header: 'VAT from', type: 'text', width: 14 },
+    ],
+    currencyColumn: 6,
+    currencies: (db, p) => [...new Set(rowsOf(db, p).map((r) => r.currency))].sort(),
+    count: (db, p) => rowsOf(db, p).length,
+    *rows(db, p) {
+      for (const r of rowsOf(db, p))
+        yield [
+          dateCell(r.date),
+          TENDERS[r.tender] ?? r.tender,
+          r.rateBp === null ? null : r.rateBp / 10_000,
+          r.grossMinor,
+          r.netMinor,
+          r.vatMinor,
+          r.currency,
+          vatCode(m, r.rateBp),
+          r.rateBp === null ? m.donations : revenueAccount(m, r.rateBp),
+          clearingAccount(m, r.tender),
+          r.source,
+        ];
+    },
+  };
+}
+
+export function journalSheet(m: AccountMapping): SheetSource {
+  let cache: { key: string; lines: JournalLine[] } | null = null;
+  const linesOf = (db: Database, p: ExportPeriod) => {
+    const key = `${p.from}|${p.to}`;
+    if (cache?.key !== key) cache = { key, lines: journal(db, p, m).flat() };
+    return cache.lines;
+  };
+  return {
+    id: 'journal',
+    name: 'Journal',
+    columns: [
+      { header: 'Voucher', type: 'text', width: 26 },
+      { header: 'Date', type: 'date', width: 12 },
+      { header: 'Account', type: 'text', width: 9 },
+      { header: 'Debit', type: 'money', width: 15, total: true },
+      { header: 'Credit', type: 'money', width: 15, total: true },
+      { header: 'Currency', type: 'text', width: 9 },
+      { header: 'VAT code', type: 'text', width: 9 },
+      { header: 'Text', type: 'text', width: 44 },
+      { header: 'Reference', type: 'text', width: 30 },
+    ],
+    currencyColumn: 5,
+    currencies: (db, p) => [...new Set(linesOf(db, p).map((l) => l.currency))].sort(),
+    count: (db, p) => linesOf(db, p).length,
+    *rows(db, p) {
+      for (const l of linesOf(db, p))
+        yield [
+          l.voucher,
+          dateCell(l.date),
+          l.account,
+          l.debitMinor || null,
+          l.creditMinor || null,
+          l.currency,
+          l.vatCode,
+          l.text,
+          l.reference,
+        ];
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import type { Database } from 'better-sqlite3';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { all, run, sql } from '../store/sql.ts';
+import {
+  ExportCancelled,
+  type ExportOptions,
+  type ExportProgress,
+  type ExportResult,
+} from './export-workbook.ts';
+import type { WorkerJob, WorkerMessage } from './export-worker.ts';
+
+const WORKER_FILE = path.join(import.meta.dirname, `export-worker${path.extname(import.meta.filename)}`);
+
+export interface ExportLogEntry {
+  id: number;
+  at: string;
+  actor: string;
+  from: string;
+  to: string;
+  format: 'xlsx' | 'csv';
+  options: unknown;
+  fileName: string;
+  bytes: number;
+  rows: number;
+  sha256: string;
+}
+
+/**
+ * Runs exports on a worker thread (never the thread that serves requests), one at a time per job id,
+ * and logs each finished one with a hash of its content. Cancelling stops the worker between rows and
+ * removes the half-written file.
+ */
+export class ExportService {
+  readonly #db: Database;
+  readonly #file: string;
+  readonly #actor: string;
+  readonly #running = new Map<string, Worker>();
+
+  constructor(o: { db: Database; databaseFile: string; actor: string }) {
+    this.#db = o.db;
+    this.#file = o.databaseFile;
+    this.#actor = o.actor;
+  }
+
+  run(
+    jobId: string,
+    o: Omit<ExportOptions, 'databaseFile' | 'signal'> & { signal?: AbortSignal },
+  ): Promise<ExportResult> {
+    const { signal, onProgress, now, ...rest } = o;
+    const job: WorkerJob = { ...rest, databaseFile: this.#file, now: (now ?? new Date()).toISOString() };
+    const worker = new Worker(WORKER_FILE, { workerData: job });
+    this.#running.set(jobId, worker);
+    const cancel = () => worker.postMessage({ type: 'cancel' });
+    signal?.addEventListener('abort', cancel, { once: true });
+    return new Promise<ExportResult>((resolve, reject) => {
+      let settled = false;
+      const finish = (err: Error | null, result?: ExportResult) => {
+        if (settled) return;
+        settled = true;
+        this.#running.delete(jobId);
+        signal?.removeEventListener('abort', cancel);
+        void worker.terminate();
+        if (err) {
+          for (const f of expectedFiles(o)) rmSync(f, { force: true });
+          reject(err);
+        } else resolve(result!);
+      };
+      worker.on('message', (m: WorkerMessage) => {
+        if (m.type === 'progress') onProgress?.(m satisfies ExportProgress);
+        else if (m.type === 'done') {
+          this.#log(o, m.result);
+          finish(null, m.result);
+        } else finish(m.cancelled ? new ExportCancelled() : new Error(m.message));
+      });
+      worker.on('error', (err) => finish(err));
+      worker.on('exit', (code) => finish(new Error(`The export stopped unexpectedly (exit ${code}).`)));
+    });
+  }
+
+  cancel(jobId?: string): number {
+    const targets = jobId
+      ? [this.#running.get(jobId)].filter((w) => w !== undefined)
+      : [...this.#running.values()];
+    for (const w of targets) w.postMessage({ type: 'cancel' });
+    return targets.length;
+  }
+
+  #log(o: Pick<ExportOptions, 'period' | 'format' | 'sheets' | 'locale' | 'out'>, r: ExportResult) {
+    run(
+      this.#db,
+      sql`INSERT INTO export_log (at, actor, period_from, period_to, format, options, file_name, bytes, rows, sha256)
+          VALUES (${new Date().toISOString()}, ${this.#actor}, ${o.period.from}, ${o.period.to}, ${o.format},
+                  ${JSON.stringify({ sheets: r.sheets, locale: o.locale ?? null })}, ${path.basename(o.out)},
+                  ${r.bytes}, ${r.rows}, ${r.sha256})`,
+    );
+  }
+
+  log(limit = 50): ExportLogEntry[] {
+    return all<ExportLogEntry & { options: string }>(
+      this.#db,
+      sql`SELECT id, at, actor, period_from AS "from", period_to AS "to", format, options, file_name AS fileName,
+                 bytes, rows, sha256 FROM export_log ORDER BY id DESC LIMIT ${limit}`,
+    ).map((e) => ({ ...e, options: JSON.parse(e.options) as unknown }));
+  }
+}
+
+function expectedFiles(o: Pick<ExportOptions, 'out' | 'format'>): string[] {
+  return o.format === 'xlsx' ? [o.out] : [o.out];
+}

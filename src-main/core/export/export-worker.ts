@@ -1,0 +1,37 @@
+/*
+ * The export's own thread (export-service.ts): a 1M-row workbook takes tens of seconds of CPU, and the
+ * thread that answers the UI must stay free meanwhile. It opens its own read-only connection.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { ExportCancelled, type ExportOptions, exportWorkbook } from './export-workbook.ts';
+
+export type WorkerJob = Omit<ExportOptions, 'signal' | 'onProgress' | 'now'> & { now: string };
+export type WorkerMessage =
+  | { type: 'progress'; sheet: string; rows: number; totalRows: number }
+  | { type: 'done'; result: Awaited<ReturnType<typeof exportWorkbook>> }
+  | { type: 'error'; message: string; cancelled: boolean };
+
+const job = workerData as WorkerJob;
+const abort = new AbortController();
+parentPort?.on('message', (m: { type: string }) => {
+  if (m.type === 'cancel') abort.abort();
+});
+
+const post = (m: WorkerMessage) => parentPort?.postMessage(m);
+let last = 0;
+exportWorkbook({
+  ...job,
+  now: new Date(job.now),
+  signal: abort.signal,
+  onProgress: (p) => {
+    // A message per 5,000 rows is plenty for a bar, and cheap for the thread that receives it.
+    if (p.sheet === 'done' || p.rows - last >= 5000 || p.rows === 0) {
+      last = p.rows;
+      post({ type: 'progress', ...p });
+    }
+  },
+}).then(
+  (result) => post({ type: 'done', result }),
+  (err: unknown) =>
+    post({ type: 'error', message: (err as Error).message, cancelled: err instanceof ExportCancelled }),
+);

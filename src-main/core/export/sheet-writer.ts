@@ -1,0 +1,173 @@
+import ExcelJS from 'exceljs';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { DATE_FORMAT, DATE_TIME_FORMAT, major, moneyFormat, safeText } from './cells.ts';
+
+/**
+ * One sheet, streamed: rows are committed as they come and never held. The header row is frozen and
+ * filtered, columns have widths, money cells carry their currency's format, and a totals row per
+ * currency sums the rows above with a formula (its cached result lets readers that do not calculate,
+ * openpyxl among them, see the figure). Past Excel's row limit the sheet continues on a new one.
+ */
+export type ColumnType = 'text' | 'date' | 'datetime' | 'money' | 'int' | 'number';
+export interface Column {
+  header: string;
+  type: ColumnType;
+  width: number;
+  /** Money and counts: sum it in the totals rows. */
+  total?: boolean;
+}
+/** Money cells are minor units; the row's currency sits in the column `currencyColumn` names. */
+export type Cell = string | number | Date | null;
+
+export const EXCEL_MAX_ROWS = 1_048_576;
+
+export interface SheetSpec {
+  name: string;
+  columns: readonly Column[];
+  /** Index of the column holding each row's currency (for formats and per-currency totals). */
+  currencyColumn?: number;
+  /** Every currency the rows can carry, known before the first row (one totals row each). */
+  currencies?: readonly string[];
+}
+
+const colLetter = (i: number): string =>
+  i < 26 ? String.fromCharCode(65 + i) : colLetter(Math.floor(i / 26) - 1) + colLetter(i % 26);
+
+export class XlsxSheet {
+  readonly #wb: ExcelJS.stream.xlsx.WorkbookWriter;
+  readonly #spec: SheetSpec;
+  readonly #maxRows: number;
+  #ws: ExcelJS.Worksheet | null = null;
+  #part = 0;
+  #rows = 0;
+  #sums: Map<string, number[]> = new Map();
+  rowsWritten = 0;
+
+  constructor(wb: ExcelJS.stream.xlsx.WorkbookWriter, spec: SheetSpec, maxRows = EXCEL_MAX_ROWS) {
+    this.#wb = wb;
+    this.#spec = spec;
+    this.#maxRows = maxRows;
+  }
+
+  /** Rows left for data on one sheet: the header, a blank and a totals row per currency stay free. */
+  get #room() {
+    return this.#maxRows - 2 - Math.max(1, this.#spec.currencies?.length ?? 1);
+  }
+
+  #open() {
+    this.#part += 1;
+    const name = this.#part === 1 ? this.#spec.name : `${this.#spec.name} (${this.#part})`;
+    const ws = this.#wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+    ws.columns = this.#spec.columns.map((c) => ({
+      header: c.header,
+      width: c.width,
+      style:
+        c.type === 'date'
+          ? { numFmt: DATE_FORMAT }
+          : c.type === 'datetime'
+            ? { numFmt: DATE_TIME_FORMAT }
+            : c.type === 'int'
+              ? { numFmt: '#,##0' }
+              : {},
+    }));
+    ws.getRow(1).font = { bold: true };
+    this.#ws = ws;
+    this.#rows = 0;
+    this.#sums = new Map();
+  }
+
+  async add(values: readonly Cell[]): Promise<void> {
+    if (!this.#ws || this.#rows >= this.#room) {
+      if (this.#ws) await this.#close();
+      this.#open();
+    }
+    const ws = this.#ws!;
+    const cols = this.#spec.columns;
+    const cc = this.#spec.currencyColumn;
+    const currency = cc === undefined ? null : (values[cc] as string | null);
+    const cells: unknown[] = [];
+    let sums: number[] | undefined;
+    for (let i = 0; i < cols.length; i++) {
+      const v = values[i] ?? null;
+      const c = cols[i]!;
+      if (v === null) cells.push(null);
+      else if (c.type === 'text') cells.push(safeText(String(v)));
+      else if (c.type === 'date' || c.type === 'datetime') cells.push(v);
+      else if (c.type === 'money' && currency && typeof v === 'number') {
+        cells.push(major(v as number, currency));
+        if (c.total) {
+          sums ??= this.#sums.get(currency) ?? new Array<number>(cols.length).fill(0);
+          sums[i]! += v as number;
+        }
+      } else {
+        cells.push(v);
+        if (c.total && currency) {
+          sums ??= this.#sums.get(currency) ?? new Array<number>(cols.length).fill(0);
+          sums[i]! += v as number;
+        }
+      }
+    }
+    if (sums && currency) this.#sums.set(currency, sums);
+    const row = ws.addRow(cells);
+    if (currency)
+      for (let i = 0; i < cols.length; i++)
+        if (cols[i]!.type === 'money' && cells[i] !== null) row.getCell(i + 1).numFmt = moneyFormat(currency);
+    row.commit();
+    this.#rows += 1;
+    this.rowsWritten += 1;
+    // Let the zip stream drain what was committed, or it piles up in memory ahead of the file.
+    if (this.rowsWritten % 2000 === 0) await yieldToLoop();
+  }
+
+  async #close(): Promise<void> {
+    const ws = this.#ws!;
+    const cols = this.#spec.columns;
+    const last = this.#rows + 1;
+    const currencies = this.#spec.currencies ?? [];
+    const cc = this.#spec.currencyColumn;
+    if (cols.some((c) => c.total) && cc !== undefined && currencies.length) {
+      ws.addRow([]).commit();
+      const single = currencies.length === 1;
+      for (const cur of currencies) {
+        const sums = this.#sums.get(cur) ?? new Array<number>(cols.length).fill(0);
+        const cells: unknown[] = cols.map((c, i) => {
+          if (i === 0) return 'Total';
+          if (i === cc) return cur;
+          if (!c.total) return null;
+          const range = `${colLetter(i)}2:${colLetter(i)}${last}`;
+          const formula = single
+            ? `SUM(${range})`
+            : `SUMIF(${colLetter(cc)}2:${colLetter(cc)}${last},"${cur}",${range})`;
+          const result = c.type === 'money' ? major(sums[i]!, cur) : sums[i]!;
+          return { formula, result };
+        });
+        const row = ws.addRow(cells);
+        row.font = { bold: true };
+        cols.forEach((c, i) => {
+          if (c.type === 'money') row.getCell(i + 1).numFmt = moneyFormat(cur);
+        });
+        row.commit();
+      }
+    }
+    ws.autoFilter = `A1:${colLetter(cols.length - 1)}${last}`;
+    await ws.commit();
+  }
+
+  /** Writes the totals and closes the sheet; a sheet with no rows still gets its header. */
+  async end(): Promise<void> {
+    if (!this.#ws) this.#open();
+    await this.#close();
+  }
+}
+
+/** A workbook streamed to a file; sheets must be written one after another. */
+export function openWorkbook(file: string, created: Date): ExcelJS.stream.xlsx.WorkbookWriter {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+    filename: file,
+    useStyles: true,
+    useSharedStrings: false,
+  });
+  wb.creator = 'posrecon';
+  wb.created = created;
+  return wb;
+}

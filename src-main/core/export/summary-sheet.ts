@@ -1,0 +1,124 @@
+import type { Database } from 'better-sqlite3';
+import type ExcelJS from 'exceljs';
+import { CLASS_LABELS, providerName } from '../reconcile/describe.ts';
+import { reconcileSummary } from '../reconcile/summary.ts';
+import { all, sql } from '../store/sql.ts';
+import { DATE_FORMAT, DATE_TIME_FORMAT, dateCell, major, moneyFormat, safeText } from './cells.ts';
+import { movedMoney } from './daily.ts';
+import type { ExportPeriod } from './period.ts';
+
+export interface SummaryFacts {
+  shopName: string;
+  timeZone: string;
+  currency: string;
+  period: ExportPeriod;
+  created: Date;
+  /** Shop-zone wall clock of `created`, for the cell. */
+  createdCell: Date;
+  dataAsOf: string | null;
+  transactions: number;
+  sheets: string[];
+}
+
+/** The Summary: what the workbook covers and the period's totals, as a few small labelled tables. */
+export async function writeSummary(wb: ExcelJS.stream.xlsx.WorkbookWriter, db: Database, f: SummaryFacts) {
+  const ws = wb.addWorksheet('Summary', { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = [{ width: 34 }, { width: 18 }, { width: 18 }, { width: 18 }, { width: 18 }, { width: 10 }];
+  const put = (cells: unknown[], fmt?: (row: ExcelJS.Row) => void, bold = false) => {
+    const row = ws.addRow(cells.map((c) => (typeof c === 'string' ? safeText(c) : c)));
+    if (bold) row.font = { bold: true };
+    fmt?.(row);
+    row.commit();
+  };
+  const dateFmt =
+    (col: number, f2 = DATE_FORMAT) =>
+    (row: ExcelJS.Row) => {
+      row.getCell(col).numFmt = f2;
+    };
+  put(['Accountant export', f.shopName], undefined, true);
+  put(['Period from', dateCell(f.period.from)], dateFmt(2));
+  put(['Period to', dateCell(f.period.to)], dateFmt(2));
+  put(['Time zone', f.timeZone]);
+  put(['Made at (shop time)', f.createdCell], dateFmt(2, DATE_TIME_FORMAT));
+  put(['Data synced up to (UTC)', f.dataAsOf ?? 'never synced']);
+  put(['Records in the cache', f.transactions]);
+  put(['Sheets', f.sheets.join(', ')]);
+  put([]);
+
+  put(['Money moved, per provider', 'Captures', 'Refunds', 'Net', 'Count', 'Currency'], undefined, true);
+  const moved = all<{ provider: string; currency: string; cap: number; ref: number; n: number }>(
+    db,
+    sql`SELECT t.provider, t.currency, sum(CASE WHEN t.kind = 'refund' THEN 0 ELSE t.amount_minor END) AS cap,
+               sum(CASE WHEN t.kind = 'refund' THEN t.amount_minor ELSE 0 END) AS ref, count(*) AS n
+          FROM transactions t WHERE t.business_date BETWEEN ${f.period.from} AND ${f.period.to} AND ${movedMoney('t')}
+         GROUP BY 1, 2 ORDER BY 1, 2`,
+  );
+  for (const r of moved) {
+    const name = r.provider === 'sentrypos' ? 'Cash (till)' : providerName(r.provider);
+    put(
+      [
+        name,
+        major(r.cap, r.currency),
+        major(r.ref, r.currency),
+        major(r.cap + r.ref, r.currency),
+        r.n,
+        r.currency,
+      ],
+      (row) => {
+        for (const c of [2, 3, 4]) row.getCell(c).numFmt = moneyFormat(r.currency);
+      },
+    );
+  }
+  put([]);
+
+  const s = reconcileSummary(db, f.period, []);
+  put(['Reconciliation of sales', 'Sales', 'Money', 'Currency'], undefined, true);
+  const byState = new Map<string, Map<string, number>>();
+  for (const row of s.rows)
+    for (const m of row.money)
+      for (const [state, v] of [
+        ['linked', m.linkedMinor],
+        ['review', m.reviewMinor],
+        ['unmatched', m.unmatchedMinor],
+      ] as const) {
+        const x = byState.get(state) ?? new Map<string, number>();
+        x.set(m.currency, (x.get(m.currency) ?? 0) + v);
+        byState.set(state, x);
+      }
+  const counts = {
+    linked: s.totals.linked,
+    review: s.totals.review,
+    unmatched: s.totals.unmatched + s.totals.unmatchedPayments,
+  };
+  for (const [state, label] of [
+    ['linked', 'Linked'],
+    ['review', 'In review'],
+    ['unmatched', 'Unmatched (sales and payments)'],
+  ] as const) {
+    const money = [...(byState.get(state) ?? new Map<string, number>())];
+    if (!money.length) money.push([f.currency, 0]);
+    money.forEach(([cur, v], i) =>
+      put([i === 0 ? label : '', i === 0 ? counts[state] : null, major(v, cur), cur], (row) => {
+        row.getCell(3).numFmt = moneyFormat(cur);
+      }),
+    );
+  }
+  put(['Explained (cash, retried attempts, young pending)', s.totals.explained]);
+  put([]);
+  put(['Open discrepancies', 'Count', 'Money', 'Currency'], undefined, true);
+  for (const c of s.classes) {
+    if (!c.count) {
+      put([CLASS_LABELS[c.class], 0]);
+      continue;
+    }
+    c.money.forEach((m, i) =>
+      put(
+        [i === 0 ? c.label : '', i === 0 ? c.count : null, major(m.amountMinor, m.currency), m.currency],
+        (row) => {
+          row.getCell(3).numFmt = moneyFormat(m.currency);
+        },
+      ),
+    );
+  }
+  await ws.commit();
+}
