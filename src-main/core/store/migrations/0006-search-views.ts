@@ -18,9 +18,10 @@ import { linesOf, rollupAdd } from './0003-search.ts';
  *    index on its amount answers amount-range totals, kind and flag included, without the rows.
  *
  * recon_views is written with INSERT OR REPLACE. REPLACE deletes the old row without firing delete
- * triggers unless recursive_triggers is on; the triggers below are right either way: an insert of an
- * id already in search_views is ignored, and a delete only removes the copy when no recon_views row
- * for that id is left.
+ * triggers unless recursive_triggers is on; the triggers below are right either way: an id already in
+ * search_views is not inserted again, and a delete only removes the copy when no recon_views row for
+ * that id is left. No trigger here relies on OR IGNORE: a trigger's conflict clause gives way to the
+ * outer statement's, so under that INSERT OR REPLACE it would replace the copy and add it twice.
  */
 const DIMS = 'connection_id, provider, kind, status, currency, method, network, has_lines';
 
@@ -131,8 +132,9 @@ export const migration0006: Migration = {
     END;
 
     CREATE TRIGGER search_recon_view_insert AFTER INSERT ON recon_views BEGIN
-      INSERT OR IGNORE INTO search_views (id, business_date, ${DIMS}, amount_minor)
-        SELECT ${viewOf('t')} FROM transactions t WHERE t.id = NEW.transaction_id;
+      INSERT INTO search_views (id, business_date, ${DIMS}, amount_minor)
+        SELECT ${viewOf('t')} FROM transactions t WHERE t.id = NEW.transaction_id
+          AND NOT EXISTS (SELECT 1 FROM search_views WHERE id = NEW.transaction_id);
     END;
     CREATE TRIGGER search_recon_view_delete AFTER DELETE ON recon_views BEGIN
       DELETE FROM search_views WHERE id = OLD.transaction_id
