@@ -7,6 +7,7 @@ import { runDemo } from './commands/demo.ts';
 import { runExport } from './commands/export.ts';
 import { runSandboxCommand } from './commands/sandbox.ts';
 import { runReconcileDecision, runReconcileList, runReconcileSummary } from './commands/reconcile.ts';
+import { runReport } from './commands/report.ts';
 import { runSearch, type SearchOptions } from './commands/search.ts';
 import { runServe } from './commands/serve.ts';
 import { runSync } from './commands/sync.ts';
@@ -175,6 +176,22 @@ function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command
         setExit(await runExport(g.home, { json: g.json, ...opts }, ctx));
       },
     );
+
+  common(program.command('report'))
+    .description(
+      "the period's sales figures, as the Dashboard shows them: revenue and growth, best days, networks, failed payments",
+    )
+    .addOption(
+      new Option('--period <preset>', 'which days')
+        .choices(['today', 'yesterday', 'last7', 'last30', 'thisMonth', 'lastMonth'])
+        .default('last30'),
+    )
+    .option('--from <date>', 'first business day (YYYY-MM-DD), with --to', parseDate)
+    .option('--to <date>', 'last business day (YYYY-MM-DD), with --from', parseDate)
+    .action(async (opts: { period: string; from?: string; to?: string }, cmd: Command) => {
+      const g = home(cmd);
+      setExit(await runReport(g.home, { ...opts, json: g.json }, ctx));
+    });
 
   const reconcile = common(program.command('reconcile')).description(
     'link sales to payments and payouts, and show what does not add up (offline, on the cache)',
