@@ -67,10 +67,10 @@ describe('App navigation', () => {
   });
 
   it('shows honest placeholders for views that do not exist yet', async () => {
-    window.location.hash = '#/reconcile';
+    window.location.hash = '#/exports';
     render(App, { api: api() });
-    expect(current()).toEqual(['Reconcile']);
-    expect(screen.getByTestId('reconcile-unavailable').textContent).toContain('not available');
+    expect(current()).toEqual(['Exports']);
+    expect(screen.getByTestId('exports-unavailable').textContent).toContain('not available');
   });
 
   it('keeps the view when the skip link is used, and moves focus to the content', async () => {

@@ -32,7 +32,12 @@ export const SESSION_EXPIRED_MESSAGE =
  * Typed by hand because the renderer may import only types from src-main; the checks below fail the
  * build if this list and the contract's `events` ever drift apart.
  */
-export const EVENT_NAMES = ['settings:changed', 'sync:progress'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = [
+  'settings:changed',
+  'sync:progress',
+  'reconcile:progress',
+  'reconcile:changed',
+] as const satisfies readonly EventName[];
 type MissingEventNames = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
 const _allEventsListed: [MissingEventNames] extends [never] ? true : MissingEventNames = true;
 

@@ -1,0 +1,331 @@
+import type { OperationOutput } from '../../../src-main/core/api/contract.ts';
+import type { ApiClient, ApiErrorBody, CallResult } from './api.ts';
+import { MatchFinder, type Candidate } from './match-finder.svelte.ts';
+import { periodRange, shopToday, type PeriodId } from './reconcile-period.ts';
+import { ReconcileQueue, type QueueItem, type QueueQuery } from './reconcile-queue.svelte.ts';
+
+export type Summary = OperationOutput<'reconcile:summary'>;
+export type Explanation = OperationOutput<'reconcile:explain'>;
+export type DecisionEntry = OperationOutput<'reconcile:decisions'>['items'][number];
+export type DiscrepancyClassId = Summary['classes'][number]['class'];
+export type Tab = 'review' | 'unmatched' | 'discrepancy' | 'activity';
+
+export interface Toast {
+  message: string;
+  /** Whether the toast offers "Undo" (the latest decision is still in force). */
+  undoable: boolean;
+  tone: 'info' | 'error';
+}
+
+const invoiceOf = (key: string) => key.split(':').at(-1) ?? key;
+
+/** What `reconcile:explain` takes for a list item: a lone payment's discrepancy has no sale group. */
+export function explainKey(item: QueueItem): string {
+  return item.key.startsWith('discrepancy:') && item.transactionIds[0]
+    ? `payment:${item.transactionIds[0]}`
+    : item.key;
+}
+
+/**
+ * The Reconcile view's state: the period's summary (cards and day × provider grid), the open counts,
+ * the queue on screen with the explanation of its selected item, decisions with their undo toast, and
+ * the activity list. Decisions are refused when the group changed since it was shown (STALE); the
+ * item is then reloaded so the person decides on what is there now.
+ */
+export class ReconcileState {
+  period = $state<PeriodId>('yesterday');
+  timeZone = $state<string | undefined>(undefined);
+  summary = $state.raw<Summary | null>(null);
+  /** Every day: what is still open, whatever the period (the tabs' counts). */
+  open = $state.raw<Summary | null>(null);
+  summaryStatus = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
+  summaryError = $state.raw<ApiErrorBody | null>(null);
+  cell = $state.raw<{ date: string; provider: string } | null>(null);
+  tab = $state<Tab>('review');
+  unmatchedSide = $state<'sales' | 'payments'>('sales');
+  discrepancyClass = $state<DiscrepancyClassId | null>(null);
+  detail = $state.raw<Explanation | null>(null);
+  detailError = $state.raw<ApiErrorBody | null>(null);
+  /** Shown over the detail after a refused decision, in the core's plain words. */
+  notice = $state<string | null>(null);
+  busy = $state(false);
+  toast = $state.raw<Toast | null>(null);
+  activity = $state.raw<DecisionEntry[]>([]);
+  activityStatus = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
+  activityError = $state.raw<ApiErrorBody | null>(null);
+  activityMore = $state(false);
+  readonly queue: ReconcileQueue;
+  readonly finder: MatchFinder;
+  #api: ApiClient;
+  #detailFor = '';
+  /** Runs our own decisions caused: their `reconcile:changed` event needs no second reload. */
+  #ownRuns = 0;
+
+  constructor(api: ApiClient) {
+    this.#api = api;
+    this.queue = new ReconcileQueue(api);
+    this.finder = new MatchFinder(api);
+  }
+
+  get range() {
+    return periodRange(this.period, shopToday(this.timeZone));
+  }
+
+  async loadSummary(): Promise<void> {
+    this.summaryStatus = this.summary ? this.summaryStatus : 'loading';
+    const [period, open] = await Promise.all([
+      this.#api.call('reconcile:summary', this.range),
+      this.#api.call('reconcile:summary', {}),
+    ]);
+    if (period.ok && open.ok) {
+      this.summary = period.value;
+      this.open = open.value;
+      this.summaryError = null;
+      this.summaryStatus = 'ready';
+    } else {
+      this.summaryError = !period.ok ? period.error : !open.ok ? open.error : null;
+      this.summaryStatus = 'error';
+    }
+  }
+
+  setPeriod(period: PeriodId): void {
+    this.period = period;
+    this.cell = null;
+    void this.loadSummary();
+    void this.reloadQueue();
+  }
+
+  /** A grid cell narrows the queues to that day and provider; the same cell again widens them back. */
+  setCell(cell: { date: string; provider: string } | null): void {
+    const same = cell && this.cell?.date === cell.date && this.cell.provider === cell.provider;
+    this.cell = same ? null : cell;
+    void this.reloadQueue(null);
+  }
+
+  setTab(tab: Tab): void {
+    this.tab = tab;
+    if (tab === 'activity') void this.loadActivity();
+    else void this.reloadQueue(null);
+  }
+
+  setUnmatchedSide(side: 'sales' | 'payments'): void {
+    this.unmatchedSide = side;
+    void this.reloadQueue(null);
+  }
+
+  setDiscrepancyClass(c: DiscrepancyClassId | null): void {
+    this.discrepancyClass = c;
+    void this.reloadQueue(null);
+  }
+
+  #query(): QueueQuery {
+    // The queues show everything still open, unless a grid cell narrows them to its day.
+    const day = this.cell ? { from: this.cell.date, to: this.cell.date } : {};
+    if (this.tab === 'unmatched')
+      return this.unmatchedSide === 'sales'
+        ? { state: 'unmatched', ...day }
+        : { state: 'discrepancy', class: 'payment_without_sale', ...day };
+    if (this.tab === 'discrepancy') return { state: 'discrepancy', class: this.discrepancyClass, ...day };
+    return { state: 'review', ...day };
+  }
+
+  async reloadQueue(keepKey: string | null | undefined = undefined): Promise<void> {
+    if (this.tab === 'activity') return;
+    this.queue.only = this.cell?.provider ?? null;
+    await this.queue.load(this.#query(), keepKey === null ? undefined : (keepKey ?? this.queue.current?.key));
+    await this.openCurrent();
+  }
+
+  /** Explains the selected item (once per key), and prepares Find match for unmatched ones. */
+  async openCurrent(force = false): Promise<void> {
+    const item = this.queue.current;
+    if (!item) {
+      this.detail = null;
+      this.#detailFor = '';
+      this.finder.clear();
+      return;
+    }
+    const key = explainKey(item);
+    if (!force && key === this.#detailFor && this.detail) return;
+    this.#detailFor = key;
+    if (!force) this.notice = null;
+    const result = await this.#api.call('reconcile:explain', { key });
+    if (this.#detailFor !== key) return;
+    if (result.ok) {
+      this.detail = result.value;
+      this.detailError = null;
+      if (this.tab === 'unmatched') void this.finder.open(key);
+      else this.finder.clear();
+    } else {
+      this.detail = null;
+      this.detailError = result.error;
+    }
+  }
+
+  move(delta: number): void {
+    this.queue.move(delta);
+    void this.openCurrent();
+  }
+
+  select(index: number): void {
+    this.queue.selected = index;
+    void this.openCurrent();
+  }
+
+  /** Accept or reject the selected suggestion, as shown (with its version). */
+  async decide(action: 'accept' | 'reject'): Promise<void> {
+    const item = this.queue.current;
+    if (!item || this.busy || this.tab !== 'review' || !this.detail) return;
+    const verb = action === 'accept' ? 'Accepted' : 'Rejected';
+    await this.#decide(
+      { action, groupKey: item.key, version: this.detail.version },
+      `${verb}: sale ${invoiceOf(item.key)}${action === 'accept' ? ' is linked to its payment' : ' goes back to unmatched; that payment will not be suggested for it again'}.`,
+      item.key,
+    );
+  }
+
+  /** Links a Find match candidate (L): the sale's group and version come with the candidate. */
+  async link(candidate: Candidate | null = this.finder.current): Promise<void> {
+    if (!candidate || !candidate.linkable || this.busy) return;
+    const item = this.queue.current;
+    await this.#decide(
+      { action: 'link', ...candidate.link },
+      `Linked: sale ${invoiceOf(candidate.link.groupKey)} now holds that payment.`,
+      item?.key ?? null,
+    );
+  }
+
+  async #decide(
+    input: {
+      action: 'accept' | 'reject' | 'link';
+      groupKey: string;
+      version: string | null;
+      transactionId?: number;
+    },
+    done: string,
+    itemKey: string | null,
+  ): Promise<void> {
+    this.busy = true;
+    this.#ownRuns += 1;
+    const result = await this.#api.call('reconcile:decide', input);
+    this.busy = false;
+    if (result.ok) {
+      this.notice = null;
+      this.toast = { message: done, undoable: true, tone: 'info' };
+      if (itemKey) this.queue.remove(itemKey);
+      this.#detailFor = '';
+      await this.openCurrent();
+      void this.loadSummary();
+      return;
+    }
+    this.#ownRuns -= 1;
+    this.toast = null;
+    this.notice = result.error.message;
+    if (result.error.code === 'STALE' || result.error.code === 'NOT_FOUND') {
+      // Decide on what is there now: the item and the list are reloaded, the message stays.
+      await this.reloadQueue();
+      await this.openCurrent(true);
+    }
+  }
+
+  /** Undoes the latest decision in force (Ctrl+Z or the toast), or the one given from the activity list. */
+  async undo(decisionId?: number): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    this.#ownRuns += 1;
+    const result = await this.#api.call('reconcile:undo', decisionId ? { decisionId } : {});
+    this.busy = false;
+    if (!result.ok) {
+      this.#ownRuns -= 1;
+      this.toast = { message: result.error.message, undoable: false, tone: 'error' };
+      return;
+    }
+    this.toast = {
+      message: `Undone: the ${result.value.undone.action} on sale ${invoiceOf(result.value.undone.saleKey)}.`,
+      undoable: false,
+      tone: 'info',
+    };
+    this.notice = null;
+    void this.loadSummary();
+    if (this.tab === 'activity') await this.loadActivity();
+    else await this.reloadQueue(`sale:${result.value.undone.saleKey}`);
+  }
+
+  async loadActivity(more = false): Promise<void> {
+    const beforeId = more ? this.activity.at(-1)?.id : undefined;
+    if (!more) this.activityStatus = 'loading';
+    const result = await this.#api.call('reconcile:decisions', { limit: 100, beforeId });
+    if (!result.ok) {
+      this.activityError = result.error;
+      this.activityStatus = 'error';
+      return;
+    }
+    this.activity = more ? [...this.activity, ...result.value.items] : result.value.items;
+    this.activityMore = result.value.items.length === 100;
+    this.activityError = null;
+    this.activityStatus = 'ready';
+  }
+
+  /** Review items at or above a score, counted over every page (what "Accept all" would take). */
+  async reviewAtLeast(score: number): Promise<QueueItem[] | ApiErrorBody> {
+    const day = this.cell ? { from: this.cell.date, to: this.cell.date } : {};
+    const found: QueueItem[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: CallResult<'reconcile:list'> = await this.#api.call('reconcile:list', {
+        state: 'review',
+        ...day,
+        limit: 500,
+        cursor,
+      });
+      if (!page.ok) return page.error;
+      for (const i of page.value.items)
+        if ((i.score ?? 0) >= score && (!this.cell || i.providers.split('+').includes(this.cell.provider)))
+          found.push(i);
+      cursor = page.value.nextCursor;
+    } while (cursor);
+    return found;
+  }
+
+  /** Accepts each item as listed; a stale or changed one is skipped and counted, never forced. */
+  async acceptAll(items: QueueItem[]): Promise<{ accepted: number; skipped: number }> {
+    this.busy = true;
+    let accepted = 0;
+    let skipped = 0;
+    for (const i of items) {
+      this.#ownRuns += 1;
+      const r = await this.#api.call('reconcile:decide', {
+        action: 'accept',
+        groupKey: i.key,
+        version: i.version,
+      });
+      if (r.ok) accepted += 1;
+      else {
+        skipped += 1;
+        this.#ownRuns -= 1;
+      }
+    }
+    this.busy = false;
+    this.toast = {
+      message: `Accepted ${accepted} suggestion${accepted === 1 ? '' : 's'}${skipped ? `; ${skipped} changed since and were left for you to look at` : ''}.`,
+      undoable: false,
+      tone: 'info',
+    };
+    void this.loadSummary();
+    await this.reloadQueue(null);
+    return { accepted, skipped };
+  }
+
+  /** Follows runs the core makes after a sync (or another window's decision). Returns the stop function. */
+  listen(): () => void {
+    return this.#api.on('reconcile:changed', () => {
+      if (this.#ownRuns > 0) {
+        this.#ownRuns -= 1;
+        return;
+      }
+      void this.loadSummary();
+      if (this.tab === 'activity') void this.loadActivity();
+      else void this.reloadQueue();
+    });
+  }
+}

@@ -1,0 +1,274 @@
+import '@testing-library/svelte/vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { OperationInput } from '../../src-main/core/api/contract.ts';
+import { ReconcileState } from '../../src-renderer/src/lib/reconcile-state.svelte.ts';
+import ReconcileView from '../../src-renderer/src/views/ReconcileView.svelte';
+import { fakeApi, type FakeHandlers } from './fake-api.ts';
+import { candidates, explanation, item, summary } from './reconcile-fixtures.ts';
+import { stubLayout } from './layout-stub.ts';
+
+beforeAll(() => {
+  stubLayout();
+  // jsdom has no scrolling; the list scrolls the selection into view.
+  Element.prototype.scrollTo ??= function () {};
+});
+
+type ListInput = OperationInput<'reconcile:list'>;
+
+/** A small reconciliation: two suggestions, one unmatched sale; decisions change what the list answers. */
+function reconcileApi(extra: FakeHandlers = {}) {
+  let review = [item(1), item(2)];
+  const unmatched = [
+    item(7, {
+      state: 'unmatched',
+      score: null,
+      version: 'u1',
+      text: 'Sale inv_7 of NOK 369.45 has no payment yet.',
+    }),
+  ];
+  const decided: string[] = [];
+  const api = fakeApi({
+    'reconcile:summary': () => ({ ok: true, value: summary({}, review.length) }),
+    'reconcile:list': (input: ListInput) => ({
+      ok: true,
+      value: {
+        items: input.state === 'review' ? review : input.state === 'unmatched' ? unmatched : [],
+        nextCursor: null,
+      },
+    }),
+    'reconcile:explain': ({ key }) => {
+      const n = Number(key.split('_').at(-1));
+      return { ok: true, value: explanation(n, { key, state: n === 7 ? 'unmatched' : 'review' }) };
+    },
+    'reconcile:decide': (input) => {
+      decided.push(
+        `${input.action} ${input.groupKey} ${input.version ?? ''} ${input.transactionId ?? ''}`.trim(),
+      );
+      review = review.filter((i) => i.key !== input.groupKey);
+      return { ok: true, value: { decisions: [], group: explanation(1, { state: 'linked' }) } };
+    },
+    'reconcile:undo': () => {
+      review = [item(1), item(2)];
+      return {
+        ok: true,
+        value: {
+          undone: {
+            id: 1,
+            at: '2026-12-01T08:00:00Z',
+            actor: 'kari',
+            action: 'accept',
+            saleKey: 'conn:inv_1',
+            record: 'tgi:c:x',
+            note: null,
+            undoneAt: '2026-12-01T08:01:00Z',
+            undoneBy: 'kari',
+          },
+          group: null,
+        },
+      };
+    },
+    'reconcile:candidates': ({ key }) => ({ ok: true, value: candidates(key) }),
+    'reconcile:decisions': () => ({
+      ok: true,
+      value: {
+        items: [
+          {
+            id: 3,
+            at: '2026-12-01T08:00:00Z',
+            actor: 'kari',
+            action: 'accept',
+            saleKey: 'conn:inv_1',
+            record: 'tgi:c:x11',
+            note: null,
+            undoneAt: null,
+            undoneBy: null,
+          },
+        ],
+      },
+    }),
+    ...extra,
+  });
+  return { api, decided };
+}
+
+function show(api: ReturnType<typeof fakeApi>) {
+  const reconcile = new ReconcileState(api);
+  render(ReconcileView, { reconcile, timeZone: 'Europe/Oslo', locale: 'en-GB' });
+  return reconcile;
+}
+
+describe('Reconcile view', () => {
+  it('shows the overview cards and the day × provider grid; a cell narrows the list to its day', async () => {
+    const { api } = reconcileApi();
+    show(api);
+    const cards = await screen.findByTestId('reconcile-cards');
+    expect(within(cards).getByTestId('card-review').textContent).toContain('2');
+    expect(within(cards).getByTestId('card-reconciled').textContent).toContain('NOK');
+    expect(within(cards).getByTestId('card-unmatched').textContent).toMatch(/738\.90/);
+    const summaries = api.calls.filter((c) => c.operation === 'reconcile:summary').map((c) => c.input);
+    // The period is yesterday in the shop's zone; the open counts are over every day.
+    expect(summaries).toContainEqual({});
+    expect(
+      summaries.some(
+        (s) => (s as { from?: string }).from && (s as { from?: string }).from === (s as { to?: string }).to,
+      ),
+    ).toBe(true);
+    const cells = screen.getAllByTestId('grid-cell');
+    expect(cells.map((c) => c.getAttribute('aria-label'))).toEqual([
+      '30/11/2026, TGI: 40 linked, 2 to review',
+      '30/11/2026, Vipps: 70 linked, 1 unmatched',
+    ]);
+    await fireEvent.click(cells[0]!);
+    await waitFor(() =>
+      expect(api.calls.filter((c) => c.operation === 'reconcile:list').at(-1)?.input).toMatchObject({
+        state: 'review',
+        from: '2026-11-30',
+        to: '2026-11-30',
+      }),
+    );
+    expect(screen.getByTestId('cell-filter').textContent).toContain('TGI');
+    expect(cells[0]!.getAttribute('aria-pressed')).toBe('true');
+  });
+
+  it('reviews with the keyboard: evidence and runner-up, A accepts with the version shown, Ctrl+Z undoes, R rejects', async () => {
+    const { api, decided } = reconcileApi();
+    show(api);
+    const detail = await screen.findByTestId('group-detail');
+    await waitFor(() => expect(detail.textContent).toContain('inv_1'));
+    const rows = within(screen.getByTestId('evidence-table')).getAllByRole('row');
+    expect(
+      rows.map((r) => [...r.children].map((c) => c.textContent?.replace(/\s+/g, ' ').trim()).join(' ')),
+    ).toEqual([
+      'Compared Sale Payment Difference Score Runner-up',
+      'Amount NOK 125.51 NOK 125.51 no difference 100 % –',
+      expect.stringMatching(
+        /^Time 30\/11\/2026 11:26:50 30\/11\/2026 11:26:50 5 min 21 s after the sale 100 % 20 %$/,
+      ),
+      'Payment method MASTERCARD TGI card, through a card provider 80 % –',
+    ]);
+    expect(screen.getByTestId('runner-up').textContent).toContain('It lost on time: 3 h after the sale.');
+
+    await fireEvent.keyDown(window, { key: 'a' });
+    await waitFor(() => expect(decided).toEqual(['accept sale:conn:inv_1 v1']));
+    const toast = await screen.findByTestId('toast');
+    expect(toast.textContent).toContain('Accepted: sale inv_1');
+    await waitFor(() => expect(screen.getByTestId('group-detail').textContent).toContain('inv_2'));
+    expect(screen.getAllByTestId('queue-item')).toHaveLength(1);
+
+    await fireEvent.keyDown(window, { key: 'z', ctrlKey: true });
+    await waitFor(() =>
+      expect(screen.getByTestId('toast').textContent).toContain('Undone: the accept on sale inv_1'),
+    );
+    await waitFor(() => expect(screen.getAllByTestId('queue-item')).toHaveLength(2));
+    // The undone sale is selected again.
+    await waitFor(() => expect(screen.getByTestId('group-detail').textContent).toContain('inv_1'));
+
+    await fireEvent.keyDown(window, { key: 'j' });
+    await waitFor(() => expect(screen.getByTestId('group-detail').textContent).toContain('inv_2'));
+    await fireEvent.keyDown(window, { key: 'r' });
+    await waitFor(() => expect(decided.at(-1)).toBe('reject sale:conn:inv_2 v2'));
+  });
+
+  it('refuses a stale decision with the core’s message and reloads the item', async () => {
+    const { api } = reconcileApi({
+      'reconcile:decide': () => ({
+        ok: false,
+        error: {
+          code: 'STALE',
+          message: 'A sync changed this sale since it was shown, so the decision was not saved.',
+        },
+      }),
+    });
+    show(api);
+    await screen.findByTestId('group-detail');
+    const explainsBefore = api.calls.filter((c) => c.operation === 'reconcile:explain').length;
+    await fireEvent.keyDown(window, { key: 'Enter' });
+    expect((await screen.findByTestId('decision-notice')).textContent).toContain('A sync changed this sale');
+    await waitFor(() =>
+      expect(api.calls.filter((c) => c.operation === 'reconcile:explain').length).toBeGreaterThan(
+        explainsBefore,
+      ),
+    );
+    expect(screen.queryByTestId('toast')).toBeNull();
+    expect(screen.getAllByTestId('queue-item')).toHaveLength(2);
+  });
+
+  it('Unmatched: Find match lists candidates prefilled around the sale; L links the first linkable one', async () => {
+    const { api, decided } = reconcileApi();
+    show(api);
+    await fireEvent.click(await screen.findByTestId('tab-unmatched'));
+    const finder = await screen.findByTestId('find-match');
+    await waitFor(() => expect(within(finder).getAllByTestId('candidate')).toHaveLength(2));
+    expect(screen.getByTestId('finder-window').textContent).toMatch(/NOK\s369\.45/);
+    const [first, second] = within(finder).getAllByTestId('candidate');
+    expect(first!.getAttribute('aria-current')).toBe('true');
+    expect(second!.textContent).toContain('unlink it there first');
+    expect(within(second!).getByRole('button').hasAttribute('disabled')).toBe(true);
+    // Widening asks again around the same record: 3 days either side.
+    await fireEvent.change(screen.getByTestId('finder-time'), { target: { value: '72' } });
+    await waitFor(() =>
+      expect(api.calls.filter((c) => c.operation === 'reconcile:candidates').at(-1)?.input).toEqual({
+        key: 'sale:conn:inv_7',
+        minMinor: 36_945,
+        maxMinor: 36_945,
+        from: '2026-11-08T09:27:03.000Z',
+        to: '2026-11-14T09:27:03.000Z',
+      }),
+    );
+    await fireEvent.keyDown(window, { key: 'l' });
+    await waitFor(() => expect(decided).toEqual(['link sale:conn:inv_7 u1 16997']));
+    expect((await screen.findByTestId('toast')).textContent).toContain('Linked');
+  });
+
+  it('shows the activity with who and when, each undoable', async () => {
+    const { api } = reconcileApi();
+    show(api);
+    await fireEvent.click(await screen.findByTestId('tab-activity'));
+    const row = await screen.findByTestId('activity-item');
+    expect(row.textContent).toContain('kari');
+    expect(row.textContent).toContain('Accepted a suggestion');
+    await fireEvent.click(within(row).getByRole('button', { name: /Undo/ }));
+    await waitFor(() =>
+      expect(
+        api.calls.at(-2)?.operation === 'reconcile:undo' ||
+          api.calls.some((c) => c.operation === 'reconcile:undo'),
+      ).toBe(true),
+    );
+    expect(api.calls.find((c) => c.operation === 'reconcile:undo')?.input).toEqual({ decisionId: 3 });
+  });
+
+  it('says when nothing is reconciled yet, and when the summary cannot be loaded', async () => {
+    const empty = reconcileApi({
+      'reconcile:summary': () => ({ ok: true, value: summary({ reconciled: false, rows: [] }) }),
+    });
+    show(empty.api);
+    expect((await screen.findByTestId('reconcile-empty')).textContent).toContain('Nothing reconciled yet');
+    document.body.innerHTML = '';
+    const broken = reconcileApi({
+      'reconcile:summary': () => ({
+        ok: false,
+        error: { code: 'NETWORK', message: 'Could not reach posrecon.' },
+      }),
+    });
+    show(broken.api);
+    expect((await screen.findByTestId('error-notice')).textContent).toContain('Could not reach posrecon.');
+  });
+
+  it('Accept all asks first, says how many it will accept, then accepts each as listed', async () => {
+    const { api, decided } = reconcileApi();
+    show(api);
+    await screen.findByTestId('group-detail');
+    HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+      this.setAttribute('open', '');
+    };
+    await fireEvent.click(screen.getByTestId('accept-all'));
+    await waitFor(() =>
+      expect(screen.getByTestId('accept-all-count').textContent).toContain('2 suggestions'),
+    );
+    expect(decided).toEqual([]);
+    await fireEvent.click(screen.getByTestId('accept-all-confirm'));
+    await waitFor(() => expect(decided).toEqual(['accept sale:conn:inv_1 v1', 'accept sale:conn:inv_2 v2']));
+    expect((await screen.findByTestId('toast')).textContent).toContain('Accepted 2 suggestions');
+  });
+});
