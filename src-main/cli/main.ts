@@ -16,6 +16,7 @@ import {
   runConnectionsList,
   runConnectionsRemove,
   runConnectionsTest,
+  runConnectionsUpdate,
 } from './commands/connections.ts';
 import type { CliInput } from './commands/secret-input.ts';
 import { type CliIo, EXIT, printError } from './output.ts';
@@ -288,7 +289,7 @@ function addConnectionsCommands(
 ): void {
   const io = { stdout: ctx.stdout, stderr: ctx.stderr, stdin: ctx.stdin ?? process.stdin };
   const connections = common(program.command('connections')).description(
-    'add, list, test and remove provider connections (secrets go to the OS keychain)',
+    'add, list, update, test and remove provider connections (secrets go to the OS keychain)',
   );
   common(connections.command('add'))
     .description('add a connection; the secret is read from stdin or a hidden prompt, never from arguments')
@@ -314,6 +315,24 @@ function addConnectionsCommands(
       const g = home(cmd);
       setExit(await runConnectionsList(g.home, { json: g.json }, io));
     });
+  common(connections.command('update'))
+    .description('change a connection; a new address needs its secret again (--secret-stdin)')
+    .argument('<name>', 'the connection')
+    .option('--rename <name>', 'a new name for the connection')
+    .option('--base-url <url>', 'a new API address')
+    .option('--set <key=value>', 'another non-secret setting to change (repeatable)', collect, [])
+    .option('--secret-stdin', 'read a new secret from stdin, as for add')
+    .action(
+      async (
+        name: string,
+        opts: { rename?: string; baseUrl?: string; set: string[]; secretStdin?: boolean },
+        cmd: Command,
+      ) => {
+        const g = home(cmd);
+        const options = { ...opts, json: g.json, secretStdin: opts.secretStdin ?? false };
+        setExit(await runConnectionsUpdate(g.home, name, options, io));
+      },
+    );
   common(connections.command('test'))
     .description('make one authenticated request and report the result in plain words')
     .argument('<name>', 'the connection')

@@ -130,14 +130,13 @@ describe('ConnectionsView', () => {
     expect(baseUrl.value).toBe('https://api.example-pos.test');
   });
 
-  it('shows a saved secret masked with Replace and no way to reveal it; a replacement goes to setSecret only', async () => {
+  it('shows a saved secret masked with Replace and no way to reveal it; a replacement goes with the update', async () => {
     const api = await renderView({
       'connections:overview': () => ({
         ok: true,
         value: { connections: [connection()], keychainError: null },
       }),
       'connections:update': () => ({ ok: true, value: connection() }),
-      'connections:setSecret': () => ({ ok: true, value: { hasSecret: true } }),
     });
     await fireEvent.click(screen.getByTestId('connection-till-1-edit'));
     const masked = screen.getByTestId('connection-secret-apiKey');
@@ -149,14 +148,43 @@ describe('ConnectionsView', () => {
     expect([input.tagName, input.type, input.value]).toEqual(['INPUT', 'password', '']);
     await fireEvent.input(input, { target: { value: 'sntr_new' } });
     await fireEvent.click(screen.getByTestId('connection-save'));
-    await waitFor(() => expect(api.calls.some((c) => c.operation === 'connections:setSecret')).toBe(true));
-    expect(api.calls.find((c) => c.operation === 'connections:setSecret')?.input).toEqual({
+    await waitFor(() => expect(api.calls.some((c) => c.operation === 'connections:update')).toBe(true));
+    // One call: the settings and the secret entered with them are saved together or not at all.
+    expect(api.calls.find((c) => c.operation === 'connections:update')?.input).toMatchObject({
       id: 'c1',
       secret: { apiKey: 'sntr_new' },
     });
-    expect(JSON.stringify(api.calls.find((c) => c.operation === 'connections:update')?.input)).not.toContain(
-      'sntr_new',
+    expect(api.calls.some((c) => c.operation === 'connections:setSecret')).toBe(false);
+  });
+
+  it('asks for the secret again when the address moves to another origin', async () => {
+    const api = await renderView({
+      'connections:overview': () => ({
+        ok: true,
+        value: { connections: [connection()], keychainError: null },
+      }),
+      'connections:update': () => ({ ok: true, value: connection() }),
+    });
+    await fireEvent.click(screen.getByTestId('connection-till-1-edit'));
+    expect(screen.getByTestId('connection-secret-apiKey').tagName).toBe('SPAN');
+    expect(screen.queryByTestId('connection-secret-again')).toBeNull();
+    const baseUrl = screen.getByTestId<HTMLInputElement>('connection-baseUrl');
+    // Another path on the same origin: the saved key still fits.
+    await fireEvent.input(baseUrl, { target: { value: 'http://127.0.0.1:1234/other' } });
+    expect(screen.getByTestId('connection-secret-apiKey').tagName).toBe('SPAN');
+    await fireEvent.input(baseUrl, { target: { value: 'https://elsewhere.example' } });
+    expect(screen.getByTestId('connection-secret-again').textContent).toMatch(
+      /The address changed\. Enter the credentials again/,
     );
+    const input = screen.getByTestId<HTMLInputElement>('connection-secret-apiKey');
+    expect([input.tagName, input.value]).toEqual(['INPUT', '']);
+    await fireEvent.input(input, { target: { value: 'sntr_for_elsewhere' } });
+    await fireEvent.click(screen.getByTestId('connection-save'));
+    await waitFor(() => expect(api.calls.some((c) => c.operation === 'connections:update')).toBe(true));
+    expect(api.calls.find((c) => c.operation === 'connections:update')?.input).toMatchObject({
+      config: { baseUrl: 'https://elsewhere.example' },
+      secret: { apiKey: 'sntr_for_elsewhere' },
+    });
   });
 
   it('shows the test result and the status badges', async () => {

@@ -130,6 +130,50 @@ export async function runConnectionsAdd(home: string, provider: string, opts: Ad
   });
 }
 
+export interface UpdateOptions {
+  json: boolean;
+  rename?: string;
+  baseUrl?: string;
+  set: string[];
+  secretStdin: boolean;
+}
+
+/**
+ * Changes the given settings and keeps the others. A new address needs `--secret-stdin` (or the
+ * prompt) with it: the core never sends the saved secret to an address it was not entered for.
+ */
+export async function runConnectionsUpdate(
+  home: string,
+  name: string,
+  opts: UpdateOptions,
+  io: ConnectionsIo,
+) {
+  return withCore(home, opts.json, io, async (core) => {
+    const [{ providers }, { connections }] = await Promise.all([
+      call(core, 'connections:providers', {}),
+      call(core, 'connections:overview', {}),
+    ]);
+    const connection = byName(connections, name);
+    const described = providers.find((p) => p.provider === connection.provider);
+    const changes = settingsFrom(opts);
+    const config = Object.keys(changes).length > 0 ? { ...connection.config, ...changes } : undefined;
+    const secret = opts.secretStdin && described ? await readSecret(described, true, io) : undefined;
+    const input = { id: connection.id, name: opts.rename, config, secret };
+    const updated = await call(core, 'connections:update', input).catch((err: unknown) => {
+      const fields =
+        err instanceof CommandFailed ? (err.details as { fieldErrors?: object }).fieldErrors : {};
+      if (!opts.secretStdin && Object.keys(fields ?? {}).some((k) => k.startsWith('secret.'))) {
+        const message = `${(err as Error).message} Pipe the secret in with --secret-stdin.`;
+        throw new CommandFailed({ code: 'SECRET_REQUIRED', message, details: { fieldErrors: fields } });
+      }
+      throw err;
+    });
+    if (opts.json) printJson(io, { ok: true, connection: updated });
+    else printLine(io, `Updated ${updated.name}${secret ? '; its new secret is in the OS keychain' : ''}.`);
+    return EXIT.OK;
+  });
+}
+
 export async function runConnectionsList(home: string, opts: { json: boolean }, io: ConnectionsIo) {
   return withCore(home, opts.json, io, async (core) => {
     const overview = await call(core, 'connections:overview', {});

@@ -119,10 +119,18 @@ export const connectionOperations = {
       .strict(),
     output: ConnectionView,
   },
-  /** Replaces the name and/or the whole non-secret config. */
+  /**
+   * Replaces the name and/or the whole non-secret config. A config that sends the secret to another
+   * origin needs `secret` with it (BAD_INPUT otherwise): the saved one is bound to its origin.
+   */
   'connections:update': {
     input: z
-      .object({ id: z.string().min(1), name: ConnectionName.optional(), config: ConfigInput.optional() })
+      .object({
+        id: z.string().min(1),
+        name: ConnectionName.optional(),
+        config: ConfigInput.optional(),
+        secret: SecretInput.optional(),
+      })
       .strict(),
     output: ConnectionView,
   },

@@ -4,7 +4,7 @@ import { AppError } from '../api/app-error.ts';
 import type { HandlerMap } from '../api/dispatcher.ts';
 import type { OperationName, OperationOutput, OperationParsedInput } from '../api/contract.ts';
 import { CredentialError, MalformedSecretError } from '../credentials/credential-errors.ts';
-import type { CredentialStore } from '../credentials/credential-store.ts';
+import type { CredentialStore, SecretFields } from '../credentials/credential-store.ts';
 import type { Connector } from '../providers/connector.ts';
 import { appendAudit } from '../store/mutations/audit.ts';
 import { addConnection, removeConnection, updateConnection } from '../store/mutations/connections.ts';
@@ -18,6 +18,7 @@ import {
 import { readSettings } from '../store/queries/settings.ts';
 import { type HttpOverrides, shopToday } from '../sync/engine.ts';
 import type { SecretSource } from '../sync/secret-source.ts';
+import { bindSecret, boundOrigins, sameOrigins, secretOrigins } from '../sync/secret-binding.ts';
 import { connectionHealth } from './connection-health.ts';
 import { type ConnectionView, type ProviderDescription, SECRET_FIELD_NAMES } from './connection-schemas.ts';
 import { parseConfigInput, parseSecretInput } from './connection-input.ts';
@@ -112,7 +113,7 @@ export class ConnectionsService {
     }
     // The keychain entry first: when there is no keychain, nothing at all is written.
     const id = randomUUID();
-    await keychain(() => this.#o.credentials.set(id, secret));
+    await keychain(() => this.#o.credentials.set(id, bindSecret(secret, secretOrigins(connector, config))));
     try {
       const record = addConnection(
         this.#o.db,
@@ -126,42 +127,85 @@ export class ConnectionsService {
     }
   }
 
-  update(input: OperationParsedInput<'connections:update'>): ConnectionView {
+  /**
+   * A new address for the secret (another origin) needs the secret entered again with it: the saved
+   * one was entered for the old origin and is never sent anywhere else. The keychain is written
+   * before SQLite, so a failure in between leaves a secret bound to an origin the settings do not
+   * name, which is refused at use rather than sent.
+   */
+  async update(input: OperationParsedInput<'connections:update'>): Promise<ConnectionView> {
     const record = this.#editable(input.id);
     const connector = this.#connector(record.provider);
     const errors: Record<string, string[]> = {};
     const other = input.name === undefined ? null : getConnectionByName(this.#o.db, input.name);
     if (other && other.id !== record.id) errors.name = ['A connection with this name already exists'];
     const config = input.config === undefined ? undefined : parseConfigInput(connector, input.config, errors);
+    const secret =
+      input.secret === undefined ? undefined : parseSecretInput(connector, input.secret, errors, true);
+    const before = this.#originsOf(connector, record.config);
+    const origins = config === undefined ? (before ?? []) : secretOrigins(connector, config);
+    const moved = config !== undefined && (before === null || !sameOrigins(origins, before));
+    if (moved && secret === undefined && (await keychain(() => this.#o.credentials.has(record.id)))) {
+      const first = connector.secretFields[0];
+      errors[`secret.${first?.key ?? 'secret'}`] = [
+        `The address changed to ${origins.join(' and ')}: enter the ${first?.label ?? 'secret'} again. ` +
+          'The saved one is only ever sent to the address it was entered for.',
+      ];
+    }
     if (Object.keys(errors).length > 0) {
       throw new AppError('BAD_INPUT', 'Some fields need attention.', { formErrors: [], fieldErrors: errors });
     }
+    if (secret !== undefined) await this.#storeSecret(record, secret, origins, moved);
     const updated = updateConnection(this.#o.db, record.id, { name: input.name, config }, this.#o.actor);
-    return this.#view(updated ?? record, null);
+    return this.#view(updated ?? record, secret === undefined ? null : true);
   }
 
   async setSecret(input: OperationParsedInput<'connections:setSecret'>): Promise<{ hasSecret: true }> {
     const record = this.#editable(input.id);
+    const connector = this.#connector(record.provider);
     const errors: Record<string, string[]> = {};
-    const fields = parseSecretInput(this.#connector(record.provider), input.secret, errors, true);
+    const fields = parseSecretInput(connector, input.secret, errors, true);
     if (fields === undefined) {
       throw new AppError('BAD_INPUT', 'Some fields need attention.', { formErrors: [], fieldErrors: errors });
     }
+    await this.#storeSecret(record, fields, this.#originsOf(connector, record.config) ?? [], false);
+    return { hasSecret: true };
+  }
+
+  /**
+   * Saves `fields` bound to `origins`. Replacing one field (a rotated subscription key) keeps the
+   * others, but only those entered for the same origins: other origins' fields are dropped, and so is
+   * an unreadable entry.
+   */
+  async #storeSecret(
+    record: ConnectionRecord,
+    fields: SecretFields,
+    origins: readonly string[],
+    replace: boolean,
+  ): Promise<void> {
     await keychain(async () => {
-      // Replacing one field (a rotated subscription key) keeps the others; an unreadable entry is replaced.
-      const existing = await this.#o.credentials.get(record.id).catch((err: unknown) => {
-        if (err instanceof MalformedSecretError) return undefined;
-        throw err;
-      });
-      await this.#o.credentials.set(record.id, { ...existing, ...fields });
+      const existing = replace
+        ? undefined
+        : await this.#o.credentials.get(record.id).catch((err: unknown) => {
+            if (err instanceof MalformedSecretError) return undefined;
+            throw err;
+          });
+      const bound = existing === undefined ? null : boundOrigins(existing);
+      const keep = existing !== undefined && (bound === null || sameOrigins(bound, origins)) ? existing : {};
+      await this.#o.credentials.set(record.id, bindSecret({ ...keep, ...fields }, origins));
     });
     appendAudit(this.#o.db, {
       actor: this.#o.actor,
       action: 'connection:secret-set',
       subject: record.id,
-      details: { fields: Object.keys(fields) },
+      details: { fields: Object.keys(fields), origins },
     });
-    return { hasSecret: true };
+  }
+
+  /** The origins a stored config sends its secret to; null when it no longer parses (a legacy URL). */
+  #originsOf(connector: Connector, config: unknown): string[] | null {
+    const parsed = connector.configSchema.safeParse(config);
+    return parsed.success ? secretOrigins(connector, parsed.data) : null;
   }
 
   async hasSecret(id: string): Promise<boolean> {

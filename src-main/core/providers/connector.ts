@@ -91,4 +91,9 @@ export interface Connector<Config = unknown> {
   streams: readonly StreamDefinition[];
   /** One cheap authenticated request; throws a ConnectorError in plain words when it fails. */
   test(ctx: StreamContext): Promise<void>;
+  /**
+   * Every address the secret (or a token made from it) is sent to, from the parsed config; the
+   * secret is bound to their origins. Left out: the base URL alone.
+   */
+  secretOrigins?(config: Config): string[];
 }

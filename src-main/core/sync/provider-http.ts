@@ -1,6 +1,7 @@
 import ky, { HTTPError, type KyInstance, TimeoutError } from 'ky';
 import pThrottle from 'p-throttle';
 import { ConnectorError } from '../providers/connector-error.ts';
+import { joinApiUrl } from '../providers/shared/api-url.ts';
 
 export interface ProviderHttpOptions {
   /** Shown in messages: "SentryPOS rejected the API key (401)". */
@@ -91,7 +92,6 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
   let attempts = 0;
   const base = options.backoffBaseMs ?? 500;
   const client: KyInstance = ky.create({
-    prefix: options.baseUrl.replace(/\/?$/, '/'),
     timeout: options.timeoutMs ?? 30_000,
     signal: options.signal,
     throwHttpErrors: true,
@@ -130,10 +130,19 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     opts: RequestOptions,
     refresh: boolean,
   ): Promise<JsonResponse<T>> {
+    let url: URL;
+    try {
+      url = joinApiUrl(options.baseUrl, path);
+    } catch (err) {
+      // Before `authorize`: no secret is fetched for a request that could go somewhere else.
+      throw new ConnectorError('config', `${options.providerName}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
     const headers = new Headers(opts.headers);
     if (!opts.anonymous && options.authorize) await options.authorize(headers, { refresh });
     const send = () =>
-      client(path.replace(/^\//, ''), {
+      client(url, {
         method,
         headers,
         searchParams: opts.searchParams

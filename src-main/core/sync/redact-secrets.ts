@@ -1,4 +1,5 @@
 import type { SecretFields } from '../providers/connector.ts';
+import { BOUND_ORIGINS } from './secret-binding.ts';
 
 /**
  * Cuts every secret value out of a message before it is shown, logged or stored: connectors and
@@ -7,8 +8,9 @@ import type { SecretFields } from '../providers/connector.ts';
  */
 export function redactSecrets(message: string, secrets: SecretFields): string {
   let out = message;
-  for (const value of Object.values(secrets)) {
-    if (value.length >= 4) out = out.split(value).join('[redacted]');
+  for (const [key, value] of Object.entries(secrets)) {
+    // The origins a secret is bound to are addresses, not secrets; messages name them on purpose.
+    if (key !== BOUND_ORIGINS && value.length >= 4) out = out.split(value).join('[redacted]');
   }
   return out;
 }

@@ -7,6 +7,7 @@ import type {
 } from '../providers/connector.ts';
 import { ConnectorError } from '../providers/connector-error.ts';
 import { type ProviderHttpOptions, createProviderHttp } from './provider-http.ts';
+import { secretForUse } from './secret-binding.ts';
 
 export type HttpOverrides = Partial<
   Pick<
@@ -42,16 +43,19 @@ export interface StreamContextOptions {
   budgetSpeedUp: number | null;
 }
 
-/** What a sync's streams and a connection test both run in: the context and its HTTP client. */
+/**
+ * What a sync's streams and a connection test both run in: the context and its HTTP client. The one
+ * place a stored secret meets a connection's settings, so the one place its origin binding is checked.
+ */
 export function openStreamContext(
   connector: Connector,
   connection: ConnectionInfo,
-  secrets: SecretFields,
+  stored: SecretFields,
   options: StreamContextOptions,
 ): StreamContext {
   const ctx: Omit<StreamContext, 'http'> = {
     connection,
-    secrets,
+    secrets: secretForUse(connector, connection, stored),
     shopTimeZone: options.shopTimeZone,
     shopCurrency: options.shopCurrency,
     window: options.window,

@@ -131,6 +131,24 @@ export class ConnectionForm {
     return this.#state.provider(this.provider);
   }
 
+  /**
+   * An address field now points to another origin than the saved one: the saved secret will not be
+   * sent there, so the form asks for it again (the core refuses the change without it).
+   */
+  get addressChanged(): boolean {
+    if (!this.editing) return false;
+    // Scheme and host[:port] as typed; the core compares real origins and has the last word.
+    const origin = (value: unknown) => {
+      const text = String(value ?? '').trim();
+      return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(text)?.[0].toLowerCase() ?? text;
+    };
+    return (this.description?.fields ?? []).some(
+      (f) =>
+        f.type === 'url' &&
+        origin(this.values[f.key] || f.default) !== origin(this.editing?.config[f.key] ?? f.default),
+    );
+  }
+
   /** Saves; on success the caller closes the form. Field errors land next to their fields. */
   async save(api: ApiClient): Promise<boolean> {
     this.saving = true;
@@ -165,10 +183,9 @@ export class ConnectionForm {
   }
 
   async #update(api: ApiClient, id: string, config: Record<string, string>, secret: Record<string, string>) {
-    const updated = await api.call('connections:update', { id, name: this.name, config });
-    if (!this.#settle(updated)) return false;
-    if (Object.keys(secret).length === 0) return true;
-    return this.#settle(await api.call('connections:setSecret', { id, secret }));
+    // One call: a new address and the secret entered for it are saved together, or neither is.
+    const changed = Object.keys(secret).length > 0 ? { secret } : {};
+    return this.#settle(await api.call('connections:update', { id, name: this.name, config, ...changed }));
   }
 
   #settle(result: { ok: true } | { ok: false; error: ApiErrorBody }): boolean {

@@ -70,8 +70,9 @@ describe.skipIf(skip !== undefined)('connections with a real Secret Service', ()
     const added = json<{ connection: ConnectionJson }>(add.stdout).connection;
     expect(added).toMatchObject({ name: 'Till 1', hasSecret: true, state: 'untested', transactions: 0 });
 
-    // The entry exists outside the app, under the connection's id.
-    expect((await lookup(added.id)).stdout).toBe(JSON.stringify({ apiKey: key }));
+    // The entry exists outside the app, under the connection's id, bound to the origin it was entered for.
+    const origin = new URL(sandbox.baseUrls.sentrypos).origin;
+    expect((await lookup(added.id)).stdout).toBe(JSON.stringify({ apiKey: key, '@origins': origin }));
 
     const list = await posrecon(env, home, ['connections', 'list']);
     expect(list.stdout).toMatch(/Till 1 \(SentryPOS\): untested, secret saved, never synced/);
@@ -112,7 +113,7 @@ describe.skipIf(skip !== undefined)('connections with a real Secret Service', ()
     ]);
     expect(rotated).toEqual([{ ok: true, value: { hasSecret: true } }]);
     expect((await lookup(added.id)).stdout).toBe(
-      JSON.stringify({ apiKey: 'sntr_rotated0000000000000000000000' }),
+      JSON.stringify({ apiKey: 'sntr_rotated0000000000000000000000', '@origins': origin }),
     );
 
     // Cached records make removal ask for confirmation; nothing goes until it is given.

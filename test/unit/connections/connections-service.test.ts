@@ -113,7 +113,11 @@ describe('connections service', () => {
         value: { hasSecret: true },
       },
     );
-    expect(await credentials.get(id)).toEqual({ clientSecret: 'cs-0000', subscriptionKey: 'sk-1111' });
+    expect(await credentials.get(id)).toEqual({
+      clientSecret: 'cs-0000',
+      subscriptionKey: 'sk-1111',
+      '@origins': 'https://api.vipps.no',
+    });
     const dup = await c.dispatch('connections:add', {
       provider: 'vipps',
       name: 'Vipps',
@@ -131,6 +135,80 @@ describe('connections service', () => {
       value: { removed: true, secretRemoved: true, transactionsRemoved: 0 },
     });
     expect(await credentials.has(id)).toBe(false);
+    c.close();
+  });
+
+  it('asks for the secret again when an edit moves it to another origin, and keeps it for the same origin', async () => {
+    const { core: c, credentials } = await core();
+    const add = await c.dispatch('connections:add', {
+      provider: 'vipps',
+      name: 'Vipps',
+      config: { clientId: 'client-1', keyFlow: 'merchant', merchantSerialNumber: '123456' },
+      secret: { clientSecret: 'cs-0000', subscriptionKey: 'sk-0000' },
+    });
+    if (!add.ok) throw new Error(add.error.message);
+    const { id, config } = add.value as { id: string; config: Record<string, string> };
+    const moved = await c.dispatch('connections:update', {
+      id,
+      config: { ...config, baseUrl: 'https://vipps.attacker.example' },
+    });
+    expect(moved.ok).toBe(false);
+    const fields =
+      !moved.ok && (moved.error.details as { fieldErrors: Record<string, string[]> }).fieldErrors;
+    expect(fields).toEqual({
+      'secret.clientSecret': [
+        'The address changed to https://vipps.attacker.example: enter the Client secret again. ' +
+          'The saved one is only ever sent to the address it was entered for.',
+      ],
+    });
+    expect(
+      (await c.dispatch('connections:overview', {})).ok &&
+        c.store.db.prepare('SELECT config FROM connections').get(),
+    ).toEqual({
+      config: expect.stringContaining('"https://api.vipps.no"') as unknown,
+    });
+
+    // Another path on the same origin keeps the secret.
+    const samePlace = await c.dispatch('connections:update', {
+      id,
+      config: { ...config, baseUrl: 'https://api.vipps.no/v2' },
+    });
+    expect(samePlace.ok).toBe(true);
+    expect(await credentials.get(id)).toMatchObject({ clientSecret: 'cs-0000', subscriptionKey: 'sk-0000' });
+
+    // With the secret entered again, the new origin gets only what was entered for it.
+    const withSecret = await c.dispatch('connections:update', {
+      id,
+      config: { ...config, baseUrl: 'https://staging.example.com' },
+      secret: { clientSecret: 'cs-new-1' },
+    });
+    expect(withSecret.ok).toBe(true);
+    expect(await credentials.get(id)).toEqual({
+      clientSecret: 'cs-new-1',
+      '@origins': 'https://staging.example.com',
+    });
+    c.close();
+  });
+
+  it("binds a Cents refresh token to the token endpoint's origin as well as the API's", async () => {
+    const { core: c, credentials } = await core();
+    const config = { clientId: 'app', tokenUrl: 'https://auth.example.com/oauth2/token' };
+    const add = await c.dispatch('connections:add', {
+      provider: 'cents',
+      name: 'Cents',
+      config,
+      secret: { refreshToken: 'rt-0000' },
+    });
+    if (!add.ok) throw new Error(add.error.message);
+    const { id } = add.value as { id: string };
+    expect((await credentials.get(id))?.['@origins']).toBe(
+      'https://api.centsdonations.com https://auth.example.com',
+    );
+    const moved = await c.dispatch('connections:update', {
+      id,
+      config: { ...config, tokenUrl: 'https://auth.attacker.example/oauth2/token' },
+    });
+    expect(moved.ok || moved.error.code).toBe('BAD_INPUT');
     c.close();
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiUrlSchema } from '../shared/api-url.ts';
 import { baseUrlField, historyDaysField } from '../shared/config.ts';
 
 export const CENTS_NAME = 'Cents';
@@ -17,10 +18,15 @@ export const centsConfigSchema = z
       .trim()
       .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'Enter an AWS region such as eu-west-1' })
       .optional(),
-    cognitoDomain: z.string().trim().min(1).optional(),
-    tokenUrl: z
-      .url({ protocol: /^https?$/, error: 'Enter the token URL, starting with https://' })
+    // A bare host name: it becomes https://<domain>/oauth2/token, where the refresh token is sent.
+    cognitoDomain: z
+      .string()
+      .trim()
+      .regex(/^(https:\/\/)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\/?$/, {
+        error: 'Enter the Cognito domain as a host name, such as auth.example.com',
+      })
       .optional(),
+    tokenUrl: apiUrlSchema('Enter the token URL, starting with https://').optional(),
     baseUrl: baseUrlField(CENTS_BASE_URL),
     historyDays: historyDaysField,
   })

@@ -6,6 +6,7 @@ import {
   CENTS_NAME,
   CENTS_SECRET_FIELDS,
   centsConfigSchema,
+  centsTokenUrl,
   type CentsConfig,
 } from './config.ts';
 
@@ -24,6 +25,8 @@ export function createCentsConnector(options: { now?: () => number } = {}): Conn
     async test(ctx) {
       await listPage(ctx.http, { startDate: null, startKey: null, limit: 1 });
     },
+    // The refresh token goes to the token endpoint, the id_token made from it to the API.
+    secretOrigins: (config) => [centsTokenUrl(config), config.baseUrl],
   };
 }
 

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { isCurrencyCode } from '../../model/money.ts';
+import { apiUrlSchema } from './api-url.ts';
 
 /** Config fields several connectors share; each connector's `configSchema` picks what it needs. */
 export const baseUrlField = (defaultBaseUrl: string) =>
-  z
-    .url({ protocol: /^https?$/, error: 'Enter the API address, starting with https://' })
-    .default(defaultBaseUrl);
+  apiUrlSchema('Enter the API address, starting with https://').default(defaultBaseUrl);
 
 /**
  * For providers whose records carry no currency (SentryPOS `amountCents`, TGI cents). Left empty, the

@@ -1,12 +1,10 @@
 import { z } from 'zod';
+import { apiUrlSchema } from '../shared/api-url.ts';
 import { currencyField, historyDaysField } from '../shared/config.ts';
 
 export const TgiConfig = z.object({
   /** TGI publishes no address: the customer gets it from LFL Group, so there is no default. */
-  baseUrl: z.url({
-    protocol: /^https?$/,
-    error: 'Enter the TGI API address LFL Group gave you, starting with https://',
-  }),
+  baseUrl: apiUrlSchema('Enter the TGI API address LFL Group gave you, starting with https://'),
   /** The public pages do not describe auth: the key goes in this header (`Authorization` sends `Bearer <key>`). */
   authHeaderName: z
     .string()
