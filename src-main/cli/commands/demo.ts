@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import path from 'node:path';
 import type { SyncReport, SyncStatusEntry } from '../../core/api/schemas.ts';
 import type { Core } from '../../core/core.ts';
 import { CONNECTORS } from '../../core/providers/registry.ts';
@@ -8,6 +9,8 @@ import { transactionCount } from '../../core/store/queries/connections.ts';
 import { readSettings } from '../../core/store/queries/settings.ts';
 import { prepareDemoConnections } from '../../core/sync/demo-connections.ts';
 import { shopToday } from '../../core/sync/engine.ts';
+import { ExportService } from '../../core/export/export-service.ts';
+import { lastFullMonth } from '../../core/export/period.ts';
 import { type CliIo, EXIT, printError, printJson, printLine } from '../output.ts';
 import { printSummary } from './reconcile.ts';
 import { createCliCore, exitCodeFor, printReports, progressReporter } from './sync.ts';
@@ -103,6 +106,14 @@ export async function runDemo(
     const code = exitCodeFor(reports);
     // The sync reconciled the days it brought in; the summary covers the whole demo period.
     const reconciliation = core.reconcile.summary({});
+    // The demo ends with what a shop sends its accountant: last full month's workbook.
+    const month = lastFullMonth(today);
+    const workbook = path.join(home, `posrecon-${month.from}-to-${month.to}.xlsx`);
+    await new ExportService({ db: core.store.db, databaseFile: core.store.file, actor: 'cli' }).run('demo', {
+      period: month,
+      format: 'xlsx',
+      out: workbook,
+    });
     if (opts.json) {
       printJson(io, {
         ok: code === EXIT.OK,
@@ -111,6 +122,7 @@ export async function runDemo(
         reports,
         providers,
         reconciliation,
+        workbook,
       });
     } else {
       printReports(io, reports);
@@ -126,6 +138,7 @@ export async function runDemo(
       printLine(io);
       printSummary(io, reconciliation);
       printLine(io);
+      printLine(io, `Last month's workbook for the accountant: ${workbook}`);
       printLine(io, `The cache in ${home} is ready: run \`posrecon serve --home ${home}\` to browse it.`);
     }
     return code;
