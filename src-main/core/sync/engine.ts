@@ -12,6 +12,7 @@ import { ConnectorError } from '../providers/connector-error.ts';
 import { type ConnectionRecord, listConnections } from '../store/queries/connections.ts';
 import { readSettings } from '../store/queries/settings.ts';
 import { loadBookmark, quarantinedCount } from '../store/queries/sync-state.ts';
+import { isFatalStoreError, storeWriteFailure } from '../store/store-error.ts';
 import {
   type RunCounts,
   type RunStatus,
@@ -140,7 +141,10 @@ async function openConnection(
   });
 }
 
-/** Runs one connection's streams in order; never throws, always returns its report. */
+/**
+ * Runs one connection's streams in order and returns its report. Throws only a fatal store error
+ * (the report could not be written either).
+ */
 async function syncConnection(
   deps: SyncEngineDeps,
   record: ConnectionRecord,
@@ -175,6 +179,7 @@ async function syncConnection(
       outcome ??= failure;
     }
   } catch (err) {
+    if (isFatalStoreError(err)) throw err;
     outcome ??= err instanceof StopConnection ? err.failure : classify(run, err, base.signal, secrets);
   }
   const quarantinedTotal = quarantinedCount(db, record.id);
@@ -258,6 +263,8 @@ async function syncStream(
       if (ctx.signal.aborted) throw new ConnectorError('cancelled', 'The sync was cancelled.');
     }
   } catch (err) {
+    // The store cannot take the failure's record either: runSync stops every connection.
+    if (isFatalStoreError(err)) throw err;
     const failure = classify(run, err, ctx.signal, ctx.secrets);
     markStreamDone(db, scope, failure[0], run.now());
     run.request.onProgress?.(tracker.snapshot(true));
@@ -288,11 +295,27 @@ export async function runSync(deps: SyncEngineDeps, request: SyncRequest = {}): 
   const settings = readSettings(deps.db);
   const wanted = request.connectionIds ? new Set(request.connectionIds) : null;
   const connections = listConnections(deps.db).filter((c) => !wanted || wanted.has(c.id));
+  // A fatal store error (disk full, damage) in one connection cancels the others; every run is
+  // waited for, so none is still writing when the caller closes the store.
+  const fatal = new AbortController();
   const base = {
     shopTimeZone: settings.timeZone,
     shopCurrency: settings.currency,
     today: shopToday(settings.timeZone, deps.now?.()),
-    signal: request.signal ?? new AbortController().signal,
+    signal: request.signal ? AbortSignal.any([request.signal, fatal.signal]) : fatal.signal,
   };
-  return Promise.all(connections.map((c) => syncConnection(deps, c, request, base)));
+  const runs = await Promise.allSettled(
+    connections.map((c) =>
+      syncConnection(deps, c, request, base).catch((err: unknown) => {
+        fatal.abort();
+        throw err;
+      }),
+    ),
+  );
+  const failed = runs.filter((r) => r.status === 'rejected').map((r) => r.reason as unknown);
+  // The first fatal error is the cause; the others' are its echoes (a cancelled run that could not
+  // record its end on the same full disk).
+  const cause = failed.find(isFatalStoreError) ?? failed[0];
+  if (cause !== undefined) throw isFatalStoreError(cause) ? storeWriteFailure(deps.db.name, cause) : cause;
+  return runs.map((r) => (r as PromiseFulfilledResult<ConnectionReport>).value);
 }

@@ -84,8 +84,9 @@ export class SyncService {
         options.onProgress?.(p);
       },
     };
+    let finished = false;
     try {
-      return await runSync(
+      const reports = await runSync(
         {
           db: this.#o.db,
           connectors: this.#o.connectors,
@@ -97,9 +98,12 @@ export class SyncService {
         },
         request,
       );
+      finished = true;
+      return reports;
     } finally {
       for (const id of ids) if (this.#running.get(id) === controller) this.#running.delete(id);
-      if (!signal.aborted) await this.#o.afterSync?.();
+      // Not after a fatal store error: reconciling would write to the same full or damaged store.
+      if (finished && !signal.aborted) await this.#o.afterSync?.();
     }
   }
 
