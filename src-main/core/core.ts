@@ -24,6 +24,7 @@ import { getTransactionDetail } from './search/transaction-detail.ts';
 import { ParallelSearch } from './search/parallel-totals.ts';
 import { ReconcileService } from './reconcile/reconcile-service.ts';
 import { getDashboard } from './dashboard/dashboard.ts';
+import { ExportsApi } from './export/export-api.ts';
 import { APP_VERSION } from './version.ts';
 
 export interface CoreOptions {
@@ -49,6 +50,7 @@ export interface Core {
   /** For in-process callers (the CLI) that pass their own AbortSignal and progress callback. */
   readonly sync: SyncService;
   readonly reconcile: ReconcileService;
+  readonly exports: ExportsApi;
   close(): void;
 }
 
@@ -61,6 +63,7 @@ interface Services {
   connections: ConnectionsService;
   search: ParallelSearch;
   reconcile: ReconcileService;
+  exports: ExportsApi;
 }
 
 function buildHandlers({
@@ -72,6 +75,7 @@ function buildHandlers({
   connections,
   search,
   reconcile,
+  exports,
 }: Services): HandlerMap {
   const { db } = store;
   return {
@@ -103,12 +107,19 @@ function buildHandlers({
     'reconcile:list': (input) => reconcile.list(input),
     'reconcile:explain': ({ key }) => reconcile.explain(key),
     'reconcile:candidates': (input) => reconcile.candidates(input),
+    'reconcile:payout': ({ id }) => reconcile.payout(id),
     'reconcile:decide': (input) => reconcile.decide(input),
     'reconcile:undo': ({ decisionId }) => reconcile.undo(decisionId),
     'reconcile:decisions': ({ limit, beforeId }) => reconcile.decisions(limit, beforeId),
     'reconcile:settings': () => reconcile.settings(),
     'reconcile:configure': (patch) => reconcile.configure(patch),
     'dashboard:get': (input) => getDashboard(db, input, readSettings(db)),
+    'export:xlsx': ({ from, to, sheets, jobId }) => exports.run({ from, to, format: 'xlsx', sheets, jobId }),
+    'export:csv': ({ from, to, sheet, locale, jobId }) =>
+      exports.run({ from, to, format: 'csv', sheets: [sheet], locale, jobId }),
+    'export:cancel': ({ jobId }) => ({ cancelled: exports.cancel(jobId) }),
+    'export:list': ({ limit }) => ({ exports: exports.list(limit) }),
+    'export:file': ({ id }) => exports.file(id),
   };
 }
 
@@ -171,7 +182,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const search = new ParallelSearch(store.file, {
     onError: (err) => onInternalError('transactions:search', err),
   });
+  // Exports run on a worker thread of their own; this thread only relays progress and logs the result.
+  const exports = new ExportsApi({
+    db: store.db,
+    databaseFile: store.file,
+    home: options.home,
+    actor: options.actor ?? 'ui',
+    events,
+  });
   const handlers = buildHandlers({
+    exports,
     home: options.home,
     store,
     events,
@@ -187,10 +207,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     storeFailure: (err) => (isCorruptionError(err) ? store.markDamaged(err) : store.damage),
   });
   const close = () => {
+    exports.cancel();
     search.close();
     sync.close();
     store.close();
     void log.close();
   };
-  return { home: options.home, store, events, dispatch, sync, reconcile, close };
+  return { home: options.home, store, events, dispatch, sync, reconcile, exports, close };
 }

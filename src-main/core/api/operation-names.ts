@@ -29,12 +29,18 @@ export const OPERATION_NAMES = [
   'reconcile:list',
   'reconcile:explain',
   'reconcile:candidates',
+  'reconcile:payout',
   'reconcile:decide',
   'reconcile:undo',
   'reconcile:decisions',
   'reconcile:settings',
   'reconcile:configure',
   'dashboard:get',
+  'export:xlsx',
+  'export:csv',
+  'export:cancel',
+  'export:list',
+  'export:file',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;

@@ -293,6 +293,25 @@ export const ReconcileCandidates = z.object({
   ),
 });
 
+export const ReconcilePayout = z.object({
+  payout: PayoutCheck,
+  /** The captures, refunds, fees and corrections it settles, oldest first, each with its sale when known. */
+  items: z.array(
+    z.object({
+      id: z.number().int(),
+      kind: z.string(),
+      amountMinor: z.number().int(),
+      currency: z.string(),
+      businessDate: z.string(),
+      occurredAt: z.string(),
+      reference: z.string().nullable(),
+      /** The payment the ledger entry shows (the Sales API capture), or the entry itself. */
+      paymentId: z.number().int(),
+      saleKey: z.string().nullable(),
+    }),
+  ),
+});
+
 export const reconcileOperations = {
   /** Rebuilds reconciliation for the days syncs changed (or every day with full); progress arrives as events. */
   'reconcile:run': {
@@ -315,6 +334,11 @@ export const reconcileOperations = {
   'reconcile:candidates': {
     input: CandidatesInput,
     output: ReconcileCandidates,
+  },
+  /** Payout detail: what one payout settles, and its expected net beside the actual. */
+  'reconcile:payout': {
+    input: z.object({ id: z.number().int().positive() }).strict(),
+    output: ReconcilePayout,
   },
   'reconcile:decide': {
     input: DecideInput,

@@ -11,6 +11,7 @@ import type {
 } from '../api/reconcile-schemas.ts';
 import { all, sql } from '../store/sql.ts';
 import { findCandidates } from './candidates.ts';
+import { payoutDetail } from './payout-detail.ts';
 import { decisionEntries, recordDecision, undoDecision } from './decide.ts';
 import { formatDay } from './describe.ts';
 import { runReconcile } from './engine.ts';
@@ -107,6 +108,10 @@ export class ReconcileService {
 
   candidates(input: z.output<typeof CandidatesInput>) {
     return findCandidates(this.#o.db, input);
+  }
+
+  payout(id: number) {
+    return payoutDetail(this.#o.db, id);
   }
 
   async decide(input: z.output<typeof DecideInput>) {

@@ -127,3 +127,24 @@ describe('reconcile:candidates (Find match)', () => {
     ).toBe('BAD_INPUT');
   });
 });
+
+describe('reconcile:payout (payout detail)', () => {
+  it('lists what a Vipps payout settles, each with its sale, and the items add up to the expected net', async () => {
+    const summary = await call('reconcile:summary', {});
+    const check = summary.payouts.find((p) => p.items > 3);
+    expect(check).toBeDefined();
+    const detail = await call('reconcile:payout', { id: check!.id });
+    expect(detail.payout).toEqual(check);
+    expect(detail.items).toHaveLength(check!.items);
+    const sum = (kind: string) =>
+      detail.items.filter((i) => i.kind === kind).reduce((s, i) => s + i.amountMinor, 0);
+    expect(sum('capture')).toBe(check!.capturesMinor);
+    expect(detail.items.some((i) => i.saleKey?.startsWith('sale:'))).toBe(true);
+    // A capture's ledger entry leads to the Sales API payment that its sale holds.
+    const capture = detail.items.find((i) => i.kind === 'capture' && i.saleKey)!;
+    const group = await call('reconcile:explain', { key: capture.saleKey! });
+    expect(group.members.map((m) => m.id)).toContain(capture.paymentId);
+    expect(group.payouts.map((p) => p.id)).toContain(check!.id);
+    expect(await callError('reconcile:payout', { id: capture.paymentId })).toBe('NOT_FOUND');
+  });
+});
