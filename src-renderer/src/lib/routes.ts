@@ -22,7 +22,8 @@ export const ROUTES = [
   {
     id: 'dashboard',
     label: 'Dashboard',
-    summary: 'What this installation is running and what is in its cache.',
+    summary:
+      "The shop's business at a glance: revenue, payments, reconciliation and sync, for a period you choose.",
   },
   {
     id: 'settings',
