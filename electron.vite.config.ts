@@ -9,6 +9,7 @@ import {
   PRELOAD_ENTRY_NAME,
   PRELOAD_FILE,
   TOTALS_WORKER_ENTRY_NAME,
+  EXPORT_WORKER_ENTRY_NAME,
 } from './src-main/electron/build-layout.ts';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -18,6 +19,7 @@ const src = (p: string): string => path.join(root, p);
  * out/main/main.js        Electron main (ESM, as package.json says "type": "module")
  * out/main/core-host.js   the core host, started by main with utilityProcess.fork
  * out/main/totals-worker.js  a worker thread of the core host (parallel search totals)
+ * out/main/export-worker.js  a worker thread of the core host (exports)
  * out/preload/preload.cjs the sandboxed preload: one CommonJS file, only `electron` left external
  * out/renderer/           the Svelte app, built with the same settings as browser mode
  */
@@ -33,6 +35,7 @@ export default defineConfig({
           [MAIN_ENTRY_NAME]: src('src-main/electron/main.ts'),
           [CORE_HOST_ENTRY_NAME]: src('src-main/core/host/host-entry.ts'),
           [TOTALS_WORKER_ENTRY_NAME]: src('src-main/core/search/totals-worker.ts'),
+          [EXPORT_WORKER_ENTRY_NAME]: src('src-main/core/export/export-worker.ts'),
         },
       },
     },

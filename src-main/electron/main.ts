@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import path from 'node:path';
 import {
   BrowserWindow,
@@ -13,6 +15,7 @@ import {
   type WebContents,
 } from 'electron';
 import { IPC_EVENT_CHANNEL } from '../core/api/bridge.ts';
+import { contentDisposition, exportDownloadId, lookUpExport } from '../core/export/export-download.ts';
 import { resolveHome } from '../core/home.ts';
 import { HostClient } from '../core/host/host-client.ts';
 import type { FromHost } from '../core/host/host-protocol.ts';
@@ -62,6 +65,19 @@ function serveRenderer(): void {
     const text = appResponseHeaders('text/plain; charset=utf-8');
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return new Response('Method not allowed', { status: 405, headers: text });
+    }
+    // A finished export, by its log id only: the download below opens the save dialog.
+    const exportId = exportDownloadId(new URL(request.url).pathname);
+    if (exportId !== null && host) {
+      const found = await lookUpExport(createHostCall(host), exportId);
+      if (!found.ok) return new Response(found.message, { status: found.status, headers: text });
+      const body = Readable.toWeb(createReadStream(found.value.file)) as ReadableStream<Uint8Array>;
+      return new Response(body, {
+        headers: {
+          ...appResponseHeaders(found.value.contentType),
+          'Content-Disposition': contentDisposition(found.value.fileName),
+        },
+      });
     }
     const resolved = resolveAppRequest(request.url, RENDERER_ROOT);
     if (resolved.kind === 'refused') {
@@ -124,6 +140,13 @@ function start(): void {
     const ses = session.defaultSession;
     ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     ses.setPermissionCheckHandler(() => false);
+    // Exports are the only downloads: with no save path set, Electron asks where with the save dialog.
+    ses.on('will-download', (_event, item) =>
+      item.setSaveDialogOptions({
+        title: 'Save the export for your accountant',
+        defaultPath: item.getFilename(),
+      }),
+    );
     serveRenderer();
     Menu.setApplicationMenu(
       Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, devTools: !app.isPackaged })),

@@ -9,6 +9,7 @@ import { HostSupervisor } from '../core/host/host-supervisor.ts';
 import { CONTENT_SECURITY_POLICY } from '../core/security/csp.ts';
 import { ensureRendererBuilt } from './ensure-renderer.ts';
 import { checkRequest, tokenCookie } from './request-guard.ts';
+import { contentDisposition, exportDownloadId, lookUpExport } from '../core/export/export-download.ts';
 import { contentTypeFor } from '../core/security/renderer-files.ts';
 import { resolveStaticPath } from './static-files.ts';
 
@@ -101,6 +102,33 @@ function openEventStream(res: ServerResponse, host: HostSupervisor, streams: Set
   });
 }
 
+/** A finished export as a download; the token check above has already passed. */
+function sendExport(res: ServerResponse, host: HostSupervisor, id: number): void {
+  lookUpExport((op, input) => host.call(op, input), id)
+    .then((found) => {
+      if (!found.ok) {
+        send(res, found.status, `posrecon: ${found.message}\n`, 'text/plain; charset=utf-8');
+        return;
+      }
+      const { file, fileName, contentType } = found.value;
+      const stream = createReadStream(file);
+      stream.on('error', () => {
+        if (!res.headersSent) send(res, 404, 'posrecon: the export file is gone.\n', 'text/plain');
+        else res.destroy();
+      });
+      stream.once('open', () => {
+        res.writeHead(200, {
+          'content-type': contentType,
+          'content-disposition': contentDisposition(fileName),
+          'cache-control': 'no-store',
+          ...SECURITY_HEADERS,
+        });
+        stream.pipe(res);
+      });
+    })
+    .catch(() => res.destroy());
+}
+
 /**
  * Browser mode: the built renderer and the API contract over loopback HTTP, with the core running in
  * a child process so a long operation never stalls this thread.
@@ -147,6 +175,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     if (pathname === '/api/events' && req.method === 'GET') {
       openEventStream(res, host, streams);
+      return;
+    }
+    const exportId = exportDownloadId(pathname);
+    if (exportId !== null && req.method === 'GET') {
+      sendExport(res, host, exportId);
       return;
     }
     if (pathname.startsWith('/api/')) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { connectionOperations } from '../connections/connection-schemas.ts';
 import { dashboardOperations } from '../dashboard/dashboard-schemas.ts';
+import { ExportProgressEvent, exportOperations } from '../export/export-schemas.ts';
 import { ReconcileProgressEvent, reconcileOperations } from './reconcile-schemas.ts';
 import {
   ConnectionSummary,
@@ -104,6 +105,7 @@ export const operations = {
   ...connectionOperations,
   ...reconcileOperations,
   ...dashboardOperations,
+  ...exportOperations,
 } as const;
 
 /** Everything the core pushes to the UI without being asked. */
@@ -113,6 +115,8 @@ export const events = {
   'reconcile:progress': ReconcileProgressEvent,
   /** A run finished: views showing reconciliation reload. */
   'reconcile:changed': z.object({ full: z.boolean(), days: z.number().int() }),
+  /** Every 5,000 rows of a running export, and once when it is done. */
+  'export:progress': ExportProgressEvent,
 } as const;
 
 export type Operations = typeof operations;

@@ -8,7 +8,9 @@ import {
   type ExportOptions,
   type ExportProgress,
   type ExportResult,
+  csvFileName,
 } from './export-workbook.ts';
+import { SHEET_IDS } from './sheets.ts';
 import type { WorkerJob, WorkerMessage } from './export-worker.ts';
 
 const WORKER_FILE = path.join(import.meta.dirname, `export-worker${path.extname(import.meta.filename)}`);
@@ -36,7 +38,7 @@ export class ExportService {
   readonly #db: Database;
   readonly #file: string;
   readonly #actor: string;
-  readonly #running = new Map<string, Worker>();
+  readonly #running = new Map<string, { worker: Worker; flag: Int32Array }>();
 
   constructor(o: { db: Database; databaseFile: string; actor: string }) {
     this.#db = o.db;
@@ -47,16 +49,23 @@ export class ExportService {
   run(
     jobId: string,
     o: Omit<ExportOptions, 'databaseFile' | 'signal'> & { signal?: AbortSignal },
-  ): Promise<ExportResult> {
+  ): Promise<ExportResult & { logId: number }> {
     const { signal, onProgress, now, ...rest } = o;
-    const job: WorkerJob = { ...rest, databaseFile: this.#file, now: (now ?? new Date()).toISOString() };
+    const cancelFlag = new SharedArrayBuffer(4);
+    const job: WorkerJob = {
+      ...rest,
+      databaseFile: this.#file,
+      now: (now ?? new Date()).toISOString(),
+      cancelFlag,
+    };
     const worker = new Worker(WORKER_FILE, { workerData: job });
-    this.#running.set(jobId, worker);
-    const cancel = () => worker.postMessage({ type: 'cancel' });
+    const running = { worker, flag: new Int32Array(cancelFlag) };
+    this.#running.set(jobId, running);
+    const cancel = () => stop(running);
     signal?.addEventListener('abort', cancel, { once: true });
-    return new Promise<ExportResult>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       let settled = false;
-      const finish = (err: Error | null, result?: ExportResult) => {
+      const finish = (err: Error | null, result?: ExportResult & { logId: number }) => {
         if (settled) return;
         settled = true;
         this.#running.delete(jobId);
@@ -70,8 +79,7 @@ export class ExportService {
       worker.on('message', (m: WorkerMessage) => {
         if (m.type === 'progress') onProgress?.(m satisfies ExportProgress);
         else if (m.type === 'done') {
-          this.#log(o, m.result);
-          finish(null, m.result);
+          finish(null, { ...m.result, logId: this.#log(o, m.result) });
         } else finish(m.cancelled ? new ExportCancelled() : new Error(m.message));
       });
       worker.on('error', (err) => finish(err));
@@ -83,29 +91,40 @@ export class ExportService {
     const targets = jobId
       ? [this.#running.get(jobId)].filter((w) => w !== undefined)
       : [...this.#running.values()];
-    for (const w of targets) w.postMessage({ type: 'cancel' });
+    for (const r of targets) stop(r);
     return targets.length;
   }
 
-  #log(o: Pick<ExportOptions, 'period' | 'format' | 'sheets' | 'locale' | 'out'>, r: ExportResult) {
-    run(
+  #log(o: Pick<ExportOptions, 'period' | 'format' | 'sheets' | 'locale' | 'out'>, r: ExportResult): number {
+    const { lastInsertRowid } = run(
       this.#db,
       sql`INSERT INTO export_log (at, actor, period_from, period_to, format, options, file_name, bytes, rows, sha256)
           VALUES (${new Date().toISOString()}, ${this.#actor}, ${o.period.from}, ${o.period.to}, ${o.format},
                   ${JSON.stringify({ sheets: r.sheets, locale: o.locale ?? null })}, ${path.basename(o.out)},
                   ${r.bytes}, ${r.rows}, ${r.sha256})`,
     );
+    return Number(lastInsertRowid);
   }
 
-  log(limit = 50): ExportLogEntry[] {
+  /** Newest first; with `id`, that one entry (or none). */
+  log(limit = 50, id?: number): ExportLogEntry[] {
     return all<ExportLogEntry & { options: string }>(
       this.#db,
       sql`SELECT id, at, actor, period_from AS "from", period_to AS "to", format, options, file_name AS fileName,
-                 bytes, rows, sha256 FROM export_log ORDER BY id DESC LIMIT ${limit}`,
+                 bytes, rows, sha256 FROM export_log WHERE ${id ?? null} IS NULL OR id = ${id ?? null}
+          ORDER BY id DESC LIMIT ${limit}`,
     ).map((e) => ({ ...e, options: JSON.parse(e.options) as unknown }));
   }
 }
 
-function expectedFiles(o: Pick<ExportOptions, 'out' | 'format'>): string[] {
-  return o.format === 'xlsx' ? [o.out] : [o.out];
+function stop(r: { worker: Worker; flag: Int32Array }): void {
+  Atomics.store(r.flag, 0, 1);
+  r.worker.postMessage({ type: 'cancel' });
+}
+
+/** What a failed run may have left: the workbook, or every per-sheet CSV beside `out`. */
+function expectedFiles(o: Pick<ExportOptions, 'out' | 'format' | 'sheets'>): string[] {
+  const ids = o.sheets?.length ? o.sheets : SHEET_IDS;
+  if (o.format === 'xlsx' || ids.length === 1) return [o.out];
+  return ids.map((id) => csvFileName(o.out, id, true));
 }

@@ -57,7 +57,8 @@ export class ExportCancelled extends Error {
   }
 }
 
-const csvName = (out: string, id: SheetId, many: boolean) => {
+/** One file per sheet when there are several: NAME-sheet.csv beside `out`. */
+export const csvFileName = (out: string, id: SheetId, many: boolean): string => {
   if (!many) return out;
   const ext = path.extname(out) || '.csv';
   return `${out.slice(0, out.length - path.extname(out).length)}-${id}${ext}`;
@@ -142,6 +143,7 @@ export async function exportWorkbook(o: ExportOptions): Promise<ExportResult> {
             progress(s.name);
           }
         }
+        check();
         await sheet.end();
       }
       check();
@@ -150,7 +152,7 @@ export async function exportWorkbook(o: ExportOptions): Promise<ExportResult> {
       const locale = csvLocale(o.locale ?? 'en-GB');
       const many = sources.length > 1;
       for (const s of sources) {
-        const file = csvName(o.out, s.id, many);
+        const file = csvFileName(o.out, s.id, many);
         files.push(file);
         const sheet = new CsvSheet(
           file,
@@ -166,6 +168,7 @@ export async function exportWorkbook(o: ExportOptions): Promise<ExportResult> {
             progress(s.name);
           }
         }
+        check();
         await sheet.end();
       }
     }

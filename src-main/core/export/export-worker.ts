@@ -5,7 +5,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ExportCancelled, type ExportOptions, exportWorkbook } from './export-workbook.ts';
 
-export type WorkerJob = Omit<ExportOptions, 'signal' | 'onProgress' | 'now'> & { now: string };
+export type WorkerJob = Omit<ExportOptions, 'signal' | 'onProgress' | 'now'> & {
+  now: string;
+  /** Set to 1 by the service to cancel: read synchronously, as the export may not yield to messages. */
+  cancelFlag: SharedArrayBuffer;
+};
 export type WorkerMessage =
   | { type: 'progress'; sheet: string; rows: number; totalRows: number }
   | { type: 'done'; result: Awaited<ReturnType<typeof exportWorkbook>> }
@@ -13,6 +17,12 @@ export type WorkerMessage =
 
 const job = workerData as WorkerJob;
 const abort = new AbortController();
+const flag = new Int32Array(job.cancelFlag);
+// The rows loop awaits only settled promises, so a 'cancel' message may wait till the end; the shared
+// flag is looked at on every progress call (each sheet and every 5,000 rows) instead.
+const checkFlag = () => {
+  if (Atomics.load(flag, 0) === 1 && !abort.signal.aborted) abort.abort();
+};
 parentPort?.on('message', (m: { type: string }) => {
   if (m.type === 'cancel') abort.abort();
 });
@@ -24,6 +34,7 @@ exportWorkbook({
   now: new Date(job.now),
   signal: abort.signal,
   onProgress: (p) => {
+    checkFlag();
     // A message per 5,000 rows is plenty for a bar, and cheap for the thread that receives it.
     if (p.sheet === 'done' || p.rows - last >= 5000 || p.rows === 0) {
       last = p.rows;

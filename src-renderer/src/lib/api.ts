@@ -37,6 +37,7 @@ export const EVENT_NAMES = [
   'sync:progress',
   'reconcile:progress',
   'reconcile:changed',
+  'export:progress',
 ] as const satisfies readonly EventName[];
 type MissingEventNames = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
 const _allEventsListed: [MissingEventNames] extends [never] ? true : MissingEventNames = true;

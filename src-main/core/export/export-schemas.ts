@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { IsoDate } from '../api/schemas.ts';
+import { SHEET_IDS } from './sheets.ts';
+
+export const SheetIdSchema = z.enum(SHEET_IDS);
+
+/** The caller's own name for a run, so it can follow its progress events and cancel it. */
+const JobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'A job id is 1 to 64 letters, digits, - or _');
+
+const Period = { from: IsoDate, to: IsoDate };
+
+/** One finished export, as export_log holds it; `available` says whether its file is still there. */
+export const ExportEntry = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  from: IsoDate,
+  to: IsoDate,
+  format: z.enum(['xlsx', 'csv']),
+  sheets: z.array(SheetIdSchema),
+  fileName: z.string(),
+  bytes: z.number().int(),
+  rows: z.number().int(),
+  sha256: z.string(),
+  available: z.boolean(),
+});
+
+export const ExportProgressEvent = z.object({
+  jobId: z.string(),
+  /** The sheet being written, or 'done'. */
+  sheet: z.string(),
+  rows: z.number().int(),
+  totalRows: z.number().int(),
+});
+
+export const exportOperations = {
+  /**
+   * Writes the period's workbook into the home's exports folder on a worker thread and answers when
+   * it is finished (progress comes as `export:progress` events). The file is then fetched with
+   * `export:file`: a download in browser mode, the save dialog in the app.
+   */
+  'export:xlsx': {
+    input: z
+      .object({ ...Period, sheets: z.array(SheetIdSchema).min(1).optional(), jobId: JobId.optional() })
+      .strict(),
+    output: ExportEntry,
+  },
+  /** One sheet as CSV: UTF-8 with BOM, delimiter and decimal mark by locale (nb-NO: `;` and `,`). */
+  'export:csv': {
+    input: z
+      .object({
+        ...Period,
+        sheet: SheetIdSchema.exclude(['summary']),
+        locale: z.string().max(35).optional(),
+        jobId: JobId.optional(),
+      })
+      .strict(),
+    output: ExportEntry,
+  },
+  /** Stops a running export (or all of them) between rows; its half-written file is removed. */
+  'export:cancel': {
+    input: z.object({ jobId: JobId.optional() }).strict(),
+    output: z.object({ cancelled: z.number().int() }),
+  },
+  /** Past exports, newest first. */
+  'export:list': {
+    input: z.object({ limit: z.number().int().min(1).max(200).default(50) }).strict(),
+    output: z.object({ exports: z.array(ExportEntry) }),
+  },
+  /** Where a finished export's file is: only logged exports, only inside the exports folder. */
+  'export:file': {
+    input: z.object({ id: z.number().int().positive() }).strict(),
+    output: z.object({ file: z.string(), fileName: z.string(), contentType: z.string(), bytes: z.number() }),
+  },
+} as const;
