@@ -12,8 +12,8 @@ import {
 import { dispatchInChild, filesContaining, posrecon } from './cli-child.ts';
 
 const skip = secretServiceSkipNote();
-// Distinctive, so a hit anywhere is this test's key and nothing else.
-const KEY = 'sntr_ORIGIN_CANARY_0c4e7a9b2d6f1e3a5c8b0d2f4a6c8e1b';
+// The sandbox's own key (so the first address accepts it), set once the sandbox runs.
+let KEY = '';
 const NEW_KEY = 'sntr_entered_for_the_new_address_9a8b7c6d5e4f3a2b';
 
 /** A listener on 127.0.0.1 that records every request (method, URL and headers) and answers 401. */
@@ -51,6 +51,8 @@ describe.skipIf(skip !== undefined)('a stored secret goes only to the origin it 
   beforeAll(async () => {
     session = await startSecretService();
     sandbox = await startSandbox({ seed: 7, days: 2, salesPerDay: 5 });
+    KEY = sandbox.credentials.sentrypos.apiKey ?? '';
+    expect(KEY).toMatch(/^sntr_\w{16,}/);
     trap = await startTrap();
     home = path.join(session.env.HOME ?? session.dir, 'origin');
     const add = await posrecon(
