@@ -1,0 +1,422 @@
+// Reconcile benchmark: on a sandbox world of ~1,000,000 POS sales (~2.8M records) synced once by the
+// real sync engine and cached (see reconcile-cache.ts), times a full reconcile (with where the time
+// goes), an incremental run after one day's records change through the sync's upsert path, and a
+// naive matcher (one SQL lookup per sale) in the same run; then prints the accuracy of the links
+// against the world's ground truth for the default seed and three others, on demo-sized worlds.
+// Prints figures with PASS/MISS per target; asserts nothing.
+//   node_modules/.bin/node test/bench/reconcile-bench.ts [--sales-per-day N] [--skip-accuracy]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Database } from 'better-sqlite3';
+import { DecisionIndex } from '../../src-main/core/reconcile/decision-index.ts';
+import { runReconcile } from '../../src-main/core/reconcile/engine.ts';
+import { loadDay, type Rec } from '../../src-main/core/reconcile/load-day.ts';
+import { matchDay } from '../../src-main/core/reconcile/match-day.ts';
+import {
+  readReconcileSettings,
+  writeReconcileSettings,
+} from '../../src-main/core/reconcile/reconcile-settings.ts';
+import type { SandboxOptions } from '../../src-main/core/sandbox/index.ts';
+import { FX_RATES } from '../../src-main/core/sandbox/world/catalog.ts';
+import type { CanonicalTransaction } from '../../src-main/core/model/transaction.ts';
+import { upsertTransactions } from '../../src-main/core/store/mutations/upsert-transactions.ts';
+import { measureAccuracy, type Accuracy } from '../support/reconcile-accuracy.ts';
+import { syncedCache, workCopy } from './reconcile-cache.ts';
+
+const { values } = parseArgs({
+  options: {
+    'sales-per-day': { type: 'string' },
+    'skip-accuracy': { type: 'boolean' },
+    'skip-speed': { type: 'boolean' },
+    speed: { type: 'string' },
+    build: { type: 'string' },
+  },
+});
+
+const NOW = new Date('2026-03-31T11:00:00Z'); // 13:00 in Oslo on the world's last day
+const world = (seed: number, salesPerDay: number): SandboxOptions => ({
+  seed,
+  days: 60,
+  salesPerDay,
+  today: '2026-03-31',
+  // As in sync-bench.ts: rate budgets and token lifetimes divided by 100 so the sync takes minutes.
+  speedUp: 100,
+  faults: 'none',
+  dataDir: join(tmpdir(), 'posrecon-sandbox-bench'),
+});
+const GIB = 1024 * 1024; // maxRSS is in KiB
+const mb = (kb: number) => `${Math.round(kb / 1024)} MiB`;
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const cpuMs = (from: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+};
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
+
+/**
+ * The sandbox's rates as the engine wants them: shop-currency units per unit of the foreign currency
+ * (the world converts NOK to X at FX_RATES['NOK>X']).
+ */
+function sandboxRates(db: Database) {
+  const fxRates = Object.entries(FX_RATES)
+    .filter(([pair]) => pair.startsWith('NOK>'))
+    .map(([pair, rate]) => ({ currency: pair.slice(4), rate: 1 / rate, from: '2000-01-01', to: null }));
+  writeReconcileSettings(db, { fxRates }, 'bench');
+}
+
+if (values.build) {
+  // Child: build (or find) the synced cache, so the sync's memory never counts against reconcile.
+  const c = await syncedCache(world(1, Number(values.build)), NOW);
+  process.stdout.write(`${JSON.stringify(c)}\n`);
+} else if (values.speed) {
+  process.stdout.write(`${JSON.stringify(await speed(values.speed))}\n`);
+} else {
+  await main();
+}
+
+async function main(): Promise<void> {
+  const salesPerDay = Number(values['sales-per-day'] ?? 16_700);
+  console.log(`reconcile bench: world 60 days x ${salesPerDay} sales/day, seed 1; load average ${load()}`);
+  if (!values['skip-speed']) {
+    const built = spawnSync(process.execPath, [import.meta.filename, '--build', String(salesPerDay)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+    });
+    const cache = JSON.parse(built.stdout.trim().split('\n').at(-1) ?? '{}') as {
+      file: string;
+      builtMs: number | null;
+    };
+    console.log(
+      `synced cache: ${cache.file} (${cache.builtMs === null ? 'reused' : `generated and synced in ${s(cache.builtMs)}`})`,
+    );
+    // The measured work runs in a process of its own: its peak RSS is the reconcile's.
+    const run = spawnSync(process.execPath, ['--expose-gc', import.meta.filename, '--speed', cache.file], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+    });
+    if (run.status !== 0) throw new Error(`speed run failed (${run.status})`);
+    printSpeed(JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as SpeedResult);
+  }
+  if (!values['skip-accuracy']) {
+    console.log('\naccuracy (automatic links: precision, recall; recall counting review suggestions)');
+    console.log('demo-sized worlds: 60 days x 120 sales/day, synced by the real sync engine, full reconcile');
+    for (const seed of [1, 2, 3, 4]) printAccuracy(seed, await accuracy(seed));
+  }
+}
+
+interface SpeedResult {
+  records: number;
+  sales: number;
+  loadAvg: string;
+  full: Awaited<ReturnType<typeof runReconcile>>;
+  fullMs: number;
+  /** CPU time (user + system) of the run: on a shared machine, wall time includes waiting for a core. */
+  fullCpuMs: number;
+  peakRssKb: number;
+  rssBeforeKb: number;
+  loadOnlyMs: number;
+  loadMatchMs: number;
+  incremental: {
+    ms: number;
+    cpuMs: number;
+    days: number;
+    changed: number;
+    date: string;
+    report: Awaited<ReturnType<typeof runReconcile>>;
+  };
+  naive: { ms: number; cpuMs: number; sales: number; linked: number };
+  afterAllRssKb: number;
+}
+
+async function speed(cacheFile: string): Promise<SpeedResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'posrecon-reconcile-bench-'));
+  try {
+    const db = workCopy(cacheFile, join(dir, 'posrecon.sqlite'));
+    sandboxRates(db);
+    const records = db.prepare('SELECT count(*) FROM transactions').pluck().get() as number;
+    const sales = db
+      .prepare("SELECT count(*) FROM transactions WHERE provider = 'sentrypos' AND kind = 'sale'")
+      .pluck()
+      .get() as number;
+    const loadAvg = load();
+    const rssBeforeKb = process.resourceUsage().maxRSS;
+    let t = performance.now();
+    let cpu = process.cpuUsage();
+    const full = await runReconcile(db, { full: true, now: NOW });
+    const fullMs = performance.now() - t;
+    const fullCpuMs = cpuMs(cpu);
+    const peakRssKb = process.resourceUsage().maxRSS;
+
+    // Where the matching phase's time goes: the same per-day loop again, loading only, then loading
+    // and matching without writing (the groups just written make every record held, as in a re-run).
+    const { loadOnlyMs, loadMatchMs } = phases(db);
+
+    const incremental = oneDaySync(db);
+    t = performance.now();
+    cpu = process.cpuUsage();
+    const report = await runReconcile(db, { now: NOW });
+    incremental.ms = performance.now() - t;
+    incremental.cpuMs = cpuMs(cpu);
+    incremental.days = report.days;
+
+    const naive = naiveMatcher(db, sales);
+    const afterAllRssKb = process.resourceUsage().maxRSS;
+    db.close();
+    return {
+      records,
+      sales,
+      loadAvg,
+      full,
+      fullMs,
+      fullCpuMs,
+      peakRssKb,
+      rssBeforeKb,
+      loadOnlyMs,
+      loadMatchMs,
+      incremental: { ...incremental, report },
+      naive,
+      afterAllRssKb,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function addDays(date: string, n: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The engine's day loop (engine.ts) twice: reading only, then reading and matching, never writing. */
+function phases(db: Database): { loadOnlyMs: number; loadMatchMs: number } {
+  const days = (
+    db.prepare('SELECT DISTINCT business_date FROM transactions ORDER BY 1').pluck().all() as string[]
+  ).sort();
+  const settings = readReconcileSettings(db);
+  const run = (match: boolean) => {
+    const t = performance.now();
+    const cache = new Map<string, Rec[]>();
+    const day = (d: string) => cache.get(d) ?? cache.set(d, loadDay(db, d)).get(d)!;
+    const claimed = new Set<number>();
+    const runDays = new Set(days);
+    const decisions = DecisionIndex.load(db);
+    for (const d of days) {
+      const window = [...day(addDays(d, -1)), ...day(d), ...day(addDays(d, 1))];
+      if (match)
+        matchDay({ date: d, window, settings, runDays, claimed, decisions, lookup: () => undefined });
+      cache.delete(addDays(d, -1));
+    }
+    return performance.now() - t;
+  };
+  return { loadOnlyMs: run(false), loadMatchMs: run(true) };
+}
+
+/**
+ * One day's sync: the day's captures come again from their providers with a changed status (a
+ * capture settled, say), through the sync's own upsert, which marks the day for reconciliation.
+ */
+function oneDaySync(db: Database): {
+  ms: number;
+  cpuMs: number;
+  days: number;
+  changed: number;
+  date: string;
+} {
+  const date = db
+    .prepare('SELECT business_date FROM transactions GROUP BY 1 ORDER BY 1 LIMIT 1 OFFSET 30')
+    .pluck()
+    .get() as string;
+  const rows = db
+    .prepare(
+      `SELECT * FROM transactions WHERE business_date = ? AND provider <> 'sentrypos' AND kind = 'capture'
+        ORDER BY id LIMIT 200`,
+    )
+    .all(date) as Record<string, unknown>[];
+  const refs = db.prepare('SELECT kind, value FROM transaction_refs WHERE transaction_id = ?');
+  const lines = db.prepare('SELECT * FROM transaction_lines WHERE transaction_id = ? ORDER BY line_no');
+  const records: CanonicalTransaction[] = rows.map((r) => ({
+    provider: r.provider,
+    connectionId: r.connection_id,
+    externalId: r.external_id,
+    kind: r.kind,
+    amountMinor: r.amount_minor,
+    currency: r.currency,
+    status: r.status === 'completed' ? 'refunded' : 'completed',
+    providerStatus: r.provider_status,
+    occurredAt: r.occurred_at,
+    occurredAtRaw: r.occurred_at_raw,
+    businessDate: r.business_date,
+    ledgerDate: r.ledger_date,
+    customerName: r.customer_name,
+    customerEmail: r.customer_email,
+    customerPhone: r.customer_phone,
+    method: r.method,
+    network: r.network,
+    description: r.description,
+    references: refs.all(r.id) as CanonicalTransaction['references'],
+    lines: (lines.all(r.id) as Record<string, unknown>[]).map((l) => ({
+      lineNo: l.line_no,
+      name: l.name,
+      quantity: l.quantity,
+      unit: l.unit,
+      unitPriceGrossMinor: l.unit_price_gross_minor,
+      unitPriceNetMinor: l.unit_price_net_minor,
+      lineGrossMinor: l.line_gross_minor,
+      lineNetMinor: l.line_net_minor,
+      discountMinor: l.discount_minor,
+      vatRateBp: l.vat_rate_bp,
+      vatMinor: l.vat_minor,
+      category: l.category,
+    })),
+    raw: JSON.parse(r.raw_json as string) as unknown,
+  })) as CanonicalTransaction[];
+  const counts = upsertTransactions(db, records, NOW.toISOString());
+  const dirty = db.prepare('SELECT date FROM recon_dirty_days').pluck().all() as string[];
+  if (dirty.length !== 1 || dirty[0] !== date)
+    throw new Error(`expected ${date} marked, got ${dirty.join(', ')}`);
+  return { ms: 0, cpuMs: 0, days: 0, changed: counts.updated, date };
+}
+
+/**
+ * The obvious matcher: for each POS sale row, one SQL lookup of a payment (the one carrying its
+ * invoice id, else one of the same amount within 30 minutes), and its link written; one transaction
+ * per day, like the engine. No scores, splits, tips, currencies, refunds, payouts or discrepancies.
+ */
+function naiveMatcher(
+  db: Database,
+  sales: number,
+): { ms: number; cpuMs: number; sales: number; linked: number } {
+  db.exec(`CREATE TEMP TABLE naive_links (sale_id INTEGER PRIMARY KEY, payment_id INTEGER NOT NULL)`);
+  const days = db
+    .prepare("SELECT DISTINCT business_date FROM transactions WHERE provider = 'sentrypos' ORDER BY 1")
+    .pluck()
+    .all() as string[];
+  const salesOf = db.prepare(
+    `SELECT t.id, t.amount_minor, t.occurred_at,
+        (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'invoiceId') AS invoice
+       FROM transactions t WHERE t.business_date = ? AND t.provider = 'sentrypos' AND t.kind = 'sale'`,
+  );
+  const lookup = db.prepare(
+    `SELECT id FROM (
+       SELECT t.id, 0 AS rank FROM transaction_refs r JOIN transactions t ON t.id = r.transaction_id
+        WHERE r.value = @invoice AND t.provider <> 'sentrypos' AND t.kind = 'capture'
+       UNION ALL
+       SELECT t.id, 1 FROM transactions t
+        WHERE t.business_date BETWEEN @from AND @to AND t.provider IN ('vipps', 'tgi', 'sensepass', 'cents')
+          AND t.kind = 'capture' AND t.amount_minor = @amount
+          AND t.occurred_at BETWEEN @earliest AND @latest)
+     ORDER BY rank LIMIT 1`,
+  );
+  const link = db.prepare('INSERT OR IGNORE INTO naive_links (sale_id, payment_id) VALUES (?, ?)');
+  let linked = 0;
+  const t = performance.now();
+  const cpu = process.cpuUsage();
+  for (const d of days) {
+    db.transaction(() => {
+      for (const sale of salesOf.all(d) as {
+        id: number;
+        amount_minor: number;
+        occurred_at: string;
+        invoice: string | null;
+      }[]) {
+        const at = Date.parse(sale.occurred_at);
+        const hit = lookup.get({
+          invoice: sale.invoice ?? '',
+          from: addDays(d, -1),
+          to: addDays(d, 1),
+          amount: sale.amount_minor,
+          earliest: new Date(at - 1_800_000).toISOString(),
+          latest: new Date(at + 1_800_000).toISOString(),
+        }) as { id: number } | undefined;
+        if (hit) linked += link.run(sale.id, hit.id).changes;
+      }
+    })();
+  }
+  return { ms: performance.now() - t, cpuMs: cpuMs(cpu), sales, linked };
+}
+
+function printSpeed(r: SpeedResult): void {
+  const mark = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+  const tm = r.full.timings;
+  const writeMs = tm.matching - r.loadMatchMs;
+  const ratio = r.naive.ms / r.fullMs;
+  const rows: [string, string, string, string][] = [
+    ['records in the cache', r.records.toLocaleString('en'), '', ''],
+    ['POS sale rows', r.sales.toLocaleString('en'), '', ''],
+    ['full reconcile', s(r.fullMs), '<= 10 s', mark(r.fullMs <= 10_000)],
+    ['  CPU time of it', s(r.fullCpuMs), '', ''],
+    ['  matching (per day)', s(tm.matching), '', ''],
+    ['    reading records', s(r.loadOnlyMs), '', ''],
+    ['    matching them', s(r.loadMatchMs - r.loadOnlyMs), '', ''],
+    ['    writing groups', s(writeMs), '', ''],
+    ['  refunds', s(tm.refunds), '', ''],
+    ['  payouts', s(tm.payouts), '', ''],
+    ['  discrepancies', s(tm.discrepancies), '', ''],
+    ['peak RSS (reconcile)', mb(r.peakRssKb), '<= 1536 MiB', mark(r.peakRssKb <= 1.5 * GIB)],
+    ['incremental (one day)', s(r.incremental.ms), '<= 1 s', mark(r.incremental.ms <= 1000)],
+    ['  CPU time of it', s(r.incremental.cpuMs), '', ''],
+    ['naive matcher', s(r.naive.ms), 'baseline', ''],
+    ['  CPU time of it', s(r.naive.cpuMs), '', ''],
+    ['ratio naive / full', `${ratio.toFixed(2)}x`, '', ''],
+    ['  in CPU time', `${(r.naive.cpuMs / r.fullCpuMs).toFixed(2)}x`, '', ''],
+  ];
+  console.log('');
+  for (const [name, value, target, verdict] of rows)
+    console.log(`${name.padEnd(24)} ${value.padStart(12)}  ${target.padEnd(12)} ${verdict}`);
+  console.log(
+    `(full run: ${r.full.days} days, ${r.full.groups.toLocaleString('en')} groups, ${r.full.refundsLinked} refunds linked, ` +
+      `${r.full.payouts} payouts, ${r.full.discrepancies} discrepancies; load average at start ${r.loadAvg})`,
+  );
+  console.log(
+    `(reading and matching are timed by running the engine's day loop again without writing; writing ` +
+      `is the matching phase less that. RSS before the run ${mb(r.rssBeforeKb)}, after everything ${mb(r.afterAllRssKb)})`,
+  );
+  console.log(
+    `(incremental: ${r.incremental.changed} captures of ${r.incremental.date} re-upserted with a new status; ` +
+      `${r.incremental.days} days rebuilt; phases ${Object.entries(r.incremental.report.timings)
+        .map(([k, v]) => `${k} ${s(v)}`)
+        .join(', ')})`,
+  );
+  console.log(
+    `(naive: ${r.naive.linked.toLocaleString('en')} of ${r.naive.sales.toLocaleString('en')} sale rows linked by one ` +
+      'lookup each (invoice id, else same amount within 30 min); no splits, tips, currencies, refunds, payouts)',
+  );
+}
+
+async function accuracy(seed: number): Promise<Accuracy> {
+  const cache = await syncedCache(world(seed, 120), NOW);
+  const dir = mkdtempSync(join(tmpdir(), 'posrecon-reconcile-accuracy-'));
+  try {
+    const db = workCopy(cache.file, join(dir, 'posrecon.sqlite'));
+    sandboxRates(db);
+    await runReconcile(db, { full: true, now: NOW });
+    const a = measureAccuracy(db, cache.truthPath);
+    db.close();
+    return a;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function printAccuracy(seed: number, a: Accuracy): void {
+  const pct = (x: number) => `${(x * 100).toFixed(2)} %`.padStart(9);
+  const mark = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+  console.log(
+    `\nseed ${seed}: precision ${pct(a.precision)} (>= 99.5 % ${mark(a.precision >= 0.995)}), ` +
+      `recall ${pct(a.recall)} (>= 95 % ${mark(a.recall >= 0.95)}), ` +
+      `with suggestions ${pct(a.recallWithSuggestions)} (>= 99 % ${mark(a.recallWithSuggestions >= 0.99)}); ` +
+      `${a.all.records} records`,
+  );
+  console.log(
+    `  ${'class'.padEnd(24)} ${'records'.padStart(7)} ${'precision'.padStart(9)} ${'recall'.padStart(9)} ${'+review'.padStart(9)}`,
+  );
+  for (const [cls, f] of Object.entries(a.byClass))
+    console.log(
+      `  ${cls.padEnd(24)} ${String(f.records).padStart(7)} ${pct(f.precision)} ${pct(f.recall)} ${pct(f.recallWithSuggestions)}`,
+    );
+}
