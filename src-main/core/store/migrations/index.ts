@@ -7,6 +7,7 @@ import { migration0005 } from './0005-reconcile.ts';
 import { migration0006 } from './0006-search-views.ts';
 import { migration0007 } from './0007-dashboard.ts';
 import { migration0008 } from './0008-exports.ts';
+import { migration0009 } from './0009-quarantine-review.ts';
 
 /** Every migration in order. Append only: a shipped migration is never edited or removed. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0006,
   migration0007,
   migration0008,
+  migration0009,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
