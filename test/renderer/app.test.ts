@@ -66,11 +66,11 @@ describe('App navigation', () => {
     expect(await screen.findByTestId('settings-shop-name')).toBeTruthy();
   });
 
-  it('shows honest placeholders for views that do not exist yet', async () => {
+  it('opens the Exports view', async () => {
     window.location.hash = '#/exports';
     render(App, { api: api() });
     expect(current()).toEqual(['Exports']);
-    expect(screen.getByTestId('exports-unavailable').textContent).toContain('not available');
+    expect(await screen.findByTestId('export-form')).toBeTruthy();
   });
 
   it('keeps the view when the skip link is used, and moves focus to the content', async () => {
