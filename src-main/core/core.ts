@@ -20,6 +20,7 @@ import {
   demoAwareSecretSource,
 } from './sync/secret-source.ts';
 import { SyncService } from './sync/sync-service.ts';
+import { QuarantineService, quarantineHandlers } from './sync/quarantine-service.ts';
 import { getTransactionDetail } from './search/transaction-detail.ts';
 import { ParallelSearch } from './search/parallel-totals.ts';
 import { ReconcileService } from './reconcile/reconcile-service.ts';
@@ -51,6 +52,7 @@ export interface Core {
   readonly sync: SyncService;
   readonly reconcile: ReconcileService;
   readonly exports: ExportsApi;
+  readonly quarantine: QuarantineService;
   close(): void;
 }
 
@@ -64,6 +66,7 @@ interface Services {
   search: ParallelSearch;
   reconcile: ReconcileService;
   exports: ExportsApi;
+  quarantine: QuarantineService;
 }
 
 function buildHandlers({
@@ -76,6 +79,7 @@ function buildHandlers({
   search,
   reconcile,
   exports,
+  quarantine,
 }: Services): HandlerMap {
   const { db } = store;
   return {
@@ -120,6 +124,7 @@ function buildHandlers({
     'export:cancel': ({ jobId }) => ({ cancelled: exports.cancel(jobId) }),
     'export:list': ({ limit }) => ({ exports: exports.list(limit) }),
     'export:file': ({ id }) => exports.file(id),
+    ...quarantineHandlers(quarantine),
   };
 }
 
@@ -190,8 +195,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     actor: options.actor ?? 'ui',
     events,
   });
+  const quarantine = new QuarantineService({ db: store.db, sync, connectors, actor: options.actor ?? 'ui' });
   const handlers = buildHandlers({
     exports,
+    quarantine,
     home: options.home,
     store,
     events,
@@ -213,5 +220,5 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     store.close();
     void log.close();
   };
-  return { home: options.home, store, events, dispatch, sync, reconcile, exports, close };
+  return { home: options.home, store, events, dispatch, sync, reconcile, exports, quarantine, close };
 }

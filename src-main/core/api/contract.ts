@@ -3,6 +3,7 @@ import { connectionOperations } from '../connections/connection-schemas.ts';
 import { dashboardOperations } from '../dashboard/dashboard-schemas.ts';
 import { ExportProgressEvent, exportOperations } from '../export/export-schemas.ts';
 import { ReconcileProgressEvent, reconcileOperations } from './reconcile-schemas.ts';
+import { quarantineOperations } from '../sync/quarantine-schemas.ts';
 import {
   ConnectionSummary,
   IsoDate,
@@ -106,6 +107,7 @@ export const operations = {
   ...reconcileOperations,
   ...dashboardOperations,
   ...exportOperations,
+  ...quarantineOperations,
 } as const;
 
 /** Everything the core pushes to the UI without being asked. */

@@ -41,6 +41,9 @@ export const OPERATION_NAMES = [
   'export:cancel',
   'export:list',
   'export:file',
+  'quarantine:list',
+  'quarantine:retry',
+  'quarantine:dismiss',
 ] as const satisfies readonly OperationName[];
 
 type Missing = Exclude<OperationName, (typeof OPERATION_NAMES)[number]>;

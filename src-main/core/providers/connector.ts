@@ -92,6 +92,12 @@ export interface Connector<Config = unknown> {
   /** One cheap authenticated request; throws a ConnectorError in plain words when it fails. */
   test(ctx: StreamContext): Promise<void>;
   /**
+   * The day a quarantined record belongs to, read from its raw JSON in the terms `SyncWindow.since`
+   * has for that stream: a retry, and every incremental sync, reads the stream again from that day.
+   * Left out, or null: the engine falls back to the day the record was first seen minus the lookback.
+   */
+  recordDay?(raw: unknown, stream: string, shopTimeZone: string): string | null;
+  /**
    * Every address the secret (or a token made from it) is sent to, from the parsed config; the
    * secret is bound to their origins. Left out: the base URL alone.
    */

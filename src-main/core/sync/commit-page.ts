@@ -55,6 +55,16 @@ export interface PageResult extends RunCounts {
   idlessKeys: string[];
 }
 
+/** A connector that cannot read the day of a broken record must not fail the page that carries it. */
+function safeDay(dayOf: (raw: unknown) => string | null, raw: unknown): string | null {
+  try {
+    const day = dayOf(raw);
+    return day !== null && isIsoDate(day) ? day : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The nearest valid ids before and after position `i`: where an id-less record sat in its page. */
 function neighbours(ids: readonly (string | null)[], i: number): string[] {
   const out: string[] = [];
@@ -86,6 +96,7 @@ export function commitPage(
   runId: number,
   page: StreamPage,
   now: string,
+  dayOf: (raw: unknown) => string | null = () => null,
 ): PageResult {
   const valid: CanonicalTransaction[] = [];
   const bad: (QuarantineInput & { at: number })[] = [];
@@ -98,7 +109,8 @@ export function commitPage(
       ids.push(o.record.externalId);
     } else {
       const externalId = o.ok ? o.record.externalId || null : o.externalId;
-      bad.push({ externalId, raw: o.ok ? o.record.raw : o.raw, error: problem ?? '', at });
+      const raw = o.ok ? o.record.raw : o.raw;
+      bad.push({ externalId, raw, error: problem ?? '', at, day: safeDay(dayOf, raw) });
       ids.push(null);
     }
   });

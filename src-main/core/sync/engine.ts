@@ -24,6 +24,7 @@ import {
   startRun,
 } from '../store/mutations/sync-state.ts';
 import { AnchorWatch } from './anchor-watch.ts';
+import { fillQuarantineDays, retryWindow } from './quarantine-retry.ts';
 import { commitPage } from './commit-page.ts';
 import { redactSecrets } from './redact-secrets.ts';
 import { type StreamBudget, withStreamBudget } from './stream-budget.ts';
@@ -172,9 +173,10 @@ async function syncConnection(
     }
     const ctx = await openConnection(deps, connector, record, request, base);
     secrets = ctx.secrets;
+    fillQuarantineDays(db, connector, record.id, base.shopTimeZone);
     for (const stream of connector.streams) {
       if (base.signal.aborted) throw new ConnectorError('cancelled', 'The sync was cancelled.');
-      const failure = await syncStream(run, stream, ctx);
+      const failure = await syncStream(run, stream, ctx, connector);
       // A failed stream fails the run; the next stream still runs (its data may be reachable).
       outcome ??= failure;
     }
@@ -235,6 +237,7 @@ async function syncStream(
   run: ConnectionRun,
   stream: StreamDefinition,
   ctx: StreamContext,
+  connector: Connector,
 ): Promise<[string, RunStatus] | null> {
   const { db } = run.deps;
   const scope: StreamScope = {
@@ -250,11 +253,15 @@ async function syncStream(
     stream: stream.name,
   });
   const watch = AnchorWatch.load(db, scope);
-  const budgeted = withStreamBudget(ctx, stream.name, run.deps.streamBudget);
+  // A stream with records in quarantine reads again from the earliest one's day, whatever its bookmark:
+  // otherwise a record quarantined by one bad delivery stays missing once the bookmark has moved on.
+  const window = retryWindow(db, scope, ctx.window);
+  const budgeted = withStreamBudget({ ...ctx, window }, stream.name, run.deps.streamBudget);
+  const dayOf = (raw: unknown) => connector.recordDay?.(raw, stream.name, ctx.shopTimeZone) ?? null;
   try {
     // The connector hands over a whole page before the (synchronous) commit: nothing awaits inside it.
     for await (const page of stream.pages(budgeted, loadBookmark(db, scope.connectionId, scope.stream))) {
-      const result = commitPage(db, scope, run.runId, page, run.now());
+      const result = commitPage(db, scope, run.runId, page, run.now(), dayOf);
       watch?.observe(result.validIds, result.idlessKeys);
       for (const k of Object.keys(run.totals) as (keyof ConnectionRun['totals'])[])
         run.totals[k] += result[k];

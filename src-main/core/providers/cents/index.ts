@@ -9,6 +9,7 @@ import {
   centsTokenUrl,
   type CentsConfig,
 } from './config.ts';
+import { dayFromFields } from '../shared/record-day.ts';
 
 /** Cents Donations: the payment gateway's round-up transactions (order, donation, refunds). */
 export function createCentsConnector(options: { now?: () => number } = {}): Connector<CentsConfig> {
@@ -22,6 +23,7 @@ export function createCentsConnector(options: { now?: () => number } = {}): Conn
     budget: null,
     authorizer: (ctx) => createCentsAuthorizer(ctx, options),
     streams: [transactionsStream],
+    recordDay: (raw, _stream, zone) => dayFromFields(raw, ['created_date'], zone),
     async test(ctx) {
       await listPage(ctx.http, { startDate: null, startKey: null, limit: 1 });
     },

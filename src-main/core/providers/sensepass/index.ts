@@ -2,6 +2,7 @@ import type { Connector } from '../connector.ts';
 import { probe, SENSEPASS_NAME, TRANSACTIONS_STREAM, transactionPages } from './client.ts';
 import { parseConfig } from '../shared/records.ts';
 import { SENSEPASS_BASE_URL, SENSEPASS_SANDBOX_BASE_URL, SensePassConfig } from './config.ts';
+import { dayFromFields } from '../shared/record-day.ts';
 
 /** SensePass transactions (Bit, cards, wallets): credentials in the JSON body, offset paging. */
 export const sensepassConnector: Connector<SensePassConfig> = {
@@ -18,6 +19,7 @@ export const sensepassConnector: Connector<SensePassConfig> = {
   budget: null,
   // Credentials go in each request's body, not a header.
   authorizer: () => null,
+  recordDay: (raw, _stream, zone) => dayFromFields(raw, ['date'], zone),
   streams: [
     {
       name: TRANSACTIONS_STREAM,

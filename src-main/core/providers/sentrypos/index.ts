@@ -3,6 +3,7 @@ import type { Connector, StreamContext } from '../connector.ts';
 import { SALES_PATH, SALES_STREAM, SENTRYPOS_NAME, SentryPosSalesSync } from './client.ts';
 import { parseConfig } from '../shared/records.ts';
 import { SENTRYPOS_BASE_URL, SentryPosConfig } from './config.ts';
+import { dayFromFields } from '../shared/record-day.ts';
 
 function apiKey(ctx: Pick<StreamContext, 'secrets'>): string {
   const key = ctx.secrets.apiKey?.trim();
@@ -26,6 +27,7 @@ export const sentryposConnector: Connector<SentryPosConfig> = {
       headers.set('Authorization', `Bearer ${apiKey(ctx)}`);
     };
   },
+  recordDay: (raw, _stream, zone) => dayFromFields(raw, ['createdAt'], zone),
   streams: [
     {
       name: SALES_STREAM,

@@ -3,6 +3,7 @@ import type { Connector, StreamContext } from '../connector.ts';
 import { TGI_NAME, TRANSACTIONS_PATH, TRANSACTIONS_STREAM, transactionPages } from './client.ts';
 import { parseConfig } from '../shared/records.ts';
 import { TgiConfig } from './config.ts';
+import { dayFromFields } from '../shared/record-day.ts';
 
 function key(ctx: Pick<StreamContext, 'secrets'>): string {
   const value = ctx.secrets.key?.trim();
@@ -33,6 +34,7 @@ export const tgiConnector: Connector<TgiConfig> = {
       headers.set(name, value);
     };
   },
+  recordDay: (raw, _stream, zone) => dayFromFields(raw, ['date'], zone),
   streams: [
     {
       name: TRANSACTIONS_STREAM,

@@ -10,6 +10,7 @@ import {
   type VippsConfig,
 } from './config.ts';
 import { reportStream, salesStream } from './streams.ts';
+import { dayFromFields } from '../shared/record-day.ts';
 
 /**
  * Vipps MobilePay: the Sales API (order lines and VAT per capture/refund) and the Report API's funds
@@ -28,6 +29,8 @@ export function createVippsConnector(options: VippsAuthOptions = {}): Connector<
     budget: null,
     authorizer: (ctx) => createVippsAuthorizer(ctx, options),
     streams: [salesStream, reportStream('funds'), reportStream('fees')],
+    // The Report API's dates are the ledger's own; a record without one falls back to its instant.
+    recordDay: (raw, _stream, zone) => dayFromFields(raw, ['ledgerDate', 'time'], zone),
     async test(ctx) {
       // The ledger list is the cheapest authenticated call, and it proves the configured ledger is ours.
       const ledgers = await listLedgers(ctx.http);

@@ -19,6 +19,8 @@ export interface QuarantineInput {
   error: string;
   /** For a record without an id: external ids of valid neighbours in its page (see the migration). */
   anchors?: readonly string[];
+  /** The record's own date as its connector reads it from the raw JSON; what a retry reads again. */
+  day?: string | null;
 }
 
 export interface RunCounts {
@@ -119,13 +121,14 @@ export function quarantineRecords(
     const anchors = q.externalId === null && q.anchors?.length ? JSON.stringify(q.anchors) : null;
     run(
       db,
+      // A dismissed record seen bad again stays dismissed: the manager has already let it go.
       sql`INSERT INTO quarantine (provider, connection_id, stream, record_key, external_id, raw_json, error, anchors,
-                                  first_seen_at, last_seen_at)
+                                  first_seen_at, last_seen_at, day)
           VALUES (${scope.provider}, ${scope.connectionId}, ${scope.stream}, ${key}, ${q.externalId}, ${raw}, ${q.error},
-                  ${anchors}, ${now}, ${now})
+                  ${anchors}, ${now}, ${now}, ${q.day ?? null})
           ON CONFLICT (connection_id, stream, record_key) DO UPDATE
             SET raw_json = excluded.raw_json, error = excluded.error, anchors = excluded.anchors,
-                last_seen_at = excluded.last_seen_at`,
+                last_seen_at = excluded.last_seen_at, day = coalesce(excluded.day, day)`,
     );
   }
   return idless;

@@ -45,10 +45,13 @@ export function lastSuccessfulRun(db: Database, connectionId: string): RunRow | 
   );
 }
 
+/** Records still missing from the cache; dismissed ones were let go by the manager and do not count. */
 export function quarantinedCount(db: Database, connectionId: string): number {
   return (
-    get<{ n: number }>(db, sql`SELECT count(*) AS n FROM quarantine WHERE connection_id = ${connectionId}`)
-      ?.n ?? 0
+    get<{ n: number }>(
+      db,
+      sql`SELECT count(*) AS n FROM quarantine WHERE connection_id = ${connectionId} AND dismissed_at IS NULL`,
+    )?.n ?? 0
   );
 }
 
