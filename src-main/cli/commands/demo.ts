@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import path from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { SyncReport, SyncStatusEntry } from '../../core/api/schemas.ts';
 import type { Core } from '../../core/core.ts';
 import { CONNECTORS } from '../../core/providers/registry.ts';
@@ -10,6 +11,7 @@ import { readSettings } from '../../core/store/queries/settings.ts';
 import { prepareDemoConnections } from '../../core/sync/demo-connections.ts';
 import { shopToday } from '../../core/sync/engine.ts';
 import { ExportService } from '../../core/export/export-service.ts';
+import { exportsDir } from '../../core/export/export-api.ts';
 import { lastFullMonth } from '../../core/export/period.ts';
 import { type CliIo, EXIT, printError, printJson, printLine } from '../output.ts';
 import { printSummary } from './reconcile.ts';
@@ -108,7 +110,9 @@ export async function runDemo(
     const reconciliation = core.reconcile.summary({});
     // The demo ends with what a shop sends its accountant: last full month's workbook.
     const month = lastFullMonth(today);
-    const workbook = path.join(home, `posrecon-${month.from}-to-${month.to}.xlsx`);
+    // Into the exports folder, so the Exports view lists it with a download link like its own.
+    mkdirSync(exportsDir(home), { recursive: true });
+    const workbook = path.join(exportsDir(home), `posrecon-${month.from}-to-${month.to}.xlsx`);
     await new ExportService({ db: core.store.db, databaseFile: core.store.file, actor: 'cli' }).run('demo', {
       period: month,
       format: 'xlsx',

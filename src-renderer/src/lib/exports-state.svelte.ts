@@ -68,22 +68,28 @@ export class ExportsState {
     this.finished = null;
     this.cancelling = false;
     this.running = { jobId, sheet: '', rows: 0, totalRows: 0 };
-    const stop = this.#api.on('export:progress', (p) => {
-      if (p.jobId === jobId) this.running = p;
-    });
     const r = await this.#api.call('export:xlsx', {
       from: this.from,
       to: this.to,
       sheets: this.sheets,
       jobId,
     });
-    stop();
     this.running = null;
     this.cancelling = false;
     if (r.ok) {
       this.finished = r.value;
       this.past = [r.value, ...this.past.filter((e) => e.id !== r.value.id)];
     } else if (r.error.code !== 'CANCELLED') this.error = r.error;
+  }
+
+  /**
+   * Follows progress for as long as the view is open: subscribing only when a run starts would open
+   * the event stream too late to see a short export's events.
+   */
+  listen(): () => void {
+    return this.#api.on('export:progress', (p) => {
+      if (this.running && p.jobId === this.running.jobId) this.running = p;
+    });
   }
 
   async cancel(): Promise<void> {
