@@ -12,7 +12,7 @@ const CLASSES = [
   ['duplicate_charge', 'Duplicate charges'],
   ['refund_without_original', 'Refunds with no original payment'],
   ['pending_too_long', 'Payments pending too long'],
-  ['payout_mismatch', 'Payouts that differ from what they settle'],
+  ['payout_difference', 'Payouts that differ from what they settle'],
   ['mistyped_reference', 'Mistyped references, matched anyway'],
 ] as const;
 

@@ -46,7 +46,23 @@ function reconcileApi(extra: FakeHandlers = {}) {
         `${input.action} ${input.groupKey} ${input.version ?? ''} ${input.transactionId ?? ''}`.trim(),
       );
       review = review.filter((i) => i.key !== input.groupKey);
-      return { ok: true, value: { decisions: [], group: explanation(1, { state: 'linked' }) } };
+      // Accepting a sale decides on its payment and its refund: two decisions, both undone by one undo.
+      const id = decided.length * 10;
+      const entry = (n: number) => ({
+        id: n,
+        at: '2026-12-01T08:00:00Z',
+        actor: 'kari',
+        action: input.action,
+        saleKey: input.groupKey.slice(5),
+        record: `tgi:c:${n}`,
+        note: null,
+        undoneAt: null,
+        undoneBy: null,
+      });
+      return {
+        ok: true,
+        value: { decisions: [entry(id), entry(id + 1)], group: explanation(1, { state: 'linked' }) },
+      };
     },
     'reconcile:undo': () => {
       review = [item(1), item(2)];

@@ -60,6 +60,8 @@ export class ReconcileState {
   #detailFor = '';
   /** Runs our own decisions caused: their `reconcile:changed` event needs no second reload. */
   #ownRuns = 0;
+  /** The decisions the latest one made (accepting a sale accepts its payment and its refunds): undo takes them all. */
+  #lastDecisions: number[] = [];
 
   constructor(api: ApiClient) {
     this.#api = api;
@@ -210,6 +212,7 @@ export class ReconcileState {
     const result = await this.#api.call('reconcile:decide', input);
     this.busy = false;
     if (result.ok) {
+      this.#lastDecisions = result.value.decisions.map((d) => d.id);
       this.notice = null;
       this.toast = { message: done, undoable: true, tone: 'info' };
       if (itemKey) this.queue.remove(itemKey);
@@ -228,27 +231,45 @@ export class ReconcileState {
     }
   }
 
-  /** Undoes the latest decision in force (Ctrl+Z or the toast), or the one given from the activity list. */
+  /**
+   * Undoes the latest decision (Ctrl+Z or the toast): every record it decided on, newest first; or the
+   * one decision given from the activity list.
+   */
   async undo(decisionId?: number): Promise<void> {
     if (this.busy) return;
+    const ids = decisionId ? [decisionId] : [...this.#lastDecisions].sort((a, b) => b - a);
+    this.#lastDecisions = [];
     this.busy = true;
-    this.#ownRuns += 1;
-    const result = await this.#api.call('reconcile:undo', decisionId ? { decisionId } : {});
+    let undone: DecisionEntry | null = null;
+    let failed: ApiErrorBody | null = null;
+    for (const id of ids.length ? ids : [undefined]) {
+      this.#ownRuns += 1;
+      const result = await this.#api.call('reconcile:undo', id ? { decisionId: id } : {});
+      if (result.ok) undone = result.value.undone;
+      else {
+        this.#ownRuns -= 1;
+        failed = result.error;
+        break;
+      }
+    }
     this.busy = false;
-    if (!result.ok) {
-      this.#ownRuns -= 1;
-      this.toast = { message: result.error.message, undoable: false, tone: 'error' };
+    if (!undone) {
+      this.toast = {
+        message: failed?.message ?? 'There is nothing to undo.',
+        undoable: false,
+        tone: 'error',
+      };
       return;
     }
     this.toast = {
-      message: `Undone: the ${result.value.undone.action} on sale ${invoiceOf(result.value.undone.saleKey)}.`,
+      message: `Undone: the ${undone.action} on sale ${invoiceOf(undone.saleKey)}.`,
       undoable: false,
       tone: 'info',
     };
     this.notice = null;
     void this.loadSummary();
     if (this.tab === 'activity') await this.loadActivity();
-    else await this.reloadQueue(`sale:${result.value.undone.saleKey}`);
+    else await this.reloadQueue(`sale:${undone.saleKey}`);
   }
 
   async loadActivity(more = false): Promise<void> {

@@ -1,0 +1,320 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from '../support/chromium.ts';
+import { type ServeProcess, startServeProcess } from '../support/serve-process.ts';
+import { useTempHome } from '../support/temp-home.ts';
+
+const tempHome = useTempHome();
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const SHOTS = 'test-results/reconcile';
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core, injected into the page: the serious and critical violations, as readable lines. */
+async function axeProblems(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol: the page's strict CSP (no inline scripts) stays on.
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (c: Document, o: object) => Promise<{ violations: AxeViolation[] }> };
+      }
+    ).axe;
+    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} (${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')})`,
+    );
+}
+
+/** Each decision rebuilds what it touched before answering: give it the time a slow CI machine needs. */
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000 });
+
+const count = (page: Page, testid: string) =>
+  page.getByTestId(testid).evaluate((el: HTMLElement) => Number(el.dataset.count));
+
+describe.runIf(chromiumAvailable())('Reconcile in Chromium, on the demo world', () => {
+  let serve: ServeProcess;
+  let browser: Browser;
+  let db: Database.Database;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const home = tempHome();
+    execFileSync(process.execPath, [path.resolve('src-main/cli/main.ts'), 'demo', '--home', home], {
+      stdio: 'pipe',
+    });
+    db = new Database(path.join(home, 'posrecon.sqlite'), { readonly: true });
+    serve = await startServeProcess(home);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    db?.close();
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  const reviewCount = () =>
+    (db.prepare("SELECT count(*) AS n FROM recon_groups WHERE state = 'review'").get() as { n: number }).n;
+  const stateOf = (key: string) =>
+    (db.prepare('SELECT state FROM recon_groups WHERE key = ?').get(key) as { state: string } | undefined)
+      ?.state;
+
+  async function open(width = 1440, height = 900): Promise<{ page: Page; problems: string[] }> {
+    const page = await browser.newPage({ viewport: { width, height } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    await page.goto(serve.url);
+    await page.getByTestId('transaction-row').first().waitFor();
+    await page.goto(`${serve.origin}/#/reconcile`);
+    await page.getByTestId('reconcile-cards').waitFor();
+    await page.getByTestId('group-detail').waitFor();
+    return { page, problems };
+  }
+
+  it('the daily review by keyboard alone: accept, undo, reject, link an unmatched sale; the counts follow', async () => {
+    const { page, problems } = await open();
+    const review0 = (
+      db.prepare("SELECT count(*) AS n FROM recon_groups WHERE state = 'review'").get() as { n: number }
+    ).n;
+    expect(review0).toBeGreaterThan(10);
+    await poll(() => count(page, 'card-review')).toBe(review0);
+    await page.screenshot({ path: `${SHOTS}/overview-review.png` });
+    expect(await axeProblems(page)).toEqual([]);
+
+    // Move (J) to the newest suggestion with no refunds in it, and accept it (A), its evidence on screen.
+    const { key: first } = db
+      .prepare(
+        `SELECT g.key FROM recon_groups g WHERE g.state = 'review' AND NOT EXISTS
+          (SELECT 1 FROM recon_members m WHERE m.group_id = g.id AND m.role = 'refund')
+          ORDER BY g.anchor_date DESC, g.id DESC LIMIT 1`,
+      )
+      .get() as { key: string };
+    const selectedKey = () =>
+      page.locator('[data-testid="queue-item"][aria-selected="true"]').getAttribute('data-key');
+    for (let i = 0; i < 60 && (await selectedKey()) !== first; i++) await page.keyboard.press('j');
+    expect(await selectedKey()).toBe(first);
+    await poll(() => page.getByTestId('group-detail').textContent()).toContain(first.split(':').at(-1));
+    expect(await page.getByTestId('evidence-table').textContent()).toContain('Amount');
+    let t0 = Date.now();
+    await page.keyboard.press('a');
+    await poll(() => page.getByTestId('toast').textContent()).toContain('Accepted');
+    const acceptMs = Date.now() - t0;
+    // The count follows the cache (a tie's twin may be settled by the same decision).
+    await poll(
+      async () => (await count(page, 'card-review')) === reviewCount() && reviewCount() < review0,
+    ).toBe(true);
+    expect(stateOf(first)).toBe('linked');
+    await page.screenshot({ path: `${SHOTS}/accepted-toast.png` });
+
+    // Undo (Ctrl+Z): the suggestion is back, and so is the count.
+    t0 = Date.now();
+    await page.keyboard.press('Control+z');
+    await poll(() => page.getByTestId('toast').textContent()).toContain('Undone');
+    const undoMs = Date.now() - t0;
+    await poll(() => count(page, 'card-review')).toBe(review0);
+    expect(stateOf(first)).toBe('review');
+
+    // Reject the next one (J, then R).
+    await page.keyboard.press('j');
+    await expect
+      .poll(() => page.locator('[data-testid="queue-item"][aria-selected="true"]').getAttribute('data-key'))
+      .not.toBe(first);
+    const second = await page
+      .locator('[data-testid="queue-item"][aria-selected="true"]')
+      .getAttribute('data-key');
+    await page.keyboard.press('r');
+    await poll(() => page.getByTestId('toast').textContent()).toContain('Rejected');
+    await poll(
+      async () => (await count(page, 'card-review')) === reviewCount() && reviewCount() < review0,
+    ).toBe(true);
+    expect(stateOf(second!)).not.toBe('review');
+    console.log(
+      `decision round trip on the demo cache, seen in the page: accept ${acceptMs} ms, undo ${undoMs} ms`,
+    );
+
+    // Unmatched: the sale with no payment; Find match offers the lone TGI payment; L links it.
+    const unmatchedSale = db
+      .prepare("SELECT key FROM recon_groups WHERE state = 'unmatched' LIMIT 1")
+      .get() as { key: string };
+    const lone = db
+      .prepare("SELECT transaction_ids AS ids FROM recon_discrepancies WHERE class = 'payment_without_sale'")
+      .get() as { ids: string };
+    const loneId = (JSON.parse(lone.ids) as number[])[0]!;
+    await page.getByTestId('tab-review').focus();
+    await page.keyboard.press('ArrowRight');
+    await poll(() => page.getByTestId('tab-unmatched').getAttribute('aria-selected')).toBe('true');
+    await page.getByTestId('find-match').waitFor();
+    await expect
+      .poll(() => page.locator('[data-testid="candidate"][aria-current="true"]').getAttribute('data-id'))
+      .toBe(String(loneId));
+    await page.screenshot({ path: `${SHOTS}/unmatched-find-match.png` });
+    expect(await axeProblems(page)).toEqual([]);
+    await page.locator('body').press('l');
+    await poll(() => page.getByTestId('toast').textContent()).toContain('Linked');
+    expect(
+      db
+        .prepare(
+          'SELECT g.key FROM recon_members m JOIN recon_groups g ON g.id = m.group_id WHERE m.transaction_id = ?',
+        )
+        .get(loneId),
+    ).toEqual({ key: unmatchedSale.key });
+    await poll(() =>
+      page.locator(`[data-testid="queue-item"][data-key="${unmatchedSale.key}"]`).count(),
+    ).toBe(0);
+    expect(stateOf(unmatchedSale.key)).not.toBe('unmatched');
+    await page.screenshot({ path: `${SHOTS}/unmatched-after-link.png` });
+
+    // Activity: each decision, with who and when.
+    await page.getByTestId('tab-activity').click();
+    // Accepting a sale accepts its payment and any refunds suggested with it: one line each.
+    await poll(() => page.getByTestId('activity-item').count()).toBeGreaterThanOrEqual(3);
+    expect(await page.getByTestId('activity-item').first().textContent()).toContain(
+      'Linked a payment by hand',
+    );
+    await page.screenshot({ path: `${SHOTS}/activity.png` });
+    expect(await axeProblems(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('opens a chain from a sale to its payout, and the payout shows its expected net beside the actual', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(serve.url);
+    await page.getByTestId('transaction-row').first().waitFor();
+    const sale = db
+      .prepare(
+        `SELECT (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'invoiceId') AS invoice,
+            (SELECT s.payout_id FROM recon_members v JOIN recon_settlements s ON s.transaction_id = v.transaction_id
+              WHERE v.group_id = g.id LIMIT 1) AS payout
+          FROM recon_groups g JOIN recon_members m ON m.group_id = g.id AND m.role = 'sale'
+          JOIN transactions t ON t.id = m.transaction_id
+         WHERE g.state = 'linked' AND g.providers = 'vipps' AND EXISTS (SELECT 1 FROM recon_members v
+           JOIN recon_settlements s ON s.transaction_id = v.transaction_id WHERE v.group_id = g.id)
+         ORDER BY t.id LIMIT 1`,
+      )
+      .get() as { invoice: string; payout: number };
+    const payout = db.prepare('SELECT * FROM recon_payouts WHERE transaction_id = ?').get(sale.payout) as {
+      expected_minor: number;
+      actual_minor: number;
+    };
+    await page.keyboard.press('/');
+    const searched = page.waitForResponse(
+      (r) =>
+        r.url().includes('/api/call/transactions:search') && !!r.request().postData()?.includes(sale.invoice),
+    );
+    await page.getByTestId('search-input').fill(sale.invoice);
+    await searched;
+    await poll(() =>
+      page.locator('[data-testid="transaction-row"]', { hasText: 'Sale' }).count(),
+    ).toBeGreaterThan(0);
+    await page.locator('[data-testid="transaction-row"]', { hasText: 'Sale' }).first().click();
+    await page.keyboard.press('Enter');
+    const chain = page.getByTestId('chain');
+    await chain.waitFor();
+    expect(await chain.textContent()).toContain(sale.invoice);
+    const roles = await page
+      .getByTestId('chain-step')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-role')));
+    expect(roles[0]).toBe('sale');
+    expect(roles).toContain('payment');
+    expect(roles.at(-1)).toBe('payout');
+    await page.screenshot({ path: `${SHOTS}/chain-sale.png` });
+    // To the payout, by keyboard: focus its step and press Enter.
+    await page.locator('[data-testid="chain-step"][data-role="payout"]').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('payout-detail').waitFor();
+    const nok = (minor: number) => (minor / 100).toFixed(2);
+    expect((await page.getByTestId('payout-expected').textContent())?.replace(/[^\d.]/g, '')).toBe(
+      nok(payout.expected_minor),
+    );
+    expect((await page.getByTestId('payout-actual').textContent())?.replace(/[^\d.]/g, '')).toBe(
+      nok(payout.actual_minor),
+    );
+    expect(await page.getByTestId('payout-item').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: `${SHOTS}/payout-detail.png` });
+    expect(await axeProblems(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('discrepancies by class read as sentences; a narrow window still works', async () => {
+    const { page, problems } = await open(1024, 768);
+    await page.getByTestId('tab-discrepancy').click();
+    await page.getByTestId('class-duplicate_charge').click();
+    await expect
+      .poll(() => page.getByTestId('queue-item').first().textContent())
+      .toMatch(/charged .+ twice for sale/);
+    await page.getByTestId('group-detail').waitFor();
+    await page.screenshot({ path: `${SHOTS}/discrepancies-1024.png` });
+    expect(await axeProblems(page)).toEqual([]);
+    // A grid cell narrows the lists to its day and provider.
+    await page.getByTestId('tab-review').click();
+    await page.getByTestId('period').selectOption('all');
+    const cell = page.locator('[data-testid="grid-cell"]', { hasText: 'review' }).first();
+    const provider = await cell.getAttribute('data-provider');
+    await cell.click();
+    await page.getByTestId('cell-filter').waitFor();
+    await poll(async () => (await page.getByTestId('queue-item').count()) > 0).toBe(true);
+    await page.screenshot({ path: `${SHOTS}/grid-cell-1024.png`, fullPage: true });
+    expect(provider).toBeTruthy();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('loading, error and empty states', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(serve.url);
+    await page.getByTestId('transaction-row').first().waitFor();
+    // Loading: the summary is held back until the screenshot is taken.
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/api/call/reconcile:summary', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${serve.origin}/#/reconcile`);
+    await page.getByTestId('reconcile-loading').waitFor();
+    await page.screenshot({ path: `${SHOTS}/loading.png` });
+    release();
+    await page.getByTestId('reconcile-cards').waitFor();
+    await page.unroute('**/api/call/reconcile:summary');
+
+    await page.route('**/api/call/reconcile:summary', (route) => route.abort());
+    await page.reload();
+    await page.getByTestId('error-notice').waitFor();
+    expect(await page.getByTestId('error-notice').textContent()).toContain('Could not reach posrecon');
+    await page.screenshot({ path: `${SHOTS}/error.png` });
+    await page.unroute('**/api/call/reconcile:summary');
+
+    await page.route('**/api/call/reconcile:summary', async (route) => {
+      const res = await route.fetch();
+      const body = (await res.json()) as { ok: true; value: Record<string, unknown> };
+      body.value.reconciled = false;
+      await route.fulfill({ response: res, json: body });
+    });
+    await page.reload();
+    await page.getByTestId('reconcile-empty').waitFor();
+    await page.screenshot({ path: `${SHOTS}/empty.png` });
+    await page.close();
+  });
+});
