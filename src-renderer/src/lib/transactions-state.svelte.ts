@@ -6,6 +6,7 @@ import type {
   TransactionSummary,
 } from '../../../src-main/core/api/schemas.ts';
 import type { ApiClient, ApiErrorBody } from './api.ts';
+import { ChainState } from './chain-state.svelte.ts';
 
 export const PAGE_SIZE = 200;
 
@@ -33,11 +34,14 @@ export class TransactionsState {
   selected = $state(-1);
   detail = $state.raw<TransactionDetail | null>(null);
   detailError = $state.raw<ApiErrorBody | null>(null);
+  /** The open record's reconciliation chain (or, for a payout, what it settles). */
+  readonly chain: ChainState;
   #api: ApiClient;
   #generation = 0;
 
   constructor(api: ApiClient) {
     this.#api = api;
+    this.chain = new ChainState(api);
   }
 
   get hasQuery(): boolean {
@@ -130,8 +134,19 @@ export class TransactionsState {
     if (!row) return;
     this.selected = index;
     this.detailError = null;
+    void this.chain.load(row.id, row.kind);
     const result = await this.#api.call('transactions:get', { id: row.id });
     if (this.items[this.selected]?.id !== row.id) return;
+    if (result.ok) this.detail = result.value;
+    else this.detailError = result.error;
+  }
+
+  /** Opens any record by id (a step of a chain), whether or not the list shows it. */
+  async openRecord(id: number, kind: string): Promise<void> {
+    this.detailError = null;
+    void this.chain.load(id, kind);
+    const result = await this.#api.call('transactions:get', { id });
+    if (this.chain.forId !== id) return;
     if (result.ok) this.detail = result.value;
     else this.detailError = result.error;
   }
@@ -139,5 +154,6 @@ export class TransactionsState {
   close(): void {
     this.detail = null;
     this.detailError = null;
+    this.chain.clear();
   }
 }
