@@ -11,6 +11,7 @@ import { runReport } from './commands/report.ts';
 import { runSearch, type SearchOptions } from './commands/search.ts';
 import { runServe } from './commands/serve.ts';
 import { runSync } from './commands/sync.ts';
+import { addQuarantineCommands } from './commands/quarantine.ts';
 import {
   runConnectionsAdd,
   runConnectionsList,
@@ -278,6 +279,7 @@ function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command
     );
 
   addConnectionsCommands(program, ctx, home, setExit);
+  addQuarantineCommands(program, common, home, setExit, ctx);
   return program;
 }
 
