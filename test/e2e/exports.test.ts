@@ -94,7 +94,7 @@ describe.runIf(chromiumAvailable())('Exports in Chromium, on the demo world', ()
     await page.getByTestId('export-to').fill('2026-03-01');
     await page.getByTestId('export-start').click();
     await expect
-      .poll(() => page.getByRole('alert').textContent(), { timeout: 30_000 })
+      .poll(() => page.getByTestId('error-notice').first().textContent(), { timeout: 30_000 })
       .toMatch(/before it starts/);
     await page.screenshot({ path: `${SHOTS}/exports-error-1024.png`, fullPage: true });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
