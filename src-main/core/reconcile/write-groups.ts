@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import type { Rec } from './load-day.ts';
 import type { BuiltGroup, Pair } from './match-day.ts';
@@ -75,16 +75,18 @@ export function methodOf(g: BuiltGroup): 'key' | 'score' | 'person' | 'none' {
   return g.pairs.length ? 'key' : 'none';
 }
 
-/** A hash of what a person saw: members, their roles and contents, and the state. */
+/**
+ * A hash of what a person saw: members, their roles and contents, and the state. One string hashed in
+ * one call: a Hash object per group (create, update per member, digest) cost ~10x more, 1M times a run.
+ */
 export function versionOf(
   members: readonly { id: number; role: string; fingerprint: string | null }[],
   state: string,
 ) {
-  const h = createHash('sha1');
+  let text = '';
   for (const m of [...members].sort((a, b) => a.id - b.id))
-    h.update(`${m.id}:${m.role}:${m.fingerprint ?? ''};`);
-  h.update(state);
-  return h.digest('base64url').slice(0, 16);
+    text += `${m.id}:${m.role}:${m.fingerprint ?? ''};`;
+  return hash('sha1', text + state, 'base64url').slice(0, 16);
 }
 
 export class GroupWriter {
