@@ -36,12 +36,10 @@ export const ReconcileProgressEvent = z.object({
   total: z.number().int(),
 });
 
-const Period = z
-  .object({ from: IsoDate.nullish(), to: IsoDate.nullish() })
-  .refine((p) => !p.from || !p.to || p.from <= p.to, {
-    message: 'The period ends before it starts',
-    path: ['to'],
-  });
+const periodFields = { from: IsoDate.nullish(), to: IsoDate.nullish() };
+const inOrder = (p: { from?: string | null; to?: string | null }) => !p.from || !p.to || p.from <= p.to;
+const outOfOrder = { message: 'The period ends before it starts', path: ['to'] };
+const Period = z.object(periodFields).strict().refine(inOrder, outOfOrder);
 
 export const SummaryRow = z.object({
   date: z.string(),
@@ -121,16 +119,16 @@ export const ReconcileListItem = z.object({
   transactionIds: z.array(z.number().int()),
 });
 
-export const ReconcileListInput = Period.and(
-  z
-    .object({
-      state: z.enum(['review', 'unmatched', 'discrepancy', 'linked', 'explained']),
-      class: DiscrepancyClass.nullish(),
-      limit: z.number().int().min(1).max(500).default(100),
-      cursor: z.string().max(200).nullish(),
-    })
-    .strict(),
-);
+export const ReconcileListInput = z
+  .object({
+    ...periodFields,
+    state: z.enum(['review', 'unmatched', 'discrepancy', 'linked', 'explained']),
+    class: DiscrepancyClass.nullish(),
+    limit: z.number().int().min(1).max(500).default(100),
+    cursor: z.string().max(200).nullish(),
+  })
+  .strict()
+  .refine(inOrder, outOfOrder);
 
 export const FieldEvidence = z.object({
   field: z.string(),

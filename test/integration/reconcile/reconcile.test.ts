@@ -441,6 +441,16 @@ describe('bad input ends in a clear error and loses nothing', () => {
       expect(!r3.ok && r3.error.code).toBe('NOTHING_TO_UNDO');
       const r4 = await core.dispatch('reconcile:summary', { from: '2026-02-01', to: '2026-01-01' });
       expect(!r4.ok && r4.error.code).toBe('BAD_INPUT');
+      const r5 = await core.dispatch('reconcile:summary', { fuzz: 1 } as never);
+      expect(!r5.ok && r5.error.code).toBe('BAD_INPUT');
+      const page = await call(core, 'reconcile:list', {
+        state: 'linked',
+        from: '2020-01-01',
+        to: '2030-12-31',
+        limit: 2,
+      });
+      expect(page.items).toHaveLength(2);
+      expect(page.nextCursor).not.toBeNull();
     });
   });
 });
