@@ -142,11 +142,12 @@ export function matchDay(input: DayInput): BuiltGroup[] {
     return best;
   };
 
-  // 1. People's decisions: accepted and manual links are applied as they were made.
+  // 1. People's decisions: accepted and manual links are applied as they were made. A refund a person
+  // accepted is placed by the refund pass, as a refund: here only payments pair with tenders.
   for (const g of groups) {
     for (const rk of decisions.linked(g.saleKey)) {
       const p = payments.find((x) => recordKey(x) === rk) ?? input.lookup(rk);
-      if (!p || claimed.has(p.id)) continue;
+      if (!p || p.kind !== 'capture' || claimed.has(p.id)) continue;
       const best = bestTender(g, p);
       if (best)
         link(g, {

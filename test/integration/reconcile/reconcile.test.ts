@@ -280,6 +280,38 @@ describe('decisions', () => {
     expect(audit.map((a) => a.action)).toEqual(['reconcile:accept', 'reconcile:undo', 'reconcile:reject']);
   });
 
+  it('accepting a suggested refund keeps it a refund: it never pairs with the sale as a payment', async () => {
+    const home = copyHome();
+    await withCore(home, async (core) => {
+      const g = core.store.db
+        .prepare(
+          `SELECT key FROM recon_groups WHERE state = 'review' AND EXISTS (SELECT 1 FROM json_each(evidence, '$.refunds') r
+            WHERE json_extract(r.value, '$.status') = 'suggested') LIMIT 1`,
+        )
+        .get() as { key: string } | undefined;
+      expect(g).toBeDefined();
+      const shown = await call(core, 'reconcile:explain', { key: g!.key });
+      const refundIds = shown.refunds.filter((r) => r.status === 'suggested').map((r) => r.refundId);
+      const out = await call(core, 'reconcile:decide', {
+        action: 'accept',
+        groupKey: g!.key,
+        version: shown.version,
+      });
+      for (const id of refundIds) {
+        expect(out.group.members.find((m) => m.id === id)?.role).toBe('refund');
+        expect(out.group.pairs.some((p) => p.paymentId === id)).toBe(false);
+      }
+      expect(out.group.discrepancies.filter((d) => d.class === 'amount_mismatch')).toEqual([]);
+      const lone = core.store.db
+        .prepare(
+          `SELECT count(*) AS n FROM recon_discrepancies d, json_each(d.transaction_ids) j
+            WHERE d.class = 'payment_without_sale' AND j.value IN (SELECT value FROM json_each(?))`,
+        )
+        .get(JSON.stringify(out.group.members.map((m) => m.id))) as { n: number };
+      expect(lone.n).toBe(0);
+    });
+  });
+
   it('a manual link survives a re-sync of the same world; unlink takes it back out', async () => {
     const home = copyHome();
     const [lone] = sql<{ key: string; id: number }>(
