@@ -301,16 +301,15 @@ function naiveMatcher(
         (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'invoiceId') AS invoice
        FROM transactions t WHERE t.business_date = ? AND t.provider = 'sentrypos' AND t.kind = 'sale'`,
   );
+  // coalesce stops at the first branch that finds one: the amount search runs only without an invoice hit.
   const lookup = db.prepare(
-    `SELECT id FROM (
-       SELECT t.id, 0 AS rank FROM transaction_refs r JOIN transactions t ON t.id = r.transaction_id
-        WHERE r.value = @invoice AND t.provider <> 'sentrypos' AND t.kind = 'capture'
-       UNION ALL
-       SELECT t.id, 1 FROM transactions t
-        WHERE t.business_date BETWEEN @from AND @to AND t.provider IN ('vipps', 'tgi', 'sensepass', 'cents')
-          AND t.kind = 'capture' AND t.amount_minor = @amount
-          AND t.occurred_at BETWEEN @earliest AND @latest)
-     ORDER BY rank LIMIT 1`,
+    `SELECT coalesce(
+       (SELECT t.id FROM transaction_refs r CROSS JOIN transactions t ON t.id = r.transaction_id
+         WHERE r.value = @invoice AND t.provider <> 'sentrypos' AND t.kind = 'capture' LIMIT 1),
+       (SELECT t.id FROM transactions t
+         WHERE t.business_date BETWEEN @from AND @to AND t.provider IN ('vipps', 'tgi', 'sensepass', 'cents')
+           AND t.kind = 'capture' AND t.amount_minor = @amount
+           AND t.occurred_at BETWEEN @earliest AND @latest LIMIT 1)) AS id`,
   );
   const link = db.prepare('INSERT OR IGNORE INTO naive_links (sale_id, payment_id) VALUES (?, ?)');
   let linked = 0;
@@ -332,8 +331,8 @@ function naiveMatcher(
           amount: sale.amount_minor,
           earliest: new Date(at - 1_800_000).toISOString(),
           latest: new Date(at + 1_800_000).toISOString(),
-        }) as { id: number } | undefined;
-        if (hit) linked += link.run(sale.id, hit.id).changes;
+        }) as { id: number | null };
+        if (hit.id !== null) linked += link.run(sale.id, hit.id).changes;
       }
     })();
   }
