@@ -1,7 +1,7 @@
 import type { DecisionIndex } from './decision-index.ts';
 import { PAYMENT_PROVIDERS, type Rec } from './load-day.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
-import { amountField, scorePair, type PairScore } from './score.ts';
+import { amountField, amountMayFit, scorePair, type PairScore } from './score.ts';
 
 export type Role =
   'sale' | 'payment' | 'view' | 'attempt' | 'refund' | 'fee' | 'duplicate' | 'pre-transaction';
@@ -197,12 +197,16 @@ export function matchDay(input: DayInput): BuiltGroup[] {
   const openTimes = open.map((p) => p.atMs);
   type Cand = { g: BuiltGroup; t: Rec; p: Rec; s: PairScore };
   const cands: Cand[] = [];
+  // With a review threshold of 0 even a pair whose amounts differ (score 0) is a candidate.
+  const prefilter = settings.reviewScore > 0;
   for (const g of groups) {
     for (const t of g.tenders) {
       if (paid.has(t.id)) continue;
       for (let i = lowerBound(openTimes, t.atMs - windowMs - 600_000); i < open.length; i++) {
         const p = open[i];
         if (!p || p.atMs > t.atMs + windowMs + 600_000) break;
+        // Most payments near a sale are for other amounts: they cost one subtraction, no evidence.
+        if (prefilter && !amountMayFit(t, p, settings)) continue;
         if (reserved(g, p) || decisions.rejected(g.saleKey, recordKey(p))) continue;
         const s = scorePair(t, p, settings, offsets.get(p.provider) ?? 0);
         if (s.score >= settings.reviewScore) cands.push({ g, t, p, s });
@@ -298,12 +302,18 @@ function attachAttempts(
   free: (r: Rec) => boolean,
   claimed: Set<number>,
 ) {
-  const linked = groups.flatMap((g) => g.pairs.map((p) => ({ g, p: p.payment })));
+  const linked = new Map<string, { g: BuiltGroup; p: Rec }[]>();
+  for (const g of groups) {
+    for (const pair of g.pairs) {
+      const p = pair.payment;
+      (linked.get(p.provider) ?? linked.set(p.provider, []).get(p.provider)!).push({ g, p });
+    }
+  }
   for (const a of window) {
     if (!(PAYMENT_PROVIDERS as readonly string[]).includes(a.provider) || !FAILED.has(a.status) || !free(a))
       continue;
     let best: { g: BuiltGroup; gap: number } | null = null;
-    for (const { g, p } of linked) {
+    for (const { g, p } of linked.get(a.provider) ?? []) {
       const gap = p.atMs - a.atMs;
       const sameRef = a.refs.length > 0 && a.refs.some((r) => p.refs.includes(r));
       if (p.provider !== a.provider || gap < 0 || gap > 15 * 60_000) continue;
@@ -325,11 +335,18 @@ function attachDuplicates(
   claimed: Set<number>,
   decisions: DecisionIndex,
 ) {
-  const linked = groups.flatMap((g) => g.pairs.map((p) => ({ g, p: p.payment })));
+  // Linked payments by provider, connection and amount, in linking order (the first fit wins).
+  const linked = new Map<string, { g: BuiltGroup; p: Rec }[]>();
+  for (const g of groups) {
+    for (const pair of g.pairs) {
+      const p = pair.payment;
+      const k = `${p.provider}|${p.connectionId}|${p.amount}`;
+      (linked.get(k) ?? linked.set(k, []).get(k)!).push({ g, p });
+    }
+  }
   for (const d of payments) {
     if (!free(d)) continue;
-    for (const { g, p } of linked) {
-      if (p.provider !== d.provider || p.connectionId !== d.connectionId || p.amount !== d.amount) continue;
+    for (const { g, p } of linked.get(`${d.provider}|${d.connectionId}|${d.amount}`) ?? []) {
       if (Math.abs(d.atMs - p.atMs) > 5 * 60_000 || decisions.rejected(g.saleKey, recordKey(d))) continue;
       if ((decisions.saleOf(recordKey(d)) ?? g.saleKey) !== g.saleKey) continue;
       const refsAgree = p.refs.length === 0 ? d.refs.length === 0 : d.refs.some((r) => p.refs.includes(r));

@@ -79,6 +79,27 @@ function formatGap(ms: number): string {
   return ms === 0 ? 'same second' : `${text} ${ms > 0 ? 'after' : 'before'} the sale`;
 }
 
+/** The largest amount above a sale still read as a tip: a share of the sale, or a fixed sum. */
+function tipMax(sale: Rec, settings: ReconcileSettings): number {
+  return Math.max(
+    (Math.abs(sale.amount) * settings.tipMaxPercent) / 100,
+    settings.tipMaxAmount * 10 ** currencyExponent(sale.currency),
+  );
+}
+
+/**
+ * Whether the amounts could fit at all, without building any evidence: matching asks this of every
+ * payment near a sale, and most differ. Same answer as amountField's "differs" for one currency; a
+ * foreign payment always goes on to the full check (it needs the rate).
+ */
+export function amountMayFit(sale: Rec, p: Rec, settings: ReconcileSettings): boolean {
+  if (p.currency !== sale.currency) return true;
+  const diff = chargedAmount(p) - sale.amount;
+  return (
+    diff === 0 || (p.tipMinor > 0 && diff === p.tipMinor) || (diff > 0 && diff <= tipMax(sale, settings))
+  );
+}
+
 export function amountField(
   sale: Rec,
   p: Rec,
@@ -109,11 +130,7 @@ export function amountField(
   if (Math.abs(diff) <= tolerance) return { fit: 'equal', field: { score: 1, note: 'equal', detail } };
   if (p.tipMinor > 0 && Math.abs(diff - p.tipMinor) <= tolerance)
     return { fit: 'tip', field: { score: 1, note: 'equal plus the tip on the receipt', detail } };
-  const tipMax = Math.max(
-    (Math.abs(sale.amount) * settings.tipMaxPercent) / 100,
-    settings.tipMaxAmount * 10 ** currencyExponent(sale.currency),
-  );
-  if (diff > 0 && diff <= tipMax + tolerance)
+  if (diff > 0 && diff <= tipMax(sale, settings) + tolerance)
     return {
       fit: 'tip',
       field: { score: 0.75, note: 'more than the sale by what looks like a tip', detail },
