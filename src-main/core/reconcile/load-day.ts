@@ -1,27 +1,9 @@
 import type { Database } from 'better-sqlite3';
+import { SENSEPASS_OWN_REFERENCES } from '../providers/sensepass/normalize.ts';
 import { all, rawSql, sql, type Sql } from '../store/sql.ts';
 
 /** The providers that take payments for a POS sale; SentryPOS is the POS itself. */
 export const PAYMENT_PROVIDERS = ['vipps', 'tgi', 'sensepass', 'cents'] as const;
-
-/**
- * What SensePass puts in its references besides the merchant's posData: its own ids. Everything else a
- * SensePass record carries as a reference came from the POS (posData is free-form, keyed by the merchant).
- */
-const SENSEPASS_OWN_REFS = [
-  'TransactionNumber',
-  'receiptSaveUid',
-  'transactionEventId',
-  'paymentProcessRequestID',
-  'confirmationNumber',
-  'fullConfirmationCode',
-  'authNumber',
-  'referenceNumber',
-  'voucher',
-  'sensePassReferenceId',
-  'requestID',
-  'providerId',
-];
 
 /** One cached record, as much of it as matching reads. */
 export interface Rec {
@@ -92,7 +74,7 @@ const REFS = `CASE t.provider
     WHEN 'vipps' THEN (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'reference')
     WHEN 'cents' THEN (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'order_id')
     WHEN 'sensepass' THEN (SELECT group_concat(value, char(31)) FROM transaction_refs r WHERE r.transaction_id = t.id
-      AND r.kind NOT IN (${SENSEPASS_OWN_REFS.map((k) => `'${k}'`).join(', ')}))
+      AND r.kind NOT IN (${SENSEPASS_OWN_REFERENCES.map((k) => `'${k}'`).join(', ')}))
   END`;
 const LINK = `CASE t.provider
     WHEN 'vipps' THEN (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'pspReference')

@@ -43,6 +43,18 @@ const CONFIRMATION_REFERENCES = [
   'providerId',
 ] as const satisfies readonly (keyof SensePassConfirmation)[];
 
+/**
+ * The reference kinds SensePass fills with its own ids. Every other reference of a SensePass record came
+ * from the merchant's free-form posData, so reconciliation reads only those as the POS's.
+ */
+export const SENSEPASS_OWN_REFERENCES = [
+  'TransactionNumber',
+  'receiptSaveUid',
+  'transactionEventId',
+  'paymentProcessRequestID',
+  ...CONFIRMATION_REFERENCES,
+] as const;
+
 /** Product `amount` and `discount` are read as major units (like `amount` and `productsSum`), `amount` per unit. */
 function toLine(p: SensePassProduct, i: number, currency: string): TransactionLine {
   const unit = p.amount === null || p.amount === undefined ? null : majorToMinor(p.amount, currency);
