@@ -21,7 +21,7 @@ import {
 } from './commands/connections.ts';
 import type { CliInput } from './commands/secret-input.ts';
 import { type CliIo, EXIT, printError } from './output.ts';
-import { AppError } from '../core/api/app-error.ts';
+import { AppError } from '../core/model/app-error.ts';
 import { StoreError } from '../core/store/store-error.ts';
 
 export interface CliContext extends CliIo {

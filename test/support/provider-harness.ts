@@ -12,7 +12,7 @@ import type {
   StreamDefinition,
 } from '../../src-main/core/providers/connector.ts';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src-main/core/sandbox/index.ts';
-import { createProviderHttp } from '../../src-main/core/sync/provider-http.ts';
+import { createProviderHttp } from '../../src-main/core/providers/shared/provider-http.ts';
 import { type StreamBudget, withStreamBudget } from '../../src-main/core/sync/stream-budget.ts';
 
 /** The small world of the SentryPOS, TGI and SensePass tests. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from './app-error.ts';
+import { AppError } from '../model/app-error.ts';
 import {
   type ApiErrorBody,
   type ApiResult,

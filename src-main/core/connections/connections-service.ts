@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import { AppError } from '../api/app-error.ts';
+import { AppError } from '../model/app-error.ts';
 import type { HandlerMap } from '../api/dispatcher.ts';
 import type { OperationName, OperationOutput, OperationParsedInput } from '../api/contract.ts';
 import { CredentialError, MalformedSecretError } from '../credentials/credential-errors.ts';
@@ -270,6 +270,7 @@ export class ConnectionsService {
       stateDetail: health.detail,
       lastSyncAt: health.lastSyncAt,
       lastTestAt: health.lastTestAt,
+      lastTestOk: health.lastTestOk,
       transactions: transactionCount(this.#o.db, record.id),
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,

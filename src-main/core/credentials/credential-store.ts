@@ -1,8 +1,6 @@
-/**
- * One connection's secret. Several providers need more than one secret value per connection (Vipps:
- * client secret + subscription key), so a secret is a small object of named text fields.
- */
-export type SecretFields = Record<string, string>;
+import type { SecretFields } from '../model/secret-fields.ts';
+
+export type { SecretFields };
 
 /**
  * Where connection secrets live. The only production implementation is the OS keychain

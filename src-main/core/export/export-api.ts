@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import { AppError } from '../api/app-error.ts';
+import { AppError } from '../model/app-error.ts';
 import type { EventBus } from '../api/event-bus.ts';
 import type { ExportEntry } from './export-schemas.ts';
 import { ExportService } from './export-service.ts';

@@ -1,13 +1,14 @@
 import type { z } from 'zod';
-import type { SecretFields } from '../credentials/credential-store.ts';
+import type { DayCompleteness } from '../model/day-completeness.ts';
+import type { SecretFields } from '../model/secret-fields.ts';
 import type { CanonicalTransaction, ProviderId } from '../model/transaction.ts';
-import type { ProviderHttp } from '../sync/provider-http.ts';
+import type { ProviderHttp } from './shared/provider-http.ts';
 
 /**
  * What every provider folder exports. A sixth provider is one more folder implementing this and one
  * line in `registry.ts`; the engine, CLI and UI know nothing provider-specific.
  */
-export type { SecretFields };
+export type { DayCompleteness, SecretFields };
 
 export interface ConnectionInfo {
   id: string;
@@ -22,14 +23,6 @@ export interface ConnectionInfo {
 export type RecordOutcome =
   | { ok: true; record: CanonicalTransaction }
   | { ok: false; raw: unknown; error: string; externalId: string | null };
-
-/** Whether the provider considers a business day finished and whether our cache holds all of it. */
-export interface DayCompleteness {
-  stream: string;
-  date: string;
-  state: 'complete' | 'open' | 'partial';
-  detail?: string;
-}
 
 export interface StreamPage {
   outcomes: RecordOutcome[];

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { z } from 'zod';
-import { AppError } from '../api/app-error.ts';
+import { AppError } from '../model/app-error.ts';
 import type { CandidatesInput, ReconcileCandidates } from '../api/reconcile-schemas.ts';
 import { all, get, sql } from '../store/sql.ts';
 

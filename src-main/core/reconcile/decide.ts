@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { z } from 'zod';
-import { AppError } from '../api/app-error.ts';
+import { AppError } from '../model/app-error.ts';
 import type { DecideInput, DecisionEntry } from '../api/reconcile-schemas.ts';
 import { appendAudit } from '../store/mutations/audit.ts';
 import { all, get, run, sql } from '../store/sql.ts';

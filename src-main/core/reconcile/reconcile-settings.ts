@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
-import { AppError } from '../api/app-error.ts';
+import { AppError } from '../model/app-error.ts';
 import { CurrencyCode, IsoDate } from '../api/schemas.ts';
 import { appendAudit } from '../store/mutations/audit.ts';
 import { get, run, sql } from '../store/sql.ts';

@@ -1,4 +1,4 @@
-import { AppError } from '../api/app-error.ts';
+import { AppError } from '../model/app-error.ts';
 import type { SearchSort } from '../api/schemas.ts';
 
 /** The sort key of the last row of a page: (business_date, occurred_at, id) or (amount_minor, id). */

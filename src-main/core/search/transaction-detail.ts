@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { AppError } from '../api/app-error.ts';
+import { AppError } from '../model/app-error.ts';
 import type { TransactionDetail } from '../api/schemas.ts';
 import { type SummaryRow, SUMMARY_COLUMNS, toSummary } from '../store/queries/transactions.ts';
 import { all, get, sql } from '../store/sql.ts';

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { AppError } from '../api/app-error.ts';
+import { AppError } from '../model/app-error.ts';
 import type { HandlerMap } from '../api/dispatcher.ts';
 import type { OperationParsedInput } from '../api/contract.ts';
 import type { Connector } from '../providers/connector.ts';

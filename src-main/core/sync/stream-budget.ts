@@ -1,6 +1,6 @@
 import type { StreamContext } from '../providers/connector.ts';
 import { ConnectorError } from '../providers/connector-error.ts';
-import type { ProviderHttp } from './provider-http.ts';
+import type { ProviderHttp } from '../providers/shared/provider-http.ts';
 
 /**
  * How much one stream may ask of its provider in one run. The connectors' paging guards stop the

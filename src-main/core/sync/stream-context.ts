@@ -6,7 +6,7 @@ import type {
   SyncWindow,
 } from '../providers/connector.ts';
 import { ConnectorError } from '../providers/connector-error.ts';
-import { type ProviderHttpOptions, createProviderHttp } from './provider-http.ts';
+import { type ProviderHttpOptions, createProviderHttp } from '../providers/shared/provider-http.ts';
 import { secretForUse } from './secret-binding.ts';
 
 export type HttpOverrides = Partial<

@@ -1,15 +1,17 @@
 import type { Database } from 'better-sqlite3';
-import { AppError } from '../api/app-error.ts';
+import { AppError } from '../model/app-error.ts';
 import type { EventBus } from '../api/event-bus.ts';
 import type { ConnectionSummary, SyncReport, SyncStatusEntry } from '../api/schemas.ts';
 import type { Connector } from '../providers/connector.ts';
 import { listConnections } from '../store/queries/connections.ts';
 import {
+  firstRecordDay,
   lastSuccessfulRun,
   latestFinishedRun,
   listCompleteness,
   quarantinedCount,
 } from '../store/queries/sync-state.ts';
+import { countDays } from './day-counts.ts';
 import { type HttpOverrides, type SyncRequest, runSync } from './engine.ts';
 import type { SyncProgress } from './progress.ts';
 import type { SecretSource } from './secret-source.ts';
@@ -126,8 +128,7 @@ export class SyncService {
         detail: d.detail,
         checkedAt: d.checked_at,
       }));
-      const days = { complete: 0, open: 0, partial: 0 };
-      for (const d of completeness) days[d.state]++;
+      const days = countDays(completeness, firstRecordDay(db, c.id));
       return {
         connectionId: c.id,
         connectionName: c.name,

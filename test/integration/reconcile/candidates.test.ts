@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../../src-main/core/api/app-error.ts';
+import { AppError } from '../../../src-main/core/model/app-error.ts';
 import type { OperationInput, OperationName, OperationOutput } from '../../../src-main/core/api/contract.ts';
 import { createCore, type Core } from '../../../src-main/core/core.ts';
 import { syncDemoWorld, type DemoWorld } from '../../support/reconcile-world.ts';

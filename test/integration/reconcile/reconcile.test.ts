@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../../src-main/core/api/app-error.ts';
+import { AppError } from '../../../src-main/core/model/app-error.ts';
 import type { OperationInput, OperationName, OperationOutput } from '../../../src-main/core/api/contract.ts';
 import { EventBus } from '../../../src-main/core/api/event-bus.ts';
 import { createCore, type Core } from '../../../src-main/core/core.ts';

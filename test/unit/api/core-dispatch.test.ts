@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AppError } from '../../../src-main/core/api/app-error.ts';
+import { AppError } from '../../../src-main/core/model/app-error.ts';
 import { operationNames } from '../../../src-main/core/api/contract.ts';
 import { type HandlerMap, createDispatcher } from '../../../src-main/core/api/dispatcher.ts';
 import { createCore } from '../../../src-main/core/core.ts';

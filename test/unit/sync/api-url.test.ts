@@ -7,7 +7,7 @@ import {
   isLoopbackHost,
   joinApiUrl,
 } from '../../../src-main/core/providers/shared/api-url.ts';
-import { createProviderHttp } from '../../../src-main/core/sync/provider-http.ts';
+import { createProviderHttp } from '../../../src-main/core/providers/shared/provider-http.ts';
 import {
   BOUND_ORIGINS,
   bindSecret,

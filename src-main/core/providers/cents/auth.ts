@@ -2,7 +2,7 @@ import { ConnectorError } from '../connector-error.ts';
 import type { StreamContext } from '../connector.ts';
 import { parseEnvelope } from '../shared/records.ts';
 import { TokenCache, type Authorize } from '../shared/token-cache.ts';
-import { createProviderHttp } from '../../sync/provider-http.ts';
+import { createProviderHttp } from '../shared/provider-http.ts';
 import { CENTS_NAME, centsConfigSchema, centsTokenUrl } from './config.ts';
 import { CentsToken } from './wire.ts';
 

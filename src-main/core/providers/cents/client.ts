@@ -3,7 +3,7 @@ import { readThrough, writeThrough } from '../shared/bookmark.ts';
 import { addDays, startDate } from '../shared/days.ts';
 import { PagingGuard } from '../shared/paging-guard.ts';
 import { parseEnvelope, RunDedupe } from '../shared/records.ts';
-import type { ProviderHttp } from '../../sync/provider-http.ts';
+import type { ProviderHttp } from '../shared/provider-http.ts';
 import { CENTS_NAME, centsConfigSchema } from './config.ts';
 import { centsOutcome } from './normalize.ts';
 import { CentsPage } from './wire.ts';

@@ -2,7 +2,7 @@ import { ConnectorError } from '../connector-error.ts';
 import type { StreamContext } from '../connector.ts';
 import { parseEnvelope } from '../shared/records.ts';
 import { lifetimeSeconds, TokenCache, type Authorize, type IssuedToken } from '../shared/token-cache.ts';
-import { createProviderHttp, type ProviderHttp } from '../../sync/provider-http.ts';
+import { createProviderHttp, type ProviderHttp } from '../shared/provider-http.ts';
 import { VIPPS_NAME, vippsConfigSchema, type VippsConfig } from './config.ts';
 import { TokenResponse } from './wire.ts';
 

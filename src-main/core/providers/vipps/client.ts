@@ -1,7 +1,7 @@
 import { ConnectorError } from '../connector-error.ts';
 import { PagingGuard } from '../shared/paging-guard.ts';
 import { parseEnvelope } from '../shared/records.ts';
-import type { ProviderHttp } from '../../sync/provider-http.ts';
+import type { ProviderHttp } from '../shared/provider-http.ts';
 import { VIPPS_NAME } from './config.ts';
 import type { ReportTopic } from './normalize.ts';
 import { LedgerList, ReportDatePage, ReportFeedPage, SalesPage, type Ledger } from './wire.ts';

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { Settings } from '../../api/schemas.ts';
+import type { Settings } from '../../model/settings.ts';
 import { run, sql } from '../sql.ts';
 import { appendAudit } from './audit.ts';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import type { DayCompleteness } from '../../providers/connector.ts';
+import type { DayCompleteness } from '../../model/day-completeness.ts';
 import { get, run, sql } from '../sql.ts';
 
 /**

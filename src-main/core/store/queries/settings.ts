@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { Settings } from '../../api/schemas.ts';
+import { Settings } from '../../model/settings.ts';
 import { all, sql } from '../sql.ts';
 
 /** What a new install starts with; the demo shop is Norwegian, as are most of our merchants. */

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import type { TransactionSummary } from '../../api/schemas.ts';
-import { AppError } from '../../api/app-error.ts';
+import type { TransactionSummary } from '../../model/transaction-summary.ts';
+import { AppError } from '../../model/app-error.ts';
 import { all, get, sql } from '../sql.ts';
 
 /** The columns every list of transactions selects (t = transactions, c = connections). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../../src-main/core/providers/connector-error.ts';
 import { reportDate, reportFeed, salesFeed } from '../../../../src-main/core/providers/vipps/client.ts';
 import { readMarks } from '../../../../src-main/core/providers/vipps/streams.ts';
-import type { ProviderHttp } from '../../../../src-main/core/sync/provider-http.ts';
+import type { ProviderHttp } from '../../../../src-main/core/providers/shared/provider-http.ts';
 
 /** Answers each request with the next canned body and records what was asked. */
 function fakeHttp(

@@ -1,7 +1,7 @@
 import ky, { HTTPError, type KyInstance, TimeoutError } from 'ky';
 import pThrottle from 'p-throttle';
-import { ConnectorError } from '../providers/connector-error.ts';
-import { joinApiUrl } from '../providers/shared/api-url.ts';
+import { ConnectorError } from '../connector-error.ts';
+import { joinApiUrl } from './api-url.ts';
 
 export interface ProviderHttpOptions {
   /** Shown in messages: "SentryPOS rejected the API key (401)". */
