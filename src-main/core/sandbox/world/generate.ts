@@ -15,23 +15,30 @@ import { createIndexes, createTables } from './schema.ts';
 import { VippsLedger } from './vipps-ledger.ts';
 import { WorldWriter } from './writer.ts';
 
-function plansForDay(o: ResolvedWorldOptions, cal: ShopCalendar, date: string, rng: Rng): SalePlan[] {
+/** A day's sales up to the world's "now", in time order; the day's random stream does not depend on "now". */
+function plansForDay(
+  o: ResolvedWorldOptions,
+  cal: ShopCalendar,
+  date: string,
+  rng: Rng,
+): { plan: SalePlan; stream: string }[] {
   const factor = WEEKDAY_FACTOR[cal.weekday(date)] ?? 1;
   const count = Math.round(o.salesPerDay * factor * (0.85 + 0.3 * rng.next()));
-  const plans: SalePlan[] = [];
+  const plans: { plan: SalePlan; stream: string }[] = [];
+  const neighbours: [SalePlan, SalePlan][] = [];
   for (let i = 0; i < count; i++) {
     const plan = planSale(rng, o, cal, date, 0);
-    if (!plan) continue;
-    plans.push(plan);
+    plans.push({ plan, stream: `sale:${date}:${i}` });
     const [payment, ...more] = plan.payments;
     if (!payment || more.length || !rng.chance(o.rates.sameAmountNeighbour)) continue;
     const lines = payment.lines;
     const neighbour = planSale(rng, o, cal, date, 0, { posTimeMs: plan.posTimeMs, lines, payment });
-    if (!neighbour) continue;
-    tagNeighbours(plan, neighbour);
-    plans.push(neighbour);
+    plans.push({ plan: neighbour, stream: `sale:${date}:${i}:neighbour` });
+    neighbours.push([plan, neighbour]);
   }
-  return plans.sort((a, b) => a.posTimeMs - b.posTimeMs);
+  const happened = (p: SalePlan) => p.posTimeMs <= o.nowMs;
+  for (const pair of neighbours) if (pair.every(happened)) tagNeighbours(...pair);
+  return plans.filter((p) => happened(p.plan)).sort((a, b) => a.plan.posTimeMs - b.plan.posTimeMs);
 }
 
 /**
@@ -57,16 +64,19 @@ export function generateWorld(o: ResolvedWorldOptions, dbPath: string, truthPath
       const plans = plansForDay(o, cal, date, rng);
       const previous = cal.addDays(date, -1);
       db.transaction(() => {
-        for (const plan of plans) {
+        for (const { plan, stream } of plans) {
           // Numbered after sorting, so invoice numbers rise with time as a till's do.
           plan.saleNo = ++saleNo;
           plan.invoiceId = `inv_${String(saleNo).padStart(7, '0')}${plan.invoiceId.slice(-4)}`;
           for (const p of plan.payments) {
+            // Each payment's records draw from a stream of their own: a refund that has now happened,
+            // or a payment no longer pending, does not shift the ids of any other record.
+            const payRng = new Rng(o.seed, `${stream}:${p.part}`);
             writeSentryPos(w, plan, p);
-            if (p.provider === 'vipps') writeVipps(ledger, cal, rng, plan, p, o.currency);
-            else if (p.provider === 'tgi') writeTgi(w, rng, plan, p);
-            else if (p.provider === 'sensepass') writeSensePass(w, rng, plan, p, o.currency);
-            else writeCents(w, rng, plan, p, o.currency);
+            if (p.provider === 'vipps') writeVipps(ledger, cal, payRng, plan, p, o.currency);
+            else if (p.provider === 'tgi') writeTgi(w, payRng, plan, p);
+            else if (p.provider === 'sensepass') writeSensePass(w, payRng, plan, p, o.currency);
+            else writeCents(w, payRng, plan, p, o.currency);
           }
         }
         // Dates close one day late: skewed provider clocks move events across midnight (on the first

@@ -84,6 +84,13 @@ export interface WorldOptions {
   /** Currencies SensePass settles in: the shop's second-currency case (default ILS and USD). */
   sensePassCurrencies?: string[];
   today?: string;
+  /**
+   * The world's "now" (epoch ms); it sets `today` too. Default: 12:00 of `today`. A demo passes the
+   * clock's time, so a world generated later holds everything the earlier one did, plus what happened since.
+   */
+  now?: number;
+  /** The world's first day, instead of `days`: the world then grows by one day each day. */
+  firstDay?: string;
   rates?: Partial<ImperfectionRates>;
   /** Share of sales paid through each provider. */
   providerMix?: Partial<Record<'vipps' | 'sensepass' | 'cents' | 'tgi', number>>;
@@ -99,7 +106,7 @@ export interface ResolvedWorldOptions {
   currency: string;
   sensePassCurrencies: string[];
   today: string;
-  /** The generator's "now": noon of `today` in the shop's zone, so today is a half-traded, open day. */
+  /** The generator's "now": by default noon of `today` in the shop's zone, so today is a half-traded, open day. */
   nowMs: number;
   firstDay: string;
   rates: ImperfectionRates;
@@ -108,15 +115,20 @@ export interface ResolvedWorldOptions {
 }
 
 // Bumped whenever generation changes, so cached world files from an older generator are not reused.
-export const GENERATOR_VERSION = 4;
+export const GENERATOR_VERSION = 5;
 
 export function resolveWorldOptions(opts: WorldOptions = {}): ResolvedWorldOptions {
   const timeZone = opts.timeZone ?? 'Europe/Oslo';
   if (!DateTime.now().setZone(timeZone).isValid) throw new Error(`unknown time zone: ${timeZone}`);
-  const today = opts.today ?? DateTime.now().setZone(timeZone).toISODate();
+  const nowDt = opts.now === undefined ? null : DateTime.fromMillis(opts.now, { zone: timeZone });
+  if (nowDt && !nowDt.isValid) throw new Error(`invalid now: ${opts.now}`);
+  const today = nowDt?.toISODate() ?? opts.today ?? DateTime.now().setZone(timeZone).toISODate();
   const todayDt = DateTime.fromISO(today ?? '', { zone: timeZone });
   if (!todayDt.isValid || today === null) throw new Error(`invalid today: ${opts.today}`);
-  const days = opts.days ?? 60;
+  const firstDt = opts.firstDay === undefined ? null : DateTime.fromISO(opts.firstDay, { zone: timeZone });
+  if (firstDt && (!firstDt.isValid || firstDt > todayDt))
+    throw new Error(`invalid firstDay: ${opts.firstDay}`);
+  const days = firstDt ? Math.round(todayDt.diff(firstDt, 'days').days) + 1 : (opts.days ?? 60);
   if (!Number.isInteger(days) || days < 1) throw new Error('days must be a positive integer');
   const salesPerDay = opts.salesPerDay ?? 120;
   if (!(salesPerDay >= 0)) throw new Error('salesPerDay must be >= 0');
@@ -128,7 +140,7 @@ export function resolveWorldOptions(opts: WorldOptions = {}): ResolvedWorldOptio
     currency: opts.currency ?? 'NOK',
     sensePassCurrencies: opts.sensePassCurrencies ?? ['ILS', 'USD'],
     today,
-    nowMs: todayDt.set({ hour: 12 }).toMillis(),
+    nowMs: nowDt?.toMillis() ?? todayDt.set({ hour: 12 }).toMillis(),
     firstDay: todayDt.minus({ days: days - 1 }).toISODate() ?? today,
     rates: { ...DEFAULT_RATES, ...opts.rates },
     providerMix: { vipps: 0.4, tgi: 0.3, sensepass: 0.15, cents: 0.15, ...opts.providerMix },

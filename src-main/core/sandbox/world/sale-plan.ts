@@ -194,6 +194,9 @@ function tagsOf(p: PaymentPlan, posTimeMs: number, split: boolean, shopCurrency:
 /**
  * Plans one POS sale and how it was paid, with every imperfection decided up front. With `like`, plans
  * a same-amount neighbour instead: the same lines 15–55 s later, another customer, the same provider.
+ * Every random draw is made whatever the world's "now" is (a sale still to come is planned too, and
+ * left out by the caller), so a world generated later holds the same sales, refunds and ids as an
+ * earlier one: "now" only hides what has not happened yet.
  */
 export function planSale(
   rng: Rng,
@@ -202,9 +205,8 @@ export function planSale(
   date: string,
   saleNo: number,
   like?: NeighbourOf,
-): SalePlan | null {
+): SalePlan {
   const posTimeMs = like ? like.posTimeMs + rng.int(15_000, 55_000) : saleTime(rng, o, cal, date);
-  if (posTimeMs > o.nowMs) return null;
   const r = o.rates;
   const lines =
     like?.lines ??
@@ -240,9 +242,10 @@ export function planSale(
       ? (spCurrencies[0] ?? 'ILS')
       : (spCurrencies[1] ?? spCurrencies[0] ?? 'USD');
     const currency = provider !== 'sensepass' ? o.currency : (like?.payment.currency ?? spCurrency);
-    const refund = pending ? null : planRefund(rng, o, providerTimeMs, amount, tip, payLines);
+    const refundPlan = planRefund(rng, o, providerTimeMs, amount, tip, payLines);
+    const refund = pending ? null : refundPlan;
     const refRoll = rng.next();
-    const twice = !pending && !cash && rng.chance(r.duplicateCharge);
+    const twice = !cash && rng.chance(r.duplicateCharge) && !pending;
     const p: PaymentPlan = {
       provider,
       part: i,
@@ -254,10 +257,11 @@ export function planSale(
       lines: payLines,
       network: networkFor(rng, provider, cash),
       providerTimeMs,
-      failedFirst: !pending && rng.chance(r.failedThenRetry),
+      // A declined attempt comes before the payment, so it is there while the payment is still pending.
+      failedFirst: rng.chance(r.failedThenRetry),
       failedPosId: `pay_${rng.hex(12)}`,
       refund,
-      duplicate: !pending && rng.chance(r.duplicateNotification),
+      duplicate: rng.chance(r.duplicateNotification) && !pending,
       duplicateChargeDelayMs: twice ? rng.int(10_000, 90_000) : 0,
       referenceMode:
         refRoll < r.missingReference
