@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CurrencyCode, TimeZoneName } from '../model/settings.ts';
+import { CurrencyCode } from '../model/settings.ts';
 import { TransactionSummary } from '../model/transaction-summary.ts';
 import { NormalizedStatus, ProviderId, TransactionKind } from '../model/transaction.ts';
 
