@@ -8,6 +8,7 @@ import {
   SyncState,
   type SyncProgress,
 } from '../../src-renderer/src/lib/sync-state.svelte.ts';
+import { formatBusinessDate } from '../../src-renderer/src/lib/format.ts';
 import { DEMO_SETTINGS, fakeApi, type FakeHandlers, syncEntry } from './fake-api.ts';
 
 const CONNECTION = {
@@ -80,7 +81,7 @@ describe('SyncPanel', () => {
     const card = screen.getByTestId('sync-connection-conn-sentrypos');
     expect(within(card).getByRole('alert').textContent).toBe(error);
     // 09:15 UTC is 10:15 in Oslo in March.
-    expect(card.querySelector('time')?.textContent).toMatch(/10:15.*Europe\/Oslo/);
+    expect(card.querySelector('time')?.textContent).toMatch(/10:15.*Oslo time/);
     expect(card.textContent).toContain('Not scheduled');
   });
 
@@ -121,6 +122,38 @@ describe('SyncPanel', () => {
     expect(screen.queryByTestId('sync-progress')).toBeNull();
   });
 
+  it('says Synced once every stream is done and the core no longer runs it, before sync:start answers', async () => {
+    // sync:start answers after the reconciliation that follows the sync; the card must not wait for it.
+    let running = false;
+    const api = panelApi(() => [syncEntry({ running })], {
+      'sync:start': () => new Promise(() => {}),
+    });
+    renderPanel(api);
+    await fireEvent.click(await screen.findByTestId('sync-now'));
+    running = true;
+    api.emit('sync:progress', progress());
+    await waitFor(() => expect(badge().textContent).toBe('Syncing…'));
+    running = false;
+    api.emit('sync:progress', progress({ records: 1000, done: true }));
+    await waitFor(() => expect(badge().textContent).toBe('Synced'));
+  });
+
+  it('stays Syncing… while a done stream belongs to a run the core still counts as running', async () => {
+    let running = false;
+    const api = panelApi(() => [syncEntry({ running })], {
+      'sync:start': () => new Promise(() => {}),
+    });
+    renderPanel(api);
+    await fireEvent.click(await screen.findByTestId('sync-now'));
+    running = true;
+    api.emit('sync:progress', progress({ records: 1000, done: true }));
+    const asked = () => api.calls.filter((c) => c.operation === 'sync:status').length;
+    const before = asked();
+    // The settle step asks again shortly; the core still says running, so the card still says so.
+    await waitFor(() => expect(asked()).toBeGreaterThan(before + 1), { timeout: 3000 });
+    expect(badge().textContent).toBe('Syncing…');
+  });
+
   it('shows a completeness strip with a legend and a tooltip per day', async () => {
     vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2026-03-14T12:00:00Z') });
     renderPanel(panelApi(() => [syncEntry()]));
@@ -128,12 +161,18 @@ describe('SyncPanel', () => {
     expect(days).toHaveLength(30);
     const last = days.at(-1);
     expect(last?.getAttribute('data-state')).toBe('open');
+    // Days are named in the reader's locale, as everywhere else, not as ISO strings.
     expect(last?.getAttribute('title')).toBe(
-      '2026-03-14: Open — we hold 21 sales (5554.96 completed); SentryPOS reports 21 (5554.96)',
+      `${formatBusinessDate('2026-03-14')}: Open — we hold 21 sales (5554.96 completed); SentryPOS reports 21 (5554.96)`,
     );
     expect(last?.getAttribute('aria-label')).toBe(last?.getAttribute('title'));
-    expect(days.at(-2)?.getAttribute('title')).toMatch(/^2026-03-13: Complete — /);
-    expect(days[0]?.getAttribute('title')).toBe('2026-02-13: Not checked');
+    expect(days.at(-2)?.getAttribute('title')).toContain(`${formatBusinessDate('2026-03-13')}: Complete — `);
+    expect(days[0]?.getAttribute('title')).toBe(`${formatBusinessDate('2026-02-13')}: Not checked`);
+    // The strip's first and last day are written under it; the stream has its plain name.
+    expect(screen.getByTestId('completeness-ends').textContent).toBe(
+      formatBusinessDate('2026-02-13') + formatBusinessDate('2026-03-14'),
+    );
+    expect(screen.getByTestId('sync-connection-conn-sentrypos').textContent).toContain('Sales');
     const legend = screen.getByTestId('completeness-legend');
     for (const word of ['Complete', 'Open', 'Partial', 'Not checked'])
       expect(legend.textContent).toContain(word);

@@ -110,3 +110,64 @@ export function formatBusinessDate(date: string, locale?: string): string {
   });
   return format ? format.format(d) : date;
 }
+
+/**
+ * Date and clock time of a UTC instant in the shop's zone (the zone its business dates are computed in),
+ * in the reader's locale. `withZone` names the zone, for places where a bare time could be read as the
+ * reader's own clock (a sync or test time next to nothing else that says whose clock it is).
+ */
+export function formatInstant(
+  instant: string,
+  timeZone: string | undefined,
+  locale?: string,
+  withZone = false,
+): string {
+  const date = new Date(instant);
+  if (Number.isNaN(date.getTime())) return instant;
+  const format = dateTimeFormat(`instant|${locale ?? ''}|${timeZone ?? ''}`, locale, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone,
+  });
+  if (!format) return instant;
+  return withZone && timeZone ? `${format.format(date)}, ${zoneName(timeZone)}` : format.format(date);
+}
+
+/** "Europe/Oslo" → "Oslo time": the shop manager knows the city, not the IANA area. */
+export function zoneName(timeZone: string): string {
+  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return 'UTC';
+  const city = timeZone.split('/').pop() ?? timeZone;
+  return `${city.replace(/_/g, ' ')} time`;
+}
+
+/** "3 minutes ago", in words the reader's locale uses. */
+export function formatRelative(instant: string, now: number, locale?: string): string {
+  const seconds = Math.round((Date.parse(instant) - now) / 1000);
+  if (Number.isNaN(seconds)) return instant;
+  // "always": numeric "auto" calls the current second "now", which reads oddly after "Last sync".
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'always' });
+  const abs = Math.abs(seconds);
+  if (abs < 45) return rtf.format(-Math.max(abs, 1), 'second');
+  if (abs < 2700) return rtf.format(Math.round(seconds / 60), 'minute');
+  if (abs < 79_200) return rtf.format(Math.round(seconds / 3600), 'hour');
+  return rtf.format(Math.round(seconds / 86_400), 'day');
+}
+
+/** Today's business date (YYYY-MM-DD) in the shop's zone, not the machine's; en-CA writes ISO order. */
+export function shopToday(timeZone: string | undefined, now: number | Date = Date.now()): string {
+  const format =
+    dateTimeFormat(`today|${timeZone ?? ''}`, 'en-CA', {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      timeZone,
+    }) ?? dateTimeFormat('today|UTC', 'en-CA', { timeZone: 'UTC' });
+  return format?.format(now) ?? new Date(now).toISOString().slice(0, 10);
+}
+
+/** Adds whole days to a business date as a calendar date, never through a local clock. */
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}

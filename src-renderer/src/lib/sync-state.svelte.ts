@@ -2,6 +2,7 @@ import { SvelteSet } from 'svelte/reactivity';
 import type { EventPayload, OperationOutput } from '../../../src-main/core/api/contract.ts';
 import type { SyncStatusEntry } from '../../../src-main/core/api/schemas.ts';
 import type { ApiClient, ApiErrorBody } from './api.ts';
+import { addDays } from './format.ts';
 
 export type { SyncStatusEntry };
 export type SyncProgress = EventPayload<'sync:progress'>;
@@ -133,6 +134,7 @@ export class SyncState {
   #setEntries(value: OperationOutput<'sync:status'>): void {
     this.entries = value.connections;
     this.now = Date.now();
+    this.#settleFinished();
     // A finished run's bars give way to its badge; a running one keeps them.
     const kept: typeof this.progress = {};
     for (const [id, streams] of Object.entries(this.progress)) {
@@ -140,6 +142,23 @@ export class SyncState {
       if (running) kept[id] = streams;
     }
     this.progress = kept;
+  }
+
+  /**
+   * `sync:start` answers only after the reconciliation that follows a sync, which takes a while on a big
+   * cache; waiting for that answer kept a card "Syncing…" long after every one of its streams said done.
+   * A connection whose streams are all done and which the core no longer counts as running has synced.
+   */
+  #settleFinished(): void {
+    let waiting = false;
+    for (const id of this.starting) {
+      const streams = Object.values(this.progress[id] ?? {});
+      if (streams.length === 0 || streams.some((p) => !p.done)) continue;
+      if (this.entries.some((e) => e.connectionId === id && e.running)) waiting = true;
+      else this.starting.delete(id);
+    }
+    // The last stream's "done" can come just before the run is recorded as finished: ask again shortly.
+    if (waiting) setTimeout(() => void this.refresh(), 500);
   }
 }
 
@@ -161,22 +180,6 @@ export function progressFraction(p: SyncProgress): number | null {
   if (p.done) return 1;
   if (p.totalHint === null || p.totalHint <= 0) return null;
   return Math.min(p.records / p.totalHint, 1);
-}
-
-const DAY_MS = 86_400_000;
-const ISO_DATE_UTC = new Intl.DateTimeFormat('en-CA', { timeZone: 'UTC' });
-
-function addDays(isoDate: string, days: number): string {
-  return ISO_DATE_UTC.format(Date.parse(`${isoDate}T00:00:00Z`) + days * DAY_MS);
-}
-
-/** Today's business date in the shop's zone (en-CA writes YYYY-MM-DD). */
-export function todayIn(timeZone: string | undefined, now: number): string {
-  try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone }).format(now);
-  } catch {
-    return ISO_DATE_UTC.format(now);
-  }
 }
 
 export interface StripDay {
@@ -221,34 +224,25 @@ export const DAY_STATE_LABELS: Record<StripDay['state'], string> = {
   unchecked: 'Not checked',
 };
 
-/** "3 minutes ago", in words the reader's locale uses. */
-export function formatRelative(instant: string, now: number, locale?: string): string {
-  const seconds = Math.round((Date.parse(instant) - now) / 1000);
-  if (Number.isNaN(seconds)) return instant;
-  // "always": numeric "auto" calls the current second "now", which reads oddly after "Last sync".
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'always' });
-  const abs = Math.abs(seconds);
-  if (abs < 45) return rtf.format(-Math.max(abs, 1), 'second');
-  if (abs < 2700) return rtf.format(Math.round(seconds / 60), 'minute');
-  if (abs < 79_200) return rtf.format(Math.round(seconds / 3600), 'hour');
-  return rtf.format(Math.round(seconds / 86_400), 'day');
-}
-
-/** Date and clock time in the shop's zone, the zone its business dates are computed in. */
-export function formatInstant(instant: string, timeZone: string | undefined, locale?: string): string {
-  const date = Date.parse(instant);
-  if (Number.isNaN(date)) return instant;
-  try {
-    return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(
-      date,
-    );
-  } catch {
-    return instant;
-  }
-}
-
 export function formatDuration(seconds: number): string {
   if (seconds < 60) return `${Math.max(Math.round(seconds), 1)} s`;
   if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
   return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
+}
+
+/**
+ * What each provider stream holds, in the words of the shop. Progress bars and completeness strips both
+ * use these, so Vipps' "funds" is the same row in both (the Sales stream has no per-day check: its API
+ * has no notion of a closed day).
+ */
+const STREAM_LABELS: Record<string, string> = {
+  sales: 'Sales',
+  transactions: 'Transactions',
+  funds: 'Settlements',
+  fees: 'Fees',
+  starting: 'Starting',
+};
+
+export function streamLabel(stream: string): string {
+  return STREAM_LABELS[stream] ?? stream.charAt(0).toUpperCase() + stream.slice(1);
 }

@@ -1,0 +1,45 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { launchChromium } from '../support/chromium.ts';
+import { startServeProcess } from '../support/serve-process.ts';
+
+/**
+ * Screenshots of Connections, Dashboard and the Transactions filters on a demo home, in a browser whose
+ * own zone (New York) is not the shop's, so a time shown in the wrong zone is visible:
+ * `node test/e2e/first-hour-shots.ts HOME OUTDIR PREFIX`.
+ */
+const [home, outDir, prefix = 'after'] = process.argv.slice(2);
+if (!home || !outDir) throw new Error('usage: first-hour-shots.ts HOME OUTDIR [PREFIX]');
+mkdirSync(outDir, { recursive: true });
+const shot = (name: string) => path.join(outDir, `${prefix}-${name}.png`);
+const serve = await startServeProcess(home);
+const browser = await launchChromium();
+try {
+  const page = await browser.newPage({
+    viewport: { width: 1360, height: 900 },
+    locale: 'en-US',
+    timezoneId: 'America/New_York',
+  });
+  await page.goto(`${serve.url}#/connections`);
+  await page.getByTestId('nav-connections').waitFor();
+  await page.waitForTimeout(2500);
+  await page.screenshot({ path: shot('connections'), fullPage: true });
+
+  await page.goto(`${serve.url}#/dashboard`);
+  await page.getByTestId('dashboard-period').waitFor();
+  await page.waitForTimeout(2000);
+  await page.screenshot({ path: shot('dashboard'), fullPage: true });
+
+  await page.goto(`${serve.url}#/transactions`);
+  await page.getByTestId('filter-controls').waitFor();
+  await page.getByTestId('filter-from').fill('2026-11-01');
+  await page.getByTestId('filter-from').dispatchEvent('change');
+  await page.getByTestId('filter-currency').selectOption({ index: 1 });
+  await page.getByTestId('filter-min').fill('10.999');
+  await page.getByTestId('filter-min').dispatchEvent('change');
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: shot('filters'), fullPage: false });
+} finally {
+  await browser.close();
+  await serve.stop();
+}
