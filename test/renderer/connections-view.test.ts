@@ -58,6 +58,7 @@ function connection(overrides: Partial<ConnectionView> = {}): ConnectionView {
     stateDetail: null,
     lastSyncAt: null,
     lastTestAt: null,
+    lastTestOk: null,
     transactions: 0,
     createdAt: 't',
     updatedAt: 't',
@@ -71,7 +72,7 @@ async function renderView(handlers: FakeHandlers) {
     ...handlers,
   });
   const connections = new ConnectionsState(api);
-  render(ConnectionsView, { connections, api });
+  render(ConnectionsView, { connections, api, timeZone: 'Europe/Oslo' });
   await waitFor(() => expect(connections.loaded).toBe(true));
   return api;
 }
@@ -194,7 +195,11 @@ describe('ConnectionsView', () => {
         ok: true,
         value: {
           connections: [
-            connection({ state }),
+            connection(
+              state === 'connected'
+                ? { state, lastTestAt: '2026-03-01T12:05:00Z', lastTestOk: true }
+                : { state },
+            ),
             connection({
               id: 'c2',
               name: 'Old key',
@@ -230,5 +235,12 @@ describe('ConnectionsView', () => {
       ),
     );
     expect(screen.getByTestId('connection-till-1-state').textContent).toBe('Connected');
+    // The badge's word comes with when it was said, on the shop's clock (12:05 UTC is 13:05 in Oslo).
+    expect(screen.getByTestId('connection-till-1-checked').textContent).toMatch(
+      /^\s*Last tested Mar 1, 2026, (1:05\sPM|13:05), Oslo time: it worked\.\s*$/,
+    );
+    expect(screen.getByTestId('connection-old-key-checked').textContent).toMatch(
+      /Never tested\.\s*Last sync .*Oslo time\./,
+    );
   });
 });

@@ -8,6 +8,8 @@ export interface ConnectionHealth {
   detail: string | null;
   lastSyncAt: string | null;
   lastTestAt: string | null;
+  /** Whether the last "Test connection" got in (null: never tested), shown beside when it ran. */
+  lastTestOk: boolean | null;
 }
 
 /**
@@ -24,7 +26,7 @@ export function connectionHealth(db: Database, connectionId: string): Connection
   const test = lastConnectionTest(db, connectionId);
   const run = latestFinishedRun(db, connectionId);
   const lastSyncAt = run?.finished_at ?? null;
-  const base = { lastSyncAt, lastTestAt: test?.at ?? null };
+  const base = { lastSyncAt, lastTestAt: test?.at ?? null, lastTestOk: test?.ok ?? null };
   const finished = run && run.status !== 'cancelled' ? run.finished_at : null;
   if (run && finished && (!test || finished >= test.at)) {
     if (run.status === 'ok' || run.status === 'partial') return { ...base, state: 'connected', detail: null };

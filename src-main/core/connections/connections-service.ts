@@ -20,7 +20,12 @@ import { type HttpOverrides, shopToday } from '../sync/engine.ts';
 import type { SecretSource } from '../sync/secret-source.ts';
 import { bindSecret, boundOrigins, sameOrigins, secretOrigins } from '../sync/secret-binding.ts';
 import { connectionHealth } from './connection-health.ts';
-import { type ConnectionView, type ProviderDescription, SECRET_FIELD_NAMES } from './connection-schemas.ts';
+import {
+  type ConnectionView,
+  NAME_MISSING,
+  type ProviderDescription,
+  SECRET_FIELD_NAMES,
+} from './connection-schemas.ts';
 import { parseConfigInput, parseSecretInput } from './connection-input.ts';
 import { describeProvider } from './provider-forms.ts';
 import { testConnection } from './test-connection.ts';
@@ -103,7 +108,8 @@ export class ConnectionsService {
   async add(input: OperationParsedInput<'connections:add'>): Promise<ConnectionView> {
     const connector = this.#connector(input.provider);
     const errors: Record<string, string[]> = {};
-    if (getConnectionByName(this.#o.db, input.name)) {
+    if (input.name === '') errors.name = [NAME_MISSING];
+    else if (getConnectionByName(this.#o.db, input.name)) {
       errors.name = ['A connection with this name already exists'];
     }
     const config = parseConfigInput(connector, input.config, errors);
@@ -138,7 +144,8 @@ export class ConnectionsService {
     const connector = this.#connector(record.provider);
     const errors: Record<string, string[]> = {};
     const other = input.name === undefined ? null : getConnectionByName(this.#o.db, input.name);
-    if (other && other.id !== record.id) errors.name = ['A connection with this name already exists'];
+    if (input.name === '') errors.name = [NAME_MISSING];
+    else if (other && other.id !== record.id) errors.name = ['A connection with this name already exists'];
     const config = input.config === undefined ? undefined : parseConfigInput(connector, input.config, errors);
     const secret =
       input.secret === undefined ? undefined : parseSecretInput(connector, input.secret, errors, true);

@@ -97,6 +97,23 @@ describe('connections service', () => {
     c.close();
   });
 
+  it('flags every missing required field at once: the name, Client ID and the secret', async () => {
+    const { core: c } = await core();
+    const blank = await c.dispatch('connections:add', {
+      provider: 'vipps',
+      name: '  ',
+      config: { clientId: '', merchantSerialNumber: '' },
+      secret: {},
+    });
+    expect(blank.ok).toBe(false);
+    if (blank.ok) return;
+    const fields = (blank.error.details as { fieldErrors: Record<string, string[]> }).fieldErrors;
+    expect(fields.name).toEqual(['Give the connection a name']);
+    expect(fields.clientId?.length).toBe(1);
+    expect(Object.keys(fields).some((k) => k.startsWith('secret.'))).toBe(true);
+    c.close();
+  });
+
   it('adds, merges a rotated secret field, refuses a duplicate name and answers only hasSecret', async () => {
     const { core: c, credentials } = await core();
     const add = await c.dispatch('connections:add', {
