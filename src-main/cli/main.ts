@@ -7,6 +7,7 @@ import { runDemo } from './commands/demo.ts';
 import { runExport } from './commands/export.ts';
 import { runSandboxCommand } from './commands/sandbox.ts';
 import { runReconcileDecision, runReconcileList, runReconcileSummary } from './commands/reconcile.ts';
+import { runMcp } from './commands/mcp.ts';
 import { runReport } from './commands/report.ts';
 import { runSearch, type SearchOptions } from './commands/search.ts';
 import { runServe } from './commands/serve.ts';
@@ -193,6 +194,17 @@ function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command
     .action(async (opts: { period: string; from?: string; to?: string }, cmd: Command) => {
       const g = home(cmd);
       setExit(await runReport(g.home, { ...opts, json: g.json }, ctx));
+    });
+
+  program
+    .command('mcp')
+    .description(
+      "a read-only Model Context Protocol server on stdin/stdout for AI agents: the report, search, a record's chain, the reconciliation summary",
+    )
+    .addOption(new Option('--home <dir>', 'data directory (default: $POSRECON_HOME or the app-data folder)'))
+    .action(async (_opts: unknown, cmd: Command) => {
+      const g = home(cmd);
+      setExit(await runMcp(g.home, { stdin: process.stdin, stdout: process.stdout, signal: ctx.signal }));
     });
 
   const reconcile = common(program.command('reconcile')).description(
