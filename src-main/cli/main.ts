@@ -30,6 +30,8 @@ export interface CliContext extends CliIo {
   signal: AbortSignal;
   /** Where secrets are read from (`--secret-stdin` or a hidden prompt); default process.stdin. */
   stdin?: CliInput;
+  /** The clock (default: the system's); tests move it to see the demo shop trade on. */
+  now?: () => Date;
 }
 
 interface GlobalOptions {

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { createDispatcher, type Dispatch, type HandlerMap } from './api/dispatcher.ts';
 import { EventBus } from './api/event-bus.ts';
 import type { CredentialStore } from './credentials/credential-store.ts';
@@ -11,7 +12,8 @@ import { openFileLog } from './log/file-log.ts';
 import { SCHEMA_VERSION, openStore, type Store } from './store/open-store.ts';
 import { isCorruptionError } from './store/store-error.ts';
 import { readSettings } from './store/queries/settings.ts';
-import { countRows, listTransactions } from './store/queries/transactions.ts';
+import { countRows } from './store/queries/transactions.ts';
+import { listTransactions } from './search/list-transactions.ts';
 import { writeSettings } from './store/mutations/settings.ts';
 import type { HttpOverrides } from './sync/engine.ts';
 import {
@@ -20,8 +22,10 @@ import {
   demoAwareSecretSource,
 } from './sync/secret-source.ts';
 import { SyncService } from './sync/sync-service.ts';
+import { DemoSandbox } from './sync/demo-sandbox.ts';
 import { QuarantineService, quarantineHandlers } from './sync/quarantine-service.ts';
 import { getTransactionDetail } from './search/transaction-detail.ts';
+import { searchFacets } from './search/facets.ts';
 import { ParallelSearch } from './search/parallel-totals.ts';
 import { ReconcileService } from './reconcile/reconcile-service.ts';
 import { getDashboard } from './dashboard/dashboard.ts';
@@ -41,6 +45,8 @@ export interface CoreOptions {
   connectors?: readonly Connector[];
   /** Tests and benchmarks shrink HTTP backoff/timeouts and speed budgets up. */
   syncTuning?: { http?: HttpOverrides; budgetSpeedUp?: number };
+  /** The clock syncs and the demo shop's world run on; tests move it. */
+  now?: () => Date;
 }
 
 export interface Core {
@@ -53,6 +59,8 @@ export interface Core {
   readonly reconcile: ReconcileService;
   readonly exports: ExportsApi;
   readonly quarantine: QuarantineService;
+  /** The embedded sandbox that serves demo connections, started on first use. */
+  readonly demo: DemoSandbox;
   close(): void;
 }
 
@@ -101,6 +109,7 @@ function buildHandlers({
     'transactions:list': ({ limit, cursor }) => listTransactions(db, limit, cursor),
     'transactions:search': (input) => search.search(db, input),
     'transactions:get': ({ id }) => getTransactionDetail(db, id),
+    'transactions:facets': () => searchFacets(db),
     'connections:list': () => ({ connections: sync.connections() }),
     'sync:start': async (input) => ({ reports: await sync.start(input) }),
     'sync:status': () => ({ connections: sync.status() }),
@@ -148,7 +157,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const secrets = options.secrets ?? demoAwareSecretSource(credentialStoreSecretSource(credentials));
   // After every sync, the days it touched are reconciled again (never failing the sync itself).
   let reconcile: ReconcileService | null = null;
+  const demo = new DemoSandbox({ dataDir: path.join(options.home, 'demo-sandbox'), now: options.now });
   const sync = new SyncService({
+    demo,
+    now: options.now,
     db: store.db,
     events,
     afterSync: async () => {
@@ -169,6 +181,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     connectors,
     credentials,
     secrets,
+    demo,
     actor: options.actor ?? 'ui',
     http: options.syncTuning?.http,
     isSyncing: (id) => sync.status().some((s) => s.connectionId === id && s.running),
@@ -217,8 +230,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     exports.cancel();
     search.close();
     sync.close();
+    void demo.close();
     store.close();
     void log.close();
   };
-  return { home: options.home, store, events, dispatch, sync, reconcile, exports, quarantine, close };
+  return { home: options.home, store, events, dispatch, sync, reconcile, exports, quarantine, demo, close };
 }

@@ -5,11 +5,12 @@ import type { SyncReport, SyncStatusEntry } from '../../core/api/schemas.ts';
 import type { Core } from '../../core/core.ts';
 import { CONNECTORS } from '../../core/providers/registry.ts';
 import { fxRate } from '../../core/sandbox/world/catalog.ts';
-import { type RunningSandbox, startSandbox } from '../../core/sandbox/index.ts';
 import { transactionCount } from '../../core/store/queries/connections.ts';
 import { readSettings } from '../../core/store/queries/settings.ts';
-import { prepareDemoConnections } from '../../core/sync/demo-connections.ts';
+import { type DemoWorld, prepareDemoConnections, readDemoWorld } from '../../core/sync/demo-connections.ts';
+import type { DemoLease } from '../../core/sync/demo-sandbox.ts';
 import { shopToday } from '../../core/sync/engine.ts';
+import { DateTime } from 'luxon';
 import { ExportService } from '../../core/export/export-service.ts';
 import { exportsDir } from '../../core/export/export-api.ts';
 import { lastFullMonth } from '../../core/export/period.ts';
@@ -24,12 +25,6 @@ export interface DemoOptions {
   /** Test knob: a smaller world. */
   salesPerDay?: number;
 }
-
-/**
- * The sandbox compresses time by this factor (rate-limit windows, token lifetimes) and the engine's
- * budgets follow, so the demo's two months of history sync in seconds rather than minutes.
- */
-const DEMO_SPEED_UP = 20;
 
 /**
  * SensePass settles the demo shop's sales in ILS and USD. A real shop enters its rates in Settings; the
@@ -65,33 +60,51 @@ function summarize(db: Database, status: SyncStatusEntry[], ids: string[]) {
 }
 
 /**
- * `posrecon demo`: starts the sandbox in-process, points a demo connection per provider at it (with
- * its published, non-secret credentials: no keychain needed), syncs everything into the home's cache,
- * prints what arrived, and stops the sandbox, leaving the cache ready for `posrecon serve`.
+ * The demo shop asked for. The same seed, size, history and shop as last time is the same shop: it
+ * keeps its first day and has simply gone on trading since (decisions on it survive); anything else
+ * starts a new one whose history ends today.
+ */
+function demoWorld(
+  previous: DemoWorld | null,
+  opts: DemoOptions,
+  shop: { timeZone: string; currency: string },
+  today: string,
+): DemoWorld {
+  const days = opts.days ?? 60;
+  const firstDay =
+    DateTime.fromISO(today, { zone: shop.timeZone })
+      .minus({ days: days - 1 })
+      .toISODate() ?? today;
+  const world = { seed: opts.seed ?? 1, salesPerDay: opts.salesPerDay ?? 120, days, ...shop, firstDay };
+  const same = previous && JSON.stringify({ ...previous, firstDay }) === JSON.stringify(world);
+  return same && previous.firstDay <= today ? previous : world;
+}
+
+/**
+ * `posrecon demo`: records which demo shop this home has, points a demo connection per provider at
+ * the embedded sandbox that serves it (published, non-secret credentials: no keychain needed), syncs
+ * everything into the home's cache and prints what arrived. The sandbox is not needed afterwards:
+ * every later sync or test of a demo connection (CLI, browser mode, app) starts it again in-process,
+ * its world brought up to the clock.
  */
 export async function runDemo(
   home: string,
   opts: DemoOptions,
-  io: CliIo & { signal: AbortSignal },
+  io: CliIo & { signal: AbortSignal; now?: () => Date },
 ): Promise<number> {
-  const core = await createCliCore(home, { budgetSpeedUp: DEMO_SPEED_UP });
-  let sandbox: RunningSandbox | null = null;
+  const core = await createCliCore(home, { now: io.now });
+  let lease: DemoLease | null = null;
   try {
-    const { timeZone } = readSettings(core.store.db);
-    const today = shopToday(timeZone);
+    const { timeZone, currency } = readSettings(core.store.db);
+    const today = shopToday(timeZone, io.now?.());
+    const spec = demoWorld(readDemoWorld(core.store.db), opts, { timeZone, currency }, today);
     if (!opts.json)
-      io.stderr.write(`Starting the sandbox (seed ${opts.seed ?? 1}, ${opts.days ?? 60} days)…\n`);
-    sandbox = await startSandbox({
-      seed: opts.seed,
-      days: opts.days,
-      salesPerDay: opts.salesPerDay,
-      timeZone,
-      today,
-      speedUp: DEMO_SPEED_UP,
-    });
+      io.stderr.write(`Starting the demo shop (seed ${spec.seed}, trading since ${spec.firstDay})…\n`);
+    lease = await core.demo.acquire(spec);
+    const { sandbox } = lease;
     const world = sandbox.world.options;
     const connectors = Object.values(CONNECTORS).filter((c) => c !== undefined);
-    const ids = prepareDemoConnections(core.store.db, connectors, sandbox, world, 'cli');
+    const ids = prepareDemoConnections(core.store.db, connectors, sandbox, spec, 'cli');
     setDemoRates(core, world);
     const progress = progressReporter(io, opts.json);
     let reports: SyncReport[];
@@ -122,7 +135,13 @@ export async function runDemo(
       printJson(io, {
         ok: code === EXIT.OK,
         home,
-        world: { seed: world.seed, days: world.days, today },
+        world: {
+          seed: world.seed,
+          days: world.days,
+          firstDay: world.firstDay,
+          today,
+          groundTruthPath: sandbox.groundTruthPath,
+        },
         reports,
         providers,
         reconciliation,
@@ -150,7 +169,7 @@ export async function runDemo(
     printError(io, opts.json, 'DEMO_FAILED', `The demo could not run: ${(err as Error).message}`);
     return EXIT.FAILURE;
   } finally {
-    await sandbox?.close();
+    lease?.release();
     core.close();
   }
 }

@@ -25,11 +25,14 @@ const lazyKeychain: Pick<CredentialStore, 'get'> = {
 };
 
 /** The CLI's core: same services as the app's, secrets from the OS keychain (demo ones published). */
-export function createCliCore(home: string, syncTuning?: CoreOptions['syncTuning']): Promise<Core> {
+export function createCliCore(
+  home: string,
+  options: Pick<CoreOptions, 'syncTuning' | 'now'> = {},
+): Promise<Core> {
   return createCore({
     home,
     actor: 'cli',
-    syncTuning,
+    ...options,
     secrets: demoAwareSecretSource(credentialStoreSecretSource(lazyKeychain)),
     // The stack goes to the log file (createCore writes it there); the terminal gets one line.
     onInternalError: (op, err) =>
@@ -106,13 +109,13 @@ export function printReports(io: CliIo, reports: readonly SyncReport[]): void {
 export async function runSync(
   home: string,
   opts: SyncCommandOptions,
-  io: CliIo & { signal: AbortSignal },
+  io: CliIo & { signal: AbortSignal; now?: () => Date },
 ): Promise<number> {
   if (opts.all && opts.connections.length) {
     printError(io, opts.json, 'USAGE', 'Use either --connection or --all, not both.');
     return EXIT.USAGE;
   }
-  const core = await createCliCore(home);
+  const core = await createCliCore(home, { now: io.now });
   try {
     const ids: string[] = [];
     for (const name of opts.connections) {

@@ -18,6 +18,7 @@ import {
 import { readSettings } from '../store/queries/settings.ts';
 import { type HttpOverrides, shopToday } from '../sync/engine.ts';
 import type { SecretSource } from '../sync/secret-source.ts';
+import type { DemoSandbox } from '../sync/demo-sandbox.ts';
 import { bindSecret, boundOrigins, sameOrigins, secretOrigins } from '../sync/secret-binding.ts';
 import { connectionHealth } from './connection-health.ts';
 import {
@@ -37,6 +38,8 @@ export interface ConnectionsServiceOptions {
   credentials: CredentialStore;
   /** Where a test reads them (the sync's source: demo connections use the published ones). */
   secrets: SecretSource;
+  /** Serves demo connections (the sync's embedded sandbox). */
+  demo?: DemoSandbox;
   actor: string;
   http?: HttpOverrides;
   isSyncing?: (connectionId: string) => boolean;
@@ -230,6 +233,7 @@ export class ConnectionsService {
       shopTimeZone: timeZone,
       shopCurrency: currency,
       today: shopToday(timeZone),
+      demoLease: async () => (await this.#o.demo?.leaseFor(this.#o.db, record)) ?? null,
       onInternalError: (err) => this.#o.onInternalError?.('connections:test', err),
     });
     const testedAt = new Date().toISOString();

@@ -3,6 +3,7 @@ import { ConnectorError } from '../providers/connector-error.ts';
 import { redactSecrets } from '../sync/redact-secrets.ts';
 import { type HttpOverrides, openStreamContext, parseConnection } from '../sync/stream-context.ts';
 import type { SecretSource } from '../sync/secret-source.ts';
+import type { DemoLease } from '../sync/demo-sandbox.ts';
 
 export interface TestOutcome {
   ok: boolean;
@@ -16,6 +17,8 @@ export interface TestConnectionDeps {
   shopTimeZone: string;
   shopCurrency: string;
   today: string;
+  /** A demo connection's hold on the embedded sandbox that serves it (null for any other). */
+  demoLease?: () => Promise<DemoLease | null>;
   /** Unexpected failures, with stack, for the log; the result carries a safe message. */
   onInternalError?: (err: unknown) => void;
 }
@@ -30,10 +33,14 @@ export async function testConnection(
   deps: TestConnectionDeps,
 ): Promise<TestOutcome> {
   let info: ConnectionInfo;
+  let demo: DemoLease | null = null;
   try {
-    info = parseConnection(connector, connection);
+    demo = (await deps.demoLease?.()) ?? null;
+    info = parseConnection(connector, demo ? demo.serve(connector, connection) : connection);
   } catch (err) {
-    return { ok: false, kind: 'config', message: (err as Error).message };
+    demo?.release();
+    const kind = err instanceof ConnectorError ? err.kind : 'config';
+    return { ok: false, kind, message: (err as Error).message };
   }
   let secrets: SecretFields = {};
   try {
@@ -66,5 +73,7 @@ export async function testConnection(
         secrets,
       ),
     };
+  } finally {
+    demo?.release();
   }
 }

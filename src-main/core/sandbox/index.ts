@@ -30,6 +30,9 @@ export interface SandboxOptions {
   currency?: string;
   /** 'YYYY-MM-DD' in the shop's zone: the last, still open trading day (its "now" is 12:00). */
   today?: string;
+  /** The world's "now" (epoch ms; default 12:00 of `today`) and first day (instead of `days`): see WorldOptions. */
+  now?: number;
+  firstDay?: string;
   /** A profile name ('none', 'flaky', 'all', 'changing'; comma-separated to combine) or explicit rules. */
   faults?: string | FaultConfig;
   /** Divides rate-limit windows, token lifetimes, stalls and background delays (tests). */
@@ -76,6 +79,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
       timeZone: opts.timeZone,
       currency: opts.currency,
       today: opts.today,
+      now: opts.now,
+      firstDay: opts.firstDay,
       rates: opts.rates,
       sensePassCurrencies: opts.sensePassCurrencies,
       clockOffsetsMs: opts.clockOffsetsMs,

@@ -1,10 +1,33 @@
 import type { Database } from 'better-sqlite3';
+import { z } from 'zod';
 import type { ProviderId } from '../model/transaction.ts';
 import type { Connector } from '../providers/connector.ts';
 import { appendAudit } from '../store/mutations/audit.ts';
 import { addConnection, removeConnection, updateConnection } from '../store/mutations/connections.ts';
 import { lastAuditDetails } from '../store/queries/audit.ts';
 import { listConnections } from '../store/queries/connections.ts';
+
+/**
+ * Which world a home's demo connections read, as `posrecon demo` records it (audit action
+ * `demo:world`). Older demos recorded the whole resolved options, which carry these fields too. A
+ * home whose record is something else (a test pointing demo connections at its own sandbox) keeps
+ * the addresses stored on its connections.
+ */
+export const demoWorldSchema = z.object({
+  seed: z.number().int().nonnegative(),
+  salesPerDay: z.number().nonnegative(),
+  /** The history asked for when the world began; the world itself grows a day each day. */
+  days: z.number().int().positive(),
+  timeZone: z.string(),
+  currency: z.string(),
+  firstDay: z.iso.date(),
+});
+export type DemoWorld = z.infer<typeof demoWorldSchema>;
+
+export function readDemoWorld(db: Database): DemoWorld | null {
+  const parsed = demoWorldSchema.safeParse(lastAuditDetails(db, 'demo:world'));
+  return parsed.success ? parsed.data : null;
+}
 
 /** What demo connections are made from: a running sandbox's addresses and published credentials. */
 export interface DemoEndpoints {
@@ -48,7 +71,10 @@ export function prepareDemoConnections(
   world: unknown,
   actor: string,
 ): string[] {
-  const previous = lastAuditDetails(db, 'demo:world');
+  const recorded = lastAuditDetails(db, 'demo:world');
+  // An older demo recorded every resolved option; what identifies its world is the same few fields.
+  const parsed = demoWorldSchema.safeParse(recorded);
+  const previous = parsed.success ? parsed.data : recorded;
   const sameWorld = JSON.stringify(previous) === JSON.stringify(world);
   const existing = listConnections(db).filter((c) => c.isDemo);
   if (!sameWorld) for (const c of existing) removeConnection(db, c.id, actor);

@@ -31,6 +31,7 @@ import { type StreamBudget, withStreamBudget } from './stream-budget.ts';
 import { ProgressTracker, type SyncProgress } from './progress.ts';
 import { type HttpOverrides, openStreamContext, parseConnection } from './stream-context.ts';
 import type { SecretSource } from './secret-source.ts';
+import { DEMO_SPEED_UP, type DemoLease, type DemoSandbox } from './demo-sandbox.ts';
 
 /** Knobs tests and benchmarks turn; production uses the client's defaults. */
 export type { HttpOverrides };
@@ -50,6 +51,8 @@ export interface SyncEngineDeps {
   onWarning?: (connection: ConnectionInfo, message: string) => void;
   /** Per stream per run; defaults in stream-budget.ts (tests shrink it). */
   streamBudget?: Partial<StreamBudget>;
+  /** Serves demo connections from the embedded sandbox; without it they use their stored address. */
+  demo?: DemoSandbox;
 }
 
 export interface SyncRequest {
@@ -124,8 +127,10 @@ async function openConnection(
   record: ConnectionRecord,
   request: SyncRequest,
   base: RunBase,
+  demo: DemoLease | null,
 ): Promise<StreamContext> {
-  const connection = parseConnection(connector, asInfo(record));
+  const info = asInfo(record);
+  const connection = parseConnection(connector, demo ? demo.serve(connector, info) : info);
   const secrets = await deps.secrets(connection);
   return openStreamContext(connector, connection, secrets, {
     shopTimeZone: base.shopTimeZone,
@@ -138,7 +143,8 @@ async function openConnection(
     signal: base.signal,
     warn: deps.onWarning ? (message) => deps.onWarning?.(connection, message) : undefined,
     http: deps.http,
-    budgetSpeedUp: deps.budgetSpeedUp ?? 1,
+    // The embedded sandbox's limits are compressed; its connections' budgets follow.
+    budgetSpeedUp: demo ? DEMO_SPEED_UP : (deps.budgetSpeedUp ?? 1),
   });
 }
 
@@ -167,11 +173,13 @@ async function syncConnection(
   };
   let outcome: [string, RunStatus] | null = null;
   let secrets: SecretFields = {};
+  let demo: DemoLease | null = null;
   try {
     if (!connector) {
       throw new ConnectorError('config', `This version of posrecon has no connector for ${record.provider}.`);
     }
-    const ctx = await openConnection(deps, connector, record, request, base);
+    demo = (await deps.demo?.leaseFor(db, record)) ?? null;
+    const ctx = await openConnection(deps, connector, record, request, base, demo);
     secrets = ctx.secrets;
     fillQuarantineDays(db, connector, record.id, base.shopTimeZone);
     for (const stream of connector.streams) {
@@ -183,6 +191,8 @@ async function syncConnection(
   } catch (err) {
     if (isFatalStoreError(err)) throw err;
     outcome ??= err instanceof StopConnection ? err.failure : classify(run, err, base.signal, secrets);
+  } finally {
+    demo?.release();
   }
   const quarantinedTotal = quarantinedCount(db, record.id);
   const status: RunStatus = outcome?.[1] ?? (quarantinedTotal > 0 ? 'partial' : 'ok');

@@ -15,6 +15,7 @@ import { countDays } from './day-counts.ts';
 import { type HttpOverrides, type SyncRequest, runSync } from './engine.ts';
 import type { SyncProgress } from './progress.ts';
 import type { SecretSource } from './secret-source.ts';
+import type { DemoSandbox } from './demo-sandbox.ts';
 
 export interface SyncServiceOptions {
   db: Database;
@@ -23,6 +24,10 @@ export interface SyncServiceOptions {
   secrets: SecretSource;
   http?: HttpOverrides;
   budgetSpeedUp?: number;
+  /** Serves demo connections in-process (see demo-sandbox.ts). */
+  demo?: DemoSandbox;
+  /** Clock for "today" and stored timestamps (tests move it). */
+  now?: () => Date;
   onInternalError?: (operation: string, err: unknown) => void;
   /** Runs after each sync, once its connections no longer count as running (reconciliation). */
   afterSync?: () => Promise<void>;
@@ -95,6 +100,8 @@ export class SyncService {
           secrets: this.#o.secrets,
           http: this.#o.http,
           budgetSpeedUp: this.#o.budgetSpeedUp,
+          demo: this.#o.demo,
+          now: this.#o.now,
           onInternalError: (connection, err) =>
             this.#o.onInternalError?.(`sync:start ${connection.provider}`, err),
         },
