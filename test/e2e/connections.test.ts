@@ -12,6 +12,9 @@ import {
 import { type ServeProcess, startServeProcess } from '../support/serve-process.ts';
 
 const ready = chromiumAvailable() && secretServiceSkipNote() === undefined;
+// How long a poll waits for the page to show a state: vitest's default (1 s) is shorter than a test or a
+// sync takes on a loaded machine, which made this test fail now and then.
+const UNTIL_SHOWN = { timeout: 30_000 };
 
 describe.runIf(ready)('Connections in Chromium (browser mode, private Secret Service)', () => {
   let session: SecretServiceSession;
@@ -55,7 +58,7 @@ describe.runIf(ready)('Connections in Chromium (browser mode, private Secret Ser
     await page.getByTestId('connection-secret-apiKey').fill(key);
     await page.getByTestId('connection-save').click();
     await expect
-      .poll(() => page.getByTestId('connection-baseUrl-error').textContent())
+      .poll(() => page.getByTestId('connection-baseUrl-error').textContent(), UNTIL_SHOWN)
       .toMatch(/API address/);
     await page.screenshot({ path: 'test-results/connections-form-error.png', fullPage: true });
 
@@ -63,28 +66,36 @@ describe.runIf(ready)('Connections in Chromium (browser mode, private Secret Ser
     await page.getByTestId('connection-save').click();
     const card = page.getByTestId('connection-shop-till');
     await card.waitFor();
-    expect(await page.getByTestId('connection-shop-till-never-synced').textContent()).toBe('Never synced');
+    // Each state a card shows arrives with an answer from the core: wait for it, never read it once.
+    await expect
+      .poll(() => page.getByTestId('connection-shop-till-never-synced').textContent(), UNTIL_SHOWN)
+      .toBe('Never synced');
 
     await page.getByTestId('connection-shop-till-test').click();
     await expect
-      .poll(() => page.getByTestId('connection-shop-till-test-result').textContent())
+      .poll(() => page.getByTestId('connection-shop-till-test-result').textContent(), UNTIL_SHOWN)
       .toBe('Connected to SentryPOS: the credentials were accepted.');
     // The badge follows once the overview is read again after the test (the result shows first).
-    await expect.poll(() => page.getByTestId('connection-shop-till-state').textContent()).toBe('Connected');
+    await expect
+      .poll(() => page.getByTestId('connection-shop-till-state').textContent(), UNTIL_SHOWN)
+      .toBe('Connected');
 
     await page.getByTestId('connection-shop-till-sync').click();
     await expect
-      .poll(() => page.getByTestId('connection-shop-till-sync-result').textContent())
+      .poll(() => page.getByTestId('connection-shop-till-sync-result').textContent(), UNTIL_SHOWN)
       .toMatch(/^Synced: [1-9]\d* records/);
     // The card's badge follows once the overview is read again after the sync.
-    await expect.poll(() => page.getByTestId('connection-shop-till-never-synced').count()).toBe(0);
+    await expect
+      .poll(() => page.getByTestId('connection-shop-till-never-synced').count(), UNTIL_SHOWN)
+      .toBe(0);
     await page.screenshot({ path: 'test-results/connections-light.png', fullPage: true });
 
     // The saved key is masked with only "Replace"; nowhere in the page, nor in any answer, is it.
     await page.getByTestId('connection-shop-till-edit').click();
-    const masked = page.getByTestId('connection-secret-apiKey');
-    expect(await masked.evaluate((el) => el.tagName)).toBe('SPAN');
+    // The form opens after the click: wait for the masked field before reading it.
     await page.getByTestId('connection-secret-apiKey-replace').waitFor();
+    const masked = page.getByTestId('connection-secret-apiKey');
+    await expect.poll(() => masked.evaluate((el) => el.tagName), UNTIL_SHOWN).toBe('SPAN');
     expect(await page.content()).not.toContain(key);
     const answers = await page.evaluate(async () => {
       const call = (op: string, body: unknown) =>
@@ -114,7 +125,7 @@ describe.runIf(ready)('Connections in Chromium (browser mode, private Secret Ser
     await page.getByTestId('connection-secret-again').waitFor();
     await page.getByTestId('connection-save').click();
     await expect
-      .poll(() => page.getByTestId('connection-secret-apiKey-error').textContent())
+      .poll(() => page.getByTestId('connection-secret-apiKey-error').textContent(), UNTIL_SHOWN)
       .toMatch(/The address changed to https:\/\/elsewhere\.example: enter the API key .* again/);
     await page.screenshot({ path: 'test-results/connections-address-changed.png', fullPage: true });
     await page.getByRole('button', { name: 'Cancel' }).click();
@@ -124,7 +135,7 @@ describe.runIf(ready)('Connections in Chromium (browser mode, private Secret Ser
     expect(found.stdout).toContain(key);
 
     // The records are in the cache (the card counts them from it).
-    expect(await card.textContent()).toMatch(/[1-9]\d* cached records/);
+    await expect.poll(() => card.textContent(), UNTIL_SHOWN).toMatch(/[1-9]\d* cached records/);
     expect(problems).toEqual([]);
   });
 });
