@@ -76,6 +76,25 @@ export default ts.config(
     files: ['src-renderer/**/*.{ts,svelte}', 'test/renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
   },
+  // The renderer reaches the core only through the API client; from src-main it takes types alone
+  // (a value import would pull Node code into the browser bundle).
+  {
+    files: ['src-renderer/**/*.{ts,svelte}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src-main/**'],
+              allowTypeImports: true,
+              message: 'The renderer may import only types from src-main; call the core through lib/api.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'] } },

@@ -12,6 +12,7 @@ export const OPERATION_NAMES = [
   'transactions:list',
   'transactions:search',
   'transactions:get',
+  'transactions:facets',
   'connections:list',
   'sync:start',
   'sync:status',
