@@ -49,7 +49,8 @@ function searchApi(
     network: null,
     syncedAt: '2026-03-15T00:00:00Z',
     updatedAt: '2026-03-15T00:00:00Z',
-    references: [{ kind: 'pspReference', value: '8815123412341234' }],
+    paidWith: 'Vipps app',
+    references: [{ kind: 'pspReference', label: 'Vipps payment reference', value: '8815123412341234' }],
     lines: [
       {
         lineNo: 1,
@@ -86,6 +87,19 @@ function searchApi(
       };
     },
     'transactions:get': () => ({ ok: true, value: detail }),
+    'transactions:facets': () => ({
+      ok: true,
+      value: {
+        currencies: [
+          { value: 'NOK', count: 19_400 },
+          { value: 'ILS', count: 775 },
+          { value: 'JPY', count: 3 },
+        ],
+        providers: [{ value: 'vipps', count: 8656 }],
+        kinds: [{ value: 'capture', count: 5000 }],
+        statuses: [{ value: 'completed', count: 9000 }],
+      },
+    }),
   });
 }
 
@@ -137,13 +151,52 @@ describe('TransactionsView', () => {
     await fireEvent.change(screen.getByTestId('filter-provider'), { target: { value: 'vipps' } });
     await fireEvent.change(screen.getByTestId('filter-min'), { target: { value: '100,50' } });
     const chips = await screen.findAllByTestId('filter-chip');
+    // An amount is in one currency, so typing one pins the search to it (a chip says which).
     expect(chips.map((c) => c.textContent)).toEqual([
       expect.stringContaining('Vipps'),
+      expect.stringContaining('Currency: NOK'),
       expect.stringContaining('100.50'),
     ]);
-    expect(api.calls.at(-1)?.input).toMatchObject({ providers: ['vipps'], amountMinMinor: 10_050 });
+    expect(api.calls.at(-1)?.input).toMatchObject({
+      providers: ['vipps'],
+      currencies: ['NOK'],
+      amountMinMinor: 10_050,
+    });
     await fireEvent.click(screen.getByRole('button', { name: /Remove filter Provider/ }));
-    await waitFor(() => expect(screen.getAllByTestId('filter-chip')).toHaveLength(1));
+    await waitFor(() => expect(screen.getAllByTestId('filter-chip')).toHaveLength(2));
+  });
+
+  it('offers the currencies the cache holds and takes amounts in the chosen one, refusing what cannot be', async () => {
+    const api = searchApi();
+    render(TransactionsView, { transactions: new TransactionsState(api), currency: 'NOK' });
+    await screen.findAllByTestId('transaction-row');
+    const currency = screen.getByTestId<HTMLSelectElement>('filter-currency');
+    await waitFor(() => expect(currency.options.length).toBe(4));
+    expect([...currency.options].map((o) => o.textContent)).toEqual([
+      'Currency…',
+      'NOK (19,400)',
+      'ILS (775)',
+      'JPY (3)',
+    ]);
+    await fireEvent.change(currency, { target: { value: 'ILS' } });
+    const min = screen.getByTestId<HTMLInputElement>('filter-min');
+    expect(min.placeholder).toBe('Min ILS');
+    const searches = () => api.calls.filter((c) => c.operation === 'transactions:search').length;
+    const before = searches();
+    await fireEvent.change(min, { target: { value: '10.999' } });
+    expect((await screen.findByTestId('filter-problem')).textContent).toBe(
+      'ILS amounts have at most 2 decimals; “10.999” has 3.',
+    );
+    expect(searches()).toBe(before);
+    await fireEvent.change(min, { target: { value: '50' } });
+    await fireEvent.change(screen.getByTestId('filter-max'), { target: { value: '20' } });
+    expect(screen.getByTestId('filter-problem').textContent).toMatch(/smallest amount is above the largest/);
+    expect(api.calls.at(-1)?.input).toMatchObject({ currencies: ['ILS'], amountMinMinor: 5000 });
+    expect(api.calls.at(-1)?.input).not.toHaveProperty('amountMaxMinor');
+    // Two currencies have no common amount: the boxes say to choose one.
+    await fireEvent.change(currency, { target: { value: 'JPY' } });
+    await waitFor(() => expect(min.disabled).toBe(true));
+    expect(min.placeholder).toBe('Min (one currency)');
   });
 
   it('moves with the arrow keys, opens the detail with Enter and closes it with Esc', async () => {

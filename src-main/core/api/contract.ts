@@ -3,6 +3,7 @@ import { connectionOperations } from '../connections/connection-schemas.ts';
 import { dashboardOperations } from '../dashboard/dashboard-schemas.ts';
 import { ExportProgressEvent, exportOperations } from '../export/export-schemas.ts';
 import { ReconcileProgressEvent, reconcileOperations } from './reconcile-schemas.ts';
+import { SearchFacets } from '../search/facets.ts';
 import { quarantineOperations } from '../sync/quarantine-schemas.ts';
 import {
   ConnectionSummary,
@@ -75,6 +76,11 @@ export const operations = {
   'transactions:get': {
     input: z.object({ id: z.number().int().positive() }).strict(),
     output: TransactionDetail,
+  },
+  /** The currencies, providers, kinds and statuses the cache holds, with counts: what filters offer. */
+  'transactions:facets': {
+    input: z.object({}).strict(),
+    output: SearchFacets,
   },
   'connections:list': {
     input: z.object({}).strict(),

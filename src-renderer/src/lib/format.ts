@@ -85,17 +85,27 @@ export function currencyExponent(currency: string): number {
 }
 
 /**
- * What the user typed in an amount box ("1 299,50", "-45", "12.5") as exact minor units, or null when it
- * is not an amount. Digits are shifted as text, never multiplied as floats.
+ * An amount as a person types it ("1 299,50", "-45", "12.5") in a currency, as exact minor units (digits
+ * shifted as text, never multiplied as floats), or a plain sentence saying what is wrong with it. More
+ * decimals than the currency has are refused, never rounded: "10.999" NOK is a typo, and rounding it
+ * would filter for an amount nobody typed.
  */
-export function parseAmountInput(text: string, exponent: number): number | null {
+export function readAmountInput(
+  text: string,
+  currency: string,
+): { ok: true; minor: number } | { ok: false; message: string } {
+  const exponent = currencyExponent(currency);
+  const example = exponent === 0 ? '100' : `100.${'5'.padEnd(exponent, '0')}`;
   const m = /^([+-]?)(\d+)(?:[.,](\d*))?$/.exec(text.replace(/[\s\u00a0']/g, ''));
-  if (!m) return null;
+  if (!m) return { ok: false, message: `“${text}” is not an amount. Type a number, e.g. ${example}.` };
   const [, sign, whole = '0', frac = ''] = m;
-  if (frac.length > exponent) return null;
+  if (frac.length > exponent) {
+    const allowed = exponent === 0 ? 'no decimals' : `at most ${exponent} decimal${exponent > 1 ? 's' : ''}`;
+    return { ok: false, message: `${currency} amounts have ${allowed}; “${text}” has ${frac.length}.` };
+  }
   const minor = Number(whole + frac.padEnd(exponent, '0'));
-  if (!Number.isSafeInteger(minor)) return null;
-  return sign === '-' ? -minor : minor;
+  if (!Number.isSafeInteger(minor)) return { ok: false, message: `“${text}” is too large an amount.` };
+  return { ok: true, minor: sign === '-' && minor !== 0 ? -minor : minor };
 }
 
 /** A business date (YYYY-MM-DD, already in the shop's zone) in the user's locale, without shifting it. */

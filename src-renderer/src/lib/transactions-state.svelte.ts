@@ -5,6 +5,7 @@ import type {
   TransactionDetail,
   TransactionSummary,
 } from '../../../src-main/core/api/schemas.ts';
+import type { SearchFacets } from '../../../src-main/core/search/facets.ts';
 import type { ApiClient, ApiErrorBody } from './api.ts';
 import { ChainState } from './chain-state.svelte.ts';
 
@@ -29,6 +30,8 @@ export class TransactionsState {
   loadingMore = $state(false);
   error = $state.raw<ApiErrorBody | null>(null);
   totals = $state.raw<SearchTotals | null>(null);
+  /** What the cache holds, for the filter lists (null until read, or when it could not be read). */
+  facets = $state.raw<SearchFacets | null>(null);
   /** Whether the cache holds anything at all, so "no results" and "nothing synced yet" differ. */
   cacheEmpty = $state(false);
   selected = $state(-1);
@@ -55,6 +58,12 @@ export class TransactionsState {
   #query(): SearchFilters & { sort: SearchSort } {
     const text = this.text.trim();
     return { ...this.filters, ...(text ? { text } : {}), sort: this.sort };
+  }
+
+  /** Reads what the cache holds; the filters fall back to the full lists when this fails. */
+  async loadFacets(): Promise<void> {
+    const result = await this.#api.call('transactions:facets', {});
+    if (result.ok) this.facets = result.value;
   }
 
   /** Runs the search from the first page; the totals come in a second call so the rows show first. */

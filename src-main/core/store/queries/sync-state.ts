@@ -89,16 +89,15 @@ export function listCompleteness(db: Database, connectionId: string): Completene
 
 /**
  * The business date of a connection's oldest record: where its synced data begins (null: none yet).
- * Read from the per-day totals (days × a few keys, walked in date order until the first hit), not from
- * the transactions, which a status call would scan whole on a big cache. Month rows (YYYY-MM) share
- * that table and are passed over.
+ * Read from the search's per-day totals (days × a few keys, walked in date order until the first hit),
+ * not from the transactions, which a status call would scan whole on a big cache.
  */
 export function firstRecordDay(db: Database, connectionId: string): string | null {
   return (
     get<{ day: string }>(
       db,
       sql`SELECT business_date AS day FROM search_day_totals
-           WHERE connection_id = ${connectionId} AND length(business_date) = 10 AND n > 0
+           WHERE connection_id = ${connectionId} AND n > 0
            ORDER BY business_date LIMIT 1`,
     )?.day ?? null
   );
