@@ -79,7 +79,10 @@ describe('SyncPanel', () => {
     renderPanel(panelApi(() => [syncEntry({ lastStatus: 'failed', error, lastSuccessAt: null })]));
     await waitFor(() => expect(badge().textContent).toBe('Failed'));
     const card = screen.getByTestId('sync-connection-conn-sentrypos');
-    expect(within(card).getByRole('alert').textContent).toBe(error);
+    // The provider's words, then what to do next.
+    expect(within(card).getByRole('alert').textContent).toMatch(
+      new RegExp(`^\\s*${error.replace(/[().]/g, '\\$&')}\\s+Press Test connection`),
+    );
     // 09:15 UTC is 10:15 in Oslo in March.
     expect(card.querySelector('time')?.textContent).toMatch(/10:15.*Oslo time/);
     expect(card.textContent).toContain('Not scheduled');
