@@ -139,6 +139,30 @@ export const DashboardOutput = z.object({
       ),
     }),
   ),
+  /**
+   * The POS's own figures in the terms of its summary endpoint: every tender and attempt per status,
+   * and per network every attempt with the completed amount; and the days whose summary disagreed.
+   */
+  pos: z.object({
+    byStatus: z.array(
+      z.object({
+        status: z.string(),
+        currency: z.string(),
+        count: z.number().int(),
+        amountMinor: z.number().int(),
+      }),
+    ),
+    byNetwork: z.array(
+      z.object({
+        network: z.string(),
+        currency: z.string(),
+        count: z.number().int(),
+        completedMinor: z.number().int(),
+      }),
+    ),
+    /** Provider days (SentryPOS counts them in UTC) where its summary and the synced records differ. */
+    disagreeing: z.array(z.object({ connection: z.string(), date: z.string(), detail: z.string() })),
+  }),
   /** Plain-words caveats: an unfinished day, a cache never reconciled, VAT that is partly known. */
   notes: z.array(z.string()),
 });

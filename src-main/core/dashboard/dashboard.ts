@@ -15,6 +15,7 @@ import {
 } from './dashboard-queries.ts';
 import type { DashboardInput, DashboardOutput } from './dashboard-schemas.ts';
 import { periodFigures } from './figures.ts';
+import { disagreeingDays, posTotals } from './pos-check.ts';
 import { datesBetween, resolvePeriod, type ResolvedPeriod } from './period.ts';
 
 /** The point of sale: its records are the sales. Every other connected provider takes payments. */
@@ -115,6 +116,8 @@ export function getDashboard(
     const { best, worst } = rankDays(daily, p.today);
     const retried = failedRetried(db, p.from, p.to);
     const health = reconciliation(db, p);
+    const days = completeness(db, p);
+    const disagreeing = disagreeingDays(days, POS_PROVIDER);
     const notes: string[] = [];
     if (p.to >= p.today) notes.push('Today is not over yet: its figures will still grow.');
     if (!health.reconciled)
@@ -155,7 +158,8 @@ export function getDashboard(
         byNetwork: failedNetworks(rows, p.from),
       },
       reconciliation: health,
-      completeness: completeness(db, p),
+      completeness: days,
+      pos: { ...posTotals(rows.filter(inCurrent)), disagreeing },
       notes,
     };
   })();
