@@ -287,4 +287,38 @@ describe('Reconcile view', () => {
     await waitFor(() => expect(decided).toEqual(['accept sale:conn:inv_1 v1', 'accept sale:conn:inv_2 v2']));
     expect((await screen.findByTestId('toast')).textContent).toContain('Accepted 2 suggestions');
   });
+
+  it('opens the queue and the days a Dashboard link names (#/reconcile?state=…&from=…&to=…)', async () => {
+    const lists: ListInput[] = [];
+    const periods: unknown[] = [];
+    const { api } = reconcileApi({
+      'reconcile:list': (input: ListInput) => {
+        lists.push(input);
+        return { ok: true, value: { items: [], nextCursor: null } };
+      },
+      'reconcile:summary': (input) => {
+        periods.push(input);
+        return { ok: true, value: summary({}, 2) };
+      },
+    });
+    window.location.hash = '#/reconcile?state=unmatched&from=2026-11-01&to=2026-11-30';
+    try {
+      show(api);
+      await waitFor(() =>
+        expect(screen.getByTestId('span-filter').textContent).toMatch(
+          /Only .*2026 to .*2026, as linked from the Dashboard/,
+        ),
+      );
+      expect(screen.getByRole('tab', { name: /Unmatched/ }).getAttribute('aria-selected')).toBe('true');
+      expect(lists.at(-1)).toMatchObject({ state: 'unmatched', from: '2026-11-01', to: '2026-11-30' });
+      expect(periods).toContainEqual({ from: '2026-11-01', to: '2026-11-30' });
+      await fireEvent.click(
+        within(screen.getByTestId('span-filter')).getByRole('button', { name: 'Show every day' }),
+      );
+      await waitFor(() => expect(screen.queryByTestId('span-filter')).toBeNull());
+      expect(lists.at(-1)).not.toHaveProperty('from');
+    } finally {
+      window.location.hash = '';
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import type { OperationOutput } from '../../../src-main/core/api/contract.ts';
 import type { ApiClient, ApiErrorBody, CallResult } from './api.ts';
 import { MatchFinder, type Candidate } from './match-finder.svelte.ts';
+import type { ReconcileLink } from './reconcile-link.ts';
 import { periodRange, shopToday, type PeriodId } from './reconcile-period.ts';
 import { ReconcileQueue, type QueueItem, type QueueQuery } from './reconcile-queue.svelte.ts';
 
@@ -41,6 +42,8 @@ export class ReconcileState {
   summaryStatus = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
   summaryError = $state.raw<ApiErrorBody | null>(null);
   cell = $state.raw<{ date: string; provider: string } | null>(null);
+  /** Days a link named (the Dashboard's period): the overview and the queues cover them instead of the period. */
+  span = $state.raw<{ from: string; to: string } | null>(null);
   tab = $state<Tab>('review');
   unmatchedSide = $state<'sales' | 'payments'>('sales');
   discrepancyClass = $state<DiscrepancyClassId | null>(null);
@@ -70,7 +73,18 @@ export class ReconcileState {
   }
 
   get range() {
-    return periodRange(this.period, shopToday(this.timeZone));
+    return this.span ?? periodRange(this.period, shopToday(this.timeZone));
+  }
+
+  /** Opens the queue and the days a link points at (call before loading). */
+  applyLink(link: ReconcileLink): void {
+    this.span = link.span;
+    this.cell = null;
+    if (link.tab) {
+      this.tab = link.tab;
+      this.unmatchedSide = 'sales';
+      this.discrepancyClass = link.discrepancyClass;
+    }
   }
 
   async loadSummary(): Promise<void> {
@@ -92,6 +106,7 @@ export class ReconcileState {
 
   setPeriod(period: PeriodId): void {
     this.period = period;
+    this.span = null;
     this.cell = null;
     void this.loadSummary();
     void this.reloadQueue();
@@ -121,8 +136,8 @@ export class ReconcileState {
   }
 
   #query(): QueueQuery {
-    // The queues show everything still open, unless a grid cell narrows them to its day.
-    const day = this.cell ? { from: this.cell.date, to: this.cell.date } : {};
+    // The queues show everything still open, unless a grid cell or a link narrows them to its days.
+    const day = this.cell ? { from: this.cell.date, to: this.cell.date } : (this.span ?? {});
     if (this.tab === 'unmatched')
       return this.unmatchedSide === 'sales'
         ? { state: 'unmatched', ...day }
@@ -289,7 +304,7 @@ export class ReconcileState {
 
   /** Review items at or above a score, counted over every page (what "Accept all" would take). */
   async reviewAtLeast(score: number): Promise<QueueItem[] | ApiErrorBody> {
-    const day = this.cell ? { from: this.cell.date, to: this.cell.date } : {};
+    const day = this.cell ? { from: this.cell.date, to: this.cell.date } : (this.span ?? {});
     const found: QueueItem[] = [];
     let cursor: string | null = null;
     do {
