@@ -33,6 +33,7 @@ function detailOf(id: number, kind: TransactionDetail['kind']): TransactionDetai
     customerEmail: null,
     customerPhone: null,
     network: null,
+    paidWith: null,
     syncedAt: '2026-12-01T00:00:00Z',
     updatedAt: '2026-12-01T00:00:00Z',
     references: [],

@@ -76,7 +76,9 @@ export function transaction(overrides: Partial<TransactionSummary> = {}): Transa
     businessDate: '2026-03-14',
     customerName: 'Kari Nordmann',
     method: 'vipps',
-    description: 'Cappuccino and croissant',
+    description: 'Cappuccino, Croissant · Kari Nordmann · Vipps app',
+    direction: 'in',
+    reconState: 'linked',
     ...overrides,
   };
 }

@@ -9,7 +9,8 @@ export { TransactionSummary } from '../model/transaction-summary.ts';
 
 export const IsoDate = z.iso.date();
 
-export const ReferenceDto = z.object({ kind: z.string(), value: z.string() });
+/** `kind` is the provider's own field name, `label` the same in plain words. */
+export const ReferenceDto = z.object({ kind: z.string(), label: z.string(), value: z.string() });
 
 export const RowCounts = z.object({
   transactions: z.number().int(),
@@ -185,6 +186,8 @@ export const TransactionDetail = TransactionSummary.extend({
   network: z.string().nullable(),
   syncedAt: z.string(),
   updatedAt: z.string(),
+  /** How it was paid, in plain words ("Vipps app", "Mastercard"); `method`/`network` keep the codes. */
+  paidWith: z.string().nullable(),
   references: z.array(ReferenceDto),
   lines: z.array(TransactionLineDto),
   /** VAT per rate over the lines, in the transaction's currency. */

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { MoneyDirection } from './money-direction.ts';
+import { ReconState } from './recon-state.ts';
 import { NormalizedStatus, ProviderId, TransactionKind } from './transaction.ts';
 
 /** One cached record as a list of transactions shows it (the transactions list and search results). */
@@ -17,6 +19,9 @@ export const TransactionSummary = z.object({
   businessDate: z.string(),
   customerName: z.string().nullable(),
   method: z.string().nullable(),
-  description: z.string().nullable(),
+  /** What the record is, in the shop manager's words: products, customer, how it was paid. */
+  description: z.string(),
+  direction: MoneyDirection,
+  reconState: ReconState,
 });
 export type TransactionSummary = z.infer<typeof TransactionSummary>;

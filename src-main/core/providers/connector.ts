@@ -3,6 +3,7 @@ import type { DayCompleteness } from '../model/day-completeness.ts';
 import type { SecretFields } from '../model/secret-fields.ts';
 import type { CanonicalTransaction, ProviderId } from '../model/transaction.ts';
 import type { ProviderHttp } from './shared/provider-http.ts';
+import type { ProviderWords } from './shared/words.ts';
 
 /**
  * What every provider folder exports. A sixth provider is one more folder implementing this and one
@@ -82,6 +83,8 @@ export interface Connector<Config = unknown> {
     ctx: Omit<StreamContext, 'http'>,
   ): ((headers: Headers, opts: { refresh: boolean }) => Promise<void>) | null;
   streams: readonly StreamDefinition[];
+  /** How its records read to a shop manager: reference names, what a record is, how it was paid. */
+  words: ProviderWords;
   /** One cheap authenticated request; throws a ConnectorError in plain words when it fails. */
   test(ctx: StreamContext): Promise<void>;
   /**

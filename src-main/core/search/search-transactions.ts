@@ -1,12 +1,13 @@
 import type { Database } from 'better-sqlite3';
 import type { OperationParsedInput } from '../api/contract.ts';
 import type { SearchTotals, TransactionSummary } from '../api/schemas.ts';
-import { type SummaryRow, SUMMARY_COLUMNS, toSummary } from '../store/queries/transactions.ts';
+import { type SummaryRow, SUMMARY_COLUMNS } from '../store/queries/transactions.ts';
 import { flushSearchIndex } from '../store/mutations/search-index.ts';
 import { type Sql, all, get, joinSql, rawSql, sql } from '../store/sql.ts';
 import { type CursorKey, decodeSearchCursor, encodeSearchCursor } from './search-cursor.ts';
 import { rollupFilters, rowFilters, whereClause } from './search-filters.ts';
 import { searchWords } from './search-text.ts';
+import { toSummaries } from './summaries.ts';
 import { type TotalsRow, toTotals } from './search-totals.ts';
 
 export type SearchRequest = OperationParsedInput<'transactions:search'>;
@@ -318,7 +319,7 @@ export function searchPage(db: Database, plan: SearchPlan, req: SearchRequest): 
   const page = rows.slice(0, req.limit);
   const last = page.at(-1);
   return {
-    items: page.map(toSummary),
+    items: toSummaries(db, page),
     nextCursor: rows.length > req.limit && last ? cursorOf(req, last) : null,
   };
 }

@@ -1,15 +1,17 @@
 import type { Database } from 'better-sqlite3';
 import { AppError } from '../model/app-error.ts';
 import type { TransactionDetail } from '../api/schemas.ts';
-import { type SummaryRow, SUMMARY_COLUMNS, toSummary } from '../store/queries/transactions.ts';
+import type { ProviderId } from '../model/transaction.ts';
+import { paidWith, referenceLabel } from '../providers/describe.ts';
+import { type SummaryRow, SUMMARY_COLUMNS } from '../store/queries/transactions.ts';
 import { all, get, sql } from '../store/sql.ts';
+import { toSummaries } from './summaries.ts';
 
 interface DetailRow extends SummaryRow {
   occurred_at_raw: string;
   ledger_date: string | null;
   customer_email: string | null;
   customer_phone: string | null;
-  network: string | null;
   synced_at: string;
   updated_at: string;
   raw_json: string;
@@ -33,7 +35,7 @@ interface LineRow {
 export function getTransactionDetail(db: Database, id: number): TransactionDetail {
   const row = get<DetailRow>(
     db,
-    sql`SELECT ${SUMMARY_COLUMNS}, t.occurred_at_raw, t.ledger_date, t.customer_email, t.customer_phone, t.network,
+    sql`SELECT ${SUMMARY_COLUMNS}, t.occurred_at_raw, t.ledger_date, t.customer_email, t.customer_phone,
                t.synced_at, t.updated_at, t.raw_json
           FROM transactions t JOIN connections c ON c.id = t.connection_id WHERE t.id = ${id}`,
   );
@@ -51,18 +53,19 @@ export function getTransactionDetail(db: Database, id: number): TransactionDetai
           FROM transaction_lines WHERE transaction_id = ${id} GROUP BY vat_rate_bp ORDER BY vat_rate_bp DESC`,
   );
   return {
-    ...toSummary(row),
+    ...toSummaries(db, [row])[0]!,
     occurredAtRaw: row.occurred_at_raw,
     ledgerDate: row.ledger_date,
     customerEmail: row.customer_email,
     customerPhone: row.customer_phone,
     network: row.network,
+    paidWith: paidWith(row.provider as ProviderId, row),
     syncedAt: row.synced_at,
     updatedAt: row.updated_at,
     references: all<{ kind: string; value: string }>(
       db,
       sql`SELECT kind, value FROM transaction_refs WHERE transaction_id = ${id} ORDER BY kind, value`,
-    ),
+    ).map((r) => ({ ...r, label: referenceLabel(row.provider as ProviderId, r.kind) })),
     lines: lines.map((l) => ({
       lineNo: l.line_no,
       name: l.name,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CanonicalTransaction } from '../../../src-main/core/model/transaction.ts';
 import type { Connector, RecordOutcome, StreamPage } from '../../../src-main/core/providers/connector.ts';
 import { ConnectorError } from '../../../src-main/core/providers/connector-error.ts';
+import { tgiWords } from '../../../src-main/core/providers/tgi/words.ts';
 
 /** A canonical record with sensible defaults; tests override what they are about. */
 export function canonical(
@@ -69,6 +70,7 @@ export function fakeConnector(behaviour: FakeBehaviour, provider: Connector['pro
   return {
     provider,
     displayName: 'FakePOS',
+    words: tgiWords,
     defaultBaseUrl: 'http://127.0.0.1:9',
     sandboxBaseUrl: null,
     configSchema: z.object({ baseUrl: z.string().default('http://127.0.0.1:9') }),

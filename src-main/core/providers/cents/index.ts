@@ -10,12 +10,14 @@ import {
   type CentsConfig,
 } from './config.ts';
 import { dayFromFields } from '../shared/record-day.ts';
+import { centsWords } from './words.ts';
 
 /** Cents Donations: the payment gateway's round-up transactions (order, donation, refunds). */
 export function createCentsConnector(options: { now?: () => number } = {}): Connector<CentsConfig> {
   return {
     provider: 'cents',
     displayName: CENTS_NAME,
+    words: centsWords,
     defaultBaseUrl: CENTS_BASE_URL,
     sandboxBaseUrl: null,
     configSchema: centsConfigSchema,

@@ -3,11 +3,13 @@ import { probe, SENSEPASS_NAME, TRANSACTIONS_STREAM, transactionPages } from './
 import { parseConfig } from '../shared/records.ts';
 import { SENSEPASS_BASE_URL, SENSEPASS_SANDBOX_BASE_URL, SensePassConfig } from './config.ts';
 import { dayFromFields } from '../shared/record-day.ts';
+import { sensepassWords } from './words.ts';
 
 /** SensePass transactions (Bit, cards, wallets): credentials in the JSON body, offset paging. */
 export const sensepassConnector: Connector<SensePassConfig> = {
   provider: 'sensepass',
   displayName: SENSEPASS_NAME,
+  words: sensepassWords,
   defaultBaseUrl: SENSEPASS_BASE_URL,
   sandboxBaseUrl: SENSEPASS_SANDBOX_BASE_URL,
   configSchema: SensePassConfig,

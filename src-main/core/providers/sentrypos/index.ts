@@ -4,6 +4,7 @@ import { SALES_PATH, SALES_STREAM, SENTRYPOS_NAME, SentryPosSalesSync } from './
 import { parseConfig } from '../shared/records.ts';
 import { SENTRYPOS_BASE_URL, SentryPosConfig } from './config.ts';
 import { dayFromFields } from '../shared/record-day.ts';
+import { sentryposWords } from './words.ts';
 
 function apiKey(ctx: Pick<StreamContext, 'secrets'>): string {
   const key = ctx.secrets.apiKey?.trim();
@@ -16,6 +17,7 @@ function apiKey(ctx: Pick<StreamContext, 'secrets'>): string {
 export const sentryposConnector: Connector<SentryPosConfig> = {
   provider: 'sentrypos',
   displayName: SENTRYPOS_NAME,
+  words: sentryposWords,
   defaultBaseUrl: SENTRYPOS_BASE_URL,
   // The only address SentryPOS publishes is its sandbox, so both choices point there until it names production.
   sandboxBaseUrl: SENTRYPOS_BASE_URL,

@@ -4,6 +4,7 @@ import { TGI_NAME, TRANSACTIONS_PATH, TRANSACTIONS_STREAM, transactionPages } fr
 import { parseConfig } from '../shared/records.ts';
 import { TgiConfig } from './config.ts';
 import { dayFromFields } from '../shared/record-day.ts';
+import { tgiWords } from './words.ts';
 
 function key(ctx: Pick<StreamContext, 'secrets'>): string {
   const value = ctx.secrets.key?.trim();
@@ -21,6 +22,7 @@ export function tgiAuthHeader(headerName: string, secret: string): [string, stri
 export const tgiConnector: Connector<TgiConfig> = {
   provider: 'tgi',
   displayName: TGI_NAME,
+  words: tgiWords,
   // No public address exists; `configSchema` requires `baseUrl`.
   defaultBaseUrl: '',
   sandboxBaseUrl: null,

@@ -11,6 +11,7 @@ import {
 } from './config.ts';
 import { reportStream, salesStream } from './streams.ts';
 import { dayFromFields } from '../shared/record-day.ts';
+import { vippsWords } from './words.ts';
 
 /**
  * Vipps MobilePay: the Sales API (order lines and VAT per capture/refund) and the Report API's funds
@@ -20,6 +21,7 @@ export function createVippsConnector(options: VippsAuthOptions = {}): Connector<
   return {
     provider: 'vipps',
     displayName: VIPPS_NAME,
+    words: vippsWords,
     defaultBaseUrl: VIPPS_BASE_URL,
     // Vipps offers no test environment for the Report and Sales APIs.
     sandboxBaseUrl: null,

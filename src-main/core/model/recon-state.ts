@@ -1,0 +1,10 @@
+import { z } from 'zod';
+
+/**
+ * Where a record stands in reconciliation: the state of the match group it belongs to (migration
+ * 0005), `unmatched` for a sale or payment that none holds, and `not_applicable` for records that are
+ * not matched to a sale (a fee, an adjustment, a payout that reconciliation has not checked).
+ */
+export const RECON_STATES = ['linked', 'review', 'unmatched', 'explained', 'not_applicable'] as const;
+export const ReconState = z.enum(RECON_STATES);
+export type ReconState = z.infer<typeof ReconState>;
