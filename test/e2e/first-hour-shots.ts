@@ -23,7 +23,20 @@ try {
   await page.goto(`${serve.url}#/connections`);
   await page.getByTestId('nav-connections').waitFor();
   await page.waitForTimeout(2500);
+  const test = page.getByTestId('connection-demo-cents-test');
+  if (prefix !== 'before' && (await test.count())) {
+    await test.click();
+    await page.getByTestId('connection-demo-cents-test-result').waitFor({ timeout: 60_000 });
+  }
   await page.screenshot({ path: shot('connections'), fullPage: true });
+  if (prefix !== 'before') {
+    // The add form with nothing filled in: every required field is flagged, not only the name.
+    await page.getByTestId('connection-add').click();
+    await page.getByTestId('connection-provider').selectOption('vipps');
+    await page.getByTestId('connection-save').click();
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: shot('connection-form'), fullPage: true });
+  }
 
   await page.goto(`${serve.url}#/dashboard`);
   await page.getByTestId('dashboard-period').waitFor();
@@ -34,7 +47,8 @@ try {
   await page.getByTestId('filter-controls').waitFor();
   await page.getByTestId('filter-from').fill('2026-11-01');
   await page.getByTestId('filter-from').dispatchEvent('change');
-  await page.getByTestId('filter-currency').selectOption({ index: 1 });
+  await page.getByTestId('filter-currency').selectOption({ index: prefix === 'before' ? 1 : 2 });
+  if (prefix !== 'before') await page.getByTestId('filter-recon').selectOption('review');
   await page.getByTestId('filter-min').fill('10.999');
   await page.getByTestId('filter-min').dispatchEvent('change');
   await page.waitForTimeout(1500);

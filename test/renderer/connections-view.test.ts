@@ -188,6 +188,31 @@ describe('ConnectionsView', () => {
     });
   });
 
+  it('says Synced, not Connected, when the good word came from a sync newer than any test', async () => {
+    await renderView({
+      'connections:overview': () => ({
+        ok: true,
+        value: {
+          connections: [
+            connection({ state: 'connected', lastSyncAt: '2026-03-02T08:00:00Z' }),
+            connection({
+              id: 'c2',
+              name: 'Tested',
+              state: 'connected',
+              lastSyncAt: '2026-03-01T08:00:00Z',
+              lastTestAt: '2026-03-02T08:00:00Z',
+              lastTestOk: true,
+            }),
+          ],
+          keychainError: null,
+        },
+      }),
+    });
+    expect(screen.getByTestId('connection-till-1-state').textContent).toBe('Synced');
+    expect(screen.getByTestId('connection-till-1-checked').textContent).toMatch(/^\s*Never tested\./);
+    expect(screen.getByTestId('connection-tested-state').textContent).toBe('Connected');
+  });
+
   it('shows the test result and the status badges', async () => {
     let state: ConnectionView['state'] = 'untested';
     await renderView({
@@ -239,6 +264,10 @@ describe('ConnectionsView', () => {
     expect(screen.getByTestId('connection-till-1-checked').textContent).toMatch(
       /^\s*Last tested Mar 1, 2026, (1:05\sPM|13:05), Oslo time: it worked\.\s*$/,
     );
+    // A newer good sync says so; 'Connected' is only what a passed test says.
+    expect(screen.getByTestId('connection-old-key-state').textContent).toBe('Auth failed');
+    expect(screen.getByTestId('connection-till-1').textContent).toContain('127.0.0.1:1234');
+    expect(screen.getByTestId('connection-till-1').textContent).not.toContain('http://');
     expect(screen.getByTestId('connection-old-key-checked').textContent).toMatch(
       /Never tested\.\s*Last sync .*Oslo time\./,
     );
