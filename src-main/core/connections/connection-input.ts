@@ -41,8 +41,12 @@ export function parseConfigInput(connector: Connector, input: ConfigInput, error
   }
   const parsed = connector.configSchema.safeParse(config);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues)
-      addError(errors, String(issue.path[0] ?? 'config'), issue.message);
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0] ?? 'config');
+      // A required field left empty: zod says "expected string, received undefined"; people need its name.
+      const missing = config[key] === undefined && fields.get(key);
+      addError(errors, key, missing ? `Enter the ${missing.label}` : issue.message);
+    }
     return undefined;
   }
   return parsed.data;

@@ -109,7 +109,7 @@ describe('connections service', () => {
     if (blank.ok) return;
     const fields = (blank.error.details as { fieldErrors: Record<string, string[]> }).fieldErrors;
     expect(fields.name).toEqual(['Give the connection a name']);
-    expect(fields.clientId?.length).toBe(1);
+    expect(fields.clientId).toEqual(['Enter the Client ID']);
     expect(Object.keys(fields).some((k) => k.startsWith('secret.'))).toBe(true);
     c.close();
   });
