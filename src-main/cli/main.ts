@@ -2,6 +2,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { resolveHome } from '../core/home.ts';
 import { APP_VERSION } from '../core/version.ts';
 import { isIsoDate } from '../core/model/time.ts';
+import { TRANSACTION_KINDS } from '../core/model/transaction.ts';
+import { resolveFaults } from '../core/sandbox/faults/fault-config.ts';
 import { runDbCheck } from './commands/db-check.ts';
 import { runDemo } from './commands/demo.ts';
 import { runExport } from './commands/export.ts';
@@ -48,7 +50,18 @@ function parsePort(value: string): number {
 }
 
 function parseDate(value: string): string {
-  if (!isIsoDate(value)) throw new InvalidArgumentError('must be a date as YYYY-MM-DD');
+  if (!isIsoDate(value))
+    throw new InvalidArgumentError('must be a calendar date written YYYY-MM-DD, such as 2026-11-30');
+  return value;
+}
+
+/** A fault profile is checked while the line is read, so a typo fails before any world is built. */
+function parseFaults(value: string): string {
+  try {
+    resolveFaults(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
   return value;
 }
 
@@ -105,14 +118,25 @@ function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command
       'search the cached transactions: free text (names, phones, emails, references, lines) and filters',
     )
     .argument('[text]', 'words that must each match the start of a name, reference, id or line')
-    .option('--from <date>', 'first business date (YYYY-MM-DD)')
-    .option('--to <date>', 'last business date (YYYY-MM-DD)')
+    .option('--from <date>', 'first business date (YYYY-MM-DD)', parseDate)
+    .option('--to <date>', 'last business date (YYYY-MM-DD)', parseDate)
     .option('--provider <ids...>', 'sentrypos, vipps, tgi, sensepass, cents (comma-separated or repeated)')
+    .option(
+      '--kind <kinds...>',
+      `kind of money: ${TRANSACTION_KINDS.join(', ')} (payment means capture; comma-separated or repeated)`,
+    )
     .option('--status <statuses...>', 'normalized status: completed, refunded, failed, disputed, …')
     .option('--currency <code>', 'ISO 4217 code; --min/--max are in this currency')
     .option('--min <amount>', 'smallest amount, a decimal such as 100 or -50.5')
     .option('--max <amount>', 'largest amount, a decimal')
-    .option('--sort <order>', 'time_desc (default), time_asc, amount_desc or amount_asc')
+    .addOption(
+      new Option('--sort <order>', 'newest first (the default), oldest first, or by amount').choices([
+        'time_desc',
+        'time_asc',
+        'amount_desc',
+        'amount_asc',
+      ]),
+    )
     .option('--limit <n>', 'rows to print (1-500)', parseLimit, 50)
     .action(async (text: string | undefined, opts: Omit<SearchOptions, 'json'>, cmd: Command) => {
       const g = home(cmd);
@@ -282,7 +306,11 @@ function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command
     .option('--seed <n>', 'world seed', parseCount(0), 1)
     .option('--days <n>', 'days of history', parseCount(1), 60)
     .option('--sales-per-day <n>', 'sales per day', parseCount(0), 120)
-    .option('--faults <profile>', 'fault profile: none, flaky, all, changing (comma-separated to combine)')
+    .option(
+      '--faults <profile>',
+      'fault profile: none, flaky, all, changing (comma-separated to combine)',
+      parseFaults,
+    )
     .action(
       async (
         opts: { port?: number; seed: number; days: number; salesPerDay: number; faults?: string },

@@ -12,6 +12,25 @@ export function printLine(io: CliIo, line = ''): void {
   io.stdout.write(`${line}\n`);
 }
 
+/**
+ * Rows under a header row, each column as wide as its widest cell (two spaces between); the columns
+ * in `right` (amounts) align right. Trailing spaces are trimmed so logs and diffs stay clean.
+ */
+export function printTable(
+  io: CliIo,
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  right: ReadonlySet<number> = new Set(),
+): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  for (const row of [header, ...rows]) {
+    const cells = widths.map((w, i) =>
+      right.has(i) ? (row[i] ?? '').padStart(w) : (row[i] ?? '').padEnd(w),
+    );
+    printLine(io, cells.join('  ').trimEnd());
+  }
+}
+
 export function printError(io: CliIo, json: boolean, code: string, message: string): void {
   if (json) printJson(io, { ok: false, error: { code, message } });
   else io.stderr.write(`posrecon: ${message}\n`);

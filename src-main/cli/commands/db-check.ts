@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import { databaseFile } from '../../core/home.ts';
 import { SCHEMA_VERSION, openStore } from '../../core/store/open-store.ts';
 import { StoreError } from '../../core/store/store-error.ts';
 import { type CliIo, EXIT, printError, printJson, printLine } from '../output.ts';
+import { existingCache } from './cache-file.ts';
 
 /**
  * `posrecon db check`: opens the cache read-only (so it never migrates or writes), runs SQLite's own
@@ -13,16 +12,8 @@ export async function runDbCheck(
   opts: { json: boolean; full: boolean },
   io: CliIo,
 ): Promise<number> {
-  const file = databaseFile(home);
-  if (!existsSync(file)) {
-    printError(
-      io,
-      opts.json,
-      'DB_MISSING',
-      `No database at ${file} yet. Run \`posrecon demo\` or start the app first.`,
-    );
-    return EXIT.FAILURE;
-  }
+  const file = existingCache(home, opts.json, io);
+  if (!file) return EXIT.FAILURE;
   let store;
   try {
     store = await openStore(file, { readonly: true });

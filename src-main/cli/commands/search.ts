@@ -1,13 +1,18 @@
 import { createCore } from '../../core/core.ts';
 import type { OperationInput, OperationOutput } from '../../core/api/contract.ts';
-import { decimalToMinor, isCurrencyCode, minorToDecimal } from '../../core/model/money.ts';
-import { type CliIo, EXIT, printError, printJson, printLine } from '../output.ts';
+import { formatBusinessDate, localeFromEnv } from '../../core/model/display-time.ts';
+import { currencyExponent, decimalToMinor, isCurrencyCode, minorToDecimal } from '../../core/model/money.ts';
+import { NORMALIZED_STATUSES, PROVIDERS, TRANSACTION_KINDS } from '../../core/model/transaction.ts';
+import { CONNECTORS } from '../../core/providers/registry.ts';
+import { type CliIo, EXIT, printError, printJson, printLine, printTable } from '../output.ts';
+import { existingCache } from './cache-file.ts';
 
 export interface SearchOptions {
   json: boolean;
   from?: string;
   to?: string;
   provider?: string[];
+  kind?: string[];
   status?: string[];
   currency?: string;
   min?: string;
@@ -16,11 +21,37 @@ export interface SearchOptions {
   sort?: string;
 }
 
-const list = (values: string[] | undefined) =>
-  values
+/** A repeatable, comma-separated flag's values, each one of `allowed`; the error names the flag. */
+function oneOf<T extends string>(
+  values: string[] | undefined,
+  flag: string,
+  allowed: readonly T[],
+): T[] | undefined {
+  const list = values
     ?.flatMap((v) => v.split(','))
     .map((v) => v.trim())
     .filter(Boolean);
+  const bad = list?.find((v) => !allowed.includes(v as T));
+  if (bad !== undefined)
+    throw new RangeError(`${flag} must be one of ${allowed.join(', ')}, not ${JSON.stringify(bad)}.`);
+  return list as T[] | undefined;
+}
+
+/** An amount in `currency`, exactly: refused when it has more decimals than the currency has. */
+function amountToMinor(value: string, flag: string, currency: string): number {
+  const decimals = /^\s*[+-]?\d*\.(\d+)\s*$/.exec(value)?.[1]?.length ?? 0;
+  const exponent = currencyExponent(currency);
+  if (decimals > exponent) {
+    throw new RangeError(
+      `${flag} ${value} has more decimals than ${currency} has (${exponent === 0 ? 'none' : exponent}).`,
+    );
+  }
+  try {
+    return decimalToMinor(value, currency);
+  } catch {
+    throw new RangeError(`${flag} must be a decimal amount such as 199.50, not ${JSON.stringify(value)}.`);
+  }
+}
 
 /**
  * `posrecon search [TEXT]`: the same operation, validation and totals as the Transactions view. --min
@@ -30,8 +61,9 @@ export async function runSearch(
   home: string,
   text: string | undefined,
   opts: SearchOptions,
-  io: CliIo,
+  io: CliIo & { env?: NodeJS.ProcessEnv },
 ): Promise<number> {
+  if (!existingCache(home, opts.json, io)) return EXIT.FAILURE;
   const core = await createCore({ home, actor: 'cli' });
   try {
     let amountCurrency = opts.currency?.toUpperCase();
@@ -42,24 +74,34 @@ export async function runSearch(
     const toMinor = (value: string | undefined, flag: string): number | undefined => {
       if (value === undefined) return undefined;
       if (!amountCurrency || !isCurrencyCode(amountCurrency))
-        throw new RangeError(`--currency is not an ISO 4217 code`);
-      try {
-        return decimalToMinor(value, amountCurrency);
-      } catch {
-        throw new RangeError(`${flag} must be a decimal amount such as 199.50, not ${JSON.stringify(value)}`);
-      }
+        throw new RangeError(`--currency must be a currency code such as NOK or EUR.`);
+      return amountToMinor(value, flag, amountCurrency);
     };
     let input: OperationInput<'transactions:search'>;
     try {
+      if (opts.currency && !isCurrencyCode(opts.currency.toUpperCase()))
+        throw new RangeError(
+          `--currency must be a currency code such as NOK or EUR, not ${JSON.stringify(opts.currency)}.`,
+        );
+      if (opts.from && opts.to && opts.to < opts.from)
+        throw new RangeError(`--to ${opts.to} is before --from ${opts.from}.`);
+      const min = toMinor(opts.min, '--min');
+      const max = toMinor(opts.max, '--max');
+      if (min !== undefined && max !== undefined && min > max)
+        throw new RangeError(`--min ${opts.min} is above --max ${opts.max}.`);
       input = {
         text,
         dateFrom: opts.from,
         dateTo: opts.to,
-        providers: list(opts.provider) as OperationInput<'transactions:search'>['providers'],
-        statuses: list(opts.status) as OperationInput<'transactions:search'>['statuses'],
-        currencies: opts.currency ? [opts.currency] : undefined,
-        amountMinMinor: toMinor(opts.min, '--min'),
-        amountMaxMinor: toMinor(opts.max, '--max'),
+        providers: oneOf(opts.provider, '--provider', PROVIDERS),
+        // "payment" is what the Transactions view calls a provider's capture.
+        kinds: oneOf(opts.kind, '--kind', [...TRANSACTION_KINDS, 'payment'])?.map((k) =>
+          k === 'payment' ? 'capture' : k,
+        ),
+        statuses: oneOf(opts.status, '--status', NORMALIZED_STATUSES),
+        currencies: amountCurrency && opts.currency ? [amountCurrency] : undefined,
+        amountMinMinor: min,
+        amountMaxMinor: max,
         sort: opts.sort as OperationInput<'transactions:search'>['sort'],
         limit: opts.limit,
         totals: true,
@@ -75,7 +117,7 @@ export async function runSearch(
     }
     const value = result.value as OperationOutput<'transactions:search'>;
     if (opts.json) printJson(io, value);
-    else printText(io, value);
+    else printText(io, value, localeFromEnv(io.env ?? {}));
     return EXIT.OK;
   } finally {
     core.close();
@@ -99,12 +141,35 @@ const HEADLINE_WORDS: Record<string, string> = {
   adjustments: 'adjusted',
 };
 
-function printText(io: CliIo, { items, totals, nextCursor }: OperationOutput<'transactions:search'>): void {
-  for (const t of items) {
-    const amount = `${minorToDecimal(t.amountMinor, t.currency)} ${t.currency}`.padStart(16);
-    printLine(
+/** One record's kind of money, as a person says it (a provider's capture is the payment received). */
+const KIND_WORD: Record<string, string> = {
+  sale: 'Sale',
+  capture: 'Payment',
+  refund: 'Refund',
+  fee: 'Fee',
+  payout: 'Payout',
+  adjustment: 'Adjustment',
+};
+
+function printText(
+  io: CliIo,
+  { items, totals, nextCursor }: OperationOutput<'transactions:search'>,
+  locale: string | undefined,
+): void {
+  if (items.length) {
+    printTable(
       io,
-      `${t.businessDate}  ${t.provider.padEnd(9)} ${t.kind.padEnd(8)} ${amount}  ${t.status.padEnd(10)} ${t.customerName ?? ''}  ${t.externalId}`,
+      ['Date', 'Provider', 'Kind', 'Amount', 'Status', 'Customer', 'Reference'],
+      items.map((t) => [
+        formatBusinessDate(t.businessDate, locale),
+        CONNECTORS[t.provider]?.displayName ?? t.provider,
+        KIND_WORD[t.kind] ?? t.kind,
+        `${minorToDecimal(t.amountMinor, t.currency)} ${t.currency}`,
+        t.status.replaceAll('_', ' '),
+        t.customerName ?? '',
+        t.externalId,
+      ]),
+      new Set([3]),
     );
   }
   if (!totals) return;

@@ -61,6 +61,6 @@ describe('posrecon CLI', () => {
   it('db check without a database says how to get one', async () => {
     const r = await cli(['db', 'check', '--home', tempHome()]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/No database at .*`posrecon demo`/);
+    expect(r.err).toMatch(/No cache at .*`posrecon demo`/);
   });
 });

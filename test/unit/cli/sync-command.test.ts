@@ -29,7 +29,7 @@ describe('posrecon sync: arguments and exit codes', () => {
     for (const since of ['2024-02-30', 'yesterday', '2024-3-1']) {
       const r = await cli(['sync', '--home', tempHome(), '--since', since]);
       expect(r.code, since).toBe(2);
-      expect(r.err).toMatch(/must be a date as YYYY-MM-DD/);
+      expect(r.err).toMatch(/must be a calendar date written YYYY-MM-DD/);
     }
   });
 
