@@ -3,8 +3,6 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { databaseFile } from '../../src-main/core/home.ts';
-import { resolveWorldOptions, worldKey } from '../../src-main/core/sandbox/world/options.ts';
-import { shopToday } from '../../src-main/core/sync/engine.ts';
 import { cli } from '../unit/cli/run-cli.ts';
 
 export interface DemoWorld {
@@ -35,14 +33,8 @@ export async function syncDemoWorld(seed: number, days: number, salesPerDay: num
   ]);
   if (r.code !== 0) throw new Error(`demo failed (${r.code}): ${r.err}`);
   const demo = JSON.parse(r.out) as Record<string, unknown>;
-  const o = resolveWorldOptions({
-    seed,
-    days,
-    salesPerDay,
-    timeZone: 'Europe/Oslo',
-    today: shopToday('Europe/Oslo'),
-  });
-  const truthPath = path.join(os.tmpdir(), 'posrecon-sandbox', `posrecon-sandbox-${worldKey(o)}.truth.json`);
+  // The demo says where its world's ground truth is (the embedded sandbox keeps it in the home).
+  const truthPath = (demo.world as { groundTruthPath: string }).groundTruthPath;
   return { home, dbFile: databaseFile(home), truthPath, demo };
 }
 
