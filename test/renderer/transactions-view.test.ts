@@ -50,7 +50,7 @@ function searchApi(
     syncedAt: '2026-03-15T00:00:00Z',
     updatedAt: '2026-03-15T00:00:00Z',
     paidWith: 'Vipps app',
-    references: [{ kind: 'pspReference', label: 'Vipps payment reference', value: '8815123412341234' }],
+    references: [{ kind: 'pspReference', label: 'Vipps reference', value: '8815123412341234' }],
     lines: [
       {
         lineNo: 1,
@@ -197,6 +197,35 @@ describe('TransactionsView', () => {
     await fireEvent.change(currency, { target: { value: 'JPY' } });
     await waitFor(() => expect(min.disabled).toBe(true));
     expect(min.placeholder).toBe('Min (one currency)');
+  });
+
+  it('filters by reconciliation state with a chip, and opens from a link carrying a search', async () => {
+    const api = searchApi();
+    render(TransactionsView, { transactions: new TransactionsState(api) });
+    await screen.findAllByTestId('transaction-row');
+    await fireEvent.change(screen.getByTestId('filter-recon'), { target: { value: 'review' } });
+    await waitFor(() =>
+      expect(screen.getByTestId('filter-chip').textContent).toContain('Reconciliation: Needs review'),
+    );
+    expect(api.calls.at(-1)?.input).toMatchObject({ reconStates: ['review'] });
+  });
+
+  it('reads a link into the list, and says which part of it could not be read', async () => {
+    window.location.hash = '#/transactions?q=kari&state=review,weird&from=2026-13-45&to=2026-11-30';
+    try {
+      const api = searchApi();
+      render(TransactionsView, { transactions: new TransactionsState(api) });
+      await screen.findAllByTestId('transaction-row');
+      expect(screen.getByTestId<HTMLInputElement>('search-input').value).toBe('kari');
+      const search = api.calls.find((c) => c.operation === 'transactions:search')?.input;
+      expect(search).toMatchObject({ text: 'kari', reconStates: ['review'], dateTo: '2026-11-30' });
+      expect(search).not.toHaveProperty('dateFrom');
+      expect(screen.getByTestId('link-problem').textContent).toBe(
+        "This link's state “review,weird” and from “2026-13-45” could not be read, so the list is not narrowed by it.",
+      );
+    } finally {
+      window.location.hash = '';
+    }
   });
 
   it('moves with the arrow keys, opens the detail with Enter and closes it with Esc', async () => {

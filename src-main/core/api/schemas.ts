@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CurrencyCode } from '../model/settings.ts';
 import { TransactionSummary } from '../model/transaction-summary.ts';
+import { ReconState } from '../model/recon-state.ts';
 import { NormalizedStatus, ProviderId, TransactionKind } from '../model/transaction.ts';
 
 // The contract speaks in the model's shapes; the store reads and writes the same ones.
@@ -115,6 +116,8 @@ export const SearchFilters = z
     amountMinMinor: z.number().int().optional(),
     amountMaxMinor: z.number().int().optional(),
     hasLines: z.boolean().optional(),
+    /** Where a record stands in reconciliation, as the list's column shows it (linked, review, …). */
+    reconStates: z.array(ReconState).max(5).optional(),
   })
   .strict();
 export type SearchFilters = z.infer<typeof SearchFilters>;

@@ -1,5 +1,6 @@
 import type { SearchFilters } from '../api/schemas.ts';
 import { type Sql, joinSql, rawSql, sql } from '../store/sql.ts';
+import { RECON_STATE } from './summaries.ts';
 
 function inList(column: Sql, values: readonly string[] | undefined): Sql | null {
   if (!values || values.length === 0) return null;
@@ -33,6 +34,9 @@ export function rowFilters(f: SearchFilters): Sql[] {
   return [
     ...dimensionFilters(f, 't'),
     ...present([
+      // The very expression the list's column shows, so the filter and the column never disagree; each
+      // of its look-ups is by primary key, and it is checked only on rows the other filters let through.
+      inList(RECON_STATE, f.reconStates),
       f.amountMinMinor !== undefined ? sql`t.amount_minor >= ${f.amountMinMinor}` : null,
       f.amountMaxMinor !== undefined ? sql`t.amount_minor <= ${f.amountMaxMinor}` : null,
       f.hasLines === undefined
@@ -46,10 +50,12 @@ export function rowFilters(f: SearchFilters): Sql[] {
 
 /**
  * The non-date conditions on a rollup table `alias`, or null when a filter is finer than the rollups'
- * dimensions (an amount range). Dates are split over the day and month rollups by the caller.
+ * dimensions (an amount range, a reconciliation state). Dates are split over the day and month rollups by the caller.
  */
 export function rollupFilters(f: SearchFilters, alias: string): Sql[] | null {
   if (f.amountMinMinor !== undefined || f.amountMaxMinor !== undefined) return null;
+  // The rollups do not know where a record stands in reconciliation: those totals read the rows.
+  if (f.reconStates?.length) return null;
   const parts = dimensionFilters({ ...f, dateFrom: undefined, dateTo: undefined }, alias);
   if (f.hasLines !== undefined) parts.push(sql`${rawSql(`${alias}.has_lines`)} = ${f.hasLines ? 1 : 0}`);
   return parts;

@@ -239,7 +239,9 @@ function rollupTotals(req: SearchRequest): Sql | null {
  */
 function totalsById(req: SearchRequest, filtered: boolean): Sql {
   if (!filtered) return sql`search_amounts a`;
-  const uncovered = [req.connectionIds, req.kinds, req.methods, req.networks].some((v) => v?.length);
+  const uncovered = [req.connectionIds, req.kinds, req.methods, req.networks, req.reconStates].some(
+    (v) => v?.length,
+  );
   const rows = uncovered
     ? sql`transactions t NOT INDEXED`
     : sql`transactions t INDEXED BY search_totals_by_id_dims`;

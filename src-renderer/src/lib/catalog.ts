@@ -1,3 +1,4 @@
+import type { ReconState } from '../../../src-main/core/model/recon-state.ts';
 import type {
   NormalizedStatus,
   ProviderId,
@@ -35,10 +36,19 @@ export const NORMALIZED_STATUSES = [
   'disputed',
   'unknown',
 ] as const satisfies readonly NormalizedStatus[];
+/** In the order a shop manager works through them: what is done, then what needs a look. */
+export const RECON_STATES = [
+  'linked',
+  'review',
+  'unmatched',
+  'explained',
+  'not_applicable',
+] as const satisfies readonly ReconState[];
 
 type Missing<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : Exclude<All, Listed>;
 export const _complete: [
   Missing<ProviderId, (typeof PROVIDERS)[number]>,
   Missing<TransactionKind, (typeof TRANSACTION_KINDS)[number]>,
   Missing<NormalizedStatus, (typeof NORMALIZED_STATUSES)[number]>,
-] = [true, true, true];
+  Missing<ReconState, (typeof RECON_STATES)[number]>,
+] = [true, true, true, true];

@@ -5,8 +5,10 @@ import type {
   TransactionDetail,
   TransactionSummary,
 } from '../../../src-main/core/api/schemas.ts';
+import type { ReconState } from '../../../src-main/core/model/recon-state.ts';
 import type { SearchFacets } from '../../../src-main/core/search/facets.ts';
 import type { ApiClient, ApiErrorBody } from './api.ts';
+import { RECON_STATES } from './catalog.ts';
 import { ChainState } from './chain-state.svelte.ts';
 
 export const PAGE_SIZE = 200;
@@ -30,6 +32,8 @@ export class TransactionsState {
   loadingMore = $state(false);
   error = $state.raw<ApiErrorBody | null>(null);
   totals = $state.raw<SearchTotals | null>(null);
+  /** Part of a link into the list that could not be read (see `applyLink`). */
+  linkProblem = $state<string | null>(null);
   /** What the cache holds, for the filter lists (null until read, or when it could not be read). */
   facets = $state.raw<SearchFacets | null>(null);
   /** Whether the cache holds anything at all, so "no results" and "nothing synced yet" differ. */
@@ -129,6 +133,38 @@ export class TransactionsState {
   clear(): void {
     this.text = '';
     this.filters = {};
+    this.linkProblem = null;
+    void this.search();
+  }
+
+  /**
+   * A link into the list (`#/transactions?q=Kari&state=review,unmatched&from=2026-11-01&to=…`), from
+   * another view or a bookmark: replaces the search with it. What cannot be read is left out and said,
+   * so a mistyped link never shows a list that silently ignores part of it.
+   */
+  applyLink(params: URLSearchParams): void {
+    if (![...params.keys()].length) return;
+    const filters: Omit<SearchFilters, 'text'> = {};
+    const unread: string[] = [];
+    const states = (params.get('state') ?? '').split(',').filter(Boolean);
+    const known = states.filter((s): s is ReconState => (RECON_STATES as readonly string[]).includes(s));
+    if (known.length) filters.reconStates = known;
+    if (known.length < states.length) unread.push(`state “${params.get('state')}”`);
+    for (const [param, key] of [
+      ['from', 'dateFrom'],
+      ['to', 'dateTo'],
+    ] as const) {
+      const value = params.get(param);
+      if (value === null) continue;
+      if (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+        filters[key] = value;
+      else unread.push(`${param} “${value}”`);
+    }
+    this.text = params.get('q') ?? '';
+    this.filters = filters;
+    this.linkProblem = unread.length
+      ? `This link's ${unread.join(' and ')} could not be read, so the list is not narrowed by it.`
+      : null;
     void this.search();
   }
 
