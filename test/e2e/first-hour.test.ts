@@ -1,14 +1,13 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src-main/cli/main.ts';
 import { chromiumAvailable, launchChromium } from '../support/chromium.ts';
 import { type ServeProcess, startServeProcess } from '../support/serve-process.ts';
 import { useTempHome } from '../support/temp-home.ts';
+import { cli } from '../unit/cli/run-cli.ts';
 
 /**
  * Issue 15's "done when": what a newcomer does in the first hour, on a fresh home, in order. Each step
@@ -20,19 +19,6 @@ const SHOTS = 'test-results/first-hour';
 // How long the page may take to show a state (a sync of five demo providers on a loaded machine).
 const UNTIL_SHOWN = { timeout: 60_000 };
 const DAY_MS = 86_400_000;
-
-/** The real CLI in-process (what `npm run demo` and `npx posrecon` call), on a given clock. */
-async function cli(args: string[], now?: Date): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const signal = new AbortController().signal;
-  const code = await runCli(args, { stdout, stderr, env: {}, signal, now: now && (() => now) });
-  return { code, out, err };
-}
 
 /** The `posrecon` command as a person types it: its own process, exit code and output as the shell sees them. */
 function shell(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -88,7 +74,7 @@ describe.runIf(chromiumAvailable())("a newcomer's first hour, on a fresh home", 
   });
 
   it('1. demo: `posrecon demo` fills the home with a demo shop', { timeout: 600_000 }, async () => {
-    const demo = await cli(['demo', '--home', home], demoClock);
+    const demo = await cli(['demo', '--home', home], {}, demoClock);
     await terminalShot('1-demo', 'npm run demo', demo.out + demo.err);
     expect(demo.code, demo.err).toBe(0);
     expect(demo.out).toMatch(/run `posrecon serve --home .*` to browse it/);

@@ -5,6 +5,8 @@ import { runCli } from '../../../src-main/cli/main.ts';
 export async function cli(
   args: string[],
   env: NodeJS.ProcessEnv = {},
+  /** The CLI's clock (default: the system's); tests move it to see the demo shop trade on. */
+  now?: Date,
 ): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -12,6 +14,7 @@ export async function cli(
   let err = '';
   stdout.on('data', (c: Buffer) => (out += c.toString()));
   stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await runCli(args, { stdout, stderr, env, signal: new AbortController().signal });
+  const signal = new AbortController().signal;
+  const code = await runCli(args, { stdout, stderr, env, signal, now: now && (() => now) });
   return { code, out, err };
 }
