@@ -331,7 +331,7 @@ function addConnectionsCommands(
   home: (cmd: Command) => { home: string; json: boolean },
   setExit: (code: number) => void,
 ): void {
-  const io = { stdout: ctx.stdout, stderr: ctx.stderr, stdin: ctx.stdin ?? process.stdin };
+  const io = { stdout: ctx.stdout, stderr: ctx.stderr, stdin: ctx.stdin ?? process.stdin, env: ctx.env };
   const connections = common(program.command('connections')).description(
     'add, list, update, test and remove provider connections (secrets go to the OS keychain)',
   );

@@ -2,6 +2,8 @@
 export interface CliIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** The reader's environment: text output writes dates in their locale (LC_ALL, LC_TIME, LANG). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function printJson(io: CliIo, value: unknown): void {

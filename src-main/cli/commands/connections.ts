@@ -4,6 +4,7 @@ import type { Core } from '../../core/core.ts';
 import { type CliIo, EXIT, printError, printJson, printLine } from '../output.ts';
 import { type CliInput, confirm, parseSecretText, promptHidden, readAll } from './secret-input.ts';
 import { createCliCore } from './sync.ts';
+import { textClock } from './text-clock.ts';
 
 export interface ConnectionsIo extends CliIo {
   stdin: CliInput;
@@ -182,6 +183,7 @@ export async function runConnectionsList(home: string, opts: { json: boolean }, 
       return EXIT.OK;
     }
     if (overview.connections.length === 0) printLine(io, 'There are no connections yet.');
+    const clock = textClock(core.store.db, io.env);
     for (const c of overview.connections) {
       const secret = c.isDemo
         ? 'demo credentials'
@@ -190,9 +192,11 @@ export async function runConnectionsList(home: string, opts: { json: boolean }, 
           : c.hasSecret
             ? 'secret saved'
             : 'no secret';
-      const synced = c.lastSyncAt ? `last sync ${c.lastSyncAt}` : 'never synced';
+      const synced = c.lastSyncAt ? `last sync ${clock.time(c.lastSyncAt)}` : 'never synced';
       printLine(io, `${c.name} (${c.providerName}): ${c.state.replace('_', ' ')}, ${secret}, ${synced}`);
-      printLine(io, `  ${String(c.config.baseUrl ?? '')}`);
+      // A demo connection's stored address is wherever the demo shop last listened; it is started
+      // afresh for each use, so the address says nothing.
+      printLine(io, `  ${c.isDemo ? 'the built-in demo shop' : String(c.config.baseUrl ?? '')}`);
     }
     if (overview.keychainError) io.stderr.write(`posrecon: ${overview.keychainError}\n`);
     return EXIT.OK;

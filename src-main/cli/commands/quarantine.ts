@@ -5,6 +5,7 @@ import { getConnectionByName, listConnections } from '../../core/store/queries/c
 import type { QuarantineItem } from '../../core/sync/quarantine-schemas.ts';
 import { type CliIo, EXIT, printError, printJson, printLine } from '../output.ts';
 import { createCliCore, printReports, progressReporter } from './sync.ts';
+import { type TextClock, textClock } from './text-clock.ts';
 
 type Common = (cmd: Command) => Command;
 type Home = (cmd: Command) => { home: string; json: boolean };
@@ -34,15 +35,14 @@ function connectionId(
   return null;
 }
 
-function printItem(io: CliIo, q: QuarantineItem): void {
-  const day = q.day ? `day ${q.day}` : 'day unknown';
+function printItem(io: CliIo, q: QuarantineItem, clock: TextClock): void {
+  const day = q.day ? `day ${clock.date(q.day)}` : 'day unknown';
   printLine(
     io,
-    `#${q.id}  ${q.connectionName} (${q.stream})  ${day}  first seen ${q.firstSeenAt.slice(0, 16)}`,
+    `#${q.id}  ${q.connectionName} (${q.stream})  ${day}  first seen ${clock.time(q.firstSeenAt)}`,
   );
   printLine(io, `     ${q.reason}`);
-  if (q.dismissedAt)
-    printLine(io, `     Dismissed ${q.dismissedAt.slice(0, 16)}: ${q.dismissedReason ?? ''}`);
+  if (q.dismissedAt) printLine(io, `     Dismissed ${clock.time(q.dismissedAt)}: ${q.dismissedReason ?? ''}`);
   printLine(io, `     Sent: ${JSON.stringify(q.raw)}`);
 }
 
@@ -71,9 +71,10 @@ async function runList(
       return (printLine(io, 'Nothing waits in quarantine: every record was stored.'), EXIT.OK);
     const waiting = items.filter((q) => !q.dismissedAt).length;
     printLine(io, `${waiting} record${waiting === 1 ? '' : 's'} could not be stored and wait in quarantine.`);
+    const clock = textClock(core.store.db, io.env);
     for (const q of items) {
       printLine(io);
-      printItem(io, q);
+      printItem(io, q, clock);
     }
     printLine(io);
     printLine(io, 'Every sync tries these again. To try now: posrecon quarantine retry');

@@ -4,6 +4,7 @@ import type { ReconcileExplanation, ReconcileSummary } from '../../core/api/reco
 import { createCore, type Core } from '../../core/core.ts';
 import { formatDay, formatMoney, providerName } from '../../core/reconcile/describe.ts';
 import { type CliIo, EXIT, printError, printJson, printLine } from '../output.ts';
+import { type TextClock, textClock } from './text-clock.ts';
 
 type Summary = z.infer<typeof ReconcileSummary>;
 
@@ -83,7 +84,7 @@ export function printSummary(io: CliIo, s: Summary): void {
   }
 }
 
-export function printExplanation(io: CliIo, e: z.infer<typeof ReconcileExplanation>): void {
+export function printExplanation(io: CliIo, e: z.infer<typeof ReconcileExplanation>, clock: TextClock): void {
   printLine(io, e.text);
   printLine(
     io,
@@ -92,7 +93,7 @@ export function printExplanation(io: CliIo, e: z.infer<typeof ReconcileExplanati
   for (const m of e.members) {
     printLine(
       io,
-      `  ${m.role.padEnd(16)} #${String(m.id).padEnd(8)} ${providerName(m.provider).padEnd(10)} ${formatMoney(m.amountMinor, m.currency).padStart(14)}  ${m.occurredAt}  ${m.status}`,
+      `  ${m.role.padEnd(16)} #${String(m.id).padEnd(8)} ${providerName(m.provider).padEnd(10)} ${formatMoney(m.amountMinor, m.currency).padStart(14)}  ${clock.time(m.occurredAt)}  ${m.status}`,
     );
   }
   for (const p of e.pairs) {
@@ -227,7 +228,7 @@ export async function runReconcileDecision(
         z.infer<typeof ReconcileExplanation> | undefined;
       if (!e) return EXIT.FAILURE;
       if (o.json) printJson(io, e);
-      else printExplanation(io, e);
+      else printExplanation(io, e, textClock(core.store.db, io.env));
       return EXIT.OK;
     }
     const out =
@@ -249,7 +250,7 @@ export async function runReconcileDecision(
       };
       if (r.undone) printLine(io, `Undone: decision ${r.undone.id} (${r.undone.action}).`);
       else printLine(io, `Saved: ${o.action}.`);
-      if (r.group) printExplanation(io, r.group);
+      if (r.group) printExplanation(io, r.group, textClock(core.store.db, io.env));
     }
     return EXIT.OK;
   });
