@@ -69,9 +69,15 @@ describe('posrecon quarantine', () => {
     expect(items[0]?.raw).toMatchObject({ entryType: expect.stringMatching(/fee/), amount: '12,5O kr' });
     expect(items[0]?.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 
-    const text = await cli(['quarantine', 'list', '--home', home]);
+    // Text is for a person: the day as their locale writes it, first seen in the shop's zone, named.
+    const text = await cli(['quarantine', 'list', '--home', home], { LANG: 'nb_NO.UTF-8' });
     expect(text.out).toContain('1 record could not be stored and wait in quarantine.');
-    expect(text.out).toContain(`#${items[0]?.id}  ${vipps} (fees)  day ${items[0]?.day}`);
+    const [y, m, d] = (items[0]?.day ?? '').split('-').map(Number);
+    expect(text.out).toMatch(
+      new RegExp(
+        `#${items[0]?.id}  ${vipps} \\(fees\\)  day ${d}\\.${m}\\.${y}  first seen \\d+\\.\\d+\\.\\d{4}, \\d{2}:\\d{2} \\(Europe/Oslo\\)`,
+      ),
+    );
     expect(text.out).toContain(REASON);
     expect(text.out).toContain('"amount":"12,5O kr"');
 
