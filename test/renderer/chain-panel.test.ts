@@ -96,7 +96,7 @@ describe('the chain in the transaction detail', () => {
       timeZone: 'Europe/Oslo',
       locale: 'en-GB',
     });
-    await fireEvent.dblClick(await screen.findByTestId('transaction-row'));
+    await fireEvent.click(await screen.findByTestId('transaction-row'));
     const chain = await screen.findByTestId('chain');
     expect(api.calls.find((c) => c.operation === 'reconcile:explain')?.input).toEqual({
       key: 'transaction:10',
@@ -118,7 +118,7 @@ describe('the chain in the transaction detail', () => {
       within(payout)
         .getAllByTestId('payout-item')
         .map((b) => b.textContent?.replace(/\s+/g, ' ').trim()),
-    ).toEqual(['Capture · sale inv_1 NOK 125.51', 'Fee -NOK 2.51']);
+    ).toEqual(['Payment · sale inv_1 NOK 125.51', 'Fee -NOK 2.51']);
     // A step of the payout opens its payment, with that payment's chain.
     await fireEvent.click(within(payout).getAllByTestId('payout-item')[0]!);
     await waitFor(() => expect(api.calls.at(-1)?.input ?? api.calls.at(-2)?.input).toBeTruthy());

@@ -16,7 +16,7 @@ const PROVIDER_LABELS: Record<ProviderId, string> = {
 
 const KIND_LABELS: Record<TransactionKind, string> = {
   sale: 'Sale',
-  capture: 'Capture',
+  capture: 'Payment',
   refund: 'Refund',
   fee: 'Fee',
   payout: 'Payout',

@@ -77,7 +77,7 @@ describe('records in a shop manager’s words', () => {
       }
     }
     const vipps = eachSort().find((r) => r.references.some((x) => x.kind === 'pspReference'))!;
-    expect(vipps.references.find((x) => x.kind === 'pspReference')?.label).toBe('Vipps payment reference');
+    expect(vipps.references.find((x) => x.kind === 'pspReference')?.label).toBe('Vipps reference');
   });
 
   it('gives payouts the bank as their direction, refunds and fees money out, whatever their sign', () => {

@@ -100,7 +100,7 @@ describe('descriptions', () => {
 
 describe('reference labels', () => {
   it('labels each provider’s references, and reads a merchant’s own keys as words', () => {
-    expect(referenceLabel('vipps', 'pspReference')).toBe('Vipps payment reference');
+    expect(referenceLabel('vipps', 'pspReference')).toBe('Vipps reference');
     expect(referenceLabel('vipps', 'recipientHandle')).toBe('Vipps merchant');
     expect(referenceLabel('vipps', 'ledgerId')).toBe('Settlement ledger');
     expect(referenceLabel('sentrypos', 'invoiceId')).toBe('Invoice number');

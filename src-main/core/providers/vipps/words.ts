@@ -29,7 +29,8 @@ function saleWhat(r: RecordFacts): string | null {
 
 export const vippsWords: ProviderWords = {
   references: {
-    pspReference: 'Vipps payment reference',
+    // A payment's, and also a payout's or a day's fees' own id: not only payments carry one.
+    pspReference: 'Vipps reference',
     reference: 'Order reference',
     recipientHandle: 'Vipps merchant',
     ledgerId: 'Settlement ledger',
