@@ -10,6 +10,7 @@ import {
   PRELOAD_FILE,
   TOTALS_WORKER_ENTRY_NAME,
   EXPORT_WORKER_ENTRY_NAME,
+  GENERATE_WORKER_ENTRY_NAME,
 } from './src-main/electron/build-layout.ts';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -20,6 +21,7 @@ const src = (p: string): string => path.join(root, p);
  * out/main/core-host.js   the core host, started by main with utilityProcess.fork
  * out/main/totals-worker.js  a worker thread of the core host (parallel search totals)
  * out/main/export-worker.js  a worker thread of the core host (exports)
+ * out/main/generate-worker.js  a worker thread of the core host (the demo shop's world)
  * out/preload/preload.cjs the sandboxed preload: one CommonJS file, only `electron` left external
  * out/renderer/           the Svelte app, built with the same settings as browser mode
  */
@@ -36,6 +38,7 @@ export default defineConfig({
           [CORE_HOST_ENTRY_NAME]: src('src-main/core/host/host-entry.ts'),
           [TOTALS_WORKER_ENTRY_NAME]: src('src-main/core/search/totals-worker.ts'),
           [EXPORT_WORKER_ENTRY_NAME]: src('src-main/core/export/export-worker.ts'),
+          [GENERATE_WORKER_ENTRY_NAME]: src('src-main/core/sandbox/world/generate-worker.ts'),
         },
       },
     },

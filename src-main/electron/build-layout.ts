@@ -10,6 +10,8 @@ export const PRELOAD_ENTRY_NAME = 'preload';
 export const TOTALS_WORKER_ENTRY_NAME = 'totals-worker';
 /** The export's worker thread, started by the core host from beside itself (export-service.ts). */
 export const EXPORT_WORKER_ENTRY_NAME = 'export-worker';
+/** The sandbox's world generator thread, started from beside the core host (sandbox/world/world.ts). */
+export const GENERATE_WORKER_ENTRY_NAME = 'generate-worker';
 
 export const MAIN_FILE = `${MAIN_ENTRY_NAME}.js`;
 export const CORE_HOST_FILE = `${CORE_HOST_ENTRY_NAME}.js`;
@@ -22,6 +24,7 @@ export const BUILD_OUTPUTS = [
   `${OUT_DIR}/main/${CORE_HOST_FILE}`,
   `${OUT_DIR}/main/${TOTALS_WORKER_ENTRY_NAME}.js`,
   `${OUT_DIR}/main/${EXPORT_WORKER_ENTRY_NAME}.js`,
+  `${OUT_DIR}/main/${GENERATE_WORKER_ENTRY_NAME}.js`,
   `${OUT_DIR}/preload/${PRELOAD_FILE}`,
   `${OUT_DIR}/renderer/index.html`,
 ] as const;

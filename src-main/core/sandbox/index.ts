@@ -71,7 +71,7 @@ const PREFIX_PATHS: Record<ProviderId, string> = {
 export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {
   // Built first so a bad profile name fails before any world is generated or opened.
   const faults = new FaultEngine(opts.faults ?? 'none', opts.seed ?? 1);
-  const world = World.open(
+  const world = await World.openAsync(
     {
       seed: opts.seed,
       days: opts.days,

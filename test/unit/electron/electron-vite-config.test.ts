@@ -17,13 +17,14 @@ const userConfig = config as unknown as {
 };
 
 describe('electron.vite.config.ts', () => {
-  it('builds main, the core host and its two workers (totals, export) as main-process entries', () => {
+  it('builds main, the core host and its three workers (totals, export, world generator) as main-process entries', () => {
     const { input } = userConfig.main.build.rollupOptions;
     expect(input).toEqual({
       main: path.join(root, 'src-main/electron/main.ts'),
       'core-host': path.join(root, 'src-main/core/host/host-entry.ts'),
       'totals-worker': path.join(root, 'src-main/core/search/totals-worker.ts'),
       'export-worker': path.join(root, 'src-main/core/export/export-worker.ts'),
+      'generate-worker': path.join(root, 'src-main/core/sandbox/world/generate-worker.ts'),
     });
     expect(userConfig.main.build.outDir).toBe(path.join(root, 'out/main'));
     expect(userConfig.main.build.externalizeDeps).toBe(true);

@@ -1,5 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { ShopCalendar } from './calendar.ts';
 import { generateWorld } from './generate.ts';
@@ -10,6 +11,10 @@ import { Rng } from './prng.ts';
 import { VIPPS_IDS } from './record-vipps.ts';
 import type { LedgerState } from './vipps-ledger.ts';
 import { WorldWriter } from './writer.ts';
+import type { GenerateJob } from './generate-worker.ts';
+
+// Beside this file in the sources (`.ts`) and in the build (`out/main/generate-worker.js`).
+const GENERATE_WORKER_FILE = join(import.meta.dirname, `generate-worker${extname(import.meta.filename)}`);
 
 export type DatasetId =
   | 'sentrypos:sales'
@@ -100,13 +105,34 @@ export class World implements SandboxWorld {
 
   /** Opens the cached world for these options, generating it first if no complete file exists. */
   static open(opts: WorldOptions, dataDir: string): World {
+    const w = World.#files(opts, dataDir);
+    if (!w.cached) generateWorld(w.o, w.dbPath, w.truthPath);
+    return new World(w.o, w.key, w.dbPath, w.truthPath, dataDir);
+  }
+
+  /** As `open`, generating on a worker thread, so the caller's thread stays free (the core host). */
+  static async openAsync(opts: WorldOptions, dataDir: string): Promise<World> {
+    const w = World.#files(opts, dataDir);
+    if (!w.cached) {
+      const job: GenerateJob = { options: w.o, dbPath: w.dbPath, truthPath: w.truthPath };
+      const worker = new Worker(GENERATE_WORKER_FILE, { workerData: job });
+      await new Promise<void>((resolve, reject) => {
+        worker.once('message', () => resolve());
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`the world generator stopped (exit ${code})`)));
+      });
+      await worker.terminate();
+    }
+    return new World(w.o, w.key, w.dbPath, w.truthPath, dataDir);
+  }
+
+  static #files(opts: WorldOptions, dataDir: string) {
     const o = resolveWorldOptions(opts);
     const key = worldKey(o);
     mkdirSync(dataDir, { recursive: true });
     const dbPath = join(dataDir, `posrecon-sandbox-${key}.sqlite`);
     const truthPath = join(dataDir, `posrecon-sandbox-${key}.truth.json`);
-    if (!existsSync(dbPath) || !existsSync(truthPath)) generateWorld(o, dbPath, truthPath);
-    return new World(o, key, dbPath, truthPath, dataDir);
+    return { o, key, dbPath, truthPath, cached: existsSync(dbPath) && existsSync(truthPath) };
   }
 
   private stmt(sql: string): Database.Statement {
