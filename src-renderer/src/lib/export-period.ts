@@ -1,12 +1,5 @@
-/** The shop's today (YYYY-MM-DD) in its own zone, not the machine's. */
-export function shopToday(timeZone: string, now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
-}
+// The shop's today is the one clock's (lib/format.ts), shared by every view.
+export { shopToday } from './format.ts';
 
 export interface MonthPreset {
   label: string;

@@ -1,3 +1,4 @@
+import { addDays } from './format.ts';
 export type PeriodId = 'yesterday' | 'week' | 'month' | 'all';
 
 export const PERIODS: { id: PeriodId; label: string }[] = [
@@ -7,26 +8,8 @@ export const PERIODS: { id: PeriodId; label: string }[] = [
   { id: 'all', label: 'Every day' },
 ];
 
-/** Today's date in the shop's zone (YYYY-MM-DD): business dates are computed there, not on this machine. */
-export function shopToday(timeZone: string | undefined, now: Date = new Date()): string {
-  try {
-    return new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    }).format(now);
-  } catch {
-    return now.toISOString().slice(0, 10);
-  }
-}
-
-/** Adds whole days to a business date as a calendar date, never through a local clock. */
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
+// The shop's today and calendar arithmetic are the one clock's (lib/format.ts), shared by every view.
+export { addDays, shopToday } from './format.ts';
 
 export function periodRange(id: PeriodId, today: string): { from: string | null; to: string | null } {
   switch (id) {
