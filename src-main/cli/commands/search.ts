@@ -2,6 +2,8 @@ import { createCore } from '../../core/core.ts';
 import type { OperationInput, OperationOutput } from '../../core/api/contract.ts';
 import { formatBusinessDate, localeFromEnv } from '../../core/model/display-time.ts';
 import { currencyExponent, decimalToMinor, isCurrencyCode, minorToDecimal } from '../../core/model/money.ts';
+import { shopAmountMinor } from '../../core/model/money-direction.ts';
+import { RECON_STATE_WORDS } from '../../core/model/recon-state.ts';
 import { NORMALIZED_STATUSES, PROVIDERS, TRANSACTION_KINDS } from '../../core/model/transaction.ts';
 import { CONNECTORS } from '../../core/providers/registry.ts';
 import { type CliIo, EXIT, printError, printJson, printLine, printTable } from '../output.ts';
@@ -136,7 +138,7 @@ const KIND_WORDS: Record<string, string> = {
 const HEADLINE_WORDS: Record<string, string> = {
   received: 'received',
   sales: 'sold',
-  payouts: 'paid out',
+  payouts: 'paid to your bank',
   fees: 'fees',
   adjustments: 'adjusted',
 };
@@ -159,14 +161,16 @@ function printText(
   if (items.length) {
     printTable(
       io,
-      ['Date', 'Provider', 'Kind', 'Amount', 'Status', 'Customer', 'Reference'],
+      ['Date', 'Provider', 'Kind', 'Amount', 'Status', 'Reconciliation', 'Description', 'Reference'],
       items.map((t) => [
         formatBusinessDate(t.businessDate, locale),
         CONNECTORS[t.provider]?.displayName ?? t.provider,
         KIND_WORD[t.kind] ?? t.kind,
-        `${minorToDecimal(t.amountMinor, t.currency)} ${t.currency}`,
+        // A payout is the shop's money going to its bank, not a loss; a fee is money out whatever its sign.
+        `${minorToDecimal(shopAmountMinor(t.direction, t.amountMinor), t.currency)} ${t.currency}`,
         t.status.replaceAll('_', ' '),
-        t.customerName ?? '',
+        RECON_STATE_WORDS[t.reconState],
+        t.description,
         t.externalId,
       ]),
       new Set([3]),
@@ -177,11 +181,15 @@ function printText(
   printLine(io, `${totals.matched} matching${counted}${nextCursor ? ` (showing ${items.length})` : ''}`);
   // One line per currency: the headline, then each kind of money on its own, never added together.
   for (const c of totals.byCurrency) {
-    const money = (minor: number) => minorToDecimal(minor, c.currency);
-    const kinds = c.byKind.map((k) => `${KIND_WORDS[k.kind] ?? k.kind} ${money(k.amountMinor)} (${k.count})`);
+    // Payouts are money to the shop's bank: shown without the ledger's minus.
+    const money = (minor: number, what: string) =>
+      minorToDecimal(what.startsWith('payout') ? Math.abs(minor) : minor, c.currency);
+    const kinds = c.byKind.map(
+      (k) => `${KIND_WORDS[k.kind] ?? k.kind} ${money(k.amountMinor, k.kind)} (${k.count})`,
+    );
     printLine(
       io,
-      `  ${c.currency} ${HEADLINE_WORDS[c.headline.what] ?? c.headline.what} ${money(c.headline.amountMinor)} | ${kinds.join(' | ')}`,
+      `  ${c.currency} ${HEADLINE_WORDS[c.headline.what] ?? c.headline.what} ${money(c.headline.amountMinor, c.headline.what)} | ${kinds.join(' | ')}`,
     );
   }
   if (totals.note) printLine(io, totals.note);

@@ -16,3 +16,11 @@ export function moneyDirection(kind: TransactionKind, amountMinor: number): Mone
   if (kind === 'refund' || kind === 'fee') return 'out';
   return amountMinor < 0 ? 'out' : 'in';
 }
+
+/**
+ * The amount as the shop sees it: money out is negative, money in and a payout to the bank positive.
+ * (The renderer, which may import only types from here, has the same one-liner in lib/labels.ts.)
+ */
+export function shopAmountMinor(direction: MoneyDirection, amountMinor: number): number {
+  return direction === 'out' ? -Math.abs(amountMinor) : Math.abs(amountMinor);
+}

@@ -8,3 +8,12 @@ import { z } from 'zod';
 export const RECON_STATES = ['linked', 'review', 'unmatched', 'explained', 'not_applicable'] as const;
 export const ReconState = z.enum(RECON_STATES);
 export type ReconState = z.infer<typeof ReconState>;
+
+/** Each state as a shop manager says it (the Transactions view has the same words in its labels). */
+export const RECON_STATE_WORDS: Readonly<Record<ReconState, string>> = {
+  linked: 'linked',
+  review: 'needs review',
+  unmatched: 'unmatched',
+  explained: 'explained',
+  not_applicable: 'nothing to match',
+};

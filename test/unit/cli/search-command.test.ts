@@ -94,7 +94,9 @@ describe('posrecon search: results', () => {
     expect(r.code, r.err).toBe(0);
     const lines = r.out.split('\n');
     const table = lines.slice(0, 9);
-    expect(table[0]).toMatch(/^Date\s+Provider\s+Kind\s+Amount\s+Status\s+Customer\s+Reference$/);
+    expect(table[0]).toMatch(
+      /^Date\s+Provider\s+Kind\s+Amount\s+Status\s+Reconciliation\s+Description\s+Reference$/,
+    );
     // Each column starts where its header does; amounts end where theirs does.
     const starts = ['Provider', 'Kind', 'Status'].map((h) => table[0]?.indexOf(h) ?? -1);
     const amountEnd = (table[0]?.indexOf('Amount') ?? 0) + 'Amount'.length;
@@ -104,6 +106,19 @@ describe('posrecon search: results', () => {
       expect(row, row).toMatch(/^\d{1,2}\.\d{1,2}\.\d{4}\s/);
     }
     expect(lines[9]).toMatch(/^\d+ matching/);
+  });
+
+  it('text says what each record is and where it stands, and a payout is not a negative amount', async () => {
+    const r = await cli(['search', '--home', home, '--kind', 'payout,fee', '--limit', '200']);
+    expect(r.code, r.err).toBe(0);
+    const rows = r.out.split('\n').filter((l) => /^\S+\s+Vipps/.test(l));
+    const payouts = rows.filter((l) => /\sPayout\s/.test(l));
+    const fees = rows.filter((l) => /\sFee\s/.test(l));
+    expect(payouts.length).toBeGreaterThan(0);
+    expect(fees.length).toBeGreaterThan(0);
+    for (const l of payouts) expect(l).toMatch(/\sPayout\s+\d[\d.]* NOK\s/);
+    for (const l of fees) expect(l).toMatch(/\sFee\s+-[\d.]+ NOK\s/);
+    expect(r.out).toMatch(/paid to your bank \d/);
   });
 });
 
