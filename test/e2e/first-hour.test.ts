@@ -131,6 +131,8 @@ describe.runIf(chromiumAvailable())("a newcomer's first hour, on a fresh home", 
       }, UNTIL_SHOWN)
       .toBe(true);
     expect(await rows.first().textContent()).toContain(name);
+    // The totals follow the rows; the screenshot shows both.
+    await page.getByTestId('search-count').waitFor(UNTIL_SHOWN);
     await shot('4-search');
   });
 
