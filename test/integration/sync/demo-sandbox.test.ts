@@ -1,25 +1,14 @@
 import Database from 'better-sqlite3';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../src-main/cli/main.ts';
 import { useTempHome } from '../../support/temp-home.ts';
+import { cli } from '../../unit/cli/run-cli.ts';
 
 const tempHome = useTempHome();
 
 /** The real CLI in-process, on a clock the test moves. */
-async function cliAt(now: Date, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const signal = new AbortController().signal;
-  const code = await runCli(args, { stdout, stderr, env: {}, signal, now: () => now });
-  return { code, out, err };
-}
+const cliAt = (now: Date, args: string[]) => cli(args, {}, now);
 
 interface Report {
   provider: string;

@@ -88,6 +88,36 @@ async function readBody(response: Response, timeoutMs: number, providerName: str
  * jitter that honour Retry-After (seconds or HTTP date), a client-side request budget, one re-auth
  * after a 401, and plain-words errors. Built on ky so none of that is hand-rolled.
  */
+/** What a failed connection means in plain words, from the system error code somewhere in its causes. */
+function networkReason(err: unknown): string {
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code in NETWORK_REASONS) return NETWORK_REASONS[code] ?? '';
+    // fetch refuses some ports outright (6000, 9, …) with no code.
+    if ((e as Error).message === 'bad port') return 'its address uses a port that cannot be used';
+    e = (e as { cause?: unknown }).cause;
+  }
+  return 'the connection failed';
+}
+
+const NETWORK_REASONS: Record<string, string> = {
+  ECONNREFUSED: 'nothing answers at its address',
+  ENOTFOUND: 'its address could not be found',
+  EAI_AGAIN: 'its address could not be looked up (no network?)',
+  ECONNRESET: 'the connection was cut off',
+  EHOSTUNREACH: 'its address cannot be reached from here',
+  ENETUNREACH: 'this computer is not on a network',
+  ETIMEDOUT: 'the connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
+  UND_ERR_SOCKET: 'the connection was cut off',
+  CERT_HAS_EXPIRED: 'its certificate has expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its certificate could not be trusted',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its certificate could not be trusted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its certificate could not be trusted',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its certificate is for another address',
+};
+
 export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
   let attempts = 0;
   const base = options.backoffBaseMs ?? 500;
@@ -217,9 +247,11 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
             );
           }
           if (err instanceof ConnectorError) throw err;
+          // The network's own message names the full request URL (query and all); the person needs
+          // what went wrong and what to do. The original stays the cause, for the log.
           throw new ConnectorError(
             'transient',
-            `Could not reach ${options.providerName}: ${(err as Error).message}`,
+            `Could not reach ${options.providerName}: ${networkReason(err)}. Check its address in Connections and this computer's network, then try again.`,
             { cause: err },
           );
         }
