@@ -36,6 +36,9 @@ export default defineConfig({
           environment: 'node',
           include: ['test/e2e/**/*.test.ts'],
           fileParallelism: false,
+          // A page under a loaded CI machine can take seconds to re-render; the 1 s default made
+          // every poll that forgot its own timeout a flake (connections.test.ts failed that way).
+          expect: { poll: { timeout: 30_000, interval: 100 } },
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
