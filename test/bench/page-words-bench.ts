@@ -14,6 +14,7 @@ import { pageQuery, planSearch } from '../../src-main/core/search/search-transac
 import { toSummaries } from '../../src-main/core/search/summaries.ts';
 import type { SummaryRow } from '../../src-main/core/store/queries/transactions.ts';
 import { all } from '../../src-main/core/store/sql.ts';
+import { timeSync } from './timing.ts';
 
 const { values } = parseArgs({
   options: { home: { type: 'string' }, days: { type: 'string' }, runs: { type: 'string' } },
@@ -32,19 +33,6 @@ if (!home) {
 const db = new Database(join(home, 'posrecon.sqlite'), { readonly: true });
 const mb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-function time(fn: () => unknown): { p50: number; p95: number } {
-  for (let i = 0; i < 5; i++) fn(); // warm: statement preparation, page cache
-  const t: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const a = performance.now();
-    fn();
-    t.push(performance.now() - a);
-  }
-  t.sort((x, y) => x - y);
-  const q = (p: number) => t[Math.min(t.length - 1, Math.ceil(p * t.length) - 1)]!;
-  return { p50: q(0.5), p95: q(0.95) };
-}
-
 const rowsIn = (db.prepare('SELECT count(*) AS n FROM transactions').get() as { n: number }).n;
 console.log(`cache: ${rowsIn.toLocaleString('en')} transactions, ${runs} runs, times in ms, page of 200\n`);
 console.log(
@@ -61,8 +49,8 @@ for (const [label, input] of shapes) {
   const query = pageQuery(planSearch(db, req), req);
   const rows = all<SummaryRow>(db, query);
   // Baseline: the page as the store reads it. With words: the same rows, described as the list shows them.
-  const bare = time(() => all<SummaryRow>(db, query));
-  const words = time(() => toSummaries(db, all<SummaryRow>(db, query)));
+  const bare = timeSync(runs, () => all<SummaryRow>(db, query));
+  const words = timeSync(runs, () => toSummaries(db, all<SummaryRow>(db, query)));
   console.log(
     `${label.padEnd(28)} ${bare.p50.toFixed(2).padStart(9)} ${words.p50.toFixed(2).padStart(9)} ${words.p95.toFixed(2).padStart(9)}  ${(words.p50 / bare.p50).toFixed(1)}x  (${rows.length} rows)`,
   );

@@ -5,6 +5,7 @@ import { currencyExponent, decimalToMinor, isCurrencyCode, minorToDecimal } from
 import { shopAmountMinor } from '../../core/model/money-direction.ts';
 import { RECON_STATE_WORDS } from '../../core/model/recon-state.ts';
 import { NORMALIZED_STATUSES, PROVIDERS, TRANSACTION_KINDS } from '../../core/model/transaction.ts';
+import { KIND_WORDS as KIND_WORD_NAMES } from '../../core/providers/describe.ts';
 import { CONNECTORS } from '../../core/providers/registry.ts';
 import { type CliIo, EXIT, printError, printJson, printLine, printTable } from '../output.ts';
 import { existingCache } from './cache-file.ts';
@@ -143,16 +144,6 @@ const HEADLINE_WORDS: Record<string, string> = {
   adjustments: 'adjusted',
 };
 
-/** One record's kind of money, as a person says it (a provider's capture is the payment received). */
-const KIND_WORD: Record<string, string> = {
-  sale: 'Sale',
-  capture: 'Payment',
-  refund: 'Refund',
-  fee: 'Fee',
-  payout: 'Payout',
-  adjustment: 'Adjustment',
-};
-
 function printText(
   io: CliIo,
   { items, totals, nextCursor }: OperationOutput<'transactions:search'>,
@@ -165,7 +156,7 @@ function printText(
       items.map((t) => [
         formatBusinessDate(t.businessDate, locale),
         CONNECTORS[t.provider]?.displayName ?? t.provider,
-        KIND_WORD[t.kind] ?? t.kind,
+        KIND_WORD_NAMES[t.kind],
         // A payout is the shop's money going to its bank, not a loss; a fee is money out whatever its sign.
         `${minorToDecimal(shopAmountMinor(t.direction, t.amountMinor), t.currency)} ${t.currency}`,
         t.status.replaceAll('_', ' '),

@@ -2,8 +2,8 @@ import type { ProviderId, TransactionKind } from '../model/transaction.ts';
 import { CONNECTORS } from './registry.ts';
 import { COMMON_REFERENCES, humanizeField, type RecordFacts } from './shared/words.ts';
 
-/** Said when a record carries nothing to describe it by. */
-const KIND_WORDS: Record<TransactionKind, string> = {
+/** Each kind of record as a person says it (a provider's capture is the payment received). */
+export const KIND_WORDS: Record<TransactionKind, string> = {
   sale: 'Sale',
   capture: 'Payment',
   refund: 'Refund',
