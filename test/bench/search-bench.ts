@@ -82,6 +82,10 @@ const shapes: [string, { text?: string; [filter: string]: unknown }][] = [
   ['method / network', { methods: ['card'], networks: ['amex'] }],
   ['amount range', { amountMinMinor: 20_000, amountMaxMinor: 25_000 }],
   ['has lines', { hasLines: true }],
+  // Where a record stands in reconciliation: each row is looked up in the recon tables by primary key.
+  // A state no row has (review, on this unreconciled cache) is the worst case: every row is checked.
+  ['recon state (none has it: review)', { reconStates: ['review'] }],
+  ['recon state, 30 days (unmatched)', { reconStates: ['unmatched'], dateFrom: monthAgo, dateTo: last }],
   ['sort by amount', { sort: 'amount_desc' }],
   ['sort by amount, 30 days', { sort: 'amount_desc', dateFrom: monthAgo, dateTo: last }],
   [

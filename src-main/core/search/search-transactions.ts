@@ -5,6 +5,7 @@ import { type SummaryRow, SUMMARY_COLUMNS } from '../store/queries/transactions.
 import { flushSearchIndex } from '../store/mutations/search-index.ts';
 import { type Sql, all, get, joinSql, rawSql, sql } from '../store/sql.ts';
 import { type CursorKey, decodeSearchCursor, encodeSearchCursor } from './search-cursor.ts';
+import { reconCandidates } from './recon-candidates.ts';
 import { rollupFilters, rowFilters, whereClause } from './search-filters.ts';
 import { searchWords } from './search-text.ts';
 import { toSummaries } from './summaries.ts';
@@ -30,9 +31,9 @@ export type SearchIndex =
   'search_by_time' | 'search_by_amount' | 'search_by_status' | 'search_by_kind' | 'search_by_currency';
 
 /**
- * Where the rows come from. `ids`: the text matched at most CANDIDATE_CAP transactions, which are
- * looked up by id. `scan`: an index chosen for this filter and sort is walked, and each row is checked
- * against the set of the text's transactions (`match`).
+ * Where the rows come from. `ids`: the text (or a rare reconciliation state) matched at most
+ * CANDIDATE_CAP transactions, which are looked up by id. `scan`: an index chosen for this filter and
+ * sort is walked, and each row is checked against the set of the text's transactions (`match`).
  */
 export type SearchSource = { kind: 'ids'; ids: number[] } | { kind: 'scan'; index: SearchIndex };
 
@@ -126,7 +127,15 @@ export function planSearch(db: Database, req: SearchRequest): SearchPlan {
   // page is read, so the source index is never walked.
   if (match !== null && req.limit === 0) return { source: { kind: 'scan', index: 'search_by_time' }, match };
   const ids = match === null ? null : textIds(db, match);
+  // A rare reconciliation state is read from the recon tables rather than tested on every row.
+  const stateIds = reconCandidates(db, req.reconStates, CANDIDATE_CAP);
+  if (ids !== null && stateIds !== null) {
+    const inState = new Set(stateIds);
+    return { source: { kind: 'ids', ids: ids.filter((id) => inState.has(id)) }, match: null };
+  }
   if (ids !== null) return { source: { kind: 'ids', ids }, match: null };
+  // A common text stays a condition on the state's records (conditions() adds it).
+  if (stateIds !== null) return { source: { kind: 'ids', ids: stateIds }, match };
   return { source: { kind: 'scan', index: chooseIndex(db, req) }, match };
 }
 
