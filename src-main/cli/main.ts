@@ -6,7 +6,7 @@ import { TRANSACTION_KINDS } from '../core/model/transaction.ts';
 import { resolveFaults } from '../core/sandbox/faults/fault-config.ts';
 import { runDbCheck } from './commands/db-check.ts';
 import { runDemo } from './commands/demo.ts';
-import { runExport } from './commands/export.ts';
+import { runExport, runReopen } from './commands/export.ts';
 import { runSandboxCommand } from './commands/sandbox.ts';
 import { runReconcileDecision, runReconcileList, runReconcileSummary } from './commands/reconcile.ts';
 import { runMcp } from './commands/mcp.ts';
@@ -196,15 +196,38 @@ function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command
     .option('--sheets <list>', 'comma-separated: summary,sales,payments,daily,payouts,discrepancies,journal')
     .option('--out <path>', 'the file to write (default: posrecon-FROM-to-TO.xlsx here)')
     .option('--locale <tag>', 'CSV delimiter and decimal mark (nb-NO: ; and ,)', 'en-GB')
+    .option(
+      '--close',
+      'close the books for the period once its workbook is written (decisions on its days freeze)',
+    )
     .action(
       async (
-        opts: { from?: string; to?: string; format: string; sheets?: string; out?: string; locale?: string },
+        opts: {
+          from?: string;
+          to?: string;
+          format: string;
+          sheets?: string;
+          out?: string;
+          locale?: string;
+          close?: boolean;
+        },
         cmd: Command,
       ) => {
         const g = home(cmd);
         setExit(await runExport(g.home, { json: g.json, ...opts }, ctx));
       },
     );
+
+  common(program.command('reopen'))
+    .description('reopen the latest closed period, saying why (audited); --list shows every close')
+    .option('--from <date>', 'first day of the closed period, YYYY-MM-DD')
+    .option('--to <date>', 'last day of the closed period, YYYY-MM-DD')
+    .option('--reason <text>', 'why it is reopened (required)')
+    .option('--list', 'list the periods closed and reopened')
+    .action(async (opts: { from?: string; to?: string; reason?: string; list?: boolean }, cmd: Command) => {
+      const g = home(cmd);
+      setExit(await runReopen(g.home, { json: g.json, ...opts }, ctx));
+    });
 
   common(program.command('report'))
     .description(

@@ -133,6 +133,9 @@ function buildHandlers({
     'export:cancel': ({ jobId }) => ({ cancelled: exports.cancel(jobId) }),
     'export:list': ({ limit }) => ({ exports: exports.list(limit) }),
     'export:file': ({ id }) => exports.file(id),
+    'export:close': ({ from, to, jobId }) => exports.close({ from, to, jobId }),
+    'export:reopen': ({ id, reason }) => exports.reopen(id, reason),
+    'export:periods': () => ({ periods: exports.periods() }),
     ...quarantineHandlers(quarantine),
   };
 }

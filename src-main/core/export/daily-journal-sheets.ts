@@ -11,7 +11,7 @@ import type { SheetSource } from './sheets.ts';
  * The Daily and Journal sheets are aggregates (days × tenders × rates, plus one voucher per payout),
  * small whatever the period's row count, so they are computed whole and then written.
  */
-const TENDERS: Record<string, string> = {
+export const TENDERS: Record<string, string> = {
   cash: 'Cash',
   vipps: 'Vipps',
   tgi: 'TGI',
@@ -37,10 +37,11 @@ export function journal(
   p: ExportPeriod,
   m: AccountMapping,
   daily?: DailyRow[],
+  extra: readonly JournalLine[][] = [],
 ): JournalLine[][] {
   const rev = revenueVouchers(daily ?? dailyByTenderAndVat(db, p, m.defaultVatRateBp), m);
   const pay = payoutFacts(db, p).map((x) => payoutVoucher(x, m));
-  return [...rev, ...pay].sort((a, b) => {
+  return [...rev, ...pay, ...extra].sort((a, b) => {
     const x = a[0]!;
     const y = b[0]!;
     return x.date.localeCompare(y.date) || x.voucher.localeCompare(y.voucher);
@@ -92,11 +93,12 @@ export function dailySheet(m: AccountMapping): SheetSource {
   };
 }
 
-export function journalSheet(m: AccountMapping): SheetSource {
+/** `extra`: vouchers booked in this period for other days (post-close adjustments). */
+export function journalSheet(m: AccountMapping, extra: readonly JournalLine[][] = []): SheetSource {
   let cache: { key: string; lines: JournalLine[] } | null = null;
   const linesOf = (db: Database, p: ExportPeriod) => {
     const key = `${p.from}|${p.to}`;
-    if (cache?.key !== key) cache = { key, lines: journal(db, p, m).flat() };
+    if (cache?.key !== key) cache = { key, lines: journal(db, p, m, undefined, extra).flat() };
     return cache.lines;
   };
   return {

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { AppError } from '../model/app-error.ts';
 import type { EventBus } from '../api/event-bus.ts';
 import type { ExportEntry } from './export-schemas.ts';
+import { type ClosedPeriod, closedPeriods } from '../store/queries/closed-periods.ts';
 import { ExportService } from './export-service.ts';
 import { ExportCancelled } from './export-workbook.ts';
 import { PeriodError, checkPeriod } from './period.ts';
@@ -30,9 +31,11 @@ export class ExportsApi {
   readonly #service: ExportService;
   readonly #dir: string;
   readonly #events: EventBus;
+  readonly #db: Database;
   #jobs = 0;
 
   constructor(o: { db: Database; databaseFile: string; home: string; actor: string; events: EventBus }) {
+    this.#db = o.db;
     this.#dir = exportsDir(o.home);
     this.#events = o.events;
     this.#service = new ExportService({ db: o.db, databaseFile: o.databaseFile, actor: o.actor });
@@ -45,6 +48,7 @@ export class ExportsApi {
     sheets?: SheetId[];
     locale?: string;
     jobId?: string;
+    close?: boolean;
   }): Promise<Entry> {
     let period;
     try {
@@ -63,6 +67,7 @@ export class ExportsApi {
         sheets: o.sheets,
         locale: o.locale,
         out,
+        close: o.close,
         onProgress: (p) => this.#events.emit('export:progress', { jobId, ...p }),
       });
       return this.get(r.logId);
@@ -75,6 +80,27 @@ export class ExportsApi {
 
   cancel(jobId?: string): number {
     return this.#service.cancel(jobId);
+  }
+
+  /** Closes the period with its workbook; answers with the closed period and that export. */
+  async close(o: {
+    from: string;
+    to: string;
+    jobId?: string;
+  }): Promise<{ period: ClosedPeriod; export: Entry }> {
+    const entry = await this.run({ ...o, format: 'xlsx', close: true });
+    const period = closedPeriods(this.#db).find((p) => p.exportId === entry.id);
+    if (!period)
+      throw new AppError('INTERNAL', 'The period was exported but its close could not be read back.');
+    return { period, export: entry };
+  }
+
+  reopen(id: number, reason: string): ClosedPeriod {
+    return this.#service.reopen(id, reason);
+  }
+
+  periods(): ClosedPeriod[] {
+    return closedPeriods(this.#db);
   }
 
   list(limit: number): Entry[] {
@@ -102,7 +128,12 @@ export class ExportsApi {
   }
 
   #entry(e: ReturnType<ExportService['log']>[number]): Entry {
-    const options = (e.options ?? {}) as { sheets?: SheetId[] };
+    const options = (e.options ?? {}) as {
+      sheets?: SheetId[];
+      asBookedIn?: number | null;
+      closes?: boolean;
+      postCloseAdjustments?: number;
+    };
     const file = this.#pathOf(e.fileName);
     return {
       id: e.id,
@@ -118,6 +149,9 @@ export class ExportsApi {
       sha256: e.sha256,
       // A CSV of several sheets (the CLI's) is several files; the contract only makes single files.
       available: file !== null && existsSync(file) && statSync(file).isFile(),
+      asBookedIn: options.asBookedIn ?? null,
+      closes: options.closes ?? false,
+      postCloseAdjustments: options.postCloseAdjustments ?? 0,
     };
   }
 

@@ -23,6 +23,28 @@ export const ExportEntry = z.object({
   rows: z.number().int(),
   sha256: z.string(),
   available: z.boolean(),
+  /** The figures are as booked when this closed period was closed (null: as the cache has them). */
+  asBookedIn: z.number().int().nullable(),
+  /** This export closed its period. */
+  closes: z.boolean(),
+  /** Changes to earlier closed days this export books. */
+  postCloseAdjustments: z.number().int(),
+});
+
+/** A period whose books were closed; a reopened one says who reopened it, when and why. */
+export const ClosedPeriodEntry = z.object({
+  id: z.number().int(),
+  from: IsoDate,
+  to: IsoDate,
+  closedAt: z.string(),
+  closedBy: z.string(),
+  /** The workbook written at close (export:file). */
+  exportId: z.number().int().nullable(),
+  rows: z.number().int(),
+  sha256: z.string(),
+  reopenedAt: z.string().nullable(),
+  reopenedBy: z.string().nullable(),
+  reopenReason: z.string().nullable(),
 });
 
 export const ExportProgressEvent = z.object({
@@ -71,5 +93,25 @@ export const exportOperations = {
   'export:file': {
     input: z.object({ id: z.number().int().positive() }).strict(),
     output: z.object({ file: z.string(), fileName: z.string(), contentType: z.string(), bytes: z.number() }),
+  },
+  /**
+   * Closes the books for a period: writes its workbook (as `export:xlsx`, every sheet), keeps what it
+   * booked, and freezes decisions on its days. A re-export of the period then gives the same values;
+   * a later change on its days is a post-close adjustment in the next period's export. Periods close
+   * in order, once their last day is over.
+   */
+  'export:close': {
+    input: z.object({ ...Period, jobId: JobId.optional() }).strict(),
+    output: z.object({ period: ClosedPeriodEntry, export: ExportEntry }),
+  },
+  /** Reopens the latest closed period, with a reason (audited); decisions on its days thaw. */
+  'export:reopen': {
+    input: z.object({ id: z.number().int().positive(), reason: z.string().trim().min(3).max(500) }).strict(),
+    output: ClosedPeriodEntry,
+  },
+  /** Every period closed (and reopened), newest first. */
+  'export:periods': {
+    input: z.object({}).strict(),
+    output: z.object({ periods: z.array(ClosedPeriodEntry) }),
   },
 } as const;

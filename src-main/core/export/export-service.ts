@@ -2,7 +2,10 @@ import type { Database } from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { AppError } from '../model/app-error.ts';
+import type { ClosedPeriod } from '../store/queries/closed-periods.ts';
 import { all, run, sql } from '../store/sql.ts';
+import type { BookedChunk } from './booked-rows.ts';
 import {
   ExportCancelled,
   type ExportOptions,
@@ -10,6 +13,7 @@ import {
   type ExportResult,
   csvFileName,
 } from './export-workbook.ts';
+import { bookedPeriodFor, checkCanClose, keepClosedPeriod, reopenPeriod } from './period-close.ts';
 import { SHEET_IDS } from './sheets.ts';
 import type { WorkerJob, WorkerMessage } from './export-worker.ts';
 
@@ -46,18 +50,37 @@ export class ExportService {
     this.#actor = o.actor;
   }
 
+  /**
+   * Exports a period. A closed period is re-exported from what was booked at its close; a period that
+   * only partly overlaps a closed one is refused. With `close`, the period is closed once its
+   * workbook is written: its rows and figures are kept, and its decisions frozen.
+   */
   run(
     jobId: string,
-    o: Omit<ExportOptions, 'databaseFile' | 'signal'> & { signal?: AbortSignal },
-  ): Promise<ExportResult & { logId: number }> {
-    const { signal, onProgress, now, ...rest } = o;
+    o: Omit<ExportOptions, 'databaseFile' | 'signal' | 'booked' | 'onBooked'> & {
+      signal?: AbortSignal;
+      close?: boolean;
+    },
+  ): Promise<ExportResult & { logId: number; closedPeriodId: number | null }> {
+    const { signal, onProgress, now, close, ...rest } = o;
+    const booked = close ? checkCanClose(this.#db, o.period, now) : bookedPeriodFor(this.#db, o.period);
+    if (close && o.format !== 'xlsx')
+      throw new AppError(
+        'BAD_INPUT',
+        'A period is closed with its workbook (xlsx), which keeps every sheet.',
+      );
     const cancelFlag = new SharedArrayBuffer(4);
     const job: WorkerJob = {
       ...rest,
+      // Closing keeps every sheet, whatever was asked.
+      sheets: close ? undefined : rest.sheets,
       databaseFile: this.#file,
       now: (now ?? new Date()).toISOString(),
       cancelFlag,
+      booked: booked ?? undefined,
+      close,
     };
+    const chunks: BookedChunk[] = [];
     const worker = new Worker(WORKER_FILE, { workerData: job });
     const running = { worker, flag: new Int32Array(cancelFlag) };
     this.#running.set(jobId, running);
@@ -65,7 +88,10 @@ export class ExportService {
     signal?.addEventListener('abort', cancel, { once: true });
     return new Promise((resolve, reject) => {
       let settled = false;
-      const finish = (err: Error | null, result?: ExportResult & { logId: number }) => {
+      const finish = (
+        err: Error | null,
+        result?: ExportResult & { logId: number; closedPeriodId: number | null },
+      ) => {
         if (settled) return;
         settled = true;
         this.#running.delete(jobId);
@@ -78,9 +104,21 @@ export class ExportService {
       };
       worker.on('message', (m: WorkerMessage) => {
         if (m.type === 'progress') onProgress?.(m satisfies ExportProgress);
+        else if (m.type === 'booked') chunks.push(m.chunk);
         else if (m.type === 'done') {
-          finish(null, { ...m.result, logId: this.#log(o, m.result) });
-        } else finish(m.cancelled ? new ExportCancelled() : new Error(m.message));
+          try {
+            finish(null, this.#finished(o, m.result, booked, close ? chunks : null));
+          } catch (err) {
+            finish(err as Error);
+          }
+        } else
+          finish(
+            m.cancelled
+              ? new ExportCancelled()
+              : m.code
+                ? new AppError(m.code, m.message)
+                : new Error(m.message),
+          );
       });
       worker.on('error', (err) => finish(err));
       worker.on('exit', (code) => finish(new Error(`The export stopped unexpectedly (exit ${code}).`)));
@@ -95,15 +133,50 @@ export class ExportService {
     return targets.length;
   }
 
-  #log(o: Pick<ExportOptions, 'period' | 'format' | 'sheets' | 'locale' | 'out'>, r: ExportResult): number {
-    const { lastInsertRowid } = run(
-      this.#db,
-      sql`INSERT INTO export_log (at, actor, period_from, period_to, format, options, file_name, bytes, rows, sha256)
-          VALUES (${new Date().toISOString()}, ${this.#actor}, ${o.period.from}, ${o.period.to}, ${o.format},
-                  ${JSON.stringify({ sheets: r.sheets, locale: o.locale ?? null })}, ${path.basename(o.out)},
-                  ${r.bytes}, ${r.rows}, ${r.sha256})`,
-    );
-    return Number(lastInsertRowid);
+  /** Logs the export and, when closing, keeps what was booked, in one transaction. */
+  #finished(
+    o: Pick<ExportOptions, 'period' | 'format' | 'locale' | 'out'>,
+    r: ExportResult,
+    booked: number | null,
+    chunks: BookedChunk[] | null,
+  ): ExportResult & { logId: number; closedPeriodId: number | null } {
+    return this.#db.transaction(() => {
+      const options = {
+        sheets: r.sheets,
+        locale: o.locale ?? null,
+        // What the figures are: as booked at a close (that period's id), or the cache's now.
+        asBookedIn: booked,
+        closes: chunks !== null,
+        postCloseAdjustments: r.adjustments,
+      };
+      const logId = Number(
+        run(
+          this.#db,
+          sql`INSERT INTO export_log (at, actor, period_from, period_to, format, options, file_name, bytes, rows, sha256)
+              VALUES (${new Date().toISOString()}, ${this.#actor}, ${o.period.from}, ${o.period.to}, ${o.format},
+                      ${JSON.stringify(options)}, ${path.basename(o.out)}, ${r.bytes}, ${r.rows}, ${r.sha256})`,
+        ).lastInsertRowid,
+      );
+      let closedPeriodId: number | null = null;
+      if (chunks && r.booked) {
+        // Checked again: another close may have landed while the workbook was written.
+        checkCanClose(this.#db, o.period);
+        closedPeriodId = keepClosedPeriod(this.#db, {
+          period: o.period,
+          actor: this.#actor,
+          exportId: logId,
+          booked: r.booked,
+          chunks,
+        });
+      }
+      const { booked: _kept, ...result } = r;
+      return { ...result, logId, closedPeriodId };
+    })();
+  }
+
+  /** Reopens the latest closed period (audited, with a reason); its booked rows are let go. */
+  reopen(id: number, reason: string): ClosedPeriod {
+    return reopenPeriod(this.#db, id, reason, this.#actor);
   }
 
   /** Newest first; with `id`, that one entry (or none). */

@@ -3,17 +3,21 @@
  * thread that answers the UI must stay free meanwhile. It opens its own read-only connection.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { ExportCancelled, type ExportOptions, exportWorkbook } from './export-workbook.ts';
+import type { BookedChunk } from './booked-rows.ts';
+import { BookedRowsChanged, ExportCancelled, type ExportOptions, exportWorkbook } from './export-workbook.ts';
 
-export type WorkerJob = Omit<ExportOptions, 'signal' | 'onProgress' | 'now'> & {
+export type WorkerJob = Omit<ExportOptions, 'signal' | 'onProgress' | 'now' | 'onBooked'> & {
   now: string;
+  /** Closing the period: the booked rows come back as 'booked' messages. */
+  close?: boolean;
   /** Set to 1 by the service to cancel: read synchronously, as the export may not yield to messages. */
   cancelFlag: SharedArrayBuffer;
 };
 export type WorkerMessage =
   | { type: 'progress'; sheet: string; rows: number; totalRows: number }
+  | { type: 'booked'; chunk: BookedChunk }
   | { type: 'done'; result: Awaited<ReturnType<typeof exportWorkbook>> }
-  | { type: 'error'; message: string; cancelled: boolean };
+  | { type: 'error'; message: string; cancelled: boolean; code?: string };
 
 const job = workerData as WorkerJob;
 const abort = new AbortController();
@@ -29,10 +33,15 @@ parentPort?.on('message', (m: { type: string }) => {
 
 const post = (m: WorkerMessage) => parentPort?.postMessage(m);
 let last = 0;
+const { close, ...options } = job;
 exportWorkbook({
-  ...job,
+  ...options,
   now: new Date(job.now),
   signal: abort.signal,
+  // The chunk's buffer moves to the service's thread instead of being copied.
+  onBooked: close
+    ? (chunk) => parentPort?.postMessage({ type: 'booked', chunk }, [chunk.body.buffer as ArrayBuffer])
+    : undefined,
   onProgress: (p) => {
     checkFlag();
     // A message per 5,000 rows is plenty for a bar, and cheap for the thread that receives it.
@@ -44,5 +53,10 @@ exportWorkbook({
 }).then(
   (result) => post({ type: 'done', result }),
   (err: unknown) =>
-    post({ type: 'error', message: (err as Error).message, cancelled: err instanceof ExportCancelled }),
+    post({
+      type: 'error',
+      message: (err as Error).message,
+      cancelled: err instanceof ExportCancelled,
+      code: err instanceof BookedRowsChanged ? err.code : undefined,
+    }),
 );

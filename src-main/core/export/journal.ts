@@ -61,7 +61,7 @@ function balance(lines: JournalLine[], m: AccountMapping, text: string): Journal
   return kept;
 }
 
-const TENDER_NAMES: Record<string, string> = {
+export const TENDER_NAMES: Record<string, string> = {
   cash: 'cash',
   vipps: 'Vipps',
   tgi: 'TGI',

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import { describeDiscrepancy, providerName, CLASS_LABELS } from '../reconcile/describe.ts';
-import type { DiscrepancyClass } from '../reconcile/discrepancies.ts';
+import { providerName, CLASS_LABELS } from '../reconcile/describe.ts';
+import { type DiscrepancyRow, discrepancyText } from '../reconcile/discrepancy-text.ts';
 import { prepare, rawSql, sql, type Sql } from '../store/sql.ts';
 import { dateCell, type ShopClock } from './cells.ts';
 import { movedMoney } from './daily.ts';
@@ -27,6 +27,7 @@ export const SHEET_IDS = [
   'daily',
   'payouts',
   'discrepancies',
+  'adjustments',
   'journal',
 ] as const;
 export type SheetId = (typeof SHEET_IDS)[number];
@@ -39,16 +40,6 @@ const pluck = (db: Database, q: Sql) => {
   const { stmt, values } = prepare(db, q);
   return stmt.pluck().all(...values) as unknown[];
 };
-
-/** The POS reference a payment carried, for the sentence about a mistyped one (as reconcile says it). */
-function paymentReference(db: Database, id: number): string | null {
-  const { stmt, values } = prepare(
-    db,
-    sql`SELECT value FROM transaction_refs WHERE transaction_id = ${id}
-          AND kind IN ('reference', 'order_id', 'invoiceId') ORDER BY kind LIMIT 1`,
-  );
-  return (stmt.pluck().get(...values) as string | undefined) ?? null;
-}
 
 const text = (header: string, width = 16): Column => ({ header, type: 'text', width });
 const money = (header: string, width = 14): Column => ({ header, type: 'money', width, total: true });
@@ -287,17 +278,7 @@ export const discrepanciesSheet: SheetSource = {
   count: (db, p) =>
     pluck(db, sql`SELECT count(*) FROM recon_discrepancies d WHERE ${DISC_WHERE(p)}`)[0] as number,
   *rows(db, p) {
-    type R = {
-      class: DiscrepancyClass;
-      business_date: string;
-      provider: string;
-      currency: string;
-      amount_minor: number;
-      group_key: string | null;
-      transaction_ids: string;
-      detail: string | null;
-      records: string | null;
-    };
+    type R = DiscrepancyRow & { group_key: string | null; records: string | null };
     for (const d of iterate<R>(
       db,
       sql`SELECT d.*, g.key AS group_key,
@@ -306,12 +287,6 @@ export const discrepanciesSheet: SheetSource = {
             FROM recon_discrepancies d LEFT JOIN recon_groups g ON g.id = d.group_id
            WHERE ${DISC_WHERE(p)} ORDER BY d.business_date, d.class, d.id`,
     )) {
-      const ids = JSON.parse(d.transaction_ids) as number[];
-      const detail = (d.detail ? JSON.parse(d.detail) : {}) as {
-        expected?: number;
-        actual?: number;
-        days?: number;
-      };
       const invoice = d.group_key?.split(':').at(-1) ?? null;
       yield [
         dateCell(d.business_date),
@@ -319,18 +294,7 @@ export const discrepanciesSheet: SheetSource = {
         providerName(d.provider),
         d.amount_minor,
         d.currency,
-        describeDiscrepancy({
-          class: d.class,
-          date: d.business_date,
-          provider: d.provider,
-          currency: d.currency,
-          amountMinor: d.amount_minor,
-          invoice,
-          reference: d.class === 'mistyped_reference' ? paymentReference(db, ids.at(-1) ?? 0) : null,
-          expectedMinor: detail.expected ?? null,
-          actualMinor: detail.actual ?? null,
-          pendingDays: detail.days ?? null,
-        }),
+        discrepancyText(db, d, invoice),
         invoice,
         d.records,
       ];

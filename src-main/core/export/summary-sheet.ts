@@ -3,9 +3,11 @@ import type ExcelJS from 'exceljs';
 import { CLASS_LABELS, providerName } from '../reconcile/describe.ts';
 import { reconcileSummary } from '../reconcile/summary.ts';
 import { all, sql } from '../store/sql.ts';
+import type { BookedRow } from './booked-rows.ts';
 import { DATE_FORMAT, DATE_TIME_FORMAT, dateCell, major, moneyFormat, safeText } from './cells.ts';
 import { movedMoney } from './daily.ts';
 import type { ExportPeriod } from './period.ts';
+import type { Cell } from './sheet-writer.ts';
 
 export interface SummaryFacts {
   shopName: string;
@@ -18,23 +20,22 @@ export interface SummaryFacts {
   dataAsOf: string | null;
   transactions: number;
   sheets: string[];
+  /** How many post-close adjustments the workbook books (none: no line). */
+  adjustments?: number;
 }
 
-/** The Summary: what the workbook covers and the period's totals, as a few small labelled tables. */
-export async function writeSummary(wb: ExcelJS.stream.xlsx.WorkbookWriter, db: Database, f: SummaryFacts) {
-  const ws = wb.addWorksheet('Summary', { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = [{ width: 34 }, { width: 18 }, { width: 18 }, { width: 18 }, { width: 18 }, { width: 10 }];
-  const put = (cells: unknown[], fmt?: (row: ExcelJS.Row) => void, bold = false) => {
-    const row = ws.addRow(cells.map((c) => (typeof c === 'string' ? safeText(c) : c)));
-    if (bold) row.font = { bold: true };
-    fmt?.(row);
-    row.commit();
+/** The Summary as rows: kept whole when a period closes, so a re-export shows what was booked. */
+export function summaryRows(db: Database, f: SummaryFacts): BookedRow[] {
+  const rows: BookedRow[] = [];
+  const put = (cells: Cell[], formats?: Record<number, string>, bold = false) => {
+    const row: BookedRow = { cells };
+    if (formats) row.formats = cells.map((_, i) => formats[i + 1] ?? null);
+    if (bold) row.bold = true;
+    rows.push(row);
   };
-  const dateFmt =
-    (col: number, f2 = DATE_FORMAT) =>
-    (row: ExcelJS.Row) => {
-      row.getCell(col).numFmt = f2;
-    };
+  const dateFmt = (col: number, f2 = DATE_FORMAT) => ({ [col]: f2 });
+  const moneyFmt = (cols: number[], currency: string) =>
+    Object.fromEntries(cols.map((c) => [c, moneyFormat(currency)]));
   put(['Accountant export', f.shopName], undefined, true);
   put(['Period from', dateCell(f.period.from)], dateFmt(2));
   put(['Period to', dateCell(f.period.to)], dateFmt(2));
@@ -43,6 +44,7 @@ export async function writeSummary(wb: ExcelJS.stream.xlsx.WorkbookWriter, db: D
   put(['Data synced up to (UTC)', f.dataAsOf ?? 'never synced']);
   put(['Records in the cache', f.transactions]);
   put(['Sheets', f.sheets.join(', ')]);
+  if (f.adjustments) put([`Post-close adjustments (changes to closed days; see that sheet)`, f.adjustments]);
   put([]);
 
   put(['Money moved, per provider', 'Captures', 'Refunds', 'Net', 'Count', 'Currency'], undefined, true);
@@ -64,9 +66,7 @@ export async function writeSummary(wb: ExcelJS.stream.xlsx.WorkbookWriter, db: D
         r.n,
         r.currency,
       ],
-      (row) => {
-        for (const c of [2, 3, 4]) row.getCell(c).numFmt = moneyFormat(r.currency);
-      },
+      moneyFmt([2, 3, 4], r.currency),
     );
   }
   put([]);
@@ -98,9 +98,7 @@ export async function writeSummary(wb: ExcelJS.stream.xlsx.WorkbookWriter, db: D
     const money = [...(byState.get(state) ?? new Map<string, number>())];
     if (!money.length) money.push([f.currency, 0]);
     money.forEach(([cur, v], i) =>
-      put([i === 0 ? label : '', i === 0 ? counts[state] : null, major(v, cur), cur], (row) => {
-        row.getCell(3).numFmt = moneyFormat(cur);
-      }),
+      put([i === 0 ? label : '', i === 0 ? counts[state] : null, major(v, cur), cur], moneyFmt([3], cur)),
     );
   }
   put(['Explained (cash, retried attempts, young pending)', s.totals.explained]);
@@ -114,11 +112,24 @@ export async function writeSummary(wb: ExcelJS.stream.xlsx.WorkbookWriter, db: D
     c.money.forEach((m, i) =>
       put(
         [i === 0 ? c.label : '', i === 0 ? c.count : null, major(m.amountMinor, m.currency), m.currency],
-        (row) => {
-          row.getCell(3).numFmt = moneyFormat(m.currency);
-        },
+        moneyFmt([3], m.currency),
       ),
     );
+  }
+  return rows;
+}
+
+/** Writes Summary rows (made now, or as booked at close) as the Summary sheet. */
+export async function writeSummary(wb: ExcelJS.stream.xlsx.WorkbookWriter, rows: Iterable<BookedRow>) {
+  const ws = wb.addWorksheet('Summary', { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = [{ width: 34 }, { width: 18 }, { width: 18 }, { width: 18 }, { width: 18 }, { width: 10 }];
+  for (const r of rows) {
+    const row = ws.addRow(r.cells.map((c) => (typeof c === 'string' ? safeText(c) : c)));
+    if (r.bold) row.font = { bold: true };
+    r.formats?.forEach((f, i) => {
+      if (f) row.getCell(i + 1).numFmt = f;
+    });
+    row.commit();
   }
   await ws.commit();
 }

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { AppError } from '../model/app-error.ts';
 import type { DecideInput, DecisionEntry } from '../api/reconcile-schemas.ts';
 import { appendAudit } from '../store/mutations/audit.ts';
+import { refuseIfClosed } from '../store/queries/closed-periods.ts';
 import { all, get, run, sql } from '../store/sql.ts';
 import { formatMoney, providerName } from './describe.ts';
 import { readReconcileSettings, rateFor } from './reconcile-settings.ts';
@@ -113,6 +114,7 @@ export function recordDecision(db: Database, input: Input, actor: string): Entry
       }
       targets = [r];
     }
+    refuseIfClosed(db, [g.anchor_date, ...targets.map((r) => r.business_date)]);
     const now = new Date().toISOString();
     const ids: number[] = [];
     for (const r of targets) {
@@ -204,6 +206,8 @@ export function undoDecision(db: Database, decisionId: number | null | undefined
           UNION SELECT business_date FROM transactions WHERE provider = 'sentrypos' AND connection_id = ${d.sale_key.split(':')[0] ?? ''}
             AND id IN (SELECT transaction_id FROM transaction_refs WHERE kind = 'invoiceId' AND value = ${d.sale_key.split(':').slice(1).join(':')})`,
     ).map((r) => r.d);
+    // Undoing is deciding again: a closed day's decisions stay as they were booked.
+    refuseIfClosed(db, days);
     markDays(db, days);
     const [entry] = decisionEntries(db, sql`id = ${d.id}`);
     if (!entry) throw new AppError('INTERNAL', 'The undone decision could not be read back.');

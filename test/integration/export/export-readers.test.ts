@@ -6,24 +6,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ACCOUNTS } from '../../../src-main/core/export/accounts.ts';
 import { journal } from '../../../src-main/core/export/daily-journal-sheets.ts';
 import { exportWorkbook } from '../../../src-main/core/export/export-workbook.ts';
+import { readXlsx } from '../../support/read-xlsx.ts';
 import { type DemoWorld, syncDemoWorld } from '../../support/reconcile-world.ts';
 
 /*
  * The workbook checked by real spreadsheet readers: LibreOffice (headless, one sheet to CSV at a
  * time) and python3-openpyxl. Both are Debian packages that .ci/run installs; nothing skips here.
  */
-const PYTHON = '/usr/bin/python3';
 const HOSTILE = '=HYPERLINK("http://x","y")';
-type Cell = [type: string, value: string | number | null];
-type Read = Record<
-  string,
-  { rows: Cell[][]; frozen: string | null; filter: string | null; lastFormula: unknown }
->;
-
-function readXlsx(file: string): Read {
-  const script = path.join(import.meta.dirname, '../../support/read-xlsx.py');
-  return JSON.parse(execFileSync(PYTHON, [script, file], { maxBuffer: 256 << 20 }).toString()) as Read;
-}
 
 function libreOfficeCsv(file: string, sheet: number, dir: string): string[][] {
   mkdirSync(dir, { recursive: true });
