@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,6 +68,21 @@ describe('demo connections after `posrecon demo` has ended', () => {
     expect(text.code, text.err).toBe(0);
     expect(text.out).not.toMatch(/127\.0\.0\.1|http:|ECONNREFUSED|fetch failed/);
     expect(text.out).toMatch(/^Demo SentryPOS \(sentrypos\): ok/m);
+  });
+
+  it('a separate `posrecon sync` process, on the real clock, syncs the demo with no sandbox running', async () => {
+    const home = tempHome();
+    const demo = await cli(['demo', '--home', home, '--json', '--days', '3', '--sales-per-day', '10']);
+    expect(demo.code, demo.err).toBe(0);
+    const r = spawnSync(process.execPath, ['src-main/cli/main.ts', 'sync', '--home', home, '--json'], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const { reports } = JSON.parse(r.stdout) as { reports: Report[] };
+    expect(reports).toHaveLength(5);
+    for (const rep of reports)
+      expect([rep.provider, rep.status, rep.error]).toEqual([rep.provider, 'ok', null]);
   });
 
   it('a connection test reaches the embedded sandbox too', async () => {
