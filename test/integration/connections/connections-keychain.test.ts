@@ -1,9 +1,13 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lastFullMonth } from '../../../src-main/core/export/period.ts';
 import { type RunningSandbox, startSandbox } from '../../../src-main/core/sandbox/index.ts';
+import { shopToday } from '../../../src-main/core/sync/engine.ts';
 import {
   type SecretServiceSession,
   makeIsolatedDir,
@@ -171,7 +175,30 @@ describe.skipIf(skip !== undefined)('connections with a real Secret Service', ()
       { op: 'connections:overview', input: {} },
       { op: 'sync:status', input: {} },
     ]);
-    // There is no export feature yet; when `export:xlsx` lands, its workbook joins this grep.
+    // The accountant's files and what a close keeps join the search: the workbook's zip entries read
+    // out whole (deflated inside the .xlsx, where a byte search would never see the canary), a CSV as
+    // written, the export log (in the SQLite file, searched below) and the booked rows, inflated.
+    const month = lastFullMonth(shopToday('Europe/Oslo'));
+    const made = await dispatchInChild(env, canaryHome, [
+      { op: 'export:close', input: month },
+      { op: 'export:csv', input: { ...month, sheet: 'payments' } },
+      { op: 'export:list', input: {} },
+    ]);
+    expect(made.map((r) => r.ok)).toEqual([true, true, true]);
+    const workbook = (made[0] as { value: { export: { fileName: string } } }).value.export.fileName;
+    const unzipped = execFileSync('/usr/bin/python3', [
+      '-c',
+      'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nfor n in z.namelist(): sys.stdout.buffer.write(z.read(n))',
+      path.join(canaryHome, 'exports', workbook),
+    ]);
+    expect(unzipped.includes(Buffer.from('<worksheet'))).toBe(true);
+    expect(unzipped.includes(Buffer.from(CANARY))).toBe(false);
+    const store = new Database(path.join(canaryHome, 'posrecon.sqlite'), { readonly: true });
+    const bodies = store.prepare('SELECT body FROM closed_period_rows').pluck().all() as Buffer[];
+    store.close();
+    expect(bodies.length).toBeGreaterThan(0);
+    for (const b of bodies) expect(inflateRawSync(b).toString('utf8')).not.toContain(CANARY);
+    expect(JSON.stringify(made)).not.toContain(CANARY);
 
     // The keychain holds it (encrypted, in the keyring dir); nothing else may. The sandbox saw it in
     // the request, which is where a real provider sees it too, and is not searched.
