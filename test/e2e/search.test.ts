@@ -182,7 +182,7 @@ describe.runIf(chromiumAvailable())('search in Chromium, on the demo world', () 
         });
       const rows = await page.getByTestId('transaction-row').allTextContents();
       expect(rows.length).toBeGreaterThan(5);
-      for (const row of rows) expect(row).toMatch(/Vipps.*Capture.*Completed/);
+      for (const row of rows) expect(row).toMatch(/Vipps.*Payment.*Completed/);
       await page.screenshot({ path: `test-results/search-filters-${scheme}.png` });
       expect(problems).toEqual([]);
       await page.close();
