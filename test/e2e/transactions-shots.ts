@@ -7,7 +7,8 @@ import { startServeProcess } from '../support/serve-process.ts';
 /**
  * Screenshots of the Transactions list and of one detail per provider and kind, on a demo home, for
  * people to look at: `node test/e2e/transactions-shots.ts HOME OUTDIR PREFIX` writes
- * OUTDIR/PREFIX-transactions.png and OUTDIR/PREFIX-detail-<provider>-<kind>.png.
+ * OUTDIR/PREFIX-transactions.png and OUTDIR/PREFIX-detail-<provider>-<kind>.png (COLOR_SCHEME=dark for the
+ * dark theme).
  */
 const [home, out, prefix = 'shot'] = process.argv.slice(2);
 if (!home || !out) throw new Error('usage: transactions-shots.ts HOME OUTDIR [PREFIX]');
@@ -34,7 +35,11 @@ db.close();
 const serve = await startServeProcess(home);
 const browser = await launchChromium();
 try {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
+  const page = await browser.newPage({
+    viewport: { width: 1440, height: 900 },
+    locale: 'en-GB',
+    colorScheme: process.env.COLOR_SCHEME === 'dark' ? 'dark' : 'light',
+  });
   await page.goto(serve.url);
   await page.getByTestId('transaction-row').first().waitFor();
   await page.waitForTimeout(500);
