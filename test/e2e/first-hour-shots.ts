@@ -36,6 +36,26 @@ try {
     await page.getByTestId('connection-save').click();
     await page.waitForTimeout(1000);
     await page.screenshot({ path: shot('connection-form'), fullPage: true });
+    // A till whose server is gone: what the error says, and what it folds away.
+    await page.getByTestId('connection-provider').selectOption('sentrypos');
+    await page.getByTestId('connection-name').fill('Back office till');
+    await page.getByTestId('connection-baseUrl').fill('http://127.0.0.1:9/sentrypos/v1');
+    await page.getByTestId('connection-secret-apiKey').fill('sntr_test_0000000000000000000000');
+    await page.getByTestId('connection-save').click();
+    const notice = page.getByTestId('error-notice').first();
+    const card = page.getByTestId('connection-back-office-till-sync');
+    await Promise.race([notice.waitFor({ timeout: 30_000 }), card.waitFor({ timeout: 30_000 })]);
+    if (await card.count()) {
+      await card.click();
+      await notice.waitFor({ timeout: 120_000 });
+    }
+    await notice.locator('summary').click();
+    await notice.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shot('error'), fullPage: false });
+    if (await page.getByTestId('connection-back-office-till-remove').count()) {
+      await page.getByTestId('connection-back-office-till-remove').click();
+      await page.getByTestId('connection-back-office-till-confirm-remove').click();
+    }
   }
 
   await page.goto(`${serve.url}#/dashboard`);

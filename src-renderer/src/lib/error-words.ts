@@ -16,7 +16,10 @@ export function withoutUrls(text: string): string {
   });
 }
 
-/** What to do next, by the contract's error code; null where the message already says it. */
+/**
+ * What to do next, by the contract's error code; none where the core's message already says it (a
+ * missing keychain names what to install and unlock).
+ */
 const NEXT: Record<string, string> = {
   NETWORK: 'Check that posrecon is still running (the app, or `posrecon serve`), then try again.',
   SESSION_EXPIRED: 'Open the address that `posrecon serve` printed again.',
@@ -25,7 +28,6 @@ const NEXT: Record<string, string> = {
   SYNC_RUNNING: 'Wait for the running sync to finish, then try again.',
   SYNC_FAILED:
     'Press Test connection to see whether the provider can be reached. The next sync continues where this one stopped; nothing synced so far is lost.',
-  KEYCHAIN_UNAVAILABLE: 'Unlock or start the system keychain, then reload the page.',
   INTERNAL: 'Try again. If it fails again, the log file named above has what a developer needs.',
   STALE: 'It was reloaded with what changed: decide again.',
   PERIOD_CLOSED: 'Reopen the period on the Exports page to change it.',
