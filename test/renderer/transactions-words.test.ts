@@ -118,6 +118,41 @@ describe('Transactions in a shop manager’s words', () => {
     expect(screen.getByTestId('detail-changes').textContent).toContain('Amount');
   });
 
+  it('totals payouts as money paid to the bank, without the ledger’s minus', async () => {
+    const api = fakeApi({
+      'transactions:search': () => ({
+        ok: true,
+        value: {
+          items: [payout],
+          nextCursor: null,
+          totals: {
+            matched: 1,
+            count: 1,
+            secondViews: 0,
+            byCurrency: [
+              {
+                currency: 'NOK',
+                count: 1,
+                headline: { what: 'payouts', amountMinor: -5_815_369 },
+                byKind: [{ kind: 'payout', count: 1, amountMinor: -5_815_369 }],
+              },
+            ],
+            note: null,
+          },
+        },
+      }),
+    });
+    render(TransactionsView, { transactions: new TransactionsState(api), locale: 'en-US' });
+    await waitFor(() =>
+      expect(screen.getByTestId('search-sum').textContent?.replace(/\s+/g, ' ').trim()).toBe(
+        'Paid to your bank NOK 58,153.69',
+      ),
+    );
+    expect(screen.getByTestId('search-kind').textContent?.replace(/\s+/g, ' ').trim()).toBe(
+      'Payouts NOK 58,153.69 (1)',
+    );
+  });
+
   it('keeps a double click from selecting a word, and a single click from being swallowed', async () => {
     render(TransactionsView, { transactions: new TransactionsState(api([sale])) });
     const [row] = await screen.findAllByTestId('transaction-row');
