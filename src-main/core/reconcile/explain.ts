@@ -7,6 +7,7 @@ import { formatDay, formatMoney, providerName } from './describe.ts';
 import { discrepancyText, type DiscrepancyRow } from './discrepancy-text.ts';
 import type { FieldName, FieldScore } from './score.ts';
 import { payoutChecks } from './summary.ts';
+import type { GroupRecord } from './write-groups.ts';
 
 type Explanation = z.infer<typeof ReconcileExplanation>;
 type Field = z.infer<typeof FieldEvidence>;
@@ -83,20 +84,7 @@ function groupKeyOf(db: Database, key: string): string | null {
 export function explain(db: Database, key: string): Explanation {
   const groupKey = groupKeyOf(db, key);
   const g = groupKey
-    ? get<{
-        id: number;
-        key: string;
-        anchor_date: string;
-        state: string;
-        method: string;
-        score: number | null;
-        providers: string;
-        currency: string;
-        sale_minor: number;
-        paid_minor: number;
-        version: string;
-        evidence: string | null;
-      }>(db, sql`SELECT * FROM recon_groups WHERE key = ${groupKey}`)
+    ? get<GroupRecord>(db, sql`SELECT * FROM recon_groups WHERE key = ${groupKey}`)
     : undefined;
   if (!g) {
     const lone = /^(?:payment|transaction):(\d+)$/.exec(key);
