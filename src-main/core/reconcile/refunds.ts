@@ -18,8 +18,8 @@ interface Candidate {
 
 /**
  * TGI payments held by a group, per connection, as the refund pass searches them: by time and by
- * amount. What a candidate's group says (the POS marked the
- * sale refunded; refunds it already holds) is read once per group, and only for candidates scored.
+ * amount. Whether a candidate's sale was marked refunded by the POS is read once per group, and only
+ * for candidates scored.
  */
 interface Pool {
   /** By time, then id. */
@@ -31,7 +31,6 @@ interface Pool {
 interface Candidates {
   pools: Map<string, Pool>;
   saleRefunded(groupId: number): boolean;
-  refunds(groupId: number): number;
 }
 
 const DAY = 86_400_000;
@@ -176,7 +175,6 @@ function loadTgiCandidates(db: Database, refunds: readonly Rec[]): Candidates {
     }
   }
   const refunded = new Map<number, boolean>();
-  const held = new Map<number, number>();
   return {
     pools,
     saleRefunded(groupId) {
@@ -192,18 +190,6 @@ function loadTgiCandidates(db: Database, refunds: readonly Rec[]): Candidates {
         refunded.set(groupId, v);
       }
       return v;
-    },
-    refunds(groupId) {
-      let n = held.get(groupId);
-      if (n === undefined) {
-        n =
-          get<{ n: number }>(
-            db,
-            sql`SELECT count(*) AS n FROM recon_members mr WHERE mr.group_id = ${groupId} AND mr.role = 'refund'`,
-          )?.n ?? 0;
-        held.set(groupId, n);
-      }
-      return n;
     },
   };
 }
@@ -250,7 +236,6 @@ function bestTgiOriginal(
     }
     const gap = r.atMs - c.atMs;
     score += gap <= 3 * 3_600_000 ? 0.2 : gap <= 2 * DAY ? 0.1 : 0.05;
-    if (candidates.refunds(c.group_id) > 0) score -= 0.2;
     return { c, score: Math.round(score * 1000) / 1000, note: notes.join('; ') };
   };
   const scored = new Map<number, { c: Candidate; score: number; note: string }>();
@@ -264,21 +249,21 @@ function bestTgiOriginal(
     consider(c);
   }
   for (const c of pool.byAmount.get(want) ?? []) consider(c);
-  // The rest score alike (a part refund over two days later, less for an original already refunded):
-  // by the tie-break, the latest two with no refund yet win, so the scan goes back in time and stops
-  // there (after any other candidate of the same instant, which the id decides between).
-  let unrefunded = 0;
+  // The rest score alike (a part refund over two days later): by the tie-break, the latest two win,
+  // so the scan goes back in time and stops there (after any other candidate of the same instant,
+  // which the id decides between). No score looks at the refunds a group already holds: at this
+  // point those are the ones of groups the run did not rebuild (none in a full run), so a link would
+  // depend on which days earlier runs rebuilt, not on the cache and decisions alone.
+  let taken = 0;
   let lastAt = Infinity;
   for (let i = lowerBound(pool.byTime, nearFrom) - 1; i >= 0; i--) {
     const c = pool.byTime[i]!;
-    if (unrefunded >= 2 && c.atMs < lastAt) break;
+    if (taken >= 2 && c.atMs < lastAt) break;
     if (r.atMs - c.atMs > LOOKBACK_DAYS * DAY || pool.maxAmountUpTo[i]! <= want) break;
     if (c.amount === want || !eligible(c)) continue;
     consider(c);
-    if (candidates.refunds(c.group_id) === 0) {
-      unrefunded++;
-      lastAt = c.atMs;
-    }
+    taken++;
+    lastAt = c.atMs;
   }
   // A tie goes to the payment closest before the refund, whatever order the rows were written in.
   const ranked = [...scored.values()].sort(
