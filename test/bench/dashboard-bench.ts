@@ -3,6 +3,9 @@
 // GROUP BY over the transactions for the same counts and amounts in the same run (checked equal).
 // Prints p50/p95 and peak memory; asserts nothing. The cache is opened read-only: never migrated or
 // changed, so a cache built by another bench stays as it was.
+// The search cache holds no reconciliation, so the queries that join it (sales by payment provider,
+// failed and retried, itemised VAT, the reconciliation summary) are light there: pass --home a
+// reconciled cache (the reconcile bench's copy) to see what they cost at 1M sales.
 //   node_modules/.bin/node test/bench/dashboard-bench.ts [--rows N] [--runs N] [--naive-runs N] [--home DIR]
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
