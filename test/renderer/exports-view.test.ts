@@ -19,11 +19,18 @@ const entry = (o: Partial<ExportEntry> = {}): ExportEntry => ({
   rows: 4321,
   sha256: 'ab'.repeat(32),
   available: true,
+  asBookedIn: null,
+  closes: false,
+  postCloseAdjustments: 0,
   ...o,
 });
 
 function setup(handlers: FakeHandlers) {
-  const api = fakeApi({ 'export:list': () => ({ ok: true, value: { exports: [] } }), ...handlers });
+  const api = fakeApi({
+    'export:list': () => ({ ok: true, value: { exports: [] } }),
+    'export:periods': () => ({ ok: true, value: { periods: [] } }),
+    ...handlers,
+  });
   const exports = new ExportsState(api);
   render(ExportsView, { exports, timeZone: 'Europe/Oslo', today: '2026-11-15' });
   return { api, exports };
@@ -55,7 +62,16 @@ describe('ExportsView', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'September 2026' }));
     expect(screen.getByTestId<HTMLInputElement>('export-from').value).toBe('2026-09-01');
     expect(screen.getByTestId<HTMLInputElement>('export-to').value).toBe('2026-09-30');
-    for (const id of ['summary', 'sales', 'payments', 'daily', 'payouts', 'discrepancies', 'journal'])
+    for (const id of [
+      'summary',
+      'sales',
+      'payments',
+      'daily',
+      'payouts',
+      'discrepancies',
+      'adjustments',
+      'journal',
+    ])
       await fireEvent.click(screen.getByTestId(`export-sheet-${id}`));
     expect(screen.getByTestId<HTMLButtonElement>('export-start').disabled).toBe(true);
     expect(screen.getByText('Tick at least one sheet.')).toBeTruthy();
@@ -114,5 +130,55 @@ describe('ExportsView', () => {
     });
     await fireEvent.click(screen.getByTestId('export-start'));
     expect((await screen.findByRole('alert')).textContent).toContain('before it starts');
+  });
+
+  it('closes the chosen period only after a confirmation, then lists it and offers to reopen with a reason', async () => {
+    const period = {
+      id: 4,
+      from: '2026-10-01',
+      to: '2026-10-31',
+      closedAt: '2026-11-15T08:30:00.000Z',
+      closedBy: 'ui',
+      exportId: 9,
+      rows: 4321,
+      sha256: 'cd'.repeat(32),
+      reopenedAt: null,
+      reopenedBy: null,
+      reopenReason: null,
+    };
+    const { api } = setup({
+      'export:close': () => ({ ok: true, value: { period, export: entry({ id: 9, closes: true }) } }),
+      'export:reopen': (input) =>
+        (input as { reason: string }).reason.trim().length < 3
+          ? { ok: false, error: { code: 'BAD_INPUT', message: 'Say why the period is reopened.' } }
+          : {
+              ok: true,
+              value: {
+                ...period,
+                reopenedAt: '2026-11-16T08:00:00.000Z',
+                reopenedBy: 'ui',
+                reopenReason: 'late fee',
+              },
+            },
+    });
+    await fireEvent.click(screen.getByTestId('close-period'));
+    expect(api.calls.some((c) => c.operation === 'export:close')).toBe(false);
+    await fireEvent.click(screen.getByTestId('close-confirm-yes'));
+    await screen.findByTestId('closed-period');
+    expect(api.calls.find((c) => c.operation === 'export:close')?.input).toMatchObject({
+      from: '2026-10-01',
+      to: '2026-10-31',
+    });
+    expect(screen.getByTestId<HTMLButtonElement>('close-period').disabled).toBe(true);
+    expect(screen.getByText(/closed the period/)).toBeTruthy();
+
+    await fireEvent.click(screen.getByTestId('reopen'));
+    await fireEvent.input(screen.getByTestId('reopen-reason'), { target: { value: 'x' } });
+    await fireEvent.submit(screen.getByTestId('reopen-reason').closest('form')!);
+    expect((await screen.findByRole('alert')).textContent).toContain('Say why');
+    await fireEvent.input(screen.getByTestId('reopen-reason'), { target: { value: 'late fee' } });
+    await fireEvent.submit(screen.getByTestId('reopen-reason').closest('form')!);
+    await waitFor(() => expect(screen.getByTestId('closed-period').textContent).toContain('“late fee”'));
+    expect(screen.getByTestId<HTMLButtonElement>('close-period').disabled).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import type { ApiClient, ApiErrorBody } from './api.ts';
 export type ExportEntry = OperationOutput<'export:list'>['exports'][number];
 export type SheetId = ExportEntry['sheets'][number];
 export type ExportProgress = EventPayload<'export:progress'>;
+export type ClosedPeriod = OperationOutput<'export:periods'>['periods'][number];
 
 /** What each sheet holds, in the words shown beside its checkbox. */
 export const SHEETS: readonly { id: SheetId; name: string; about: string }[] = [
@@ -17,6 +18,11 @@ export const SHEETS: readonly { id: SheetId; name: string; about: string }[] = [
   },
   { id: 'payouts', name: 'Payouts', about: 'Each payout with what it settles, the fees and any difference.' },
   { id: 'discrepancies', name: 'Discrepancies', about: 'What does not add up, in plain words.' },
+  {
+    id: 'adjustments',
+    name: 'Post-close adjustments',
+    about: 'Changes to days already closed, booked in this period (only after a close).',
+  },
   { id: 'journal', name: 'Journal', about: 'Balanced bookkeeping lines per day and per payout.' },
 ];
 
@@ -36,6 +42,8 @@ export class ExportsState {
   /** The export just made, shown with its download link until the next one starts. */
   finished = $state.raw<ExportEntry | null>(null);
   past = $state.raw<ExportEntry[]>([]);
+  /** Periods whose books were closed (and reopened), newest first. */
+  closed = $state.raw<ClosedPeriod[]>([]);
   loadError = $state.raw<ApiErrorBody | null>(null);
   #api: ApiClient;
   #runs = 0;
@@ -48,12 +56,21 @@ export class ExportsState {
     return !this.running && this.from !== '' && this.to !== '' && this.sheets.length > 0;
   }
 
+  /** The chosen period, when its books are closed: its workbook is then the one booked at close. */
+  get closedPeriod(): ClosedPeriod | undefined {
+    return this.closed.find((p) => !p.reopenedAt && p.from === this.from && p.to === this.to);
+  }
+
   async load(): Promise<void> {
-    const r = await this.#api.call('export:list', { limit: 50 });
-    if (r.ok) {
-      this.past = r.value.exports;
-      this.loadError = null;
-    } else this.loadError = r.error;
+    const [list, periods] = await Promise.all([
+      this.#api.call('export:list', { limit: 50 }),
+      this.#api.call('export:periods', {}),
+    ]);
+    if (periods.ok) this.closed = periods.value.periods;
+    if (list.ok) {
+      this.past = list.value.exports;
+      this.loadError = periods.ok ? null : periods.error;
+    } else this.loadError = list.error;
   }
 
   toggle(id: SheetId, on: boolean): void {
@@ -63,23 +80,47 @@ export class ExportsState {
 
   async start(): Promise<void> {
     if (!this.canStart) return;
+    await this.#run((jobId) =>
+      this.#api.call('export:xlsx', { from: this.from, to: this.to, sheets: this.sheets, jobId }),
+    );
+  }
+
+  /** Closes the books for the chosen period with its whole workbook (the view confirms first). */
+  async close(): Promise<void> {
+    if (this.running || !this.from || !this.to) return;
+    const closed = await this.#run(async (jobId) => {
+      const r = await this.#api.call('export:close', { from: this.from, to: this.to, jobId });
+      return r.ok ? { ok: true as const, value: r.value.export, period: r.value.period } : r;
+    });
+    if (closed?.period) this.closed = [closed.period, ...this.closed];
+  }
+
+  /** Reopens a closed period with the manager's reason; the error, in plain words, or null. */
+  async reopen(id: number, reason: string): Promise<ApiErrorBody | null> {
+    const r = await this.#api.call('export:reopen', { id, reason });
+    if (!r.ok) return r.error;
+    this.closed = this.closed.map((p) => (p.id === id ? r.value : p));
+    return null;
+  }
+
+  async #run<R extends { ok: true; value: ExportEntry } | { ok: false; error: ApiErrorBody }>(
+    call: (jobId: string) => Promise<R>,
+  ): Promise<(R & { ok: true }) | null> {
     const jobId = `ui-${Date.now().toString(36)}-${++this.#runs}`;
     this.error = null;
     this.finished = null;
     this.cancelling = false;
     this.running = { jobId, sheet: '', rows: 0, totalRows: 0 };
-    const r = await this.#api.call('export:xlsx', {
-      from: this.from,
-      to: this.to,
-      sheets: this.sheets,
-      jobId,
-    });
+    const r = await call(jobId);
     this.running = null;
     this.cancelling = false;
     if (r.ok) {
       this.finished = r.value;
       this.past = [r.value, ...this.past.filter((e) => e.id !== r.value.id)];
-    } else if (r.error.code !== 'CANCELLED') this.error = r.error;
+      return r as R & { ok: true };
+    }
+    if (r.error.code !== 'CANCELLED') this.error = r.error;
+    return null;
   }
 
   /**
