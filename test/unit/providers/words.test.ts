@@ -29,6 +29,7 @@ describe('descriptions', () => {
     expect(productsText([line('A'), line('B'), line('C'), line('D'), line('E')])).toBe('A, B, C + 2 more');
     // A refund's lines count back; the kind already says it is a refund.
     expect(productsText([line('Bun', -1), line('Tea', -2)])).toBe('Bun, 2 × Tea');
+    expect(productsText([line('Newspaper'), line('Tips'), line('Newspaper')])).toBe('2 × Newspaper, Tips');
     expect(productsText([line('  ')])).toBeNull();
     expect(productsText([])).toBeNull();
   });

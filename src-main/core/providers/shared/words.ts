@@ -41,10 +41,14 @@ export const LINES_NAMED = 3;
 
 /** "2 × Coffee, Bun + 3 more": the products a record carries, or null when it has none. */
 export function productsText(lines: readonly LineFact[]): string | null {
-  const names = lines
-    .filter((l) => l.name.trim() !== '')
-    // A refund's lines count back (−1 × Bun): the kind already says it is a refund.
-    .map((l) => (Math.abs(l.quantity) === 1 ? l.name : `${Math.abs(l.quantity)} × ${l.name}`));
+  // The same product on two lines is said once with both quantities ("2 × Newspaper", not "Newspaper,
+  // Newspaper"); a refund's lines count back (−1 × Bun), and the kind already says it is a refund.
+  const quantities = new Map<string, number>();
+  for (const l of lines) {
+    const name = l.name.trim();
+    if (name) quantities.set(name, (quantities.get(name) ?? 0) + Math.abs(l.quantity));
+  }
+  const names = [...quantities].map(([name, q]) => (q === 1 ? name : `${q} × ${name}`));
   if (!names.length) return null;
   const named = names.slice(0, LINES_NAMED).join(', ');
   return names.length > LINES_NAMED ? `${named} + ${names.length - LINES_NAMED} more` : named;
