@@ -176,6 +176,9 @@ describe('SyncPanel', () => {
       formatBusinessDate('2026-02-13') + formatBusinessDate('2026-03-14'),
     );
     expect(screen.getByTestId('sync-connection-conn-sentrypos').textContent).toContain('Sales');
+    expect(screen.getByTestId('completeness-counts').textContent).toBe(
+      '2 synced days: 1 complete · 1 open · 0 partial',
+    );
     const legend = screen.getByTestId('completeness-legend');
     for (const word of ['Complete', 'Open', 'Partial', 'Not checked'])
       expect(legend.textContent).toContain(word);
