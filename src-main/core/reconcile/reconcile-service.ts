@@ -9,7 +9,7 @@ import type {
   ReconcileListInput,
   ReconcileRunReport,
 } from '../api/reconcile-schemas.ts';
-import { all, sql } from '../store/sql.ts';
+import { all, get, sql } from '../store/sql.ts';
 import { findCandidates } from './candidates.ts';
 import { payoutDetail } from './payout-detail.ts';
 import { decisionEntries, recordDecision, undoDecision } from './decide.ts';
@@ -68,7 +68,7 @@ export class ReconcileService {
   }
 
   /** One run at a time; a second request while one runs waits for it and gets its report. */
-  async run(full = false): Promise<RunReport> {
+  async run(full = false, decisionsOnly = false): Promise<RunReport> {
     const busy = this.#o.syncing();
     if (busy.length) {
       throw new AppError(
@@ -80,6 +80,7 @@ export class ReconcileService {
     const run = (async () => {
       const report = await runReconcile(this.#o.db, {
         full,
+        decisionsOnly,
         onProgress: (p) => this.#o.events.emit('reconcile:progress', p),
         yieldEvery: () => new Promise((resolve) => setImmediate(resolve)),
       });
@@ -115,14 +116,16 @@ export class ReconcileService {
   }
 
   async decide(input: z.output<typeof DecideInput>) {
+    const decisionsOnly = this.#nothingPending();
     const decisions = recordDecision(this.#o.db, input, this.#o.actor);
-    await this.#rebuild();
+    await this.#rebuild(decisionsOnly);
     return { decisions, group: this.#groupAfter(input.groupKey, input.transactionId) };
   }
 
   async undo(decisionId: number | null | undefined) {
+    const decisionsOnly = this.#nothingPending();
     const undone = undoDecision(this.#o.db, decisionId, this.#o.actor);
-    await this.#rebuild();
+    await this.#rebuild(decisionsOnly);
     return { undone, group: this.#tryExplain(`sale:${undone.saleKey}`) };
   }
 
@@ -144,9 +147,17 @@ export class ReconcileService {
     return this.run(false);
   }
 
-  async #rebuild(): Promise<void> {
+  /**
+   * Whether no day waits to be matched again: then the run after a decision rebuilds only what the
+   * decision marked, and no record changed since the last run (a sync marks the days it writes).
+   */
+  #nothingPending(): boolean {
+    return !get(this.#o.db, sql`SELECT 1 FROM recon_dirty_days LIMIT 1`);
+  }
+
+  async #rebuild(decisionsOnly: boolean): Promise<void> {
     if (this.#running) await this.#running.catch(() => undefined);
-    await this.run(false);
+    await this.run(false, decisionsOnly);
   }
 
   /** The group as it stands after a decision: the sale's, or (after an unlink) the one holding the record. */

@@ -302,6 +302,30 @@ describe('decisions', () => {
     expect(dumpGroups(databaseFile(home))).toEqual(before);
   });
 
+  it('a decision rebuilds what it touched but not the payouts, which come from the records alone; a run after a record changed does', async () => {
+    const home = copyHome();
+    await withCore(home, async (core) => {
+      const phases: string[] = [];
+      core.events.subscribe((name, payload) => {
+        if (name === 'reconcile:progress') phases.push((payload as { phase: string }).phase);
+      });
+      const [first] = (await call(core, 'reconcile:list', { state: 'review', limit: 1 })).items;
+      const shown = await call(core, 'reconcile:explain', { key: first!.key });
+      await call(core, 'reconcile:decide', {
+        action: 'accept',
+        groupKey: first!.key,
+        version: shown.version,
+      });
+      expect(phases).toContain('matching');
+      expect(phases).not.toContain('payouts');
+      // A record changed (as a sync writes it): its day is marked, and the next decision's run rebuilds payouts too.
+      sql(home, `UPDATE transactions SET status = status WHERE id = (SELECT max(id) FROM transactions)`);
+      phases.length = 0;
+      await call(core, 'reconcile:undo', {});
+      expect(phases).toContain('payouts');
+    });
+  });
+
   it('accepting a suggested refund keeps it a refund: it never pairs with the sale as a payment', async () => {
     const home = copyHome();
     await withCore(home, async (core) => {
