@@ -101,4 +101,25 @@ describe.runIf(chromiumAvailable())('Exports in Chromium, on the demo world', ()
     expect(overflow).toBe(false);
     expect(problems).toEqual([]);
   }, 60_000);
+
+  it('closes last month only after confirming, lists the close, and re-exports it as booked', async () => {
+    const { page, problems } = await open(1280);
+    await page.getByTestId('export-preset').first().click();
+    await page.getByTestId('close-period').click();
+    await page.getByTestId('close-confirm').waitFor();
+    await page.screenshot({ path: `${SHOTS}/exports-close-confirm.png`, fullPage: true });
+    await page.getByTestId('close-confirm-yes').click();
+    await page.getByTestId('closed-period').waitFor({ timeout: 120_000 });
+    await page.getByTestId('export-done-download').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('close-period').isDisabled()).toBe(true);
+    expect(await page.getByTestId('past-export').first().textContent()).toContain('closed the period');
+    await page.screenshot({ path: `${SHOTS}/exports-closed.png`, fullPage: true });
+
+    // The same month again: the workbook booked at close, said so in the list.
+    await page.getByTestId('export-start').click();
+    await expect
+      .poll(() => page.getByTestId('past-export').first().textContent(), { timeout: 120_000 })
+      .toContain('as booked');
+    expect(problems).toEqual([]);
+  }, 300_000);
 });
