@@ -1,7 +1,8 @@
 // Reconcile benchmark: on a sandbox world of ~1,000,000 POS sales (~2.8M records) synced once by the
 // real sync engine and cached (see reconcile-cache.ts), times a full reconcile (with where the time
-// goes), an incremental run after one day's records change through the sync's upsert path, and a
-// naive matcher (one SQL lookup per sale) in the same run; then prints the accuracy of the links
+// goes), an incremental run after one day's records change through the sync's upsert path, a
+// person's decision round trip (accept and undo, p50 / p95), and a naive matcher (one SQL lookup per
+// sale) in the same run; then prints the accuracy of the links
 // against the world's ground truth for the default seed and three others, on demo-sized worlds.
 // Prints figures with PASS/MISS per target; asserts nothing.
 //   node_modules/.bin/node test/bench/reconcile-bench.ts [--sales-per-day N] [--skip-accuracy]
@@ -11,10 +12,12 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Database } from 'better-sqlite3';
+import { EventBus } from '../../src-main/core/api/event-bus.ts';
 import { DecisionIndex } from '../../src-main/core/reconcile/decision-index.ts';
 import { runReconcile } from '../../src-main/core/reconcile/engine.ts';
 import { loadDay, type Rec } from '../../src-main/core/reconcile/load-day.ts';
 import { matchDay } from '../../src-main/core/reconcile/match-day.ts';
+import { ReconcileService } from '../../src-main/core/reconcile/reconcile-service.ts';
 import {
   readReconcileSettings,
   writeReconcileSettings,
@@ -50,6 +53,10 @@ const world = (seed: number, salesPerDay: number): SandboxOptions => ({
 const GIB = 1024 * 1024; // maxRSS is in KiB
 const mb = (kb: number) => `${Math.round(kb / 1024)} MiB`;
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const ms = (x: number) => `${Math.round(x)} ms`;
+/** The q-quantile (nearest rank) of a sample. */
+const pct = (xs: readonly number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil(q * xs.length) - 1)] ?? NaN;
 const cpuMs = (from: NodeJS.CpuUsage) => {
   const d = process.cpuUsage(from);
   return (d.user + d.system) / 1000;
@@ -130,6 +137,7 @@ interface SpeedResult {
     date: string;
     report: Awaited<ReturnType<typeof runReconcile>>;
   };
+  decisions: DecisionTimes;
   naive: { ms: number; cpuMs: number; sales: number; linked: number };
   afterAllRssKb: number;
 }
@@ -165,6 +173,7 @@ async function speed(cacheFile: string): Promise<SpeedResult> {
     incremental.cpuMs = cpuMs(cpu);
     incremental.days = report.days;
 
+    const decisions = await decisionRoundTrips(db);
     const naive = naiveMatcher(db, sales);
     const afterAllRssKb = process.resourceUsage().maxRSS;
     db.close();
@@ -180,6 +189,7 @@ async function speed(cacheFile: string): Promise<SpeedResult> {
       loadOnlyMs,
       loadMatchMs,
       incremental: { ...incremental, report },
+      decisions,
       naive,
       afterAllRssKb,
     };
@@ -282,6 +292,44 @@ function oneDaySync(db: Database): {
   return { ms: 0, cpuMs: 0, days: 0, changed: counts.updated, date };
 }
 
+interface DecisionTimes {
+  count: number;
+  wallMs: number[];
+  cpuMs: number[];
+}
+
+/**
+ * A decision's round trip as the Reconcile view waits for it: accept a suggestion, then undo it,
+ * through the service the contract calls (the decision stored, the days it touched rebuilt, the group
+ * explained again). The newest suggestions first, as the queue shows them.
+ */
+async function decisionRoundTrips(db: Database, pairs = 10): Promise<DecisionTimes> {
+  const service = new ReconcileService({ db, events: new EventBus(), actor: 'bench', syncing: () => [] });
+  const keys = db
+    .prepare(
+      "SELECT key FROM recon_groups INDEXED BY recon_groups_by_state WHERE state = 'review' ORDER BY anchor_date DESC, id DESC LIMIT ?",
+    )
+    .pluck()
+    .all(pairs) as string[];
+  const version = db.prepare('SELECT version FROM recon_groups WHERE key = ?').pluck();
+  const out: DecisionTimes = { count: 0, wallMs: [], cpuMs: [] };
+  const timed = async (fn: () => Promise<unknown>) => {
+    const t = performance.now();
+    const cpu = process.cpuUsage();
+    await fn();
+    out.wallMs.push(performance.now() - t);
+    out.cpuMs.push(cpuMs(cpu));
+    out.count++;
+  };
+  for (const key of keys) {
+    await timed(() =>
+      service.decide({ action: 'accept', groupKey: key, version: version.get(key) as string }),
+    );
+    await timed(() => service.undo(null));
+  }
+  return out;
+}
+
 /**
  * The obvious matcher: for each POS sale row, one SQL lookup of a payment (the one carrying its
  * invoice id, else one of the same amount within 30 minutes), and its link written; one transaction
@@ -359,6 +407,14 @@ function printSpeed(r: SpeedResult): void {
     ['peak RSS (reconcile)', mb(r.peakRssKb), '<= 1536 MiB', mark(r.peakRssKb <= 1.5 * GIB)],
     ['incremental (one day)', s(r.incremental.ms), '<= 1 s', mark(r.incremental.ms <= 1000)],
     ['  CPU time of it', s(r.incremental.cpuMs), '', ''],
+    ['decision round trip p50', ms(pct(r.decisions.wallMs, 0.5)), '', ''],
+    [
+      'decision round trip p95',
+      ms(pct(r.decisions.wallMs, 0.95)),
+      '<= 100 ms',
+      mark(pct(r.decisions.wallMs, 0.95) <= 100),
+    ],
+    ['  CPU time of it, p95', ms(pct(r.decisions.cpuMs, 0.95)), '', ''],
     ['naive matcher', s(r.naive.ms), 'baseline', ''],
     ['  CPU time of it', s(r.naive.cpuMs), '', ''],
     ['ratio naive / full', `${ratio.toFixed(2)}x`, '', ''],
@@ -380,6 +436,10 @@ function printSpeed(r: SpeedResult): void {
       `${r.incremental.days} days rebuilt; phases ${Object.entries(r.incremental.report.timings)
         .map(([k, v]) => `${k} ${s(v)}`)
         .join(', ')})`,
+  );
+  console.log(
+    `(decisions: ${r.decisions.count} round trips, accept and undo of the ${r.decisions.count / 2} newest suggestions, ` +
+      'each answered after the days it touched were rebuilt)',
   );
   console.log(
     `(naive: ${r.naive.linked.toLocaleString('en')} of ${r.naive.sales.toLocaleString('en')} sale rows linked by one ` +
