@@ -19,6 +19,7 @@ import {
   totalsQuery,
 } from '../../src-main/core/search/search-transactions.ts';
 import { all } from '../../src-main/core/store/sql.ts';
+import { timeSync } from './timing.ts';
 
 const { values } = parseArgs({ options: { days: { type: 'string' }, runs: { type: 'string' } } });
 const days = Number(values.days ?? 365);
@@ -44,18 +45,7 @@ const db = new Database(file, { readonly: true });
 const rows = (db.prepare('SELECT count(*) AS n FROM transactions').get() as { n: number }).n;
 console.log(`cache: ${home}, ${rows.toLocaleString('en')} records, runs: ${runs}, times in ms\n`);
 
-function time(n: number, fn: () => unknown): { p50: number; p95: number } {
-  fn();
-  const t: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const a = performance.now();
-    fn();
-    t.push(performance.now() - a);
-  }
-  t.sort((x, y) => x - y);
-  const q = (p: number) => t[Math.min(t.length - 1, Math.ceil(p * t.length) - 1)]!;
-  return { p50: q(0.5), p95: q(0.95) };
-}
+const time = (n: number, fn: () => unknown) => timeSync(n, fn, 1);
 
 /** The search as planned, or forced onto the time index (the state tested on every row it walks). */
 function run(req: SearchRequest, forceScan: boolean) {
