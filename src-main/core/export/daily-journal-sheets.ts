@@ -5,6 +5,7 @@ import { dateCell } from './cells.ts';
 import { type DailyRow, dailyByTenderAndVat } from './daily.ts';
 import { type JournalLine, type PayoutFacts, payoutVoucher, revenueVouchers } from './journal.ts';
 import type { ExportPeriod } from './period.ts';
+import type { Cell } from './sheet-writer.ts';
 import type { SheetSource } from './sheets.ts';
 
 /*
@@ -48,89 +49,102 @@ export function journal(
   });
 }
 
-export function dailySheet(m: AccountMapping): SheetSource {
-  let cache: { key: string; rows: DailyRow[] } | null = null;
-  const rowsOf = (db: Database, p: ExportPeriod) => {
+/** Computed once per period: a sheet's count, currencies and rows all read the same aggregate. */
+function perPeriod<T>(compute: (db: Database, p: ExportPeriod) => T): (db: Database, p: ExportPeriod) => T {
+  let cache: { key: string; value: T } | null = null;
+  return (db, p) => {
     const key = `${p.from}|${p.to}`;
-    if (cache?.key !== key) cache = { key, rows: dailyByTenderAndVat(db, p, m.defaultVatRateBp) };
-    return cache.rows;
+    if (cache?.key !== key) cache = { key, value: compute(db, p) };
+    return cache.value;
   };
+}
+
+/** A sheet over a list computed whole (an aggregate): currencies, count and rows all read the list. */
+export function listSheet<T>(
+  head: Pick<SheetSource, 'id' | 'name' | 'columns' | 'currencyColumn'>,
+  listOf: (db: Database, p: ExportPeriod) => readonly T[],
+  currencyOf: (x: T) => string,
+  cells: (x: T) => Cell[],
+): SheetSource {
   return {
-    id: 'daily',
-    name: 'Daily by tender and VAT',
-    columns: [
-      { header: 'Date', type: 'date', width: 12 },
-      { header: 'Tender', type: 'text', width: 12 },
-      { header: 'VAT rate', type: 'number', width: 9 },
-      { header: 'Gross', type: 'money', width: 15, total: true },
-      { header: 'Net', type: 'money', width: 15, total: true },
-      { header: 'VAT', type: 'money', width: 14, total: true },
-      { header: 'Currency', type: 'text', width: 9 },
-      { header: 'VAT code', type: 'text', width: 9 },
-      { header: 'Revenue account', type: 'text', width: 10 },
-      { header: 'Clearing account', type: 'text', width: 10 },
-      { header: 'VAT from', type: 'text', width: 14 },
-    ],
-    currencyColumn: 6,
-    currencies: (db, p) => [...new Set(rowsOf(db, p).map((r) => r.currency))].sort(),
-    count: (db, p) => rowsOf(db, p).length,
+    ...head,
+    currencies: (db, p) => [...new Set(listOf(db, p).map(currencyOf))].sort(),
+    count: (db, p) => listOf(db, p).length,
     *rows(db, p) {
-      for (const r of rowsOf(db, p))
-        yield [
-          dateCell(r.date),
-          TENDERS[r.tender] ?? r.tender,
-          r.rateBp === null ? null : r.rateBp / 10_000,
-          r.grossMinor,
-          r.netMinor,
-          r.vatMinor,
-          r.currency,
-          vatCode(m, r.rateBp),
-          r.rateBp === null ? m.donations : revenueAccount(m, r.rateBp),
-          clearingAccount(m, r.tender),
-          r.source,
-        ];
+      for (const x of listOf(db, p)) yield cells(x);
     },
   };
 }
 
+export function dailySheet(m: AccountMapping): SheetSource {
+  return listSheet(
+    {
+      id: 'daily',
+      name: 'Daily by tender and VAT',
+      columns: [
+        { header: 'Date', type: 'date', width: 12 },
+        { header: 'Tender', type: 'text', width: 12 },
+        { header: 'VAT rate', type: 'number', width: 9 },
+        { header: 'Gross', type: 'money', width: 15, total: true },
+        { header: 'Net', type: 'money', width: 15, total: true },
+        { header: 'VAT', type: 'money', width: 14, total: true },
+        { header: 'Currency', type: 'text', width: 9 },
+        { header: 'VAT code', type: 'text', width: 9 },
+        { header: 'Revenue account', type: 'text', width: 10 },
+        { header: 'Clearing account', type: 'text', width: 10 },
+        { header: 'VAT from', type: 'text', width: 14 },
+      ],
+      currencyColumn: 6,
+    },
+    perPeriod((db, p) => dailyByTenderAndVat(db, p, m.defaultVatRateBp)),
+    (r) => r.currency,
+    (r) => [
+      dateCell(r.date),
+      TENDERS[r.tender] ?? r.tender,
+      r.rateBp === null ? null : r.rateBp / 10_000,
+      r.grossMinor,
+      r.netMinor,
+      r.vatMinor,
+      r.currency,
+      vatCode(m, r.rateBp),
+      r.rateBp === null ? m.donations : revenueAccount(m, r.rateBp),
+      clearingAccount(m, r.tender),
+      r.source,
+    ],
+  );
+}
+
 /** `extra`: vouchers booked in this period for other days (post-close adjustments). */
 export function journalSheet(m: AccountMapping, extra: readonly JournalLine[][] = []): SheetSource {
-  let cache: { key: string; lines: JournalLine[] } | null = null;
-  const linesOf = (db: Database, p: ExportPeriod) => {
-    const key = `${p.from}|${p.to}`;
-    if (cache?.key !== key) cache = { key, lines: journal(db, p, m, undefined, extra).flat() };
-    return cache.lines;
-  };
-  return {
-    id: 'journal',
-    name: 'Journal',
-    columns: [
-      { header: 'Voucher', type: 'text', width: 26 },
-      { header: 'Date', type: 'date', width: 12 },
-      { header: 'Account', type: 'text', width: 9 },
-      { header: 'Debit', type: 'money', width: 15, total: true },
-      { header: 'Credit', type: 'money', width: 15, total: true },
-      { header: 'Currency', type: 'text', width: 9 },
-      { header: 'VAT code', type: 'text', width: 9 },
-      { header: 'Text', type: 'text', width: 44 },
-      { header: 'Reference', type: 'text', width: 30 },
-    ],
-    currencyColumn: 5,
-    currencies: (db, p) => [...new Set(linesOf(db, p).map((l) => l.currency))].sort(),
-    count: (db, p) => linesOf(db, p).length,
-    *rows(db, p) {
-      for (const l of linesOf(db, p))
-        yield [
-          l.voucher,
-          dateCell(l.date),
-          l.account,
-          l.debitMinor || null,
-          l.creditMinor || null,
-          l.currency,
-          l.vatCode,
-          l.text,
-          l.reference,
-        ];
+  return listSheet(
+    {
+      id: 'journal',
+      name: 'Journal',
+      columns: [
+        { header: 'Voucher', type: 'text', width: 26 },
+        { header: 'Date', type: 'date', width: 12 },
+        { header: 'Account', type: 'text', width: 9 },
+        { header: 'Debit', type: 'money', width: 15, total: true },
+        { header: 'Credit', type: 'money', width: 15, total: true },
+        { header: 'Currency', type: 'text', width: 9 },
+        { header: 'VAT code', type: 'text', width: 9 },
+        { header: 'Text', type: 'text', width: 44 },
+        { header: 'Reference', type: 'text', width: 30 },
+      ],
+      currencyColumn: 5,
     },
-  };
+    perPeriod((db, p) => journal(db, p, m, undefined, extra).flat()),
+    (l) => l.currency,
+    (l) => [
+      l.voucher,
+      dateCell(l.date),
+      l.account,
+      l.debitMinor || null,
+      l.creditMinor || null,
+      l.currency,
+      l.vatCode,
+      l.text,
+      l.reference,
+    ],
+  );
 }

@@ -4,7 +4,7 @@ import { type ClosedPeriod, closedPeriods } from '../store/queries/closed-period
 import { all, get, sql } from '../store/sql.ts';
 import type { AccountMapping } from './accounts.ts';
 import { dateCell } from './cells.ts';
-import { TENDERS, payoutFacts } from './daily-journal-sheets.ts';
+import { TENDERS, listSheet, payoutFacts } from './daily-journal-sheets.ts';
 import { type DailyRow, dailyByTenderAndVat, tenderOf } from './daily.ts';
 import {
   type JournalLine,
@@ -241,42 +241,41 @@ export function adjustmentVouchers(
 
 /** The "Post-close adjustments" sheet: what changed on closed days since they were booked. */
 export function adjustmentsSheet(adj: readonly Adjustment[], bookOn: string): SheetSource {
-  return {
-    id: 'adjustments',
-    name: 'Post-close adjustments',
-    columns: [
-      { header: 'Booked on', type: 'date', width: 12 },
-      { header: 'Closed day', type: 'date', width: 12 },
-      { header: 'What', type: 'text', width: 9 },
-      { header: 'Tender', type: 'text', width: 11 },
-      { header: 'VAT rate', type: 'number', width: 9 },
-      { header: 'Booked then', type: 'money', width: 15 },
-      { header: 'Now', type: 'money', width: 15 },
-      { header: 'Adjustment', type: 'money', width: 15, total: true },
-      { header: 'Net', type: 'money', width: 14, total: true },
-      { header: 'VAT', type: 'money', width: 13, total: true },
-      { header: 'Currency', type: 'text', width: 9 },
-      { header: 'In words', type: 'text', width: 90 },
-    ],
-    currencyColumn: 10,
-    currencies: () => [...new Set(adj.map((a) => a.currency))].sort(),
-    count: () => adj.length,
-    *rows() {
-      for (const a of adj)
-        yield [
-          dateCell(bookOn),
-          dateCell(a.date),
-          a.kind === 'takings' ? 'Takings' : 'Payout',
-          a.kind === 'takings' ? (TENDERS[a.tender] ?? a.tender) : providerName(a.tender),
-          a.rateBp === null ? null : a.rateBp / 10_000,
-          a.thenMinor,
-          a.nowMinor,
-          a.nowMinor - a.thenMinor,
-          a.revenue?.netMinor ?? null,
-          a.revenue?.vatMinor ?? null,
-          a.currency,
-          a.words,
-        ];
+  return listSheet(
+    {
+      id: 'adjustments',
+      name: 'Post-close adjustments',
+      columns: [
+        { header: 'Booked on', type: 'date', width: 12 },
+        { header: 'Closed day', type: 'date', width: 12 },
+        { header: 'What', type: 'text', width: 9 },
+        { header: 'Tender', type: 'text', width: 11 },
+        { header: 'VAT rate', type: 'number', width: 9 },
+        { header: 'Booked then', type: 'money', width: 15 },
+        { header: 'Now', type: 'money', width: 15 },
+        { header: 'Adjustment', type: 'money', width: 15, total: true },
+        { header: 'Net', type: 'money', width: 14, total: true },
+        { header: 'VAT', type: 'money', width: 13, total: true },
+        { header: 'Currency', type: 'text', width: 9 },
+        { header: 'In words', type: 'text', width: 90 },
+      ],
+      currencyColumn: 10,
     },
-  };
+    () => adj,
+    (a) => a.currency,
+    (a) => [
+      dateCell(bookOn),
+      dateCell(a.date),
+      a.kind === 'takings' ? 'Takings' : 'Payout',
+      a.kind === 'takings' ? (TENDERS[a.tender] ?? a.tender) : providerName(a.tender),
+      a.rateBp === null ? null : a.rateBp / 10_000,
+      a.thenMinor,
+      a.nowMinor,
+      a.nowMinor - a.thenMinor,
+      a.revenue?.netMinor ?? null,
+      a.revenue?.vatMinor ?? null,
+      a.currency,
+      a.words,
+    ],
+  );
 }
