@@ -282,7 +282,13 @@ describe('decisions', () => {
 
   it('accepting and undoing suggestions ends where a full rebuild ends: groups depend on the cache and decisions only', async () => {
     const home = copyHome();
+    const discrepancies = () =>
+      sql<{ class: string; ids: string }>(
+        home,
+        'SELECT class, transaction_ids AS ids FROM recon_discrepancies ORDER BY class, business_date, transaction_ids',
+      );
     const before = dumpGroups(databaseFile(home));
+    const found = discrepancies();
     await withCore(home, async (core) => {
       // Suggestions with more in them than a sale and a payment (refunds, fees, second views): each
       // decision and its undo rebuild a few days, whose refunds the refund pass places again.
@@ -300,6 +306,36 @@ describe('decisions', () => {
       }
     });
     expect(dumpGroups(databaseFile(home))).toEqual(before);
+    expect(discrepancies()).toEqual(found);
+  });
+
+  it('a refund with no original from before the days a decision rebuilds stays listed', async () => {
+    const home = copyHome();
+    // The earliest TGI refund, made larger than any payment: no original can be found for it.
+    const [orphan] = sql<{ id: number; d: string }>(
+      home,
+      `SELECT id, business_date AS d FROM transactions WHERE provider = 'tgi' AND kind = 'refund' ORDER BY business_date, id LIMIT 1`,
+    );
+    sql(home, 'UPDATE transactions SET amount_minor = -999999999 WHERE id = ?', orphan!.id);
+    const listed = () =>
+      sql<{ ids: string }>(
+        home,
+        "SELECT transaction_ids AS ids FROM recon_discrepancies WHERE class = 'refund_without_original'",
+      ).some((r) => (JSON.parse(r.ids) as number[]).includes(orphan!.id));
+    await withCore(home, async (core) => {
+      await call(core, 'reconcile:run', { full: true });
+      expect(listed()).toBe(true);
+      const [newest] = (await call(core, 'reconcile:list', { state: 'review', limit: 1 })).items;
+      expect(newest!.date > orphan!.d).toBe(true);
+      const shown = await call(core, 'reconcile:explain', { key: newest!.key });
+      await call(core, 'reconcile:decide', {
+        action: 'accept',
+        groupKey: newest!.key,
+        version: shown.version,
+      });
+      await call(core, 'reconcile:undo', {});
+    });
+    expect(listed()).toBe(true);
   });
 
   it('a decision rebuilds what it touched but not the payouts, which come from the records alone; a run after a record changed does', async () => {
