@@ -136,7 +136,10 @@ export function matchDay(input: DayInput): BuiltGroup[] {
     let best: { t: Rec; s: PairScore } | null = null;
     for (const t of pool) {
       const s = scorePair(t, p, settings, 0);
-      const rank = (x: PairScore) => (x.amountFit === 'equal' ? 2 : x.amountFit === 'tip' ? 1 : 0);
+      // Within one sale, the tender the payment can have paid: its amount first, then its method (of
+      // two equal halves paid by Vipps and by card, the Vipps payment pays the Vipps half).
+      const rank = (x: PairScore) =>
+        (x.amountFit === 'equal' ? 4 : x.amountFit === 'tip' ? 2 : 0) + (x.fields.method.score ?? 0.5);
       if (!best || rank(s) > rank(best.s)) best = { t, s };
     }
     return best;

@@ -7,39 +7,12 @@ import {
   DEFAULT_RECONCILE_SETTINGS,
 } from '../../../src-main/core/reconcile/reconcile-settings.ts';
 import { amountField, refSimilarity, scorePair } from '../../../src-main/core/reconcile/score.ts';
+import { rec } from '../../support/reconcile-rec.ts';
 
 const settings = ReconcileSettings.parse({
   ...DEFAULT_RECONCILE_SETTINGS,
   fxRates: [{ currency: 'ILS', rate: 2.94, from: '2026-01-01', to: null }],
 });
-
-function rec(over: Partial<Rec>): Rec {
-  return {
-    id: 1,
-    provider: 'sentrypos',
-    connectionId: 'c',
-    externalId: 'x',
-    kind: 'sale',
-    amount: 10000,
-    currency: 'NOK',
-    status: 'completed',
-    providerStatus: null,
-    atMs: Date.parse('2026-11-03T12:00:00Z'),
-    date: '2026-11-03',
-    customerName: null,
-    customerPhone: null,
-    method: null,
-    network: 'VISA',
-    fingerprint: null,
-    refs: ['inv_00001234abcd'],
-    link: null,
-    orderMinor: null,
-    tipMinor: 0,
-    twinId: null,
-    heldBy: null,
-    ...over,
-  };
-}
 
 const sale = rec({});
 const pay = (over: Partial<Rec>) =>
