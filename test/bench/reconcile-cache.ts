@@ -14,8 +14,12 @@ import { type DemoEndpoints, prepareDemoConnections } from '../../src-main/core/
 import { runSync } from '../../src-main/core/sync/engine.ts';
 import { demoAwareSecretSource } from '../../src-main/core/sync/secret-source.ts';
 
-/** The schema a synced cache is kept at: everything before reconciliation (migration 0005 on). */
-export const SYNC_MIGRATIONS = MIGRATIONS.filter((m) => m.version <= 4);
+/**
+ * The schema a synced cache is built at: every migration. It used to stop before reconciliation
+ * (0005), which was then being edited; 0005 has shipped, and the sync now reads columns of later
+ * migrations (quarantine review, 0009), so a cache at schema 4 can no longer be synced.
+ */
+export const SYNC_MIGRATIONS = MIGRATIONS;
 
 export interface SyncedCache {
   file: string;
@@ -26,9 +30,8 @@ export interface SyncedCache {
 
 /**
  * A cache holding a sandbox world synced over loopback HTTP by the real sync engine, built once and
- * reused while the world's options and the sync-side schema (migrations 1-4) stay the same. It is kept
- * at schema 4 so editing the reconcile migration, which has not shipped, never forces a re-sync: each
- * run copies the file and migrates the copy.
+ * reused while the world's options and the schema stay the same (a new migration means a new sync).
+ * Each run copies the file (and migrates the copy, for a cache from before the latest migration).
  */
 export async function syncedCache(world: SandboxOptions, now: Date): Promise<SyncedCache> {
   const schema = SYNC_MIGRATIONS.map((m) => `${m.version}:${m.sql ?? ''}`).join('\n');
