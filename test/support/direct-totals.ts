@@ -10,13 +10,16 @@ export type DirectTotals = {
 
 /**
  * The totals of `where` (a condition on `t`) the slow, obvious way: every row, less those recon_views
- * lists as second views, per currency and kind. What the rollup, text and parallel paths must equal.
+ * lists as second views and the Vipps fees-ledger charges (a fee counts when it is paid), per currency
+ * and kind. What the rollup, text and parallel paths must equal.
  */
 export function directTotals(db: Database, where: string, params: unknown[] = []): DirectTotals {
   const rows = db
     .prepare(
       `SELECT currency, kind, count(*) AS count, sum(amount_minor) AS amountMinor FROM transactions t
         WHERE (${where}) AND NOT EXISTS (SELECT 1 FROM recon_views v WHERE v.transaction_id = t.id)
+          AND NOT (t.provider = 'vipps' AND t.external_id LIKE 'fees:%'
+                   AND t.provider_status IN ('capture-fee', 'service-fee'))
         GROUP BY currency, kind ORDER BY currency`,
     )
     .all(...params) as ({ currency: string } & KindTotal)[];

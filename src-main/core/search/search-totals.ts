@@ -33,8 +33,9 @@ const HEADLINES: [SearchHeadline, readonly TransactionKind[]][] = [
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
 /**
- * What was left out, in words. recon_views (the reconcile engine) holds Vipps records only: Report
- * ledger entries of Sales API captures and refunds, and fees-ledger entries of funds-ledger fees.
+ * What was left out, in words. Second views are Vipps records only: Report ledger entries of Sales API
+ * captures and refunds (recon_views, from the reconcile engine), and fees-ledger entries, either the
+ * copy of a funds-ledger fees-retained (recon_views) or a charge its settlement counts (0011).
  */
 export function viewsNote(views: ReadonlyMap<string, number>): string | null {
   const of = (...kinds: string[]) => kinds.reduce((s, k) => s + (views.get(k) ?? 0), 0);
@@ -48,7 +49,7 @@ export function viewsNote(views: ReadonlyMap<string, number>): string | null {
     );
   if (fees)
     parts.push(
-      `Vipps fees are counted once, from the funds ledger; ${plural(fees, 'fees ledger entry', 'fees ledger entries')} of the same fees ${fees === 1 ? 'is' : 'are'} not counted again.`,
+      `Vipps fees are counted once, when they are paid (kept back from the takings, or invoiced); ${plural(fees, 'fees ledger entry', 'fees ledger entries')} of the same fees ${fees === 1 ? 'is' : 'are'} not counted again.`,
     );
   if (other)
     parts.push(

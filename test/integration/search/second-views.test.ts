@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../../../src-main/core/api/contract.ts';
 import type { SearchTotals } from '../../../src-main/core/api/schemas.ts';
 import type { CanonicalTransaction } from '../../../src-main/core/model/transaction.ts';
+import { feeDays } from '../../../src-main/core/dashboard/dashboard-queries.ts';
 import { runReconcile } from '../../../src-main/core/reconcile/engine.ts';
+import { MIGRATIONS } from '../../../src-main/core/store/migrations/index.ts';
 import { ParallelSearch } from '../../../src-main/core/search/parallel-totals.ts';
 import { searchTransactions } from '../../../src-main/core/search/search-transactions.ts';
 import { upsertTransactions } from '../../../src-main/core/store/mutations/upsert-transactions.ts';
@@ -141,7 +143,7 @@ describe('search totals count each money movement once, and say which view they 
     expect(fee).toMatchObject({ matched: 2, count: 1, secondViews: 1 });
     expect(fee.byCurrency[0]!.headline).toEqual({ what: 'fees', amountMinor: -4_250 });
     expect(fee.note).toBe(
-      'Vipps fees are counted once, from the funds ledger; 1 fees ledger entry of the same fees is not counted again.',
+      'Vipps fees are counted once, when they are paid (kept back from the takings, or invoiced); 1 fees ledger entry of the same fees is not counted again.',
     );
   });
 
@@ -268,4 +270,94 @@ describe('search totals count each money movement once, and say which view they 
       }
     },
   );
+});
+
+/**
+ * The fees ledger is what the merchant owes Vipps: charges (capture-fee, service-fee) raise it, and
+ * a settlement (fees-retained, also a funds-ledger entry; or fees-invoiced) pays it. Only the
+ * settlement is money moving, so the charges are listed but never counted; before this, "Fees" added
+ * the positive charges to the negative fees kept back and showed their small difference.
+ */
+describe('Vipps fee charges are listed, not counted: a fee counts once, when it is paid', () => {
+  const FEE_DAY = '2026-03-16';
+  const fee = (ledger: 'fees' | 'funds', type: string, psp: string, amountMinor: number) =>
+    vipps(`${ledger}:302321:${type}:${psp}:${FEE_DAY}`, {
+      kind: 'fee',
+      amountMinor,
+      providerStatus: type,
+      occurredAt: `${FEE_DAY}T21:00:00.000Z`,
+      businessDate: FEE_DAY,
+      ledgerDate: FEE_DAY,
+      customerName: null,
+      references: [{ kind: 'pspReference', value: psp }],
+    });
+  const records = [
+    fee('fees', 'capture-fee', '7700000000000001', 250),
+    fee('fees', 'capture-fee', '7700000000000002', 300),
+    fee('fees', 'service-fee', '7700000000000003', 100),
+    fee('fees', 'fees-retained', '7700000000000009', -550),
+    fee('funds', 'fees-retained', '7700000000000009', -550),
+    fee('fees', 'fees-invoiced', '7700000000000010', -100),
+  ];
+  const req = (input: object) =>
+    operations['transactions:search'].input.parse({ limit: 0, totals: true, ...input });
+  const feeTotal = (t: SearchTotals) => t.byCurrency.flatMap((c) => c.byKind).find((k) => k.kind === 'fee');
+
+  it('before and after reconciliation, on every totals path, and like the Dashboard', async () => {
+    const store = await openStore(`${tempHome()}/posrecon.sqlite`);
+    const pool = new ParallelSearch(store.file, { size: 2 });
+    try {
+      insertSeedConnections(store.db);
+      upsertTransactions(store.db, records);
+      const input = { providers: ['vipps'], kinds: ['fee'] };
+      const where = "t.provider = 'vipps' AND t.kind = 'fee'";
+      // Before reconciliation the fees ledger's copy of the fees kept back still counts (the funds twin
+      // is a match the engine makes), but no charge does.
+      let t = searchTransactions(store.db, req(input)).totals!;
+      expect(countedTotals(t)).toEqual(directTotals(store.db, where));
+      expect(feeTotal(t)).toEqual({ kind: 'fee', count: 3, amountMinor: -1_200 });
+      expect(t).toMatchObject({ matched: 6, count: 3, secondViews: 3 });
+
+      await runReconcile(store.db, { full: true });
+      for (const shape of [input, { text: '770000000000' }, { amountMinMinor: -600, amountMaxMinor: 400 }]) {
+        t = searchTransactions(store.db, req(shape)).totals!;
+        expect(feeTotal(t), JSON.stringify(shape)).toEqual({ kind: 'fee', count: 2, amountMinor: -650 });
+        expect((await pool.search(store.db, req(shape))).totals).toEqual(t);
+      }
+      t = searchTransactions(store.db, req(input)).totals!;
+      expect(countedTotals(t)).toEqual(directTotals(store.db, where));
+      expect(t.note).toBe(
+        'Vipps fees are counted once, when they are paid (kept back from the takings, or invoiced); 4 fees ledger entries of the same fees are not counted again.',
+      );
+      // The Dashboard's fees are the entries that took money, as positive amounts: the same 6.50.
+      expect(feeDays(store.db, FEE_DAY, FEE_DAY)).toEqual([{ date: FEE_DAY, currency: 'NOK', amount: 650 }]);
+    } finally {
+      pool.close();
+      store.close();
+    }
+  });
+
+  it('a cache synced before the rule gets its charges left out when it is upgraded', async () => {
+    const file = `${tempHome()}/posrecon.sqlite`;
+    const old = await openStore(file, { migrations: MIGRATIONS.filter((m) => m.version < 11) });
+    insertSeedConnections(old.db);
+    upsertTransactions(old.db, records);
+    expect(feeTotal(searchTransactions(old.db, req({})).totals!)?.amountMinor).toBe(-550);
+    old.close();
+    const store = await openStore(file);
+    try {
+      const t = searchTransactions(store.db, req({})).totals!;
+      expect(feeTotal(t)).toEqual({ kind: 'fee', count: 3, amountMinor: -1_200 });
+      expect(countedTotals(t)).toEqual(directTotals(store.db, 'true'));
+      // A charge that goes away takes its view with it; one that comes back is left out again.
+      store.db.prepare(`DELETE FROM transactions WHERE external_id LIKE 'fees:%:capture-fee:%'`).run();
+      upsertTransactions(store.db, records.slice(0, 1));
+      expect(countedTotals(searchTransactions(store.db, req({})).totals!)).toEqual(
+        directTotals(store.db, 'true'),
+      );
+      expect(store.db.prepare('SELECT count(*) FROM search_views').pluck().get()).toBe(2);
+    } finally {
+      store.close();
+    }
+  });
 });

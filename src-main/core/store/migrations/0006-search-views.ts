@@ -23,7 +23,7 @@ import { linesOf, rollupAdd } from './0003-search.ts';
  * that id is left. No trigger here relies on OR IGNORE: a trigger's conflict clause gives way to the
  * outer statement's, so under that INSERT OR REPLACE it would replace the copy and add it twice.
  */
-const DIMS = 'connection_id, provider, kind, status, currency, method, network, has_lines';
+export const DIMS = 'connection_id, provider, kind, status, currency, method, network, has_lines';
 
 /** Adds (sign '+') or removes (sign '-') search_views row `v` to its day and month view rollups. */
 const viewRollupAdd = (v: string, sign: string) =>
@@ -59,7 +59,7 @@ const rollupTable = (name: string, key: string) => `
     ) STRICT, WITHOUT ROWID;`;
 
 /** The search_views row of transaction `t`, as the rollups see it. */
-const viewOf = (t: string) =>
+export const viewOf = (t: string) =>
   `${t}.id, ${t}.business_date, ${t}.connection_id, ${t}.provider, ${t}.kind, ${t}.status, ${t}.currency,
    coalesce(${t}.method, ''), coalesce(${t}.network, ''), ${linesOf(`${t}.id`)}, ${t}.amount_minor`;
 

@@ -9,6 +9,7 @@ import { migration0007 } from './0007-dashboard.ts';
 import { migration0008 } from './0008-exports.ts';
 import { migration0009 } from './0009-quarantine-review.ts';
 import { migration0010 } from './0010-period-close.ts';
+import { migration0011 } from './0011-fee-charges.ts';
 
 /** Every migration in order. Append only: a shipped migration is never edited or removed. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0008,
   migration0009,
   migration0010,
+  migration0011,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
