@@ -33,8 +33,10 @@ describe('posrecon search', () => {
     const r = await cli(['search', 'kari', '--home', home, '--limit', '5']);
     expect(r.code).toBe(0);
     const lines = r.out.trim().split('\n');
-    expect(lines[0]).toMatch(/Kari/);
-    expect(lines[5]).toMatch(/^\d+ matching, \d+ counted \(showing 5\)$/);
+    // A header row, then the five rows.
+    expect(lines[0]).toMatch(/^Date +Provider +Kind +Amount/);
+    expect(lines[1]).toMatch(/Kari/);
+    expect(lines[6]).toMatch(/^\d+ matching, \d+ counted \(showing 5\)$/);
     const currencies = lines.filter((l) => /^ {2}[A-Z]{3} /.test(l));
     expect(currencies.length).toBeGreaterThan(0);
     // The headline, then each kind on its own with its count: never one figure across kinds.
