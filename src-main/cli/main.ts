@@ -1,14 +1,12 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { resolveHome } from '../core/home.ts';
 import { APP_VERSION } from '../core/version.ts';
-import { isIsoDate } from '../core/model/time.ts';
 import { TRANSACTION_KINDS } from '../core/model/transaction.ts';
-import { resolveFaults } from '../core/sandbox/faults/fault-config.ts';
 import { runDbCheck } from './commands/db-check.ts';
 import { runDemo } from './commands/demo.ts';
 import { runExport, runReopen } from './commands/export.ts';
 import { runSandboxCommand } from './commands/sandbox.ts';
-import { runReconcileDecision, runReconcileList, runReconcileSummary } from './commands/reconcile.ts';
+import { addReconcileCommands } from './commands/reconcile-commands.ts';
 import { runMcp } from './commands/mcp.ts';
 import { runReport } from './commands/report.ts';
 import { runSearch, type SearchOptions } from './commands/search.ts';
@@ -24,6 +22,7 @@ import {
 } from './commands/connections.ts';
 import type { CliInput } from './commands/secret-input.ts';
 import { type CliIo, EXIT, printError } from './output.ts';
+import { collect, common, parseCount, parseDate, parseFaults, parseLimit, parsePort } from './options.ts';
 import { AppError } from '../core/model/app-error.ts';
 import { StoreError } from '../core/store/store-error.ts';
 
@@ -39,57 +38,6 @@ export interface CliContext extends CliIo {
 interface GlobalOptions {
   home?: string;
   json?: boolean;
-}
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new InvalidArgumentError('must be a port number between 0 and 65535');
-  }
-  return port;
-}
-
-function parseDate(value: string): string {
-  if (!isIsoDate(value))
-    throw new InvalidArgumentError('must be a calendar date written YYYY-MM-DD, such as 2026-11-30');
-  return value;
-}
-
-/** A fault profile is checked while the line is read, so a typo fails before any world is built. */
-function parseFaults(value: string): string {
-  try {
-    resolveFaults(value);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-  return value;
-}
-
-function parseCount(min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min)
-      throw new InvalidArgumentError(`must be a whole number of at least ${min}`);
-    return n;
-  };
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
-function parseLimit(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 500)
-    throw new InvalidArgumentError('must be a whole number from 1 to 500');
-  return n;
-}
-
-/** Every command takes --home and --json, wherever they appear on the line. */
-function common(cmd: Command): Command {
-  return cmd
-    .addOption(new Option('--home <dir>', 'data directory (default: $POSRECON_HOME or the app-data folder)'))
-    .addOption(new Option('--json', 'print one JSON document instead of text'));
 }
 
 function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command {
@@ -256,72 +204,7 @@ function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command
       setExit(await runMcp(g.home, { stdin: process.stdin, stdout: process.stdout, signal: ctx.signal }));
     });
 
-  const reconcile = common(program.command('reconcile')).description(
-    'link sales to payments and payouts, and show what does not add up (offline, on the cache)',
-  );
-  common(reconcile.command('summary', { isDefault: true }))
-    .description('bring reconciliation up to date with the cache and print the summary (the default)')
-    .option('--from <date>', 'first business date (YYYY-MM-DD)', parseDate)
-    .option('--to <date>', 'last business date (YYYY-MM-DD)', parseDate)
-    .option('--full', 'rebuild every day, not only the days syncs changed')
-    .action(async (opts: { from?: string; to?: string; full?: boolean }, cmd: Command) => {
-      const g = home(cmd);
-      setExit(await runReconcileSummary(g.home, { ...opts, json: g.json }, ctx));
-    });
-  common(reconcile.command('list'))
-    .description('list sales in review or unmatched, or the discrepancies')
-    .addOption(
-      new Option('--state <state>', 'what to list')
-        .choices(['review', 'unmatched', 'discrepancy', 'linked', 'explained'])
-        .default('review'),
-    )
-    .option('--class <class>', 'one discrepancy class, e.g. sale_without_payment')
-    .option('--from <date>', 'first business date (YYYY-MM-DD)', parseDate)
-    .option('--to <date>', 'last business date (YYYY-MM-DD)', parseDate)
-    .option('--limit <n>', 'rows to print (1-500)', parseLimit, 50)
-    .option('--cursor <c>', 'the next page, as the previous page printed it')
-    .action(
-      async (
-        opts: { state: string; class?: string; from?: string; to?: string; limit: number; cursor?: string },
-        cmd: Command,
-      ) => {
-        const g = home(cmd);
-        setExit(await runReconcileList(g.home, { ...opts, json: g.json }, ctx));
-      },
-    );
-  common(reconcile.command('explain <key>'))
-    .description('why a sale is linked as it is: each field of the score, and why the runner-up lost')
-    .action(async (key: string, _opts: unknown, cmd: Command) => {
-      const g = home(cmd);
-      setExit(await runReconcileDecision(g.home, { action: 'explain', key, json: g.json }, ctx));
-    });
-  for (const action of ['accept', 'reject', 'link', 'unlink'] as const) {
-    common(reconcile.command(`${action} <key>`))
-      .description(
-        {
-          accept: "accept a sale's suggested payment(s)",
-          reject: "reject a sale's suggested payment(s): they are never suggested again",
-          link: 'link a payment to a sale by hand',
-          unlink: 'take a payment out of a sale',
-        }[action],
-      )
-      .option('--payment <id>', 'the payment record (required for link and unlink)', parseCount(1))
-      .option('--version <v>', 'the version shown with the sale: refused if a sync changed it since')
-      .option('--note <text>', 'why, for the audit log')
-      .action(
-        async (key: string, opts: { payment?: number; version?: string; note?: string }, cmd: Command) => {
-          const g = home(cmd);
-          setExit(await runReconcileDecision(g.home, { action, key, ...opts, json: g.json }, ctx));
-        },
-      );
-  }
-  common(reconcile.command('undo'))
-    .description('undo the latest decision (or the one given)')
-    .option('--decision <id>', 'a decision id', parseCount(1))
-    .action(async (opts: { decision?: number }, cmd: Command) => {
-      const g = home(cmd);
-      setExit(await runReconcileDecision(g.home, { action: 'undo', ...opts, json: g.json }, ctx));
-    });
+  addReconcileCommands(program, home, setExit, ctx);
 
   common(program.command('sandbox'))
     .description('serve the five provider emulators on 127.0.0.1 with published demo credentials')

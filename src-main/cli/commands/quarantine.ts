@@ -6,9 +6,9 @@ import type { QuarantineItem } from '../../core/sync/quarantine-schemas.ts';
 import { type CliIo, EXIT, printError, printJson, printLine } from '../output.ts';
 import { createCliCore, printReports, progressReporter } from './sync.ts';
 import { type TextClock, textClock } from './text-clock.ts';
+import type { common, Home } from '../options.ts';
 
-type Common = (cmd: Command) => Command;
-type Home = (cmd: Command) => { home: string; json: boolean };
+type Common = typeof common;
 
 interface Ctx extends CliIo {
   signal: AbortSignal;
