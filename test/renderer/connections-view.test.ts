@@ -228,6 +228,7 @@ describe('ConnectionsView', () => {
             connection({
               id: 'c2',
               name: 'Old key',
+              isDemo: true,
               state: 'auth_failed',
               lastSyncAt: '2026-03-01T10:00:00Z',
               stateDetail: 'SentryPOS rejected the credentials (401).',
@@ -268,6 +269,9 @@ describe('ConnectionsView', () => {
     expect(screen.getByTestId('connection-old-key-state').textContent).toBe('Auth failed');
     expect(screen.getByTestId('connection-till-1').textContent).toContain('127.0.0.1:1234');
     expect(screen.getByTestId('connection-till-1').textContent).not.toContain('http://');
+    // A demo connection's sandbox listens on whatever port was free: no address, what it is.
+    expect(screen.getByTestId('connection-old-key').textContent).toContain('SentryPOS · built-in demo shop');
+    expect(screen.getByTestId('connection-old-key').textContent).not.toContain('127.0.0.1');
     expect(screen.getByTestId('connection-old-key-checked').textContent).toMatch(
       /Never tested\.\s*Last sync .*Oslo time\./,
     );
