@@ -328,6 +328,12 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
 }
 
 export async function main(): Promise<void> {
+  // A reader that stops early (`posrecon search | head`) closes the pipe: that ends the output, it is
+  // no failure, and a stack trace would be noise on the reader's terminal.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(EXIT.OK);
+  });
   const controller = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
   try {

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src-main/cli/main.ts';
@@ -85,5 +87,21 @@ describe('posrecon search', () => {
     );
     expect((await cli(['search', '--status', 'lost', '--home', home, '--json'])).code).toBe(2);
     expect((await cli(['search', '--limit', '0', '--home', home])).code).toBe(2);
+  });
+
+  it('stops quietly when its reader does (posrecon search | head)', async () => {
+    const child = spawn(
+      process.execPath,
+      [path.resolve('src-main/cli/main.ts'), 'search', '--home', home, '--limit', '500'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    // Read the first chunk, then hang up, as `head` does: 500 rows are more than a pipe holds.
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(err).toBe('');
+    expect(code).toBe(0);
   });
 });
