@@ -15,11 +15,12 @@ import { useTempHome } from '../../support/temp-home.ts';
 
 const tempHome = useTempHome();
 const connectors = Object.values(CONNECTORS).filter((c) => c !== undefined);
-// A past "today": every record is visible, and 2024-03-12 is a closed ledger date no run reads again
+// A past "today": every record is visible, and 2024-03-13 is a closed ledger date no run reads again
 // on its own account (only open dates are re-read by the Vipps streams).
 const NOW = new Date('2024-03-15T11:00:00Z');
 // The second Report API feed request is the fees feed's first page: its middle record, a
-// fees-retained entry of 2024-03-12, loses its pspReference and gets an unreadable amount.
+// capture-fee entry of 2024-03-13 (in the sandbox's world version 5), loses its pspReference and
+// gets an unreadable amount.
 const BROKEN_FEE = {
   kind: 'malformed-record' as const,
   provider: 'vipps' as const,
@@ -77,8 +78,8 @@ describe('a record quarantined by one bad delivery is retried by the next increm
       day: string;
       raw_json: string;
     };
-    expect(row).toMatchObject({ stream: 'fees', external_id: null, day: '2024-03-12' });
-    expect(JSON.parse(row.raw_json)).toMatchObject({ entryType: 'fees-retained', amount: '12,5O kr' });
+    expect(row).toMatchObject({ stream: 'fees', external_id: null, day: '2024-03-13' });
+    expect(JSON.parse(row.raw_json)).toMatchObject({ entryType: 'capture-fee', amount: '12,5O kr' });
     const missing = clean.filter((r) => !vippsDump(store.db).some((g) => g.key === r.key));
     expect(missing).toHaveLength(1);
     expect(missing[0]?.key).toMatch(/^vipps\/.*\/fees:/);
@@ -105,7 +106,7 @@ describe('a record quarantined by one bad delivery is retried by the next increm
     const id = store.db.prepare('SELECT id FROM quarantine').pluck().get() as number;
     const scope = { provider: 'vipps', connectionId: vippsId(store.db), stream: 'fees' };
     const window = { since: null, lookbackDays: 7, today: '2024-03-15' };
-    expect(retryWindow(store.db, scope, window).since).toBe('2024-03-12');
+    expect(retryWindow(store.db, scope, window).since).toBe('2024-03-13');
     dismissQuarantined(
       store.db,
       listQuarantine(store.db, { ids: [id] }),
