@@ -36,6 +36,15 @@ export interface DemoEndpoints {
 }
 
 /**
+ * Days from the demo's first day to `now`, both counted, plus one for a shop zone ahead of UTC:
+ * enough for a first sync to read the whole history, and never below the connectors' usual window.
+ */
+export function demoHistoryDays(world: DemoWorld, now: Date): number {
+  const days = Math.floor((now.getTime() - Date.parse(`${world.firstDay}T00:00:00Z`)) / 86_400_000) + 2;
+  return Math.min(3650, Math.max(90, days));
+}
+
+/**
  * Demo config from the sandbox's published credentials: the base URL plus only the non-secret fields
  * the connector's schema insists on. Extras (a legacy branch number, keys that provoke 403s) would
  * switch connectors into other modes; the demo uses each connector's defaults. Secrets stay out:
@@ -45,9 +54,15 @@ export function demoConfig(
   connector: Connector,
   baseUrl: string,
   published: Record<string, string>,
+  world?: DemoWorld | null,
+  now: Date = new Date(),
 ): unknown {
   const secret = new Set(connector.secretFields.map((f) => f.key));
-  const config: Record<string, string> = { baseUrl };
+  const config: Record<string, string | number> = { baseUrl };
+  // A first sync reads `historyDays` back (90 by default); a demo asked for a longer history (`posrecon
+  // demo --days 365`) must read all of it, or its older payments have no sale to match. A connector
+  // without the setting (Vipps reads its ledgers whole) drops the key when its schema parses it.
+  if (world) config.historyDays = demoHistoryDays(world, now);
   for (;;) {
     const parsed = connector.configSchema.safeParse(config);
     if (parsed.success) return parsed.data;
@@ -81,7 +96,12 @@ export function prepareDemoConnections(
   const ids: string[] = [];
   for (const connector of connectors) {
     const { provider } = connector;
-    const config = demoConfig(connector, sandbox.baseUrls[provider], sandbox.credentials[provider]);
+    const config = demoConfig(
+      connector,
+      sandbox.baseUrls[provider],
+      sandbox.credentials[provider],
+      demoWorldSchema.safeParse(world).data,
+    );
     const found = sameWorld ? existing.find((c) => c.provider === provider) : undefined;
     // The sandbox listens on a new port each run, so the base URL is refreshed every time.
     const conn = found

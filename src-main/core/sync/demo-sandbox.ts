@@ -80,6 +80,8 @@ export class DemoSandbox {
           connector,
           sandbox.baseUrls[connection.provider],
           sandbox.credentials[connection.provider],
+          world,
+          new Date(nowMs),
         ),
       }),
       release: () => {

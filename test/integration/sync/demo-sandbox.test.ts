@@ -94,4 +94,33 @@ describe('demo connections after `posrecon demo` has ended', () => {
     expect(test.code, test.out + test.err).toBe(0);
     expect(JSON.parse(test.out)).toMatchObject({ ok: true });
   });
+
+  it('a demo asked for more than 90 days syncs all of them from every provider', async () => {
+    const home = tempHome();
+    const t0 = new Date('2026-11-18T10:00:30Z');
+    const demo = await cliAt(t0, ['demo', '--home', home, '--json', '--days', '120', '--sales-per-day', '3']);
+    expect(demo.code, demo.err + demo.out.slice(0, 500)).toBe(0);
+    const db = new Database(path.join(home, 'posrecon.sqlite'), { readonly: true });
+    try {
+      // Every provider that takes payments holds records from the demo's first weeks, not only from the
+      // connectors' usual 90-day first window (older Vipps payments then had no sale to match).
+      const first = db
+        .prepare('SELECT provider, min(business_date) AS d FROM transactions GROUP BY provider ORDER BY 1')
+        .all() as { provider: string; d: string }[];
+      expect(first.length).toBe(5);
+      for (const { provider, d } of first) expect(d < '2026-07-31', `${provider} starts ${d}`).toBe(true);
+      const unmatchedOld = db
+        .prepare(`SELECT count(*) FROM recon_groups WHERE state = 'unmatched' AND anchor_date < '2026-08-10'`)
+        .pluck()
+        .get() as number;
+      const groupsOld = db
+        .prepare(`SELECT count(*) FROM recon_groups WHERE anchor_date < '2026-08-10'`)
+        .pluck()
+        .get() as number;
+      expect(groupsOld).toBeGreaterThan(0);
+      expect(unmatchedOld).toBeLessThan(groupsOld / 5);
+    } finally {
+      db.close();
+    }
+  });
 });
