@@ -192,7 +192,11 @@ export class ReconcileState {
   /** Accept or reject the selected suggestion, as shown (with its version). */
   async decide(action: 'accept' | 'reject'): Promise<void> {
     const item = this.queue.current;
-    if (!item || this.busy || this.tab !== 'review' || !this.detail) return;
+    if (!item || this.busy || this.tab !== 'review') return;
+    // A key pressed right after J acts on the item now selected: its explanation, with the version the
+    // decision is checked against, must be the one loaded, never the previous item's still on screen.
+    if (this.detail?.key !== item.key) await this.openCurrent(true);
+    if (this.queue.current !== item || this.busy || !this.detail || this.detail.key !== item.key) return;
     const verb = action === 'accept' ? 'Accepted' : 'Rejected';
     await this.#decide(
       { action, groupKey: item.key, version: this.detail.version },

@@ -40,6 +40,11 @@ export class TransactionsState {
   cacheEmpty = $state(false);
   selected = $state(-1);
   detail = $state.raw<TransactionDetail | null>(null);
+  /**
+   * Counts detail requests: only the latest may show its answer, so a detail closed (Escape) while a
+   * second click's request was still out does not open again when that answer arrives.
+   */
+  #detailRequest = 0;
   detailError = $state.raw<ApiErrorBody | null>(null);
   /** The open record's reconciliation chain (or, for a payout, what it settles). */
   readonly chain: ChainState;
@@ -179,9 +184,10 @@ export class TransactionsState {
     if (!row) return;
     this.selected = index;
     this.detailError = null;
+    const request = ++this.#detailRequest;
     void this.chain.load(row.id, row.kind);
     const result = await this.#api.call('transactions:get', { id: row.id });
-    if (this.items[this.selected]?.id !== row.id) return;
+    if (request !== this.#detailRequest || this.items[this.selected]?.id !== row.id) return;
     if (result.ok) this.detail = result.value;
     else this.detailError = result.error;
   }
@@ -189,14 +195,16 @@ export class TransactionsState {
   /** Opens any record by id (a step of a chain), whether or not the list shows it. */
   async openRecord(id: number, kind: string): Promise<void> {
     this.detailError = null;
+    const request = ++this.#detailRequest;
     void this.chain.load(id, kind);
     const result = await this.#api.call('transactions:get', { id });
-    if (this.chain.forId !== id) return;
+    if (request !== this.#detailRequest || this.chain.forId !== id) return;
     if (result.ok) this.detail = result.value;
     else this.detailError = result.error;
   }
 
   close(): void {
+    this.#detailRequest++;
     this.detail = null;
     this.detailError = null;
     this.chain.clear();
