@@ -228,6 +228,28 @@ describe('TransactionsView', () => {
     }
   });
 
+  it('follows a second link while the list is open, and leaves the search alone for other hashes', async () => {
+    window.location.hash = '#/transactions?state=review';
+    try {
+      const api = searchApi();
+      render(TransactionsView, { transactions: new TransactionsState(api) });
+      await screen.findAllByTestId('transaction-row');
+      window.location.hash = '#/transactions?state=unmatched&q=ola';
+      await waitFor(() => expect(screen.getByTestId<HTMLInputElement>('search-input').value).toBe('ola'));
+      expect(api.calls.filter((c) => c.operation === 'transactions:search').at(-1)?.input).toMatchObject({
+        text: 'ola',
+        reconStates: ['unmatched'],
+      });
+      const searches = api.calls.filter((c) => c.operation === 'transactions:search').length;
+      window.location.hash = '#main';
+      await new Promise((r) => setTimeout(r, 50));
+      expect(api.calls.filter((c) => c.operation === 'transactions:search')).toHaveLength(searches);
+      expect(screen.getByTestId<HTMLInputElement>('search-input').value).toBe('ola');
+    } finally {
+      window.location.hash = '';
+    }
+  });
+
   it('moves with the arrow keys, opens the detail with Enter and closes it with Esc', async () => {
     render(TransactionsView, { transactions: new TransactionsState(searchApi()) });
     await screen.findAllByTestId('transaction-row');
