@@ -114,6 +114,9 @@ describe('the chain in the transaction detail', () => {
     expect(screen.getByTestId('payout-expected').textContent).toMatch(/123\.00/);
     expect(screen.getByTestId('payout-actual').textContent).toMatch(/120\.00/);
     expect(screen.getByTestId('payout-difference').closest('tr')?.className).toContain('off');
+    // Fees are money out, written with the same minus as the fee item below (not a second kind of minus).
+    const feesRow = within(payout).getByRole('row', { name: /Fees/ });
+    expect(feesRow.textContent?.replace(/\s+/g, ' ')).toContain('-NOK 2.51');
     expect(
       within(payout)
         .getAllByTestId('payout-item')
