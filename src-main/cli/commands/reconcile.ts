@@ -88,7 +88,8 @@ export function printExplanation(io: CliIo, e: z.infer<typeof ReconcileExplanati
   printLine(io, e.text);
   printLine(
     io,
-    `State: ${e.state}, linked by ${e.method}${e.score === null ? '' : `, score ${e.score.toFixed(2)}`}  (version ${e.version ?? '-'})`,
+    // A record in no group (a day's fees, a lone payment) was linked by nothing and has no version.
+    `State: ${e.state}${e.method === 'none' ? '' : `, linked by ${e.method}`}${e.score === null ? '' : `, score ${e.score.toFixed(2)}`}${e.version ? `  (version ${e.version})` : ''}`,
   );
   for (const m of e.members) {
     printLine(

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { z } from 'zod';
 import { AppError } from '../model/app-error.ts';
 import type { FieldEvidence, ReconcileExplanation } from '../api/reconcile-schemas.ts';
+import { RECON_STATE } from '../search/summaries.ts';
 import { all, get, sql } from '../store/sql.ts';
 import { formatDay, formatMoney, providerName } from './describe.ts';
 import { discrepancyText, type DiscrepancyRow } from './discrepancy-text.ts';
@@ -190,15 +191,22 @@ export function explain(db: Database, key: string): Explanation {
   };
 }
 
-/** A payment no sale holds: what it is, and its discrepancies. */
+/**
+ * A record in no group: a payment or refund no sale holds, or money that is never one sale's (a day's
+ * fees kept back, a correction). Its state is the one the Transactions list shows (RECON_STATE), so
+ * a fee a checked payout settles reads "linked" in both, not "unmatched" here.
+ */
 function lonePayment(db: Database, id: number): Explanation {
-  const t = get<Explanation['members'][number]>(
+  const t = get<Explanation['members'][number] & { state: string }>(
     db,
-    sql`SELECT t.id, t.provider, t.connection_id AS connectionId, t.external_id AS externalId, 'payment' AS role, t.kind,
-          t.amount_minor AS amountMinor, t.currency, t.status, t.occurred_at AS occurredAt, t.business_date AS businessDate
+    sql`SELECT t.id, t.provider, t.connection_id AS connectionId, t.external_id AS externalId,
+          CASE t.kind WHEN 'fee' THEN 'fee' WHEN 'refund' THEN 'refund' ELSE 'payment' END AS role, t.kind,
+          t.amount_minor AS amountMinor, t.currency, t.status, t.occurred_at AS occurredAt, t.business_date AS businessDate,
+          ${RECON_STATE} AS state
         FROM transactions t WHERE t.id = ${id}`,
   );
   if (!t) throw new AppError('NOT_FOUND', `There is no record ${id} in the cache.`);
+  const { state, ...member } = t;
   const references = all<{ kind: string; value: string }>(
     db,
     sql`SELECT kind, value FROM transaction_refs WHERE transaction_id = ${id}`,
@@ -210,7 +218,7 @@ function lonePayment(db: Database, id: number): Explanation {
   return {
     key: `payment:${id}`,
     kind: 'payment',
-    state: 'unmatched',
+    state,
     method: 'none',
     score: null,
     version: null,
@@ -218,8 +226,8 @@ function lonePayment(db: Database, id: number): Explanation {
     currency: t.currency,
     saleMinor: 0,
     paidMinor: t.amountMinor,
-    text: `${providerName(t.provider)} took ${formatMoney(t.amountMinor, t.currency)} on ${formatDay(t.businessDate)}; no sale holds it.`,
-    members: [{ ...t, references }],
+    text: loneText(t),
+    members: [{ ...member, references }],
     pairs: [],
     refunds: [],
     payouts: payoutChecks(
@@ -229,4 +237,27 @@ function lonePayment(db: Database, id: number): Explanation {
     discrepancies: ds.map((d) => ({ id: d.id, class: d.class, text: discrepancyText(db, d, null) })),
     decisions: [],
   };
+}
+
+/** What a record in no group is, in a sentence: why no sale holds it, when that is expected. */
+function loneText(t: {
+  provider: string;
+  kind: string;
+  amountMinor: number;
+  currency: string;
+  businessDate: string;
+}) {
+  const who = providerName(t.provider);
+  const money = formatMoney(Math.abs(t.amountMinor), t.currency);
+  const day = formatDay(t.businessDate);
+  switch (t.kind) {
+    case 'fee':
+      return `${who} kept ${money} in fees on ${day}. Fees for a day's takings are not one sale's, so no sale holds them.`;
+    case 'adjustment':
+      return `${who} corrected the balance by ${formatMoney(t.amountMinor, t.currency)} on ${day}; a correction is not one sale's.`;
+    case 'refund':
+      return `${who} paid back ${money} on ${day}; no sale or payment holds this refund.`;
+    default:
+      return `${who} took ${money} on ${day}; no sale holds it.`;
+  }
 }

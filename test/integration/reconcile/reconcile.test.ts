@@ -567,4 +567,31 @@ describe('bad input ends in a clear error and loses nothing', () => {
       expect(page.nextCursor).not.toBeNull();
     });
   });
+
+  it('explains a record no sale holds in words, with the state the Transactions list shows', async () => {
+    // A day's fees kept back by Vipps belong to no sale; a checked payout settles them.
+    const fees = sql<{ id: number }>(
+      w.home,
+      `SELECT t.id FROM transactions t WHERE t.kind = 'fee' AND t.provider = 'vipps'
+         AND NOT EXISTS (SELECT 1 FROM recon_members m WHERE m.transaction_id = t.id)
+         AND NOT EXISTS (SELECT 1 FROM recon_views v WHERE v.transaction_id = t.id)
+       ORDER BY t.id LIMIT 3`,
+    );
+    expect(fees.length).toBeGreaterThan(0);
+    await withCore(w.home, async (core) => {
+      for (const { id } of fees) {
+        const e = await call(core, 'reconcile:explain', { key: `transaction:${id}` });
+        const shown = await call(core, 'transactions:get', { id });
+        expect(e.state).toBe(shown.reconState);
+        expect(e.members).toMatchObject([{ id, role: 'fee' }]);
+        expect(e.text).toMatch(
+          /^Vipps kept NOK [\d,]+\.\d\d in fees on \d+ \w+ \d{4}\. Fees for a day's takings are not one sale's/,
+        );
+        expect(e.text).not.toMatch(/-NOK|took/);
+      }
+    });
+    const text = await cli(['reconcile', 'explain', `transaction:${fees[0]!.id}`, '--home', w.home]);
+    expect(text.code, text.err).toBe(0);
+    expect(text.out).not.toMatch(/linked by none|version -/);
+  });
 });
