@@ -149,6 +149,26 @@ describe('Reconcile view', () => {
     expect(cells[0]!.getAttribute('aria-pressed')).toBe('true');
   });
 
+  it("counts in the tabs what the narrowed list shows: a cell's day, not every day", async () => {
+    // Every day has 2 suggestions open; the day the first cell names has 5.
+    const { api } = reconcileApi({
+      'reconcile:summary': (input) => ({
+        ok: true,
+        value: summary({}, input.from === '2026-11-30' && input.to === '2026-11-30' ? 5 : 2),
+      }),
+    });
+    show(api);
+    await screen.findByTestId('reconcile-cards');
+    expect(screen.getByTestId('tab-review').textContent).toBe('Needs review (2)');
+    await fireEvent.click(screen.getAllByTestId('grid-cell')[0]!);
+    await waitFor(() => expect(screen.getByTestId('tab-review').textContent).toBe('Needs review (5)'));
+    // The cards keep counting everything still open.
+    expect(within(screen.getByTestId('card-review')).getByText('2')).toBeTruthy();
+    // The same cell again widens the list back, and the count with it.
+    await fireEvent.click(screen.getAllByTestId('grid-cell')[0]!);
+    await waitFor(() => expect(screen.getByTestId('tab-review').textContent).toBe('Needs review (2)'));
+  });
+
   it('reviews with the keyboard: evidence and runner-up, A accepts with the version shown, Ctrl+Z undoes, R rejects', async () => {
     const { api, decided } = reconcileApi();
     show(api);

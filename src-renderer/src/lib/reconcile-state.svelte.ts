@@ -37,8 +37,10 @@ export class ReconcileState {
   period = $state<PeriodId>('yesterday');
   timeZone = $state<string | undefined>(undefined);
   summary = $state.raw<Summary | null>(null);
-  /** Every day: what is still open, whatever the period (the tabs' counts). */
+  /** Every day: what is still open, whatever the period (the cards' counts). */
   open = $state.raw<Summary | null>(null);
+  /** The days a grid cell or a link narrows the queues to (null while loading, or when nothing narrows). */
+  scoped = $state.raw<Summary | null>(null);
   summaryStatus = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
   summaryError = $state.raw<ApiErrorBody | null>(null);
   cell = $state.raw<{ date: string; provider: string } | null>(null);
@@ -72,6 +74,16 @@ export class ReconcileState {
     this.finder = new MatchFinder(api);
   }
 
+  /** What the tabs count: the days the queues show, so a narrowed list and its count agree. */
+  get counted(): Summary | null {
+    return this.#days().from ? this.scoped : this.open;
+  }
+
+  /** The queues show everything still open, unless a grid cell or a link narrows them to its days. */
+  #days(): { from?: string; to?: string } {
+    return this.cell ? { from: this.cell.date, to: this.cell.date } : (this.span ?? {});
+  }
+
   get range() {
     return this.span ?? periodRange(this.period, shopToday(this.timeZone));
   }
@@ -80,6 +92,7 @@ export class ReconcileState {
   applyLink(link: ReconcileLink): void {
     this.span = link.span;
     this.cell = null;
+    this.scoped = null;
     if (link.tab) {
       this.tab = link.tab;
       this.unmatchedSide = 'sales';
@@ -92,6 +105,7 @@ export class ReconcileState {
     const [period, open] = await Promise.all([
       this.#api.call('reconcile:summary', this.range),
       this.#api.call('reconcile:summary', {}),
+      this.#loadScoped(),
     ]);
     if (period.ok && open.ok) {
       this.summary = period.value;
@@ -102,6 +116,15 @@ export class ReconcileState {
       this.summaryError = !period.ok ? period.error : !open.ok ? open.error : null;
       this.summaryStatus = 'error';
     }
+  }
+
+  async #loadScoped(): Promise<void> {
+    const days = this.#days();
+    if (!days.from) return;
+    const scoped = await this.#api.call('reconcile:summary', days);
+    // Only the answer for what the queues still show may count them.
+    if (scoped.ok && days.from === this.#days().from && days.to === this.#days().to)
+      this.scoped = scoped.value;
   }
 
   setPeriod(period: PeriodId): void {
@@ -116,6 +139,8 @@ export class ReconcileState {
   setCell(cell: { date: string; provider: string } | null): void {
     const same = cell && this.cell?.date === cell.date && this.cell.provider === cell.provider;
     this.cell = same ? null : cell;
+    this.scoped = null;
+    void this.#loadScoped();
     void this.reloadQueue(null);
   }
 
@@ -136,8 +161,7 @@ export class ReconcileState {
   }
 
   #query(): QueueQuery {
-    // The queues show everything still open, unless a grid cell or a link narrows them to its days.
-    const day = this.cell ? { from: this.cell.date, to: this.cell.date } : (this.span ?? {});
+    const day = this.#days();
     if (this.tab === 'unmatched')
       return this.unmatchedSide === 'sales'
         ? { state: 'unmatched', ...day }
@@ -308,7 +332,7 @@ export class ReconcileState {
 
   /** Review items at or above a score, counted over every page (what "Accept all" would take). */
   async reviewAtLeast(score: number): Promise<QueueItem[] | ApiErrorBody> {
-    const day = this.cell ? { from: this.cell.date, to: this.cell.date } : (this.span ?? {});
+    const day = this.#days();
     const found: QueueItem[] = [];
     let cursor: string | null = null;
     do {
