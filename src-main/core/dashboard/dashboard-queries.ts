@@ -2,10 +2,10 @@ import type { Database } from 'better-sqlite3';
 import { all, sql } from '../store/sql.ts';
 
 /*
- * Every query of the Dashboard, each over one range of business dates. The POS writes the only
- * records of kind 'sale' (one per tender of an invoice), so POS revenue is read there and never again
- * from the providers' captures of the same money. `kind = 'sale'` is written as a literal: a partial
- * index is only used when the query repeats its condition word for word.
+ * Every query of the Dashboard, each over one range of business dates and each from the rollups of
+ * migration 0012, so a year costs a few thousand rollup rows, not every record. The POS writes the
+ * only records of kind 'sale' (one per tender of an invoice), so POS revenue is read there and never
+ * again from the providers' captures of the same money.
  */
 
 export interface RollupRow {
@@ -19,22 +19,17 @@ export interface RollupRow {
 }
 
 /**
- * Count and amount per day, kind, status, currency and network from the day rollups, less the
- * rollups of second views (a Vipps Report funds entry of a Sales API entry): one money movement, one
- * count. Captures are left out (the POS sale is the revenue), and so are fees (see feeDays).
+ * Count and amount per day, kind, status, currency and network of the sales and payouts, second views
+ * left out (dash_day_totals, migration 0012): one money movement, one count. Captures are left out
+ * (the POS sale is the revenue), and so are fees (see feeDays).
  */
 export function rollupRows(db: Database, from: string, to: string): RollupRow[] {
   return all<RollupRow>(
     db,
-    sql`SELECT date, kind, status, currency, network, sum(n) AS n, sum(amount) AS amount FROM (
-          SELECT business_date AS date, kind, status, currency, network, n, amount_minor AS amount
-            FROM search_day_totals
-           WHERE business_date BETWEEN ${from} AND ${to} AND kind IN ('sale', 'payout')
-          UNION ALL
-          SELECT business_date, kind, status, currency, network, -n, -amount_minor
-            FROM search_view_day_totals
-           WHERE business_date BETWEEN ${from} AND ${to} AND kind IN ('sale', 'payout'))
-        GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 OR sum(amount) <> 0`,
+    sql`SELECT business_date AS date, kind, status, currency, network, sum(n) AS n, sum(amount_minor) AS amount
+          FROM dash_day_totals
+         WHERE business_date BETWEEN ${from} AND ${to} AND kind IN ('sale', 'payout')
+         GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 OR sum(amount_minor) <> 0`,
   );
 }
 
@@ -49,19 +44,30 @@ export interface ProviderDayRow {
   amount: number;
 }
 
-/** Sold tenders per day and payment provider, through the reconciliation that says who took the money. */
+/**
+ * Sold tenders per day and payment provider, through the reconciliation that says who took the money
+ * (dash_tender_days, rebuilt by each reconcile run). Tenders no run has placed yet (synced since) are
+ * the day's sold tenders less the placed ones, under providers null.
+ */
 export function providerDays(db: Database, from: string, to: string): ProviderDayRow[] {
-  return all<ProviderDayRow>(
+  const placed = all<ProviderDayRow>(
     db,
-    sql`SELECT t.business_date AS date, t.currency, g.providers, count(*) AS tenders,
-               count(DISTINCT m.group_id) AS sales, sum(t.amount_minor) AS amount
-          FROM transactions t INDEXED BY dashboard_sales
-          LEFT JOIN recon_members m ON m.transaction_id = t.id
-          LEFT JOIN recon_groups g ON g.id = m.group_id
-         WHERE t.kind = 'sale' AND t.business_date BETWEEN ${from} AND ${to}
-           AND t.status IN ('completed', 'refunded')
+    sql`SELECT business_date AS date, currency, providers, sum(tenders) AS tenders, sum(sales) AS sales,
+               sum(amount_minor) AS amount
+          FROM dash_tender_days WHERE business_date BETWEEN ${from} AND ${to} AND class = 'sold'
          GROUP BY 1, 2, 3`,
   );
+  const rest = all<ProviderDayRow>(
+    db,
+    sql`SELECT date, currency, NULL AS providers, sum(n) AS tenders, sum(n) AS sales, sum(amount) AS amount FROM (
+          SELECT business_date AS date, currency, n, amount_minor AS amount FROM dash_day_totals
+           WHERE business_date BETWEEN ${from} AND ${to} AND kind = 'sale' AND status IN ('completed', 'refunded')
+          UNION ALL
+          SELECT business_date, currency, -tenders, -amount_minor FROM dash_tender_days
+           WHERE business_date BETWEEN ${from} AND ${to} AND class = 'sold')
+        GROUP BY 1, 2 HAVING sum(n) <> 0 OR sum(amount) <> 0`,
+  );
+  return [...placed, ...rest];
 }
 
 export interface QuarterRow {
@@ -75,32 +81,27 @@ export interface QuarterRow {
 }
 
 /**
- * POS tenders per quarter hour of UTC time. SQLite knows no time zones; a quarter hour maps to one
- * hour of the shop's clock in every zone there is (offsets are whole quarter hours).
+ * POS tenders per quarter hour of UTC time (dash_sale_quarters). SQLite knows no time zones; a quarter
+ * hour maps to one hour of the shop's clock in every zone there is (offsets are whole quarter hours).
  */
 export function quarterHours(db: Database, from: string, to: string): QuarterRow[] {
   return all<QuarterRow>(
     db,
-    sql`SELECT substr(occurred_at, 1, 13) AS utcHour, CAST(substr(occurred_at, 15, 2) AS INTEGER) / 15 AS quarter,
-               status, currency, count(*) AS n, sum(amount_minor) AS amount
-          FROM transactions INDEXED BY dashboard_sales
-         WHERE kind = 'sale' AND business_date BETWEEN ${from} AND ${to}
-           AND status IN ('completed', 'refunded', 'failed')
-         GROUP BY 1, 2, 3, 4`,
+    sql`SELECT utc_hour AS utcHour, quarter, status, currency, sum(n) AS n, sum(amount_minor) AS amount
+          FROM dash_sale_quarters
+         WHERE business_date BETWEEN ${from} AND ${to} AND status IN ('completed', 'refunded', 'failed')
+         GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0`,
   );
 }
 
 /** Failed POS tenders, and how many of them belong to a sale that a later tender paid after all. */
 export function failedRetried(db: Database, from: string, to: string): { failed: number; retried: number } {
-  const row = all<{ failed: number; retried: number | null }>(
+  const row = all<{ failed: number | null; retried: number | null }>(
     db,
-    sql`SELECT count(*) AS failed,
-               sum(EXISTS (SELECT 1 FROM recon_members o JOIN transactions s ON s.id = o.transaction_id
-                            WHERE o.group_id = m.group_id AND o.role = 'sale'
-                              AND s.status IN ('completed', 'refunded'))) AS retried
-          FROM transactions t INDEXED BY dashboard_sales
-          LEFT JOIN recon_members m ON m.transaction_id = t.id
-         WHERE t.kind = 'sale' AND t.business_date BETWEEN ${from} AND ${to} AND t.status = 'failed'`,
+    sql`SELECT (SELECT sum(n) FROM dash_day_totals
+                 WHERE business_date BETWEEN ${from} AND ${to} AND kind = 'sale' AND status = 'failed') AS failed,
+               (SELECT sum(retried) FROM dash_tender_days
+                 WHERE business_date BETWEEN ${from} AND ${to} AND class = 'failed') AS retried`,
   )[0];
   return { failed: row?.failed ?? 0, retried: row?.retried ?? 0 };
 }
@@ -113,26 +114,13 @@ export interface VatRow {
 
 /**
  * VAT from the itemised lines of the payments that paid the period's POS sales (only Vipps Sales API
- * and Cents entries carry lines; the POS sends none).
+ * and Cents entries carry lines; the POS sends none), each sale on the day of its first sold tender.
  */
 export function itemisedVat(db: Database, from: string, to: string): VatRow[] {
-  // Each sale once (a split invoice has several tenders), then the lines of every payment it has.
-  // CROSS JOIN keeps that order: left to itself the planner walked every transaction by currency.
   return all<VatRow>(
     db,
-    sql`WITH sold AS (
-          SELECT DISTINCT m.group_id FROM transactions t INDEXED BY dashboard_sales
-            JOIN recon_members m ON m.transaction_id = t.id
-           WHERE t.kind = 'sale' AND t.business_date BETWEEN ${from} AND ${to}
-             AND t.status IN ('completed', 'refunded'))
-        SELECT p.currency, coalesce(sum(l.vat_minor), 0) AS vat, sum(l.line_gross_minor) AS gross
-          FROM sold
-          CROSS JOIN recon_members pm INDEXED BY recon_members_by_group
-          CROSS JOIN transactions p
-          CROSS JOIN transaction_lines l
-         WHERE pm.group_id = sold.group_id AND pm.role = 'payment' AND p.id = pm.transaction_id
-           AND l.transaction_id = p.id
-         GROUP BY 1`,
+    sql`SELECT currency, sum(vat_minor) AS vat, sum(gross_minor) AS gross FROM dash_vat_days
+         WHERE business_date BETWEEN ${from} AND ${to} GROUP BY 1`,
   );
 }
 
@@ -145,17 +133,15 @@ export interface FeeRow {
 /**
  * Fees that took money, as positive amounts. A provider books a fee twice: charged (a Vipps capture
  * fee, positive in the fees ledger) and then retained (negative, out of the funds). Both are the
- * same money, and the day rollups cannot tell them apart, so only the entries that took money count,
- * second views (the fees ledger's copy of a retained fee) left out.
+ * same money, so only the entries that took money count, second views (the fees ledger's copy of a
+ * retained fee) left out.
  */
 export function feeDays(db: Database, from: string, to: string): FeeRow[] {
   return all<FeeRow>(
     db,
-    sql`SELECT t.business_date AS date, t.currency, -sum(a.amount_minor) AS amount
-          FROM transactions t INDEXED BY search_by_kind JOIN search_amounts a ON a.id = t.id
-         WHERE t.kind = 'fee' AND t.business_date BETWEEN ${from} AND ${to}
-           AND a.is_view = 0 AND a.amount_minor < 0
-         GROUP BY 1, 2`,
+    sql`SELECT business_date AS date, currency, -sum(amount_minor) AS amount FROM dash_day_totals
+         WHERE business_date BETWEEN ${from} AND ${to} AND kind = 'fee' AND negative = 1
+         GROUP BY 1, 2 HAVING sum(n) <> 0`,
   );
 }
 

@@ -7,6 +7,7 @@ import { matchDay } from './match-day.ts';
 import { rebuildPayouts } from './payouts.ts';
 import { linkRefunds } from './refunds.ts';
 import { readReconcileSettings } from './reconcile-settings.ts';
+import { refreshReconRollups } from '../store/mutations/recon-rollups.ts';
 import { GroupWriter } from './write-groups.ts';
 
 export interface ReconcileProgress {
@@ -123,6 +124,8 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
     writeDiscrepancies(db, { days: affected, settings, nowMs, orphanRefunds: refunds.orphans }),
   )();
   timings.discrepancies = performance.now() - t0;
+  // The Dashboard's rollups of what this run rebuilt (store/mutations/recon-rollups.ts): keep this call.
+  refreshReconRollups(db, affected);
   if (full) db.prepare('DELETE FROM recon_dirty_days').run();
   options.onProgress?.({ phase: 'done', done: 1, total: 1 });
   return { full, days: days.length, groups, refundsLinked: refunds.linked, payouts, discrepancies, timings };

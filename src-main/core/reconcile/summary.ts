@@ -38,9 +38,9 @@ export function reconcileSummary(db: Database, p: Period, warnings: string[]): S
   type Row = { date: string; provider: string; state: string; currency: string; n: number; amount: number };
   const groups = all<Row>(
     db,
-    sql`SELECT anchor_date AS date, CASE providers WHEN '' THEN 'none' ELSE providers END AS provider, state,
-          currency, count(*) AS n, sum(sale_minor) AS amount
-        FROM recon_groups WHERE ${inPeriod(sql`anchor_date`, p)} GROUP BY 1, 2, 3, 4`,
+    // The rollup each reconcile run rebuilds for its days (store/mutations/recon-rollups.ts).
+    sql`SELECT anchor_date AS date, provider, state, currency, n, sale_minor AS amount
+        FROM dash_group_days WHERE ${inPeriod(sql`anchor_date`, p)}`,
   );
   const lonePayments = all<Row>(
     db,
@@ -58,6 +58,8 @@ export function reconcileSummary(db: Database, p: Period, warnings: string[]): S
     unmatchedPayments: 0,
     linkedShare: 0,
   };
+  // A set, not groups.includes: a year has thousands of rows.
+  const isGroup = new Set(groups);
   for (const r of [...groups, ...lonePayments]) {
     const k = `${r.date}|${r.provider}`;
     let row = rows.get(k);
@@ -80,7 +82,7 @@ export function reconcileSummary(db: Database, p: Period, warnings: string[]): S
     if (state === 'linked') m.linkedMinor += r.amount;
     else if (state === 'review') m.reviewMinor += r.amount;
     else if (state === 'unmatched') m.unmatchedMinor += r.amount;
-    if (groups.includes(r)) {
+    if (isGroup.has(r)) {
       totals.sales += r.n;
       totals[state] += r.n;
     } else totals.unmatchedPayments += r.n;
@@ -104,11 +106,8 @@ export function reconcileSummary(db: Database, p: Period, warnings: string[]): S
   });
   const explained = get<{ cash: number | null; attempts: number | null; pending: number | null }>(
     db,
-    sql`SELECT sum(m.role = 'sale' AND upper(coalesce(t.network, '')) = 'CASH') AS cash,
-               sum(m.role = 'attempt' AND t.provider <> 'sentrypos') AS attempts,
-               sum(m.role = 'sale' AND t.status = 'pending' AND g.state = 'explained') AS pending
-          FROM recon_groups g JOIN recon_members m ON m.group_id = g.id JOIN transactions t ON t.id = m.transaction_id
-         WHERE ${inPeriod(sql`g.anchor_date`, p)} AND (m.role = 'attempt' OR m.role = 'sale')`,
+    sql`SELECT sum(cash) AS cash, sum(attempts) AS attempts, sum(pending) AS pending
+          FROM dash_explained_days WHERE ${inPeriod(sql`anchor_date`, p)}`,
   );
   const reconciled =
     get<{ n: number }>(db, sql`SELECT count(*) AS n FROM (SELECT 1 FROM recon_groups LIMIT 1)`)?.n === 1;

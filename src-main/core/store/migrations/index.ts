@@ -10,6 +10,7 @@ import { migration0008 } from './0008-exports.ts';
 import { migration0009 } from './0009-quarantine-review.ts';
 import { migration0010 } from './0010-period-close.ts';
 import { migration0011 } from './0011-fee-charges.ts';
+import { migration0012 } from './0012-dashboard-rollups.ts';
 
 /** Every migration in order. Append only: a shipped migration is never edited or removed. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0009,
   migration0010,
   migration0011,
+  migration0012,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
