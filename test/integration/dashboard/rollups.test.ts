@@ -1,0 +1,193 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { OperationInput, OperationName, OperationOutput } from '../../../src-main/core/api/contract.ts';
+import { createCore, type Core } from '../../../src-main/core/core.ts';
+import { AppError } from '../../../src-main/core/model/app-error.ts';
+import { MIGRATIONS } from '../../../src-main/core/store/migrations/index.ts';
+import { openStore } from '../../../src-main/core/store/open-store.ts';
+import { markViews } from '../../support/direct-totals.ts';
+import { bulkInsert, generateTransactions } from '../../support/seed-transactions.ts';
+import { TRIGGER_KEPT, rollupMismatches } from '../../support/dashboard-oracle.ts';
+import { syncDemoWorld } from '../../support/reconcile-world.ts';
+import { cli } from '../../unit/cli/run-cli.ts';
+
+/*
+ * The Dashboard's rollups (migration 0012) against plain GROUP BYs over the base tables, after every
+ * kind of write: a sync and the reconcile run after it, a decision and its undo, upstream changes
+ * written as a re-sync writes them (checked before the run for the trigger-kept rollups, after it for
+ * all), and a real second sync. Two shops (seeds), so one world's shape cannot hide a missed day.
+ */
+const homes: string[] = [];
+afterAll(() => {
+  for (const h of homes) rmSync(h, { recursive: true, force: true });
+});
+
+async function call<N extends OperationName>(
+  core: Core,
+  name: N,
+  input: OperationInput<N>,
+): Promise<OperationOutput<N>> {
+  const r = await core.dispatch(name, input);
+  if (!r.ok) throw new AppError(r.error.code, r.error.message, r.error.details);
+  return r.value as OperationOutput<N>;
+}
+
+function check(file: string, tables?: string[]): void {
+  const db = new Database(file, { readonly: true });
+  try {
+    expect(rollupMismatches(db, tables)).toEqual([]);
+  } finally {
+    db.close();
+  }
+}
+
+/** Upstream changes to records of several days, as a re-sync writes them (what the change log records). */
+function changeUpstream(file: string): void {
+  const db = new Database(file);
+  try {
+    const one = (q: string) => db.prepare(q).pluck().get() as number;
+    const linkedSale =
+      one(`SELECT m.transaction_id FROM recon_groups g JOIN recon_members m ON m.group_id = g.id
+      AND m.role = 'sale' WHERE g.state = 'linked' AND g.providers <> '' ORDER BY g.id LIMIT 1 OFFSET 20`);
+    db.prepare(
+      `UPDATE transactions SET status = 'refunded', amount_minor = amount_minor + 1234 WHERE id = ?`,
+    ).run(linkedSale);
+    const failed = one(
+      `SELECT id FROM transactions WHERE kind = 'sale' AND status = 'failed' ORDER BY id LIMIT 1`,
+    );
+    db.prepare(`UPDATE transactions SET status = 'completed', network = 'VISA' WHERE id = ?`).run(failed);
+    // A payment a day later on the provider's clock, and a sale an hour later on the till's.
+    const payment =
+      one(`SELECT m.transaction_id FROM recon_members m JOIN transactions t ON t.id = m.transaction_id
+      WHERE m.role = 'payment' AND t.provider = 'tgi' ORDER BY t.id LIMIT 1 OFFSET 5`);
+    db.prepare(
+      `UPDATE transactions SET business_date = date(business_date, '+1 day'),
+         occurred_at = strftime('%Y-%m-%dT%H:%M:%fZ', occurred_at, '+1 day') WHERE id = ?`,
+    ).run(payment);
+    const sale = one(`SELECT id FROM transactions WHERE kind = 'sale' ORDER BY id LIMIT 1 OFFSET 40`);
+    db.prepare(
+      `UPDATE transactions SET occurred_at = strftime('%Y-%m-%dT%H:%M:%fZ', occurred_at, '+1 hour') WHERE id = ?`,
+    ).run(sale);
+    // A Vipps Sales API capture that has a Report twin (a second view) gone, and a fee that took money.
+    const viewed = one(`SELECT primary_id FROM recon_views ORDER BY transaction_id LIMIT 1 OFFSET 3`);
+    db.prepare('DELETE FROM transactions WHERE id = ?').run(viewed);
+    db.prepare(
+      `DELETE FROM transactions WHERE id = (SELECT id FROM transactions WHERE kind = 'fee' AND amount_minor < 0 LIMIT 1)`,
+    ).run();
+  } finally {
+    db.close();
+  }
+}
+
+describe.each([
+  [5, 10, 40],
+  [23, 9, 35],
+])('Dashboard rollups of the demo shop seed %i', (seed, days, salesPerDay) => {
+  it('equal a GROUP BY over the base tables after a sync, a decision, an undo, upstream changes and a re-sync', async () => {
+    const w = await syncDemoWorld(seed, days, salesPerDay);
+    homes.push(w.home);
+    check(w.dbFile);
+
+    const core = await createCore({ home: w.home, actor: 'test' });
+    try {
+      const db = core.store.db;
+      const lone = db
+        .prepare(
+          `SELECT g.key, m.transaction_id AS id FROM recon_groups g JOIN recon_members m ON m.group_id = g.id
+             AND m.role = 'payment' JOIN transactions t ON t.id = m.transaction_id AND t.provider = 'tgi'
+           WHERE g.state = 'linked' ORDER BY g.id LIMIT 1`,
+        )
+        .get() as { key: string; id: number };
+      const shown = await call(core, 'reconcile:explain', { key: lone.key });
+      await call(core, 'reconcile:decide', {
+        action: 'unlink',
+        groupKey: lone.key,
+        version: shown.version,
+        transactionId: lone.id,
+      });
+      check(w.dbFile);
+      await call(core, 'reconcile:undo', {});
+      check(w.dbFile);
+      const review = await call(core, 'reconcile:list', { state: 'review', limit: 50 });
+      const item = review.items[0];
+      if (item) {
+        const s = await call(core, 'reconcile:explain', { key: item.key });
+        await call(core, 'reconcile:decide', { action: 'accept', groupKey: item.key, version: s.version });
+        check(w.dbFile);
+      }
+    } finally {
+      core.close();
+    }
+
+    changeUpstream(w.dbFile);
+    check(w.dbFile, TRIGGER_KEPT);
+    const after = await createCore({ home: w.home, actor: 'test' });
+    try {
+      const report = await call(after, 'reconcile:run', { full: false });
+      expect(report.full).toBe(false);
+    } finally {
+      after.close();
+    }
+    check(w.dbFile);
+
+    const again = await cli([
+      'demo',
+      '--home',
+      w.home,
+      '--json',
+      '--seed',
+      String(seed),
+      '--days',
+      String(days),
+      '--sales-per-day',
+      String(salesPerDay),
+    ]);
+    expect(again.code, again.err).toBe(0);
+    check(w.dbFile);
+  }, 240_000);
+});
+
+describe('migration 0012 on a cache of the schema before it', () => {
+  it('fills every rollup from the records and an earlier reconcile run, without a re-sync', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'posrecon-dash-upgrade-'));
+    homes.push(home);
+    const file = path.join(home, 'posrecon.sqlite');
+    const old = await openStore(file, { migrations: MIGRATIONS.slice(0, 11) });
+    bulkInsert(old.db, generateTransactions({ count: 4000, seed: 3 }));
+    markViews(old.db, "provider = 'vipps' AND id % 3 = 0");
+    // Each POS sale its own group, paid by the capture after it (which gets the sale's lines, as a
+    // Vipps Sales API payment carries them) when there is one: what a run leaves.
+    old.db.exec(`CREATE TEMP TABLE paid AS
+        SELECT t.id AS sale, (SELECT x.id FROM transactions x WHERE x.id = t.id + 1 AND x.kind = 'capture') AS payment
+          FROM transactions t WHERE t.kind = 'sale';
+      INSERT INTO transaction_lines (transaction_id, line_no, name, quantity, unit, unit_price_gross_minor,
+          unit_price_net_minor, line_gross_minor, line_net_minor, discount_minor, vat_rate_bp, vat_minor, category)
+        SELECT paid.payment, line_no, name, quantity, unit, unit_price_gross_minor, unit_price_net_minor,
+               line_gross_minor, line_net_minor, discount_minor, vat_rate_bp, vat_minor, category
+          FROM paid JOIN transaction_lines l ON l.transaction_id = paid.sale WHERE paid.payment IS NOT NULL;
+      INSERT INTO recon_groups (key, anchor_date, state, method, providers, currency, sale_minor, paid_minor, version)
+        SELECT 'sale:' || t.id, t.business_date, iif(p.id IS NULL, 'unmatched', 'linked'), iif(p.id IS NULL, 'none', 'key'),
+               coalesce(p.provider, ''), t.currency, t.amount_minor, coalesce(p.amount_minor, 0), 'v'
+          FROM paid JOIN transactions t ON t.id = paid.sale LEFT JOIN transactions p ON p.id = paid.payment;
+      INSERT INTO recon_members (transaction_id, group_id, role)
+        SELECT CAST(substr(key, 6) AS INTEGER), id, 'sale' FROM recon_groups;
+      INSERT INTO recon_members (transaction_id, group_id, role)
+        SELECT paid.payment, g.id, 'payment' FROM paid JOIN recon_groups g ON g.key = 'sale:' || paid.sale
+         WHERE paid.payment IS NOT NULL;`);
+    const groups = old.db.prepare('SELECT count(*) FROM recon_groups').pluck().get() as number;
+    expect(groups).toBeGreaterThan(100);
+    old.close();
+
+    const store = await openStore(file);
+    try {
+      expect(store.db.prepare('SELECT count(*) FROM dash_group_days').pluck().get()).toBeGreaterThan(0);
+      expect(store.db.prepare('SELECT count(*) FROM dash_vat_days').pluck().get()).toBeGreaterThan(0);
+      expect(rollupMismatches(store.db)).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+});
