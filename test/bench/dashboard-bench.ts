@@ -1,11 +1,13 @@
-// Dashboard benchmark: on the 1,000,000-row cache the search bench builds (reused by parameter hash),
-// times each query the Dashboard makes, and the whole `dashboard:get`, for four periods, beside a naive
-// GROUP BY over the transactions for the same counts and amounts in the same run (checked equal).
-// Prints p50/p95 and peak memory; asserts nothing. The cache is opened read-only: never migrated or
-// changed, so a cache built by another bench stays as it was.
-// The search cache holds no reconciliation, so the queries that join it (sales by payment provider,
+// Dashboard benchmark (issue 13 item 5): times each query the Dashboard makes, and the whole
+// `dashboard:get`, for four periods (7 days to 13 months, each with its previous period), each from the
+// rollups of migration 0012 beside the naive GROUP BY over the records that answers the same question
+// (dashboard-naive.ts), in the same run, and checks both give the same rows. Prints p50/p95 wall and
+// CPU, the load average and peak memory; asserts nothing.
+// The cache is a migrated copy (search-cache.ts migratedCopy) of --home, or of the search bench's
+// 1,000,000-row cache (of any schema from 5 on, so a new migration costs a migration, not a rebuild).
+// That cache holds no reconciliation, so the queries that go through it (sales by payment provider,
 // failed and retried, itemised VAT, the reconciliation summary) are light there: pass --home a
-// reconciled cache (the reconcile bench's copy) to see what they cost at 1M sales.
+// reconciled cache to see what they cost.
 //   node_modules/.bin/node test/bench/dashboard-bench.ts [--rows N] [--runs N] [--naive-runs N] [--home DIR]
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +26,16 @@ import {
 import { resolvePeriod } from '../../src-main/core/dashboard/period.ts';
 import { reconcileSummary } from '../../src-main/core/reconcile/summary.ts';
 import { openStore } from '../../src-main/core/store/open-store.ts';
-import { benchHome } from './search-cache.ts';
+import {
+  naiveFailedRetried,
+  naiveFeeDays,
+  naiveItemisedVat,
+  naiveProviderDays,
+  naiveQuarterHours,
+  naiveReconSummary,
+  naiveRollupRows,
+} from './dashboard-naive.ts';
+import { benchHome, migratedCopy, reusableCache } from './search-cache.ts';
 
 const { values } = parseArgs({
   options: {
@@ -39,7 +50,10 @@ const runs = Number(values.runs ?? 30);
 const naiveRuns = Number(values['naive-runs'] ?? 3);
 const mb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-const home = values.home ?? (await benchHome(rows)).home;
+const source = values.home ?? reusableCache(rows) ?? (await benchHome(rows)).home;
+const t0 = performance.now();
+const home = await migratedCopy(source, 'posrecon-dashboard-bench');
+console.log(`migrated copy of ${source}: ${Math.round(performance.now() - t0)} ms (0 when reused)`);
 const store = await openStore(join(home, 'posrecon.sqlite'), { readonly: true });
 const db: Database = store.db;
 const count = (db.prepare('SELECT count(*) FROM transactions').pluck().get() as number).toLocaleString('en');
@@ -47,8 +61,9 @@ const last = db.prepare('SELECT max(business_date) FROM transactions').pluck().g
 // The cache's last day is "yesterday": every preset then lands on days that hold data.
 const now = new Date(Date.parse(`${last}T12:00:00Z`) + 86_400_000);
 const settings = { timeZone: 'Europe/Oslo', currency: 'NOK' };
+const groups = (db.prepare('SELECT count(*) FROM recon_groups').pluck().get() as number).toLocaleString('en');
 console.log(
-  `cache: ${home}, ${count} transactions up to ${last}; ${runs} runs each; wall p50 / p95 and CPU p50 / p95 in ms`,
+  `cache: ${home}, ${count} transactions up to ${last}, ${groups} reconciled sales; load average ${loadavg()[0]?.toFixed(1)}; ${runs} runs each (naive ${naiveRuns}); wall p50 / p95 and CPU p50 / p95 in ms`,
 );
 
 interface Timing {
@@ -76,21 +91,20 @@ function time(fn: () => unknown, n: number): Timing {
   return { p50: at(wall, 0.5), p95: at(wall, 0.95), cpu50: at(cpu, 0.5), cpu95: at(cpu, 0.95) };
 }
 
-/** The obvious SQL for the rollups' figures: every transaction of the range, grouped, views left out. */
-function naive(from: string, to: string) {
-  return db
-    .prepare(
-      `SELECT business_date AS date, kind, status, currency, coalesce(network, '') AS network,
-              count(*) AS n, sum(amount_minor) AS amount
-         FROM transactions t
-        WHERE business_date BETWEEN ? AND ? AND kind IN ('sale', 'payout')
-          AND NOT EXISTS (SELECT 1 FROM recon_views v WHERE v.transaction_id = t.id)
-        GROUP BY 1, 2, 3, 4, 5`,
-    )
-    .all(from, to) as { date: string; n: number; amount: number }[];
+const key = (r: unknown) => JSON.stringify(r);
+/** Equal rows in any order; a rollup row whose figures all came back to 0 is no row. */
+function sameRows(a: unknown, b: unknown): boolean {
+  const rows = (x: unknown) =>
+    (Array.isArray(x) ? x : [x])
+      .filter(
+        (r) => !(typeof r === 'object' && r && 'n' in r && r.n === 0 && 'amount' in r && r.amount === 0),
+      )
+      .map(key)
+      .sort()
+      .join();
+  if (Array.isArray(a) || Array.isArray(b)) return rows(a) === rows(b);
+  return key(a) === key(b);
 }
-
-const key = (r: object) => JSON.stringify(r);
 const n1 = (x: number) => x.toFixed(1).padStart(7);
 const fmt = (x: Timing) => `${n1(x.p50)} / ${n1(x.p95)}   cpu ${n1(x.cpu50)} / ${n1(x.cpu95)}`;
 const worst: number[] = [];
@@ -108,34 +122,60 @@ for (const input of [
   console.log(
     `\n${input.preset} ${p.from}..${p.to} (${p.days} days; with the previous period ${p.previousFrom}..)`,
   );
-  const queries: [string, () => unknown][] = [
-    ['day rollups (both periods)', () => rollupRows(db, p.previousFrom, p.to)],
-    ['sales by payment provider', () => providerDays(db, p.previousFrom, p.to)],
-    ['quarter hours', () => quarterHours(db, p.from, p.to)],
-    ['failed, retried', () => failedRetried(db, p.from, p.to)],
-    ['itemised VAT', () => itemisedVat(db, p.from, p.to)],
-    ['fees', () => feeDays(db, p.previousFrom, p.to)],
-    ['completeness', () => completenessRows(db, p.from, p.to)],
-    ['reconciliation summary', () => reconcileSummary(db, { from: p.from, to: p.to }, [])],
+  const groupRows = () =>
+    db
+      .prepare(
+        `SELECT anchor_date AS date, provider, state, currency, n, sale_minor AS amount FROM dash_group_days
+          WHERE anchor_date BETWEEN ? AND ?`,
+      )
+      .all(p.from, p.to);
+  // Each: the name, the Dashboard's query, the naive one, and what of each must be equal.
+  const queries: [string, () => unknown, () => unknown, (() => unknown)?, (() => unknown)?][] = [
+    [
+      'day rollups (both periods)',
+      () => rollupRows(db, p.previousFrom, p.to),
+      () => naiveRollupRows(db, p.previousFrom, p.to),
+    ],
+    [
+      'sales by payment provider',
+      () => providerDays(db, p.previousFrom, p.to),
+      () => naiveProviderDays(db, p.previousFrom, p.to),
+    ],
+    ['quarter hours', () => quarterHours(db, p.from, p.to), () => naiveQuarterHours(db, p.from, p.to)],
+    ['failed, retried', () => failedRetried(db, p.from, p.to), () => naiveFailedRetried(db, p.from, p.to)],
+    ['itemised VAT', () => itemisedVat(db, p.from, p.to), () => naiveItemisedVat(db, p.from, p.to)],
+    ['fees', () => feeDays(db, p.previousFrom, p.to), () => naiveFeeDays(db, p.previousFrom, p.to)],
+    [
+      'reconciliation summary',
+      () => reconcileSummary(db, { from: p.from, to: p.to }, []),
+      () => naiveReconSummary(db, p.from, p.to),
+      () => ({
+        rows: groupRows(),
+        explained: reconcileSummary(db, { from: p.from, to: p.to }, []).explained,
+      }),
+      () => {
+        const n = naiveReconSummary(db, p.from, p.to);
+        const e = n.explained[0] as { cash: number | null; attempts: number | null; pending: number | null };
+        return {
+          rows: n.rows,
+          explained: { cash: e.cash ?? 0, failedAttempts: e.attempts ?? 0, pendingYoung: e.pending ?? 0 },
+        };
+      },
+    ],
+    ['completeness', () => completenessRows(db, p.from, p.to), () => completenessRows(db, p.from, p.to)],
   ];
-  for (const [name, fn] of queries) {
-    const t = time(fn, runs);
+  for (const [name, fast, slow, fastSame = fast, slowSame = slow] of queries) {
+    const t = time(fast, runs);
+    const b = time(slow, naiveRuns);
     worst.push(t.p95);
     worstCpu.push(t.cpu95);
-    console.log(`  ${name.padEnd(28)} ${fmt(t)}`);
+    const same = sameRows(fastSame(), slowSame());
+    console.log(
+      `  ${name.padEnd(28)} ${fmt(t)}   naive ${fmt(b)}   ${(b.cpu50 / Math.max(t.cpu50, 0.01)).toFixed(0)}× less CPU; same rows: ${same ? 'yes' : 'NO'}`,
+    );
   }
   const whole = time(() => getDashboard(db, input, settings, now), Math.max(5, Math.round(runs / 3)));
   console.log(`  ${'dashboard:get, every figure'.padEnd(28)} ${fmt(whole)}`);
-  const fast = time(() => rollupRows(db, p.previousFrom, p.to), runs);
-  const slow = time(() => naive(p.previousFrom, p.to), naiveRuns);
-  const a = rollupRows(db, p.previousFrom, p.to).map(key).sort();
-  const b = naive(p.previousFrom, p.to)
-    .filter((r) => r.n !== 0 || r.amount !== 0)
-    .map(key)
-    .sort();
-  console.log(
-    `  ${'naive GROUP BY (same rows)'.padEnd(28)} ${fmt(slow)}   rollups ${(slow.p50 / fast.p50).toFixed(0)}× faster (p50); same figures: ${a.join() === b.join() ? 'yes' : 'NO'}`,
-  );
 }
 console.log(
   `\nslowest query p95: ${Math.max(...worst).toFixed(1)} ms wall, ${Math.max(...worstCpu).toFixed(1)} ms CPU (target ≤ 50); load average ${loadavg()[0]?.toFixed(1)}; peak RSS ${mb()} MiB`,

@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,8 +18,7 @@ import type { ExportPeriod } from '../../src-main/core/export/period.ts';
 import { XlsxSheet, openWorkbook } from '../../src-main/core/export/sheet-writer.ts';
 import { paymentsSheet, salesSheet } from '../../src-main/core/export/sheets.ts';
 import { databaseFile } from '../../src-main/core/home.ts';
-import { SCHEMA_VERSION } from '../../src-main/core/store/migrations/index.ts';
-import { benchHome } from './search-cache.ts';
+import { benchHome, reusableCache } from './search-cache.ts';
 
 const { values } = parseArgs({
   options: {
@@ -102,25 +101,6 @@ function runChild(mode: string, file: string, rows: number, p: ExportPeriod) {
       failed: `exit ${r.status} ${r.signal ?? ''}: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`,
     };
   return JSON.parse(line) as { mode: string; rows: number; ms: number; bytes: number; peakMiB: number };
-}
-
-/**
- * A generated cache of this size built for an earlier schema (benchHome keys on every migration, and
- * at this size a build takes tens of minutes): its records do not depend on later migrations, and the
- * work copy is migrated when the core opens it.
- */
-function reusableCache(rows: number): string | null {
-  const dir = join(tmpdir(), 'posrecon-search-bench');
-  if (!existsSync(dir)) return null;
-  for (const name of readdirSync(dir).filter((n) => n.startsWith(`${rows}-`))) {
-    const file = join(dir, name, 'posrecon.sqlite');
-    if (!existsSync(file)) continue;
-    const db = new Database(file, { readonly: true });
-    const version = Number(db.pragma('user_version', { simple: true }));
-    db.close();
-    if (version >= 5 && version <= SCHEMA_VERSION) return join(dir, name);
-  }
-  return null;
 }
 
 const p95 = (xs: number[]) =>

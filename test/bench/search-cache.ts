@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MIGRATIONS } from '../../src-main/core/store/migrations/index.ts';
+import Database from 'better-sqlite3';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src-main/core/store/migrations/index.ts';
 import { openStore } from '../../src-main/core/store/open-store.ts';
 import { bulkInsert, generateTransactions } from '../support/seed-transactions.ts';
 
@@ -38,4 +39,43 @@ export async function benchHome(rows: number, seed = 1): Promise<{ home: string;
   store.close();
   renameSync(building, file);
   return { home, builtMs: performance.now() - t0 };
+}
+
+/**
+ * A home of `rows` rows that benchHome built for an earlier schema (5 or later), if one is left: a
+ * copy migrates in a minute where building anew takes several (every migration changes benchHome's key).
+ */
+export function reusableCache(rows: number): string | null {
+  const dir = join(tmpdir(), 'posrecon-search-bench');
+  if (!existsSync(dir)) return null;
+  for (const name of readdirSync(dir).filter((n) => n.startsWith(`${rows}-`))) {
+    const file = join(dir, name, 'posrecon.sqlite');
+    if (!existsSync(file)) continue;
+    const db = new Database(file, { readonly: true });
+    const version = Number(db.pragma('user_version', { simple: true }));
+    db.close();
+    if (version >= 5 && version <= SCHEMA_VERSION) return join(dir, name);
+  }
+  return null;
+}
+
+/**
+ * A copy of `src`'s cache migrated to the current schema under `dir`, made once per source and
+ * schema and reused after (the source is never changed, so another bench's cache stays as it was).
+ */
+export async function migratedCopy(src: string, dir: string): Promise<string> {
+  const schema = MIGRATIONS.map((m) => `${m.version}:${m.sql ?? ''}${m.up?.toString() ?? ''}`).join('\n');
+  const key = createHash('sha256').update(src).update(schema).digest('hex').slice(0, 12);
+  const home = join(tmpdir(), dir, key);
+  const file = join(home, 'posrecon.sqlite');
+  if (existsSync(file)) return home;
+  mkdirSync(home, { recursive: true });
+  const building = join(home, 'building.sqlite');
+  copyFileSync(join(src, 'posrecon.sqlite'), building);
+  const store = await openStore(building);
+  store.db.pragma('wal_checkpoint(TRUNCATE)');
+  store.close();
+  for (const f of readdirSync(home).filter((n) => n.endsWith('.bak'))) rmSync(join(home, f));
+  renameSync(building, file);
+  return home;
 }
