@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { type EventEmitter, once } from 'node:events';
 import { DATE_FORMAT, DATE_TIME_FORMAT, major, moneyFormat, safeText } from './cells.ts';
 
 /**
@@ -54,6 +54,33 @@ function sharedStyle(numFmt: string): Partial<ExcelJS.Style> {
   return style;
 }
 
+/** Rows between looks at the zip's backlog (each look also lets the zip and the file write run). */
+const DRAIN_EVERY = 500;
+/** XML allowed to wait for zlib: enough that zlib always has work while rows are made. */
+const MAX_BACKLOG = 4 * 2 ** 20;
+
+/**
+ * Backpressure ExcelJS 4.4's streaming writer leaves out. A committed row goes synchronously into the
+ * sheet's StreamBuf, which writes each full 64 KB buffer to the entry stream archiver reads (a
+ * PassThrough archiver wraps it in) and ignores what write() returns. When rows come faster than
+ * zlib compresses, the XML piles up there: a million rows held ~0.5 GB (arrayBuffers 518 MiB). So:
+ * past MAX_BACKLOG, wait until the entry has handed everything on; below it, only yield.
+ */
+async function drained(ws: ExcelJS.Worksheet): Promise<void> {
+  const entry = zipEntry(ws);
+  if (entry._writableState.length > MAX_BACKLOG) await once(entry, 'drain');
+  else await new Promise((r) => setImmediate(r));
+}
+
+type Entry = EventEmitter & { _writableState: { length: number } };
+/** The stream archiver reads a sheet's XML from; exported so a test notices an ExcelJS that moved it. */
+export function zipEntry(ws: ExcelJS.Worksheet): Entry {
+  const entry = (ws as unknown as { stream?: { pipes?: Partial<Entry>[] } }).stream?.pipes?.[0];
+  if (typeof entry?._writableState?.length !== 'number' || typeof entry.once !== 'function')
+    throw new Error('ExcelJS streaming writer: no zip entry stream behind the sheet (was ExcelJS upgraded?)');
+  return entry as Entry;
+}
+
 const colLetter = (i: number): string =>
   i < 26 ? String.fromCharCode(65 + i) : colLetter(Math.floor(i / 26) - 1) + colLetter(i % 26);
 
@@ -71,6 +98,11 @@ export class XlsxSheet {
     this.#wb = wb;
     this.#spec = spec;
     this.#maxRows = maxRows;
+  }
+
+  /** Bytes of this sheet's XML waiting to be zipped (bounded by the backpressure in add()). */
+  get backlog(): number {
+    return this.#ws ? zipEntry(this.#ws)._writableState.length : 0;
   }
 
   /** Rows left for data on one sheet: the header, a blank and a totals row per currency stay free. */
@@ -107,7 +139,9 @@ export class XlsxSheet {
     for (let i = 0; i < cols.length; i++) {
       const v = values[i] ?? null;
       const c = cols[i]!;
-      if (v === null) cells.push(null);
+      // An empty cell is left out (undefined), not written as null: ExcelJS gives a null cell a style
+      // object of its own and renders it to XML once per cell to find its style id.
+      if (v === null) cells.push(undefined);
       else if (c.type === 'text') cells.push(safeText(String(v)));
       else if (c.type === 'date' || c.type === 'datetime') cells.push(v);
       else if (c.type === 'money' && currency && typeof v === 'number') {
@@ -127,12 +161,11 @@ export class XlsxSheet {
     if (sums && currency) this.#sums.set(currency, sums);
     const row = ws.addRow(cells);
     for (let i = 0; i < cols.length; i++)
-      if (cells[i] !== null) row.getCell(i + 1).style = sharedStyle(cellFormat(cols[i]!.type, currency));
+      if (cells[i] !== undefined) row.getCell(i + 1).style = sharedStyle(cellFormat(cols[i]!.type, currency));
     row.commit();
     this.#rows += 1;
     this.rowsWritten += 1;
-    // Let the zip stream drain what was committed, or it piles up in memory ahead of the file.
-    if (this.rowsWritten % 2000 === 0) await yieldToLoop();
+    if (this.rowsWritten % DRAIN_EVERY === 0) await drained(ws);
   }
 
   async #close(): Promise<void> {
