@@ -1,5 +1,7 @@
+import type { ReconState } from '../../../src-main/core/model/recon-state.ts';
 import type { ProviderId } from '../../../src-main/core/model/transaction.ts';
-import { providerLabel } from './labels.ts';
+import { RECON_STATES } from './catalog.ts';
+import { providerLabel, reconStateLabel } from './labels.ts';
 
 /** "tgi+vipps" → "TGI + Vipps"; "none" is a sale no payment was found for. */
 export function providersLabel(providers: string): string {
@@ -30,14 +32,13 @@ const ACTION_LABELS: Record<string, string> = {
 };
 export const actionLabel = (action: string): string => ACTION_LABELS[action] ?? action;
 
-const STATE_LABELS: Record<string, string> = {
-  linked: 'Linked',
-  review: 'Needs review',
-  unmatched: 'Unmatched',
-  explained: 'Explained',
-  discrepancy: "Doesn't add up",
-};
-export const stateLabel = (state: string): string => STATE_LABELS[state] ?? state;
+/** A group's or a record's state (the Transactions list's words), or a discrepancy's. */
+export const stateLabel = (state: string): string =>
+  state === 'discrepancy'
+    ? "Doesn't add up"
+    : (RECON_STATES as readonly string[]).includes(state)
+      ? reconStateLabel(state as ReconState)
+      : state;
 
 /** A 0–1 match score as a percentage a person reads at a glance. */
 export const scoreLabel = (score: number | null | undefined): string =>
