@@ -44,7 +44,8 @@ try {
       w.marks = {};
       const watch: [string, string][] = [
         ['figures', '[data-testid=figure]'],
-        ['chart', '#revenue-chart canvas, [data-testid=revenue-chart] canvas, canvas'],
+        // A chart's figure is marked once Chart.js (loaded apart from the app) has drawn it.
+        ['chart', 'figure[data-drawn] canvas'],
       ];
       new MutationObserver(() => {
         for (const [name, selector] of watch)
@@ -52,7 +53,7 @@ try {
             w.marks[name] = -1;
             requestAnimationFrame(() => setTimeout(() => (w.marks[name] = performance.now())));
           }
-      }).observe(document, { childList: true, subtree: true });
+      }).observe(document, { childList: true, subtree: true, attributeFilter: ['data-drawn'] });
     });
     await page.goto(`${serve.url}#/dashboard`);
     await page.waitForFunction(
