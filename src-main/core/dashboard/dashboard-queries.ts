@@ -47,7 +47,7 @@ export interface ProviderDayRow {
 /**
  * Sold tenders per day and payment provider, through the reconciliation that says who took the money
  * (dash_tender_days, rebuilt by each reconcile run). Tenders no run has placed yet (synced since) are
- * the day's sold tenders less the placed ones, under providers null.
+ * the day's sold tenders less the placed ones, under providers null (no sale known: salesOf counts them).
  */
 export function providerDays(db: Database, from: string, to: string): ProviderDayRow[] {
   const placed = all<ProviderDayRow>(
@@ -59,7 +59,7 @@ export function providerDays(db: Database, from: string, to: string): ProviderDa
   );
   const rest = all<ProviderDayRow>(
     db,
-    sql`SELECT date, currency, NULL AS providers, sum(n) AS tenders, sum(n) AS sales, sum(amount) AS amount FROM (
+    sql`SELECT date, currency, NULL AS providers, sum(n) AS tenders, 0 AS sales, sum(amount) AS amount FROM (
           SELECT business_date AS date, currency, n, amount_minor AS amount FROM dash_day_totals
            WHERE business_date BETWEEN ${from} AND ${to} AND kind = 'sale' AND status IN ('completed', 'refunded')
           UNION ALL
