@@ -25,6 +25,8 @@ export function rec(over: Partial<Rec>): Rec {
     tipMinor: 0,
     twinId: null,
     heldBy: null,
+    heldKey: null,
+    heldRole: null,
     ...over,
   };
 }

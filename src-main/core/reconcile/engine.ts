@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { all, sql } from '../store/sql.ts';
 import { DecisionIndex } from './decision-index.ts';
 import { writeDiscrepancies } from './discrepancies.ts';
-import { loadDay, loadWhere, type Rec } from './load-day.ts';
+import { loadDay, lookupByKey, type Rec } from './load-day.ts';
 import { matchDay } from './match-day.ts';
 import { rebuildPayouts } from './payouts.ts';
 import { linkRefunds } from './refunds.ts';
@@ -82,20 +82,24 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
     if (!recs) cache.set(d, (recs = loadDay(db, d)));
     return recs;
   };
-  const lookup = (key: string): Rec | undefined => {
-    const [provider, connection, ...rest] = key.split(':');
-    return loadWhere(
-      db,
-      sql`t.provider = ${provider ?? ''} AND t.connection_id = ${connection ?? ''} AND t.external_id = ${rest.join(':')}`,
-    )[0];
-  };
+  const lookup = lookupByKey(db);
   const claimed = new Set<number>();
   let groups = 0;
   let t0 = performance.now();
   for (const [i, d] of days.entries()) {
     const window = [...day(addDays(d, -1)), ...day(d), ...day(addDays(d, 1))];
-    const built = matchDay({ date: d, window, settings, runDays, claimed, decisions, lookup });
-    groups += writer.writeDay(d, built, day(d), nowMs);
+    let offsets: ReadonlyMap<string, number> = new Map();
+    const built = matchDay({
+      date: d,
+      window,
+      settings,
+      runDays,
+      claimed,
+      decisions,
+      lookup,
+      onOffsets: (o) => (offsets = o),
+    });
+    groups += writer.writeDay(d, built, day(d), nowMs, offsets);
     cache.delete(addDays(d, -1));
     options.onProgress?.({ phase: 'matching', done: i + 1, total: days.length });
     if (options.yieldEvery && i % 5 === 4) await options.yieldEvery();

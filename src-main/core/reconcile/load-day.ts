@@ -39,6 +39,9 @@ export interface Rec {
   twinId: number | null;
   /** Anchor day of the group that holds the record in the store, before this run. */
   heldBy: string | null;
+  /** Key of that group, and the record's role in it. */
+  heldKey: string | null;
+  heldRole: string | null;
 }
 
 interface Row {
@@ -64,6 +67,8 @@ interface Row {
   tip_minor: number | null;
   twin_id: number | null;
   held_by: string | null;
+  held_key: string | null;
+  held_role: string | null;
 }
 
 const SEP = '\u001f';
@@ -104,10 +109,9 @@ const SELECT = `SELECT t.id, t.provider, t.connection_id, t.external_id, t.kind,
       WHERE l.transaction_id = t.id AND l.category = 'order') END AS order_minor,
     CASE WHEN t.provider = 'vipps' AND t.external_id LIKE 'sales:%' THEN (SELECT sum(line_gross_minor)
       FROM transaction_lines l WHERE l.transaction_id = t.id AND upper(l.category) = 'TIPS') END AS tip_minor,
-    ${TWIN} AS twin_id,
-    (SELECT g.anchor_date FROM recon_members m JOIN recon_groups g ON g.id = m.group_id
-      WHERE m.transaction_id = t.id) AS held_by
-  FROM transactions t`;
+    ${TWIN} AS twin_id, g.anchor_date AS held_by, g.key AS held_key, m.role AS held_role
+  FROM transactions t LEFT JOIN recon_members m ON m.transaction_id = t.id
+    LEFT JOIN recon_groups g ON g.id = m.group_id`;
 
 function toRec(r: Row): Rec {
   const refs = r.refs ? r.refs.split(SEP).filter((s) => s.length > 0) : [];
@@ -134,6 +138,8 @@ function toRec(r: Row): Rec {
     tipMinor: r.tip_minor ?? 0,
     twinId: r.twin_id,
     heldBy: r.held_by,
+    heldKey: r.held_key,
+    heldRole: r.held_role,
   };
 }
 
@@ -154,4 +160,15 @@ export function loadByIds(db: Database, ids: readonly number[]): Rec[] {
 /** Records matching a raw condition on `t` (a fixed string from this module's callers, never user text). */
 export function loadWhere(db: Database, condition: Sql): Rec[] {
   return all<Row>(db, sql`${rawSql(SELECT)} WHERE ${condition} ORDER BY t.id`).map(toRec);
+}
+
+/** A record by its stable key (provider:connection:external id): decisions point at records this way. */
+export function lookupByKey(db: Database): (key: string) => Rec | undefined {
+  return (key) => {
+    const [provider, connection, ...rest] = key.split(':');
+    return loadWhere(
+      db,
+      sql`t.provider = ${provider ?? ''} AND t.connection_id = ${connection ?? ''} AND t.external_id = ${rest.join(':')}`,
+    )[0];
+  };
 }

@@ -1,5 +1,6 @@
 import type { DecisionIndex } from './decision-index.ts';
 import { PAYMENT_PROVIDERS, type Rec } from './load-day.ts';
+import { dayOffsets } from './offsets.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
 import { amountField, amountMayFit, scorePair, type PairScore } from './score.ts';
 
@@ -39,6 +40,15 @@ export interface DayInput {
   decisions: DecisionIndex;
   /** Records a decision points at that lie outside the window. */
   lookup: (key: string) => Rec | undefined;
+  /**
+   * Only these sales (group keys) are built, and only records no other group holds are up for grabs:
+   * a decision re-matches the sales it can change, not the whole day (see rematch.ts).
+   */
+  only?: ReadonlySet<string>;
+  /** The providers' clock offsets of the day, as the day's own run stored them (required with `only`). */
+  offsets?: ReadonlyMap<string, number>;
+  /** Told the day's clock offsets, which the run stores for later decisions. */
+  onOffsets?: (offsets: ReadonlyMap<string, number>) => void;
 }
 
 /** The stable key of a record: provider, connection, external id. Decisions and groups use it. */
@@ -52,6 +62,7 @@ export function saleKeyOf(r: Rec): string {
 }
 
 const FAILED = new Set(['failed', 'cancelled']);
+const invoiceOf = (g: BuiltGroup) => g.tenders[0]?.refs[0] ?? g.members[0]?.rec.refs[0];
 const isPre = (r: Rec) => r.provider === 'cents' && r.providerStatus === 'pre_transaction';
 const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /**
@@ -64,12 +75,6 @@ export const stableOrder = (a: Rec, b: Rec) =>
   text(a.connectionId, b.connectionId) ||
   text(a.externalId, b.externalId);
 
-function median(xs: number[]): number {
-  if (!xs.length) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-}
-
 /**
  * Links the POS sales anchored on one business day to their payments, in stages: people's decisions,
  * then exact references, then scored candidates (ties go to review), then failed attempts, duplicate
@@ -81,7 +86,10 @@ export function matchDay(input: DayInput): BuiltGroup[] {
   const window = [...input.window].sort(stableOrder);
   const rank = new Map(window.map((r, i) => [r.id, i]));
   const byRank = (a: Rec, b: Rec) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0);
-  const free = (r: Rec) => !claimed.has(r.id) && (r.heldBy === null || runDays.has(r.heldBy));
+  const { only } = input;
+  const free = (r: Rec) =>
+    !claimed.has(r.id) &&
+    (only ? r.heldKey === null || only.has(r.heldKey) : r.heldBy === null || runDays.has(r.heldBy));
   // A record a person tied to one sale is never offered to another.
   const reserved = (g: BuiltGroup, r: Rec) => {
     const sale = decisions.saleOf(recordKey(r));
@@ -102,7 +110,7 @@ export function matchDay(input: DayInput): BuiltGroup[] {
     rows.sort(byRank);
     const tenders = rows.filter((r) => !FAILED.has(r.status));
     const anchor = (tenders.length ? tenders : rows).reduce((d, r) => (r.date < d ? r.date : d), '9999');
-    if (anchor !== date || rows.some((r) => !free(r))) continue;
+    if (anchor !== date || (only && !only.has(`sale:${saleKey}`)) || rows.some((r) => !free(r))) continue;
     groups.push({
       key: `sale:${saleKey}`,
       saleKey,
@@ -123,6 +131,24 @@ export function matchDay(input: DayInput): BuiltGroup[] {
       !FAILED.has(r.status) &&
       !isPre(r),
   );
+  const byRef = new Map<string, Rec[]>();
+  for (const p of payments) {
+    // TGI documents no POS reference, but a shop that posts its own transactions may put one in `tid`.
+    for (const ref of p.provider === 'tgi' ? [...p.refs, p.externalId] : p.refs) {
+      const list = byRef.get(ref) ?? [];
+      list.push(p);
+      byRef.set(ref, list);
+    }
+  }
+  const offsets =
+    input.offsets ??
+    dayOffsets(
+      groups.map((g) => ({ invoice: invoiceOf(g), tenders: g.tenders })),
+      payments,
+      byRef,
+      settings,
+    );
+  input.onOffsets?.(offsets);
   const paid = new Map<number, Pair>(); // by tender id
   const link = (g: BuiltGroup, pair: Pair) => {
     g.pairs.push(pair);
@@ -165,17 +191,8 @@ export function matchDay(input: DayInput): BuiltGroup[] {
   }
 
   // 2. Exact keys: the payment carries the invoice id the POS printed.
-  const byRef = new Map<string, Rec[]>();
-  for (const p of payments) {
-    // TGI documents no POS reference, but a shop that posts its own transactions may put one in `tid`.
-    for (const ref of p.provider === 'tgi' ? [...p.refs, p.externalId] : p.refs) {
-      const list = byRef.get(ref) ?? [];
-      list.push(p);
-      byRef.set(ref, list);
-    }
-  }
   for (const g of groups) {
-    const invoice = g.tenders[0]?.refs[0] ?? g.members[0]?.rec.refs[0];
+    const invoice = invoiceOf(g);
     if (!invoice) continue;
     for (const p of byRef.get(invoice) ?? []) {
       if (!free(p) || reserved(g, p) || decisions.rejected(g.saleKey, recordKey(p))) continue;
@@ -192,9 +209,7 @@ export function matchDay(input: DayInput): BuiltGroup[] {
     }
   }
 
-  // 3. Scored candidates for tenders still unpaid, with each provider's clock offset estimated from
-  // the exact links (TGI has none: from amounts that have a single candidate).
-  const offsets = estimateOffsets(groups, payments, settings);
+  // 3. Scored candidates for tenders still unpaid, with each provider's clock offset (offsets.ts).
   const windowMs = settings.timeWindowMinutes * 60_000;
   const open = payments.filter(free).sort(byRank);
   const openTimes = open.map((p) => p.atMs);
@@ -267,35 +282,6 @@ function lowerBound(xs: readonly number[], x: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-function estimateOffsets(
-  groups: BuiltGroup[],
-  payments: Rec[],
-  settings: ReconcileSettings,
-): Map<string, number> {
-  const gaps = new Map<string, number[]>();
-  const add = (provider: string, gap: number) =>
-    (gaps.get(provider) ?? gaps.set(provider, []).get(provider)!).push(gap);
-  for (const g of groups) for (const p of g.pairs) add(p.payment.provider, p.payment.atMs - p.tender.atMs);
-  // Providers without references (TGI): pairs whose amount has exactly one candidate near the sale.
-  const keyed = new Set([...gaps].filter(([, xs]) => xs.length >= 3).map(([p]) => p));
-  const windowMs = settings.timeWindowMinutes * 60_000;
-  const byAmount = new Map<number, Rec[]>();
-  for (const p of payments) (byAmount.get(p.amount) ?? byAmount.set(p.amount, []).get(p.amount)!).push(p);
-  for (const g of groups) {
-    for (const t of g.tenders) {
-      if (g.pairs.some((x) => x.tender.id === t.id)) continue;
-      const near = (byAmount.get(t.amount) ?? []).filter(
-        (p) => p.currency === t.currency && Math.abs(p.atMs - t.atMs) <= windowMs,
-      );
-      const only = near[0];
-      if (near.length === 1 && only && !keyed.has(only.provider)) add(only.provider, only.atMs - t.atMs);
-    }
-  }
-  const out = new Map<string, number>();
-  for (const [provider, xs] of gaps) if (xs.length >= 3) out.set(provider, median(xs));
-  return out;
 }
 
 /** A failed or cancelled payment just before a linked one of the same amount, at the same provider. */

@@ -135,6 +135,8 @@ export class GroupWriter {
   readonly #deleteMembers: Statement;
   readonly #deleteGroup: Statement;
   readonly #storedGroups: Statement;
+  readonly #storedByKey: Statement;
+  readonly #writeOffsets: Statement;
   readonly #storedViews: Statement;
   readonly #deleteView: Statement;
   readonly #insertView: Statement;
@@ -156,11 +158,14 @@ export class GroupWriter {
     );
     this.#deleteMembers = db.prepare('DELETE FROM recon_members WHERE group_id = ?');
     this.#deleteGroup = db.prepare('DELETE FROM recon_groups WHERE id = ?');
-    this.#storedGroups = db.prepare(`SELECT g.*,
+    const stored = `SELECT g.*,
         (SELECT group_concat(transaction_id || ':' || role, ',') FROM
           (SELECT transaction_id, role FROM recon_members m WHERE m.group_id = g.id ORDER BY transaction_id)) AS members,
         (SELECT count(*) FROM recon_members m WHERE m.group_id = g.id AND m.role = 'refund') AS refunds
-      FROM recon_groups g WHERE g.anchor_date = ?`);
+      FROM recon_groups g`;
+    this.#storedGroups = db.prepare(`${stored} WHERE g.anchor_date = ?`);
+    this.#storedByKey = db.prepare(`${stored} WHERE g.key IN (SELECT value FROM json_each(?))`);
+    this.#writeOffsets = db.prepare('INSERT OR REPLACE INTO recon_day_offsets (date, offsets) VALUES (?, ?)');
     this.#storedViews = db.prepare(
       'SELECT transaction_id, primary_id FROM recon_views WHERE business_date = ?',
     );
@@ -177,32 +182,54 @@ export class GroupWriter {
    * row deleted and written again costs index, foreign-key and (for views) search-rollup trigger work.
    * A group that holds refunds is always rewritten: the refund pass placed them, and places them again.
    */
-  writeDay(date: string, groups: readonly BuiltGroup[], dayRecords: readonly Rec[], nowMs: number): number {
+  writeDay(
+    date: string,
+    groups: readonly BuiltGroup[],
+    dayRecords: readonly Rec[],
+    nowMs: number,
+    offsets: ReadonlyMap<string, number>,
+  ): number {
     this.#db.transaction(() => {
       this.#writeViews(date, dayRecords);
-      const stored = new Map<string, StoredGroup>();
-      for (const s of this.#storedGroups.all(date) as StoredGroup[]) stored.set(s.key, s);
-      const plans = groups.map((g) => {
-        const built = this.#build(g, [], nowMs);
-        const old = stored.get(g.key);
-        stored.delete(g.key);
-        const same = old !== undefined && old.refunds === 0 && unchanged(old, built);
-        return { built, old, same };
-      });
-      // Members leave their old groups before any joins its new one: a record may move between groups.
-      for (const old of stored.values()) this.#deleteGroup.run(old.id);
-      for (const p of plans) if (p.old && !p.same) this.#deleteMembers.run(p.old.id);
-      const members: (number | string)[] = [];
-      for (const p of plans) {
-        if (p.same) continue;
-        const id = p.old ? p.old.id : this.#insertRow(p.built.row);
-        if (p.old) this.#updateGroup.run(...p.built.row, id);
-        for (const m of p.built.members) members.push(m.id, id, m.role);
-      }
-      this.#writeMembers(members);
+      this.#write(this.#storedGroups.all(date) as StoredGroup[], groups, nowMs);
+      this.#writeOffsets.run(date, JSON.stringify(Object.fromEntries([...offsets].sort())));
       this.#clearDirty.run(date);
     })();
     return groups.length;
+  }
+
+  /**
+   * Brings the groups with these keys to what matching built (a decision's re-match: the caller holds
+   * the transaction). Returns the ids of the groups written, that is, changed.
+   */
+  writeGroups(keys: readonly string[], groups: readonly BuiltGroup[], nowMs: number): number[] {
+    return this.#write(this.#storedByKey.all(JSON.stringify(keys)) as StoredGroup[], groups, nowMs);
+  }
+
+  #write(storedRows: readonly StoredGroup[], groups: readonly BuiltGroup[], nowMs: number): number[] {
+    const stored = new Map<string, StoredGroup>();
+    for (const s of storedRows) stored.set(s.key, s);
+    const plans = groups.map((g) => {
+      const built = this.#build(g, [], nowMs);
+      const old = stored.get(g.key);
+      stored.delete(g.key);
+      const same = old !== undefined && old.refunds === 0 && unchanged(old, built);
+      return { built, old, same };
+    });
+    // Members leave their old groups before any joins its new one: a record may move between groups.
+    for (const old of stored.values()) this.#deleteGroup.run(old.id);
+    for (const p of plans) if (p.old && !p.same) this.#deleteMembers.run(p.old.id);
+    const members: (number | string)[] = [];
+    const written: number[] = [];
+    for (const p of plans) {
+      if (p.same) continue;
+      const id = p.old ? p.old.id : this.#insertRow(p.built.row);
+      if (p.old) this.#updateGroup.run(...p.built.row, id);
+      for (const m of p.built.members) members.push(m.id, id, m.role);
+      written.push(id);
+    }
+    this.#writeMembers(members);
+    return written;
   }
 
   /**

@@ -11,6 +11,7 @@ import { migration0009 } from './0009-quarantine-review.ts';
 import { migration0010 } from './0010-period-close.ts';
 import { migration0011 } from './0011-fee-charges.ts';
 import { migration0012 } from './0012-dashboard-rollups.ts';
+import { migration0013 } from './0013-recon-offsets.ts';
 
 /** Every migration in order. Append only: a shipped migration is never edited or removed. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0010,
   migration0011,
   migration0012,
+  migration0013,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,66 @@
+import type { Rec } from './load-day.ts';
+import type { ReconcileSettings } from './reconcile-settings.ts';
+
+/** One POS sale of the day as the clock estimate sees it: its tenders and its invoice id. */
+export interface SaleTenders {
+  invoice: string | undefined;
+  tenders: readonly Rec[];
+}
+
+function median(xs: number[]): number {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+/**
+ * Each provider's clock offset on one day (median payment − sale gap, in ms), from what the records
+ * say: payments carrying a sale's invoice id, and for providers without references (TGI) the tenders
+ * whose amount has exactly one payment near it. People's decisions and which sale claimed what play no
+ * part: a decision says nothing about a provider's clock, and an offset that moved with every decision
+ * would re-score the whole day, so a decision could not be answered by re-matching only its own sale.
+ */
+export function dayOffsets(
+  sales: readonly SaleTenders[],
+  payments: readonly Rec[],
+  byRef: ReadonlyMap<string, readonly Rec[]>,
+  settings: ReconcileSettings,
+): Map<string, number> {
+  const gaps = new Map<string, number[]>();
+  const add = (provider: string, gap: number) =>
+    (gaps.get(provider) ?? gaps.set(provider, []).get(provider)!).push(gap);
+  const keyed = new Set<number>();
+  for (const s of sales) {
+    if (!s.invoice || !s.tenders.length) continue;
+    for (const p of byRef.get(s.invoice) ?? []) {
+      // The tender nearest in amount (then in time) is the one the payment paid.
+      const fit = (t: Rec) => [Math.abs(p.amount - t.amount), Math.abs(p.atMs - t.atMs)] as const;
+      let best: Rec | undefined;
+      for (const t of s.tenders) {
+        const [a, b] = fit(t);
+        const [x, y] = best ? fit(best) : [Infinity, Infinity];
+        if (a < x || (a === x && b < y)) best = t;
+      }
+      if (!best) continue;
+      add(p.provider, p.atMs - best.atMs);
+      keyed.add(best.id);
+    }
+  }
+  const withKeys = new Set([...gaps].filter(([, xs]) => xs.length >= 3).map(([p]) => p));
+  const windowMs = settings.timeWindowMinutes * 60_000;
+  const byAmount = new Map<number, Rec[]>();
+  for (const p of payments) (byAmount.get(p.amount) ?? byAmount.set(p.amount, []).get(p.amount)!).push(p);
+  for (const s of sales) {
+    for (const t of s.tenders) {
+      if (keyed.has(t.id)) continue;
+      const near = (byAmount.get(t.amount) ?? []).filter(
+        (p) => p.currency === t.currency && Math.abs(p.atMs - t.atMs) <= windowMs,
+      );
+      const only = near[0];
+      if (near.length === 1 && only && !withKeys.has(only.provider)) add(only.provider, only.atMs - t.atMs);
+    }
+  }
+  const out = new Map<string, number>();
+  for (const [provider, xs] of gaps) if (xs.length >= 3) out.set(provider, median(xs));
+  return out;
+}
