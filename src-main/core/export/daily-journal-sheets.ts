@@ -76,7 +76,14 @@ export function listSheet<T>(
   };
 }
 
-export function dailySheet(m: AccountMapping): SheetSource {
+/**
+ * The period's Daily rows, computed once: the Daily and Journal sheets (and a close's booked figures)
+ * are handed the same one, as each computation reads every record of the period that moved money.
+ */
+export const dailyRows = (m: AccountMapping) =>
+  perPeriod((db, p) => dailyByTenderAndVat(db, p, m.defaultVatRateBp));
+
+export function dailySheet(m: AccountMapping, daily = dailyRows(m)): SheetSource {
   return listSheet(
     {
       id: 'daily',
@@ -96,7 +103,7 @@ export function dailySheet(m: AccountMapping): SheetSource {
       ],
       currencyColumn: 6,
     },
-    perPeriod((db, p) => dailyByTenderAndVat(db, p, m.defaultVatRateBp)),
+    daily,
     (r) => r.currency,
     (r) => [
       dateCell(r.date),
@@ -115,7 +122,11 @@ export function dailySheet(m: AccountMapping): SheetSource {
 }
 
 /** `extra`: vouchers booked in this period for other days (post-close adjustments). */
-export function journalSheet(m: AccountMapping, extra: readonly JournalLine[][] = []): SheetSource {
+export function journalSheet(
+  m: AccountMapping,
+  extra: readonly JournalLine[][] = [],
+  daily = dailyRows(m),
+): SheetSource {
   return listSheet(
     {
       id: 'journal',
@@ -133,7 +144,7 @@ export function journalSheet(m: AccountMapping, extra: readonly JournalLine[][] 
       ],
       currencyColumn: 5,
     },
-    perPeriod((db, p) => journal(db, p, m, undefined, extra).flat()),
+    perPeriod((db, p) => journal(db, p, m, daily(db, p), extra).flat()),
     (l) => l.currency,
     (l) => [
       l.voucher,

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import { readSettings } from '../store/queries/settings.ts';
+import { countRows } from '../store/queries/transactions.ts';
 import { get, sql } from '../store/sql.ts';
 import { readAccountMapping } from './accounts.ts';
 import {
@@ -15,8 +16,7 @@ import {
 } from './booked-rows.ts';
 import { DATE_TIME_FORMAT, ShopClock, csvLocale } from './cells.ts';
 import { CsvSheet } from './csv-sheet.ts';
-import { dailySheet, journalSheet, payoutFacts } from './daily-journal-sheets.ts';
-import { dailyByTenderAndVat } from './daily.ts';
+import { dailyRows, dailySheet, journalSheet, payoutFacts } from './daily-journal-sheets.ts';
 import type { ExportPeriod } from './period.ts';
 import {
   type BookedFigures,
@@ -127,14 +127,15 @@ export async function exportWorkbook(o: ExportOptions): Promise<ExportResult> {
     const replay = o.booked === undefined ? null : { id: o.booked, figures: readFigures(db, o.booked) };
     const adj = replay ? null : postCloseAdjustments(db, o.period);
     adjustments = adj?.length ?? 0;
+    const daily = dailyRows(mapping);
     let sources: SheetSource[] = [
       salesSheet,
       paymentsSheet,
-      dailySheet(mapping),
+      dailySheet(mapping, daily),
       payoutsSheet,
       discrepanciesSheet,
       ...(adj ? [adjustmentsSheet(adj, o.period.from)] : []),
-      journalSheet(mapping, adj ? adjustmentVouchers(adj, mapping, o.period.from) : []),
+      journalSheet(mapping, adj ? adjustmentVouchers(adj, mapping, o.period.from) : [], daily),
     ];
     if (replay) sources = sources.map((s) => bookedSource(s, replay.id, replay.figures));
     sources = sources.filter((s) => wanted.has(s.id) && (!replay || s.id in replay.figures.sheets));
@@ -191,7 +192,7 @@ export async function exportWorkbook(o: ExportOptions): Promise<ExportResult> {
               dataAsOf:
                 get<{ at: string | null }>(db, sql`SELECT max(last_finished_at) AS at FROM sync_state`)?.at ??
                 null,
-              transactions: get<{ n: number }>(db, sql`SELECT count(*) AS n FROM transactions`)?.n ?? 0,
+              transactions: countRows(db).transactions,
               sheets: ['Summary', ...sources.map((s) => s.name)],
               adjustments: adj?.length ?? 0,
             });
@@ -240,7 +241,7 @@ export async function exportWorkbook(o: ExportOptions): Promise<ExportResult> {
       const sheets = keep.end();
       const figures: BookedFigures = {
         defaultVatRateBp: mapping.defaultVatRateBp,
-        daily: dailyByTenderAndVat(db, o.period, mapping.defaultVatRateBp),
+        daily: daily(db, o.period),
         payouts: payoutFacts(db, o.period),
         adjustments: bookedAdjustments(adj),
         sheets: Object.fromEntries(

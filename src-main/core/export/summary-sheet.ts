@@ -2,10 +2,9 @@ import type { Database } from 'better-sqlite3';
 import type ExcelJS from 'exceljs';
 import { CLASS_LABELS, providerName } from '../reconcile/describe.ts';
 import { reconcileSummary } from '../reconcile/summary.ts';
-import { all, sql } from '../store/sql.ts';
 import type { BookedRow } from './booked-rows.ts';
 import { DATE_FORMAT, DATE_TIME_FORMAT, dateCell, major, moneyFormat, safeText } from './cells.ts';
-import { movedMoney } from './daily.ts';
+import { movedMoneyTotals } from './daily.ts';
 import type { ExportPeriod } from './period.ts';
 import type { Cell } from './sheet-writer.ts';
 
@@ -48,14 +47,20 @@ export function summaryRows(db: Database, f: SummaryFacts): BookedRow[] {
   put([]);
 
   put(['Money moved, per provider', 'Captures', 'Refunds', 'Net', 'Count', 'Currency'], undefined, true);
-  const moved = all<{ provider: string; currency: string; cap: number; ref: number; n: number }>(
-    db,
-    sql`SELECT t.provider, t.currency, sum(CASE WHEN t.kind = 'refund' THEN 0 ELSE t.amount_minor END) AS cap,
-               sum(CASE WHEN t.kind = 'refund' THEN t.amount_minor ELSE 0 END) AS ref, count(*) AS n
-          FROM transactions t WHERE t.business_date BETWEEN ${f.period.from} AND ${f.period.to} AND ${movedMoney('t')}
-         GROUP BY 1, 2 ORDER BY 1, 2`,
-  );
-  for (const r of moved) {
+  // Per provider and currency, from the rollups (each movement once): captures, refunds and a count.
+  const moved = new Map<
+    string,
+    { provider: string; currency: string; cap: number; ref: number; n: number }
+  >();
+  for (const x of movedMoneyTotals(db, f.period)) {
+    const key = `${x.provider}\t${x.currency}`;
+    const r = moved.get(key) ?? { provider: x.provider, currency: x.currency, cap: 0, ref: 0, n: 0 };
+    if (x.kind === 'refund') r.ref += x.amountMinor;
+    else r.cap += x.amountMinor;
+    r.n += x.n;
+    moved.set(key, r);
+  }
+  for (const [, r] of [...moved].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const name = r.provider === 'sentrypos' ? 'Cash (till)' : providerName(r.provider);
     put(
       [
