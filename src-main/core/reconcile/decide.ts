@@ -52,18 +52,29 @@ function record(db: Database, id: number): RecordRow {
   return r;
 }
 
+/** What a stored decision touched: the days a day rebuild would redo, its sale and its records. */
+export interface Touched {
+  days: string[];
+  saleKey: string;
+  recordIds: number[];
+}
+
 /** Marks the days a decision touches, so the next run rebuilds exactly those. */
-function markDays(db: Database, days: readonly string[]): void {
+export function markDays(db: Database, days: readonly string[]): void {
   for (const d of days) run(db, sql`INSERT OR IGNORE INTO recon_dirty_days (date) VALUES (${d})`);
 }
 
 /**
- * Stores a person's decision on a sale (by stable keys, apart from synced data), audits it and marks
- * the days to rebuild. Refuses, with a message that says what to do: a group a sync changed since it
- * was shown (stale), a payment already linked to another sale, and currencies with no known rate.
- * Returns the new decisions; the caller rebuilds and answers with the group as it now stands.
+ * Stores a person's decision on a sale (by stable keys, apart from synced data) and audits it.
+ * Refuses, with a message that says what to do: a group a sync changed since it was shown (stale), a
+ * payment already linked to another sale, and currencies with no known rate. Returns the new
+ * decisions and what they touched; the caller re-matches that and answers with the group as it now stands.
  */
-export function recordDecision(db: Database, input: Input, actor: string): Entry[] {
+export function recordDecision(
+  db: Database,
+  input: Input,
+  actor: string,
+): { entries: Entry[]; touched: Touched } {
   return db.transaction(() => {
     const g = get<GroupRow>(
       db,
@@ -133,8 +144,14 @@ export function recordDecision(db: Database, input: Input, actor: string): Entry
         details: { record: `${r.provider}:${r.connection_id}:${r.external_id}`, note: input.note ?? null },
       });
     }
-    markDays(db, [g.anchor_date, ...targets.map((r) => r.business_date)]);
-    return decisionEntries(db, sql`id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`);
+    return {
+      entries: decisionEntries(db, sql`id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`),
+      touched: {
+        days: [g.anchor_date, ...targets.map((r) => r.business_date)],
+        saleKey,
+        recordIds: targets.map((r) => r.id),
+      },
+    };
   })();
 }
 
@@ -173,7 +190,11 @@ function checkLink(db: Database, g: GroupRow, saleKey: string, r: RecordRow): vo
 }
 
 /** Undoes the latest decision in force (or the one given): kept, marked undone, audited. */
-export function undoDecision(db: Database, decisionId: number | null | undefined, actor: string): Entry {
+export function undoDecision(
+  db: Database,
+  decisionId: number | null | undefined,
+  actor: string,
+): { entry: Entry; touched: Touched } {
   return db.transaction(() => {
     const d = get<{
       id: number;
@@ -208,9 +229,13 @@ export function undoDecision(db: Database, decisionId: number | null | undefined
     ).map((r) => r.d);
     // Undoing is deciding again: a closed day's decisions stay as they were booked.
     refuseIfClosed(db, days);
-    markDays(db, days);
     const [entry] = decisionEntries(db, sql`id = ${d.id}`);
     if (!entry) throw new AppError('INTERNAL', 'The undone decision could not be read back.');
-    return entry;
+    const records = all<{ id: number }>(
+      db,
+      sql`SELECT id FROM transactions WHERE provider = ${d.record_provider} AND connection_id = ${d.record_connection}
+            AND external_id = ${d.record_external_id}`,
+    ).map((r) => r.id);
+    return { entry, touched: { days, saleKey: d.sale_key, recordIds: records } };
   })();
 }

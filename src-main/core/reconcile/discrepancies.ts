@@ -30,6 +30,11 @@ const PAYMENT_CANDIDATE = `t.provider IN ('vipps', 'tgi', 'sensepass', 'cents') 
 interface Options {
   /** Days to rebuild; null for all. */
   days: readonly string[] | null;
+  /**
+   * Instead of days: the sales a decision re-matched (group ids) and the records that were or are in
+   * them. Only their classes are rebuilt; refunds, pending payments and payouts did not change.
+   */
+  local?: { groups: readonly number[]; records: readonly number[] };
   settings: ReconcileSettings;
   nowMs: number;
   orphanRefunds: readonly number[];
@@ -62,10 +67,30 @@ export function writeDiscrepancies(db: Database, o: Options): number {
       r.detail ? JSON.stringify(r.detail) : null,
     );
   const days = o.days === null ? null : JSON.stringify(o.days);
+  const { local } = o;
+  // Which rows a query reads: a column name from this file, never input. Locally, a sale's classes
+  // are scoped by its group (g) and "payment with no sale" by the record (t).
   const inDays = (col: string): Sql =>
-    days === null ? sql`1` : sql`${rawSql(col)} IN (SELECT value FROM json_each(${days}))`;
+    local
+      ? col.startsWith('g.')
+        ? sql`g.id IN (SELECT value FROM json_each(${JSON.stringify(local.groups)}))`
+        : sql`t.id IN (SELECT value FROM json_each(${JSON.stringify(local.records)}))`
+      : days === null
+        ? sql`1`
+        : sql`${rawSql(col)} IN (SELECT value FROM json_each(${days}))`;
   const classes = JSON.stringify(DAY_CLASSES);
-  if (days === null) run(db, sql`DELETE FROM recon_discrepancies`);
+  if (local) {
+    run(
+      db,
+      sql`DELETE FROM recon_discrepancies WHERE group_id IN (SELECT value FROM json_each(${JSON.stringify(local.groups)}))
+            AND class IN (SELECT value FROM json_each(${classes}))`,
+    );
+    run(
+      db,
+      sql`DELETE FROM recon_discrepancies WHERE class = 'payment_without_sale'
+            AND transaction_ids IN (SELECT json_array(value) FROM json_each(${JSON.stringify(local.records)}))`,
+    );
+  } else if (days === null) run(db, sql`DELETE FROM recon_discrepancies`);
   else {
     run(
       db,
@@ -165,6 +190,7 @@ export function writeDiscrepancies(db: Database, o: Options): number {
   ))
     add('duplicate_charge', { ...r, group: r.group_id, ids: [r.id] });
 
+  if (local) return 0;
   for (const r of all<{ id: number; date: string; provider: string; currency: string; amount: number }>(
     db,
     sql`SELECT t.id, t.business_date AS date, t.provider, t.currency, t.amount_minor AS amount FROM transactions t

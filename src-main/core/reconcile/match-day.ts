@@ -273,7 +273,7 @@ export function matchDay(input: DayInput): BuiltGroup[] {
   return groups;
 }
 
-function lowerBound(xs: readonly number[], x: number): number {
+export function lowerBound(xs: readonly number[], x: number): number {
   let lo = 0;
   let hi = xs.length;
   while (lo < hi) {

@@ -12,7 +12,10 @@ import type {
 import { all, get, sql } from '../store/sql.ts';
 import { findCandidates } from './candidates.ts';
 import { payoutDetail } from './payout-detail.ts';
-import { decisionEntries, recordDecision, undoDecision } from './decide.ts';
+import { decisionEntries, markDays, recordDecision, undoDecision, type Touched } from './decide.ts';
+import { DecisionIndex } from './decision-index.ts';
+import { rematchDecision } from './rematch.ts';
+import { refreshReconRollups } from '../store/mutations/recon-rollups.ts';
 import { formatDay } from './describe.ts';
 import { runReconcile } from './engine.ts';
 import { explain } from './explain.ts';
@@ -117,16 +120,16 @@ export class ReconcileService {
 
   async decide(input: z.output<typeof DecideInput>) {
     const decisionsOnly = this.#nothingPending();
-    const decisions = recordDecision(this.#o.db, input, this.#o.actor);
-    await this.#rebuild(decisionsOnly);
-    return { decisions, group: this.#groupAfter(input.groupKey, input.transactionId) };
+    const { entries, touched } = recordDecision(this.#o.db, input, this.#o.actor);
+    await this.#rebuild(touched, decisionsOnly);
+    return { decisions: entries, group: this.#groupAfter(input.groupKey, input.transactionId) };
   }
 
   async undo(decisionId: number | null | undefined) {
     const decisionsOnly = this.#nothingPending();
-    const undone = undoDecision(this.#o.db, decisionId, this.#o.actor);
-    await this.#rebuild(decisionsOnly);
-    return { undone, group: this.#tryExplain(`sale:${undone.saleKey}`) };
+    const { entry, touched } = undoDecision(this.#o.db, decisionId, this.#o.actor);
+    await this.#rebuild(touched, decisionsOnly);
+    return { undone: entry, group: this.#tryExplain(`sale:${entry.saleKey}`) };
   }
 
   decisions(limit: number, beforeId: number | null | undefined) {
@@ -155,8 +158,29 @@ export class ReconcileService {
     return !get(this.#o.db, sql`SELECT 1 FROM recon_dirty_days LIMIT 1`);
   }
 
-  async #rebuild(decisionsOnly: boolean): Promise<void> {
+  /**
+   * After a decision: re-match only what it can change (rematch.ts), which answers in milliseconds
+   * whatever the cache's size. Where that reaches too far, or a sync left days to match again, the
+   * decision's days are rebuilt instead, as a run does.
+   */
+  async #rebuild(touched: Touched, decisionsOnly: boolean): Promise<void> {
     if (this.#running) await this.#running.catch(() => undefined);
+    if (decisionsOnly && this.#nothingPending()) {
+      const db = this.#o.db;
+      const local = rematchDecision(
+        db,
+        { saleKeys: [touched.saleKey], recordIds: touched.recordIds },
+        readReconcileSettings(db),
+        DecisionIndex.load(db),
+        Date.now(),
+      );
+      if (local) {
+        refreshReconRollups(db, local.days);
+        this.#o.events.emit('reconcile:changed', { full: false, days: local.days.length });
+        return;
+      }
+    }
+    markDays(this.#o.db, touched.days);
     await this.run(false, decisionsOnly);
   }
 

@@ -70,21 +70,14 @@ export function linkRefunds(
         ? undefined
         : get<{ id: number }>(db, sql`SELECT id FROM recon_groups WHERE key = ${`sale:${chosen}`}`);
     if (chosenGroup) {
-      add(chosenGroup.id, { refund: r, paymentId: 0, status: 'auto', score: 1, note: 'linked by a person' });
+      add(chosenGroup.id, byPerson(r));
       continue;
     }
     if (r.provider === 'vipps') {
       const original = vippsOriginal(db, r);
       if (original === 'none') orphans.push(r.id);
       else if (original && decisions.rejected(original.sale_key, recordKey(r))) orphans.push(r.id);
-      else if (original)
-        add(original.group_id, {
-          refund: r,
-          paymentId: original.id,
-          status: 'auto',
-          score: 1,
-          note: 'same order reference',
-        });
+      else if (original) add(original.group_id, byOrderReference(r, original.id));
     } else if (r.provider === 'tgi') {
       const key = recordKey(r);
       const best = tgiCandidates
@@ -117,7 +110,27 @@ export function linkRefunds(
   return { linked, orphans };
 }
 
-function vippsOriginal(
+/** A refund a person tied to a sale. */
+export const byPerson = (refund: Rec): RefundLink => ({
+  refund,
+  paymentId: 0,
+  status: 'auto',
+  score: 1,
+  note: BY_PERSON,
+});
+export const BY_PERSON = 'linked by a person';
+
+/** A Vipps refund and the capture of the same order reference. */
+export const byOrderReference = (refund: Rec, paymentId: number): RefundLink => ({
+  refund,
+  paymentId,
+  status: 'auto',
+  score: 1,
+  note: 'same order reference',
+});
+
+/** A Vipps refund's original: the latest Sales API capture of its order reference before it. */
+export function vippsOriginal(
   db: Database,
   r: Rec,
 ): { id: number; group_id: number; sale_key: string } | null | 'none' {
@@ -277,7 +290,7 @@ function bestTgiOriginal(
 }
 
 /** Adds refunds to a group and brings its evidence, state and version up to date. */
-function addRefunds(db: Database, groupId: number, links: readonly RefundLink[]): void {
+export function addRefunds(db: Database, groupId: number, links: readonly RefundLink[]): void {
   for (const l of links) {
     run(
       db,

@@ -1,0 +1,268 @@
+import type { Database } from 'better-sqlite3';
+import { all, sql } from '../store/sql.ts';
+import { loadByIds, loadWhere, PAYMENT_PROVIDERS, type Rec } from './load-day.ts';
+import { lowerBound, saleKeyOf } from './match-day.ts';
+import type { ReconcileSettings } from './reconcile-settings.ts';
+import { amountMayFit, scorePair } from './score.ts';
+
+/** What a decision touched: its sale(s) and the records it names. */
+export interface Seeds {
+  saleKeys: readonly string[];
+  recordIds: readonly number[];
+}
+
+/** Thrown when the change reaches further than a local re-match can follow. */
+export class TooWide extends Error {}
+
+const MIN = 60_000;
+const FAILED = new Set(['failed', 'cancelled']);
+/** Sales whose candidates a decision may change before the whole day is rebuilt instead. */
+const MAX_GROUPS = 400;
+/** The widest stretch of time one decision's component may cover. */
+const MAX_SPAN_MS = 12 * 60 * MIN;
+const iso = (ms: number) => new Date(ms).toISOString();
+export const addDays = (date: string, n: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const isPayment = (r: Rec) =>
+  (PAYMENT_PROVIDERS as readonly string[]).includes(r.provider) &&
+  r.kind === 'capture' &&
+  r.twinId === null &&
+  !FAILED.has(r.status) &&
+  !(r.provider === 'cents' && r.providerStatus === 'pre_transaction');
+const isTender = (r: Rec) => r.provider === 'sentrypos' && r.kind === 'sale' && !FAILED.has(r.status);
+export const groupOf = (tender: Rec) => `sale:${saleKeyOf(tender)}`;
+
+export interface Component {
+  /** Keys of the sales to re-match. */
+  groups: Set<string>;
+  /** The records matching may look at: every record near the component, its keyed payments and their views. */
+  records: Rec[];
+  tenders: Rec[];
+}
+
+/**
+ * The decision's component: sales and payments reachable from its seeds through candidate pairs,
+ * holders, references, attempts and duplicates, in a stretch of time widened until no member lies
+ * within reach of its edge.
+ */
+export function closeComponent(db: Database, seeds: Seeds, settings: ReconcileSettings): Component {
+  const reach = settings.timeWindowMinutes * MIN + 10 * MIN;
+  const seedRecs = loadByIds(db, seeds.recordIds);
+  const groups = new Set(seeds.saleKeys.map((k) => `sale:${k}`));
+  for (const r of seedRecs) if (r.heldKey) groups.add(r.heldKey);
+  const times = seedRecs.map((r) => r.atMs);
+  const loadedGroups = new Set<string>();
+  const saleRows: Rec[] = [];
+  const keyed: Rec[] = [];
+  let slice: Rec[] = [];
+  let [lo, hi] = [Infinity, -Infinity];
+  for (let round = 0; round < 8; round++) {
+    const known = groups.size;
+    // Where the component's sales are: their POS rows (a sale held elsewhere in time widens the stretch).
+    const fresh = [...groups].filter((k) => !loadedGroups.has(k));
+    for (const k of fresh) loadedGroups.add(k);
+    const rows = loadWhere(
+      db,
+      // Unary + keeps the planner on the groups' members (it would walk every SentryPOS row).
+      sql`+t.provider = 'sentrypos' AND t.id IN (SELECT m.transaction_id FROM recon_groups g JOIN recon_members m ON m.group_id = g.id
+            WHERE g.key IN (SELECT value FROM json_each(${JSON.stringify(fresh)})))`,
+    );
+    const keys = keyedPayments(db, fresh);
+    saleRows.push(...rows);
+    keyed.push(...keys);
+    times.push(...rows.map((r) => r.atMs), ...keys.map((r) => r.atMs));
+    const [needLo, needHi] = [Math.min(...times) - 2 * reach, Math.max(...times) + 2 * reach];
+    if (needHi - needLo > MAX_SPAN_MS + 4 * reach || groups.size > MAX_GROUPS) throw new TooWide();
+    if (needLo < lo || needHi > hi) {
+      // Widened with room to spare: each load of the stretch costs more than the records it adds.
+      [lo, hi] = [Math.min(lo, needLo - 60 * MIN), Math.max(hi, needHi + 60 * MIN)];
+      const dates: string[] = [];
+      for (
+        let d = addDays(iso(lo).slice(0, 10), -1);
+        d <= addDays(iso(hi).slice(0, 10), 1);
+        d = addDays(d, 1)
+      )
+        dates.push(d);
+      slice = loadWhere(
+        db,
+        sql`t.business_date IN (SELECT value FROM json_each(${JSON.stringify(dates)}))
+            AND t.occurred_at BETWEEN ${iso(lo)} AND ${iso(hi)}`,
+      );
+    }
+    const found = explore(
+      slice,
+      [...saleRows, ...keyed],
+      groups,
+      seedRecs,
+      settings,
+      db,
+      lo + reach,
+      hi - reach,
+    );
+    // Closed: nothing within reach of the stretch's edges, and no sale found whose rows (and keyed
+    // payments) this round did not load.
+    if (found.closed && groups.size === known) {
+      // Second views and capture fees (Vipps, by pspReference) and pre-transactions (Cents, by
+      // reconciliation id) follow their payment; a TGI cid is shared by a customer's payments.
+      const links = [
+        ...new Set(
+          found.records
+            .filter((p) => isPayment(p) && (p.provider === 'vipps' || p.provider === 'cents'))
+            .map((p) => p.link)
+            .filter((l) => l !== null),
+        ),
+      ];
+      const linked = links.length
+        ? loadWhere(
+            db,
+            sql`t.id IN (SELECT transaction_id FROM transaction_refs WHERE value IN (SELECT value FROM json_each(${JSON.stringify(links)}))
+                  AND kind IN ('pspReference', 'reconciliation_id'))`,
+          )
+        : [];
+      const byId = new Map<number, Rec>();
+      for (const r of [...found.records, ...saleRows, ...keyed, ...linked]) byId.set(r.id, r);
+      return { groups, records: [...byId.values()], tenders: found.records.filter(isTender) };
+    }
+    times.push(...found.widenTo);
+  }
+  throw new TooWide();
+}
+
+/** Payments carrying the invoice id of one of these sales, wherever their time (a key links across hours). */
+function keyedPayments(db: Database, groupKeys: readonly string[]): Rec[] {
+  const invoices = groupKeys.map((k) => k.slice(k.indexOf(':', 5) + 1));
+  return loadWhere(
+    db,
+    // Unary + keeps the planner on the references (it would walk every capture by kind).
+    sql`+t.provider <> 'sentrypos' AND +t.kind = 'capture' AND t.id IN (SELECT transaction_id FROM transaction_refs
+          WHERE value IN (SELECT value FROM json_each(${JSON.stringify(invoices)})))`,
+  );
+}
+
+function explore(
+  slice: readonly Rec[],
+  extra: readonly Rec[],
+  groups: Set<string>,
+  seedRecs: readonly Rec[],
+  settings: ReconcileSettings,
+  db: Database,
+  safeFrom: number,
+  safeTo: number,
+): { closed: boolean; records: Rec[]; widenTo: number[] } {
+  const byId = new Map<number, Rec>();
+  for (const r of [...slice, ...extra, ...seedRecs]) byId.set(r.id, r);
+  const records = [...byId.values()];
+  const tenders = records.filter(isTender).sort((a, b) => a.atMs - b.atMs);
+  const payments = records.filter(isPayment).sort((a, b) => a.atMs - b.atMs);
+  const tenderTimes = tenders.map((t) => t.atMs);
+  const paymentTimes = payments.map((p) => p.atMs);
+  const tendersOf = new Map<string, Rec[]>();
+  for (const t of tenders)
+    (tendersOf.get(groupOf(t)) ?? tendersOf.set(groupOf(t), []).get(groupOf(t))!).push(t);
+  const heldOf = new Map<string, Rec[]>();
+  for (const r of records)
+    if (r.heldKey) (heldOf.get(r.heldKey) ?? heldOf.set(r.heldKey, []).get(r.heldKey)!).push(r);
+  const saleOfInvoice = new Map<string, string>();
+  for (const t of tenders) if (t.refs[0]) saleOfInvoice.set(t.refs[0], groupOf(t));
+  // Tenders and payments a key or a person already paired: stage 3 never offers them to anyone, so
+  // a candidate pair with one of them connects nothing (their own sale's rebuild re-offers them).
+  const sure = new Set<number>();
+  const keysInSlice = [...new Set(records.map((r) => r.heldKey).filter((k) => k !== null))];
+  for (const r of all<{ t: number; p: number }>(
+    db,
+    sql`SELECT json_extract(p.value, '$.tender') AS t, json_extract(p.value, '$.payment') AS p
+          FROM recon_groups g, json_each(g.evidence, '$.pairs') p
+         WHERE g.key IN (SELECT value FROM json_each(${JSON.stringify(keysInSlice)}))
+           AND json_extract(p.value, '$.how') <> 'score'`,
+  )) {
+    sure.add(r.t).add(r.p);
+  }
+  const seedIds = new Set(seedRecs.map((r) => r.id));
+  const offsets = new Map<string, Map<string, number>>();
+  const offsetsOf = (date: string) => {
+    let o = offsets.get(date);
+    if (!o) {
+      const rows = all<{ offsets: string }>(
+        db,
+        sql`SELECT offsets FROM recon_day_offsets WHERE date = ${date}`,
+      );
+      o = new Map(Object.entries(rows[0] ? (JSON.parse(rows[0].offsets) as Record<string, number>) : {}));
+      offsets.set(date, o);
+    }
+    return o;
+  };
+  const reach = settings.timeWindowMinutes * MIN + 10 * MIN;
+  const edge = (t: Rec, p: Rec) =>
+    (settings.reviewScore <= 0 || amountMayFit(t, p, settings)) &&
+    scorePair(t, p, settings, offsetsOf(t.heldBy ?? t.date).get(p.provider) ?? 0).score >=
+      settings.reviewScore;
+  const widenTo: number[] = [];
+  const inside = (r: Rec) => {
+    if (r.atMs >= safeFrom && r.atMs <= safeTo) return true;
+    widenTo.push(r.atMs);
+    return false;
+  };
+  const seenP = new Set<number>();
+  const queue = [...groups];
+  const addGroup = (k: string) => {
+    if (!groups.has(k)) {
+      groups.add(k);
+      queue.push(k);
+    }
+  };
+  const visitPayment = (p: Rec, fromHolder = false) => {
+    if (seenP.has(p.id) || (sure.has(p.id) && !fromHolder && !seedIds.has(p.id))) return;
+    seenP.add(p.id);
+    if (!inside(p)) return;
+    if (p.heldKey) addGroup(p.heldKey);
+    for (const ref of p.provider === 'tgi' ? [...p.refs, p.externalId] : p.refs) {
+      const k = saleOfInvoice.get(ref);
+      if (k) addGroup(k);
+    }
+    for (
+      let i = lowerBound(tenderTimes, p.atMs - reach);
+      i < tenders.length && tenders[i]!.atMs <= p.atMs + reach;
+      i++
+    )
+      if (!sure.has(tenders[i]!.id) && edge(tenders[i]!, p)) addGroup(groupOf(tenders[i]!));
+    // Failed attempts and duplicate charges near it attach to the nearest linked payment: their holders too.
+    for (
+      let i = lowerBound(paymentTimes, p.atMs - 15 * MIN);
+      i < payments.length && payments[i]!.atMs <= p.atMs + 15 * MIN;
+      i++
+    ) {
+      const q = payments[i]!;
+      if (q.provider === p.provider && q.amount === p.amount && q.heldRole === 'duplicate')
+        addGroup(q.heldKey!);
+    }
+    for (const a of records)
+      if (
+        a.provider === p.provider &&
+        FAILED.has(a.status) &&
+        a.heldKey &&
+        Math.abs(a.atMs - p.atMs) <= 15 * MIN
+      )
+        addGroup(a.heldKey);
+  };
+  for (const p of seedRecs) if (isPayment(p)) visitPayment(p);
+  while (queue.length) {
+    const k = queue.pop()!;
+    if (groups.size > MAX_GROUPS) throw new TooWide();
+    const own = tendersOf.get(k) ?? [];
+    for (const t of own) {
+      if (!inside(t)) continue;
+      for (
+        let i = lowerBound(paymentTimes, t.atMs - reach);
+        i < payments.length && payments[i]!.atMs <= t.atMs + reach;
+        i++
+      )
+        if (edge(t, payments[i]!)) visitPayment(payments[i]!);
+    }
+    for (const r of heldOf.get(k) ?? []) if (isPayment(r)) visitPayment(r, true);
+    const invoice = own[0]?.refs[0];
+    for (const p of payments)
+      if (invoice && (p.refs.includes(invoice) || (p.provider === 'tgi' && p.externalId === invoice)))
+        visitPayment(p);
+  }
+  return { closed: widenTo.length === 0, records, widenTo };
+}

@@ -1,0 +1,278 @@
+import type { Database } from 'better-sqlite3';
+import { all, sql } from '../store/sql.ts';
+import type { DecisionIndex } from './decision-index.ts';
+import { writeDiscrepancies } from './discrepancies.ts';
+import { addDays, closeComponent, groupOf, TooWide, type Seeds } from './component.ts';
+import { loadByIds, lookupByKey } from './load-day.ts';
+import { matchDay, recordKey, stableOrder, type BuiltGroup } from './match-day.ts';
+import { addRefunds, BY_PERSON, byOrderReference, byPerson, vippsOriginal } from './refunds.ts';
+import type { ReconcileSettings } from './reconcile-settings.ts';
+import { GroupWriter, type RefundLink } from './write-groups.ts';
+
+export type { Seeds } from './component.ts';
+
+export interface LocalReport {
+  /** Sales re-matched (the decision's component of candidates). */
+  groups: number;
+  /** Business days whose groups or records changed: what rollups of these days must refresh. */
+  days: string[];
+}
+
+/**
+ * Re-matches only what a decision can change, instead of whole days: the decision's sales and every
+ * sale and payment connected to them by a candidate pair (scored as the day's run scored it, with the
+ * day's stored clock offsets), a reference, a held record, a failed attempt or a duplicate charge.
+ * Matching is a greedy pass over candidate pairs, so a sale outside that component comes out as it
+ * was; inside it, matchDay runs as the day's run does, restricted to the component's sales. Refunds
+ * follow their originals, and the discrepancies of what was re-matched are written again. The result
+ * equals a full rebuild's (tested); where the change would reach further (a TGI payment changing
+ * hands, whose refunds are scored against every payment of four months; a refund turned orphan; a
+ * component wider than a few hundred sales or twelve hours; a day without stored offsets), nothing is
+ * written and null is returned: the caller rebuilds the days instead.
+ */
+export function rematchDecision(
+  db: Database,
+  seeds: Seeds,
+  settings: ReconcileSettings,
+  decisions: DecisionIndex,
+  nowMs: number,
+): LocalReport | null {
+  try {
+    return db.transaction(() => rematch(db, seeds, settings, decisions, nowMs))();
+  } catch (err) {
+    if (err instanceof TooWide) return null;
+    throw err;
+  }
+}
+
+interface StoredMember {
+  id: number;
+  group_id: number;
+  key: string;
+  role: string;
+  provider: string;
+  kind: string;
+  date: string;
+  anchor: string;
+}
+
+function rematch(
+  db: Database,
+  seeds: Seeds,
+  settings: ReconcileSettings,
+  decisions: DecisionIndex,
+  nowMs: number,
+): LocalReport {
+  const component = closeComponent(db, seeds, settings);
+  const keys = [...component.groups];
+  const keysJson = JSON.stringify(keys);
+  const before = all<StoredMember>(
+    db,
+    sql`SELECT m.transaction_id AS id, m.group_id, g.key, m.role, t.provider, t.kind, t.business_date AS date,
+          g.anchor_date AS anchor
+        FROM recon_groups g JOIN recon_members m ON m.group_id = g.id JOIN transactions t ON t.id = m.transaction_id
+       WHERE g.key IN (SELECT value FROM json_each(${keysJson}))`,
+  );
+  const oldRefunds = all<{ key: string; link: string }>(
+    db,
+    sql`SELECT g.key, r.value AS link FROM recon_groups g, json_each(g.evidence, '$.refunds') r
+         WHERE g.key IN (SELECT value FROM json_each(${keysJson}))`,
+  ).map((r) => {
+    const l = JSON.parse(r.link) as {
+      refund: number;
+      payment: number;
+      status: RefundLink['status'];
+      score: number;
+      note: string;
+    };
+    return {
+      key: r.key,
+      refund: l.refund,
+      paymentId: l.payment,
+      status: l.status,
+      score: l.score,
+      note: l.note,
+    };
+  });
+
+  // The days the component's sales are anchored on, each matched in order as a full run does.
+  const days = [
+    ...new Set([
+      ...before.filter((m) => m.role === 'sale' || m.role === 'attempt').map((m) => m.anchor),
+      ...component.tenders.filter((t) => component.groups.has(groupOf(t))).map((t) => t.heldBy ?? t.date),
+    ]),
+  ].sort();
+  const offsets = storedOffsets(db, days);
+  const claimed = new Set<number>();
+  const built: BuiltGroup[] = [];
+  const lookup = lookupByKey(db);
+  for (const d of days) {
+    const [from, to] = [addDays(d, -1), addDays(d, 1)];
+    const window = component.records.filter((r) => r.date >= from && r.date <= to);
+    built.push(
+      ...matchDay({
+        date: d,
+        window,
+        settings,
+        runDays: new Set(),
+        claimed,
+        decisions,
+        lookup,
+        only: component.groups,
+        offsets: offsets.get(d),
+      }),
+    );
+  }
+
+  // A TGI payment that changes hands changes which refunds may be its: those are scored against
+  // every TGI payment of four months, which is a day rebuild's refund pass, not a decision's.
+  const tgiBefore = placement(before.filter((m) => m.provider === 'tgi' && m.role === 'payment'));
+  const tgiAfter = placement(
+    built.flatMap((g) =>
+      g.members
+        .filter((m) => m.rec.provider === 'tgi' && m.role === 'payment')
+        .map((m) => ({ id: m.rec.id, key: g.key })),
+    ),
+  );
+  if (tgiBefore !== tgiAfter) throw new TooWide();
+
+  const writer = new GroupWriter(db, settings);
+  writer.writeGroups(keys, built, nowMs);
+  const idOf = new Map(
+    all<{ id: number; key: string }>(
+      db,
+      sql`SELECT id, key FROM recon_groups WHERE key IN (SELECT value FROM json_each(${keysJson}))`,
+    ).map((g) => [g.key, g.id]),
+  );
+  const refunded = placeRefunds(db, built, oldRefunds, seeds, decisions, idOf);
+
+  // Discrepancies of the component: its sales' classes, and "payment with no sale" for every record
+  // that was or is in one of its sales (or that the decision named).
+  const groupIds = [...idOf.values()];
+  const records = [
+    ...new Set([
+      ...before.map((m) => m.id),
+      ...built.flatMap((g) => g.members.map((m) => m.rec.id)),
+      ...seeds.recordIds,
+    ]),
+  ];
+  writeDiscrepancies(db, {
+    days: [],
+    local: { groups: groupIds, records },
+    settings,
+    nowMs,
+    orphanRefunds: [],
+  });
+  const touched = new Set([
+    ...days,
+    ...before.map((m) => m.anchor),
+    ...before.map((m) => m.date),
+    ...built.flatMap((g) => g.members.map((m) => m.rec.date)),
+    ...refunded,
+  ]);
+  return { groups: keys.length, days: [...touched].sort() };
+}
+
+/** Which group holds each payment, as one comparable string. */
+function placement(xs: readonly { id: number; key: string }[]): string {
+  return xs
+    .map((x) => `${x.id}:${x.key}`)
+    .sort()
+    .join(',');
+}
+
+function storedOffsets(db: Database, days: readonly string[]): Map<string, Map<string, number>> {
+  const rows = all<{ date: string; offsets: string }>(
+    db,
+    sql`SELECT date, offsets FROM recon_day_offsets WHERE date IN (SELECT value FROM json_each(${JSON.stringify(days)}))`,
+  );
+  // A day reconciled before offsets were kept: its next decision rebuilds it whole, which keeps them.
+  if (rows.length !== days.length) throw new TooWide();
+  return new Map(
+    rows.map((r) => [r.date, new Map(Object.entries(JSON.parse(r.offsets) as Record<string, number>))]),
+  );
+}
+
+/**
+ * Puts back the refunds the re-written sales held, and places refunds whose original just joined one
+ * of them, as the refund pass would: a person's link first, a Vipps refund by its order reference, a
+ * TGI refund where it was (its candidates did not change: no TGI payment changed hands). A refund that
+ * would need a new search (a TGI refund a person rejected or released) or would become an orphan ends
+ * the local re-match. Returns the business days of the refunds placed.
+ */
+function placeRefunds(
+  db: Database,
+  built: readonly BuiltGroup[],
+  old: readonly (Omit<RefundLink, 'refund'> & { refund: number; key: string })[],
+  seeds: Seeds,
+  decisions: DecisionIndex,
+  idOf: ReadonlyMap<string, number>,
+): string[] {
+  const vippsRefs = built.flatMap((g) =>
+    g.members.filter((m) => m.rec.provider === 'vipps' && m.role === 'payment').flatMap((m) => m.rec.refs),
+  );
+  const newcomers = all<{ id: number }>(
+    db,
+    sql`SELECT t.id FROM transaction_refs x CROSS JOIN transactions t ON t.id = x.transaction_id
+         WHERE x.value IN (SELECT value FROM json_each(${JSON.stringify(vippsRefs)})) AND x.kind = 'reference'
+           AND t.provider = 'vipps' AND t.kind = 'refund' AND t.external_id LIKE 'sales:%'
+           AND NOT EXISTS (SELECT 1 FROM recon_members m WHERE m.transaction_id = t.id)`,
+  ).map((r) => r.id);
+  const seedRefunds = loadByIds(db, seeds.recordIds).filter((r) => r.kind === 'refund');
+  const oldOf = new Map(old.map((l) => [l.refund, l]));
+  for (const r of seedRefunds)
+    if (!oldOf.has(r.id) && decisions.saleOf(recordKey(r)) === undefined) throw new TooWide();
+  const refunds = loadByIds(db, [
+    ...new Set([...old.map((l) => l.refund), ...newcomers, ...seedRefunds.map((r) => r.id)]),
+  ])
+    .filter((r) => r.twinId === null)
+    .sort(stableOrder);
+  const links = new Map<number, RefundLink[]>();
+  const add = (groupId: number, l: RefundLink) =>
+    (links.get(groupId) ?? links.set(groupId, []).get(groupId)!).push(l);
+  for (const r of refunds) {
+    const chosen = decisions.saleOf(recordKey(r));
+    if (chosen !== undefined) {
+      const id = idOf.get(`sale:${chosen}`);
+      // A person tied it to a sale outside the component: the day rebuild places it there.
+      if (id === undefined) throw new TooWide();
+      add(id, byPerson(r));
+      continue;
+    }
+    if (r.provider === 'vipps') {
+      const original = vippsOriginal(db, r);
+      if (original === 'none' || (original && decisions.rejected(original.sale_key, recordKey(r))))
+        throw new TooWide();
+      if (original) {
+        if (!idOf.has(`sale:${original.sale_key}`)) throw new TooWide();
+        add(original.group_id, byOrderReference(r, original.id));
+      }
+      continue;
+    }
+    const was = oldOf.get(r.id);
+    const groupId = was && idOf.get(was.key);
+    if (
+      !was ||
+      groupId === undefined ||
+      was.note === BY_PERSON ||
+      decisions.rejected(was.key.slice(5), recordKey(r))
+    )
+      throw new TooWide();
+    add(groupId, {
+      refund: r,
+      paymentId: was.paymentId,
+      status: was.status,
+      score: was.score,
+      note: was.note,
+    });
+  }
+  for (const [groupId, ls] of links) addRefunds(db, groupId, ls);
+  // The Report API's view of a refund joins the group its Sales API entry joined (as the refund pass does).
+  const placed = [...links.values()].flat().map((l) => l.refund.id);
+  db.prepare(
+    `INSERT OR IGNORE INTO recon_members (transaction_id, group_id, role)
+     SELECT v.transaction_id, m.group_id, 'view' FROM recon_views v JOIN recon_members m ON m.transaction_id = v.primary_id
+      WHERE v.primary_id IN (SELECT value FROM json_each(?))`,
+  ).run(JSON.stringify(placed));
+  return [...links.values()].flat().map((l) => l.refund.date);
+}
