@@ -36,6 +36,8 @@ try {
     };
     await page.getByRole('button', { name: labels[period] ?? period, exact: true }).click();
   }
+  // Chart.js loads apart from the app; each chart's figure is marked once drawn.
+  await page.locator('figure[data-drawn]').first().waitFor();
   await page.waitForTimeout(1500); // chart.js animates its first draw
   await page.screenshot({ path: out, fullPage: true });
 } finally {

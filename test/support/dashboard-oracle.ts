@@ -26,6 +26,15 @@ const EXPECTED: Record<string, { key: number; sql: string; table: string }> = {
                  status, currency, count(*), sum(amount_minor)
             FROM transactions WHERE kind = 'sale' GROUP BY 1, 2, 3, 4, 5`,
   },
+  dash_sale_quarter_months: {
+    key: 4,
+    table: `SELECT month, quarter, status, currency, n, amount_minor FROM dash_sale_quarter_months
+             WHERE n <> 0 OR amount_minor <> 0`,
+    sql: `SELECT substr(business_date, 1, 7),
+                 (CAST(strftime('%H', occurred_at) AS INTEGER) * 60 + CAST(strftime('%M', occurred_at) AS INTEGER)) / 15,
+                 status, currency, count(*), sum(amount_minor)
+            FROM transactions WHERE kind = 'sale' GROUP BY 1, 2, 3, 4`,
+  },
   dash_tender_days: {
     key: 4,
     table: `SELECT business_date, currency, providers, class, tenders, sales, amount_minor, retried FROM dash_tender_days`,
@@ -92,4 +101,4 @@ export function rollupMismatches(db: Database, tables = Object.keys(EXPECTED)): 
 }
 
 /** The rollups kept by triggers on the records, right after every write, not only after a run. */
-export const TRIGGER_KEPT = ['dash_day_totals', 'dash_sale_quarters'];
+export const TRIGGER_KEPT = ['dash_day_totals', 'dash_sale_quarters', 'dash_sale_quarter_months'];

@@ -1,5 +1,7 @@
 import type { Database } from 'better-sqlite3';
-import { all, sql } from '../store/sql.ts';
+import { DateTime } from 'luxon';
+import { splitDateRange } from '../search/search-transactions.ts';
+import { all, joinSql, sql, type Sql } from '../store/sql.ts';
 
 /*
  * Every query of the Dashboard, each over one range of business dates and each from the rollups of
@@ -80,19 +82,51 @@ export interface QuarterRow {
   amount: number;
 }
 
+/** Whether `zone` keeps one UTC offset through every instant of business month `month` (YYYY-MM). */
+function steadyMonth(month: string, zone: string): boolean {
+  const start = DateTime.fromISO(`${month}-01`, { zone });
+  const end = start.plus({ months: 1 });
+  // A zone changes its offset at most twice a month: checking each day's start finds any change.
+  for (let d = start; d < end; d = d.plus({ days: 1 })) if (d.offset !== start.offset) return false;
+  return end.minus({ milliseconds: 1 }).offset === start.offset;
+}
+
 /**
- * POS tenders per quarter hour of UTC time (dash_sale_quarters). SQLite knows no time zones; a quarter
- * hour maps to one hour of the shop's clock in every zone there is (offsets are whole quarter hours).
+ * POS tenders per quarter hour of UTC time. SQLite knows no time zones; a quarter hour maps to one
+ * hour of the shop's clock in every zone there is (offsets are whole quarter hours). Whole months in
+ * which the shop's zone keeps one offset are read from the month rollup (dash_sale_quarter_months),
+ * each quarter hour said as on the month's 15th (any day of such a month gives the same hour); the
+ * other days from the day rollup (dash_sale_quarters).
  */
-export function quarterHours(db: Database, from: string, to: string): QuarterRow[] {
+export function quarterHours(db: Database, from: string, to: string, timeZone: string): QuarterRow[] {
+  const { months, days } = splitDateRange(from, to);
+  const ranges: [string, string][] = days.map(([a, b]) => [a ?? from, b ?? to]);
+  const steady: string[] = [];
+  if (months?.[0] && months[1])
+    for (let m = months[0]; m <= months[1]; m = nextMonth(m)) {
+      if (steadyMonth(m, timeZone)) steady.push(m);
+      else ranges.push([`${m}-01`, `${m}-31`]);
+    }
+  const parts: Sql[] = ranges.map(
+    ([a, b]) => sql`SELECT utc_hour AS utcHour, quarter, status, currency, n, amount_minor AS amount
+          FROM dash_sale_quarters WHERE business_date BETWEEN ${a} AND ${b}`,
+  );
+  if (steady.length)
+    parts.push(sql`SELECT month || '-15T' || printf('%02d', quarter / 4) AS utcHour, quarter % 4 AS quarter, status,
+                 currency, n, amount_minor AS amount
+          FROM dash_sale_quarter_months WHERE month IN (SELECT value FROM json_each(${JSON.stringify(steady)}))`);
+  if (!parts.length) return [];
   return all<QuarterRow>(
     db,
-    sql`SELECT utc_hour AS utcHour, quarter, status, currency, sum(n) AS n, sum(amount_minor) AS amount
-          FROM dash_sale_quarters
-         WHERE business_date BETWEEN ${from} AND ${to} AND status IN ('completed', 'refunded', 'failed')
+    sql`SELECT utcHour, quarter, status, currency, sum(n) AS n, sum(amount) AS amount
+          FROM (${joinSql(parts, ' UNION ALL ')})
+         WHERE status IN ('completed', 'refunded', 'failed')
          GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0`,
   );
 }
+
+const nextMonth = (m: string) =>
+  DateTime.fromISO(`${m}-01`, { zone: 'utc' }).plus({ months: 1 }).toFormat('yyyy-MM');
 
 /** Failed POS tenders, and how many of them belong to a sale that a later tender paid after all. */
 export function failedRetried(db: Database, from: string, to: string): { failed: number; retried: number } {

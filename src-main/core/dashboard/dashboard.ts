@@ -148,7 +148,7 @@ export function getDashboard(
       providers,
       daily,
       byNetwork: networks(rows, p.from, currency),
-      byHour: hours(quarterHours(db, p.from, p.to), settings.timeZone, currency),
+      byHour: hours(quarterHours(db, p.from, p.to, settings.timeZone), settings.timeZone, currency),
       bestDays: best,
       worstDays: worst,
       failed: {

@@ -51,7 +51,16 @@ const shapes: [string, (db: Database) => unknown, RegExp[]][] = [
     (db) => queries.providerDays(db, ...range),
     [rollup('dash_tender_days'), rollup('dash_day_totals')],
   ],
-  ['tenders by quarter hour', (db) => queries.quarterHours(db, ...range), [rollup('dash_sale_quarters')]],
+  [
+    'tenders by quarter hour, a whole month',
+    (db) => queries.quarterHours(db, ...range, 'Europe/Oslo'),
+    [/^SEARCH dash_sale_quarter_months USING PRIMARY KEY \(month=\?\)/],
+  ],
+  [
+    'tenders by quarter hour, days and a month whose clocks change',
+    (db) => queries.quarterHours(db, '2026-02-20', '2026-03-31', 'Europe/Oslo'),
+    [rollup('dash_sale_quarters')],
+  ],
   [
     'failed and retried',
     (db) => queries.failedRetried(db, ...range),

@@ -1,10 +1,13 @@
 import Database from 'better-sqlite3';
+import { DateTime } from 'luxon';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { OperationInput, OperationName, OperationOutput } from '../../../src-main/core/api/contract.ts';
 import { createCore, type Core } from '../../../src-main/core/core.ts';
+import { hours } from '../../../src-main/core/dashboard/breakdowns.ts';
+import { quarterHours } from '../../../src-main/core/dashboard/dashboard-queries.ts';
 import { AppError } from '../../../src-main/core/model/app-error.ts';
 import { MIGRATIONS } from '../../../src-main/core/store/migrations/index.ts';
 import { openStore } from '../../../src-main/core/store/open-store.ts';
@@ -190,4 +193,65 @@ describe('migration 0012 on a cache of the schema before it', () => {
       store.close();
     }
   });
+});
+
+describe('sales by hour of the shop clock, from month and day rollups', () => {
+  it.each(['Europe/Oslo', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata'])(
+    'equals each sale’s own hour in %s, across months whose clocks change',
+    async (zone) => {
+      const home = mkdtempSync(path.join(os.tmpdir(), 'posrecon-dash-hours-'));
+      homes.push(home);
+      const store = await openStore(path.join(home, 'posrecon.sqlite'));
+      try {
+        const db = store.db;
+        bulkInsert(db, generateTransactions({ count: 3000, seed: 9, days: 420 }));
+        // Each record's business day in this zone, as a sync in a shop with this zone writes it.
+        const update = db.prepare('UPDATE transactions SET business_date = ? WHERE id = ?');
+        const sales = db
+          .prepare(`SELECT id, occurred_at AS at, status, currency, amount_minor AS amount FROM transactions`)
+          .all() as { id: number; at: string; status: string; currency: string; amount: number }[];
+        db.transaction(() => {
+          for (const s of sales) update.run(DateTime.fromISO(s.at).setZone(zone).toISODate(), s.id);
+        })();
+        const sold = db
+          .prepare(
+            `SELECT occurred_at AS at, business_date AS date, status, currency, amount_minor AS amount
+               FROM transactions WHERE kind = 'sale' AND status IN ('completed', 'refunded', 'failed')`,
+          )
+          .all() as { at: string; date: string; status: string; currency: string; amount: number }[];
+        const [first, last] = [
+          sold.map((s) => s.date).sort()[0]!,
+          sold
+            .map((s) => s.date)
+            .sort()
+            .at(-1)!,
+        ];
+        for (const [from, to] of [
+          [first, last],
+          ['2025-03-10', '2026-01-20'],
+          ['2025-10-01', '2025-10-31'],
+        ] as const) {
+          const want = Array.from({ length: 24 }, (_, hour) => ({
+            hour,
+            count: 0,
+            amountMinor: 0,
+            failed: 0,
+          }));
+          for (const s of sold) {
+            if (s.date < from || s.date > to) continue;
+            const slot = want[DateTime.fromISO(s.at).setZone(zone).hour]!;
+            if (s.status === 'failed') slot.failed++;
+            else if (s.currency === 'NOK') {
+              slot.count++;
+              slot.amountMinor += s.amount;
+            }
+          }
+          expect(hours(quarterHours(db, from, to, zone), zone, 'NOK'), `${from}..${to}`).toEqual(want);
+        }
+        expect(rollupMismatches(db, TRIGGER_KEPT)).toEqual([]);
+      } finally {
+        store.close();
+      }
+    },
+  );
 });
