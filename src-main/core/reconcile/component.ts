@@ -162,6 +162,14 @@ function explore(
   const heldOf = new Map<string, Rec[]>();
   for (const r of records)
     if (r.heldKey) (heldOf.get(r.heldKey) ?? heldOf.set(r.heldKey, []).get(r.heldKey)!).push(r);
+  // Failed attempts some sale holds, by time: one near a payment may move to the sale it joins.
+  const failed = records.filter((a) => FAILED.has(a.status) && a.heldKey).sort((a, b) => a.atMs - b.atMs);
+  const failedTimes = failed.map((a) => a.atMs);
+  // Payments by the POS reference they carry (TGI: also its tid), as stage 2 reads them.
+  const byRef = new Map<string, Rec[]>();
+  for (const p of payments)
+    for (const ref of p.provider === 'tgi' ? [...p.refs, p.externalId] : p.refs)
+      (byRef.get(ref) ?? byRef.set(ref, []).get(ref)!).push(p);
   const saleOfInvoice = new Map<string, string>();
   for (const t of tenders) if (t.refs[0]) saleOfInvoice.set(t.refs[0], groupOf(t));
   // Tenders and payments a key or a person already paired: stage 3 never offers them to anyone, so
@@ -235,14 +243,12 @@ function explore(
       if (q.provider === p.provider && q.amount === p.amount && q.heldRole === 'duplicate')
         addGroup(q.heldKey!);
     }
-    for (const a of records)
-      if (
-        a.provider === p.provider &&
-        FAILED.has(a.status) &&
-        a.heldKey &&
-        Math.abs(a.atMs - p.atMs) <= 15 * MIN
-      )
-        addGroup(a.heldKey);
+    for (
+      let i = lowerBound(failedTimes, p.atMs - 15 * MIN);
+      i < failed.length && failed[i]!.atMs <= p.atMs + 15 * MIN;
+      i++
+    )
+      if (failed[i]!.provider === p.provider) addGroup(failed[i]!.heldKey!);
   };
   for (const p of seedRecs) if (isPayment(p)) visitPayment(p);
   while (queue.length) {
@@ -260,9 +266,7 @@ function explore(
     }
     for (const r of heldOf.get(k) ?? []) if (isPayment(r)) visitPayment(r, true);
     const invoice = own[0]?.refs[0];
-    for (const p of payments)
-      if (invoice && (p.refs.includes(invoice) || (p.provider === 'tgi' && p.externalId === invoice)))
-        visitPayment(p);
+    for (const p of invoice ? (byRef.get(invoice) ?? []) : []) visitPayment(p);
   }
   return { closed: widenTo.length === 0, records, widenTo };
 }
