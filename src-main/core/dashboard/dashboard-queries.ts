@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { splitDateRange } from '../search/search-transactions.ts';
 import { all, joinSql, sql, type Sql } from '../store/sql.ts';
 
@@ -82,39 +82,74 @@ export interface QuarterRow {
   amount: number;
 }
 
-/** Whether `zone` keeps one UTC offset through every instant of business month `month` (YYYY-MM). */
-function steadyMonth(month: string, zone: string): boolean {
+/**
+ * How the shop's clock runs through business month `month` (YYYY-MM): `steady` (one UTC offset all
+ * month), `from` (one change, on business day `from`, which is at least the 4th, and none after it),
+ * or `irregular`. Worked out once per zone and month: a zone's rules do not change while we run.
+ */
+type MonthClock = { kind: 'steady' } | { kind: 'from'; from: string } | { kind: 'irregular' };
+const clocks = new Map<string, MonthClock>();
+function monthClock(month: string, zone: string): MonthClock {
+  const key = `${zone} ${month}`;
+  let clock = clocks.get(key);
+  if (clock) return clock;
+  const tz = IANAZone.create(zone);
   const start = DateTime.fromISO(`${month}-01`, { zone });
   const end = start.plus({ months: 1 });
-  // A zone changes its offset at most twice a month: checking each day's start finds any change.
-  for (let d = start; d < end; d = d.plus({ days: 1 })) if (d.offset !== start.offset) return false;
-  return end.minus({ milliseconds: 1 }).offset === start.offset;
+  const first = tz.offset(start.toMillis());
+  // Each day's local midnight, then the month's last instant: any change shows at a day's start.
+  const days: DateTime[] = [];
+  for (let d = start; d < end; d = d.plus({ days: 1 })) days.push(d);
+  const changed = days.findIndex((d) => tz.offset(d.toMillis()) !== first);
+  const last = tz.offset(end.toMillis() - 1);
+  if (changed === -1) clock = last === first ? { kind: 'steady' } : { kind: 'irregular' };
+  else {
+    // The change happened during the day before the first day that starts at the new offset.
+    const second = tz.offset(days[changed]!.toMillis());
+    const after = days.slice(changed).every((d) => tz.offset(d.toMillis()) === second) && last === second;
+    clock =
+      after && changed >= 4 ? { kind: 'from', from: days[changed - 1]!.toISODate()! } : { kind: 'irregular' };
+  }
+  clocks.set(key, clock);
+  return clock;
 }
 
 /**
  * POS tenders per quarter hour of UTC time. SQLite knows no time zones; a quarter hour maps to one
- * hour of the shop's clock in every zone there is (offsets are whole quarter hours). Whole months in
- * which the shop's zone keeps one offset are read from the month rollup (dash_sale_quarter_months),
- * each quarter hour said as on the month's 15th (any day of such a month gives the same hour); the
- * other days from the day rollup (dash_sale_quarters).
+ * hour of the shop's clock in every zone there is (offsets are whole quarter hours). Whole months are
+ * read from the month rollup (dash_sale_quarter_months), each quarter hour said as on a day of the
+ * month the clock's first offset holds (the 15th of a steady month, else the 2nd); in a month whose
+ * clocks change once, the days from the change on are taken back out at that first offset and read
+ * again from the day rollup (dash_sale_quarters) with their own. Edge days come from the day rollup.
  */
 export function quarterHours(db: Database, from: string, to: string, timeZone: string): QuarterRow[] {
   const { months, days } = splitDateRange(from, to);
   const ranges: [string, string][] = days.map(([a, b]) => [a ?? from, b ?? to]);
-  const steady: string[] = [];
+  const whole: [string, string][] = [];
+  const movedBack: [string, string, string][] = [];
   if (months?.[0] && months[1])
     for (let m = months[0]; m <= months[1]; m = nextMonth(m)) {
-      if (steadyMonth(m, timeZone)) steady.push(m);
-      else ranges.push([`${m}-01`, `${m}-31`]);
+      const clock = monthClock(m, timeZone);
+      if (clock.kind === 'irregular') ranges.push([`${m}-01`, `${m}-31`]);
+      else whole.push([m, clock.kind === 'steady' ? '15' : '02']);
+      if (clock.kind === 'from') {
+        ranges.push([clock.from, `${m}-31`]);
+        movedBack.push([clock.from, `${m}-31`, `${m}-02`]);
+      }
     }
   const parts: Sql[] = ranges.map(
     ([a, b]) => sql`SELECT utc_hour AS utcHour, quarter, status, currency, n, amount_minor AS amount
           FROM dash_sale_quarters WHERE business_date BETWEEN ${a} AND ${b}`,
   );
-  if (steady.length)
-    parts.push(sql`SELECT month || '-15T' || printf('%02d', quarter / 4) AS utcHour, quarter % 4 AS quarter, status,
-                 currency, n, amount_minor AS amount
-          FROM dash_sale_quarter_months WHERE month IN (SELECT value FROM json_each(${JSON.stringify(steady)}))`);
+  for (const [a, b, day] of movedBack)
+    parts.push(sql`SELECT ${day} || substr(utc_hour, 11) AS utcHour, quarter, status, currency, -n AS n,
+                          -amount_minor AS amount
+          FROM dash_sale_quarters WHERE business_date BETWEEN ${a} AND ${b}`);
+  if (whole.length)
+    parts.push(sql`SELECT j.value ->> 0 || '-' || (j.value ->> 1) || 'T' || printf('%02d', q.quarter / 4) AS utcHour,
+                          q.quarter % 4 AS quarter, q.status, q.currency, q.n, q.amount_minor AS amount
+          FROM json_each(${JSON.stringify(whole)}) j
+          CROSS JOIN dash_sale_quarter_months q ON q.month = j.value ->> 0`);
   if (!parts.length) return [];
   return all<QuarterRow>(
     db,
