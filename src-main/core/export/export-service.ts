@@ -17,6 +17,14 @@ import { bookedPeriodFor, checkCanClose, keepClosedPeriod, reopenPeriod } from '
 import { SHEET_IDS } from './sheets.ts';
 import type { WorkerJob, WorkerMessage } from './export-worker.ts';
 
+/*
+ * The export makes short-lived objects only (a row's cells, its XML), so a small young generation is
+ * enough: V8's default let it grow to ~60 MB of semi-spaces, which at a million rows was a third of
+ * the export's RSS (measured: --max-semi-space-size=4 took the heap from 95 to 35 MiB and RSS from 258
+ * to 180 MiB for 240k Payments rows, at the same CPU time).
+ */
+const EXPORT_HEAP = { maxYoungGenerationSizeMb: 12 };
+
 const WORKER_FILE = path.join(import.meta.dirname, `export-worker${path.extname(import.meta.filename)}`);
 
 export interface ExportLogEntry {
@@ -81,7 +89,7 @@ export class ExportService {
       close,
     };
     const chunks: BookedChunk[] = [];
-    const worker = new Worker(WORKER_FILE, { workerData: job });
+    const worker = new Worker(WORKER_FILE, { workerData: job, resourceLimits: EXPORT_HEAP });
     const running = { worker, flag: new Int32Array(cancelFlag) };
     this.#running.set(jobId, running);
     const cancel = () => stop(running);
