@@ -21,8 +21,10 @@ import {
   feeDays,
   itemisedVat,
   providerDays,
+  dailyGross,
   quarterHours,
   type QuarterRow,
+  type RollupRow,
   rollupRows,
 } from '../../src-main/core/dashboard/dashboard-queries.ts';
 import { resolvePeriod } from '../../src-main/core/dashboard/period.ts';
@@ -107,6 +109,31 @@ function sameRows(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) || Array.isArray(b)) return rows(a) === rows(b);
   return key(a) === key(b);
 }
+
+/** Per period (before `from` or not), kind, status, currency and network: count and amount. */
+function periodSums(rows: readonly RollupRow[], from: string): string[] {
+  const sums = new Map<string, [number, number]>();
+  for (const r of rows) {
+    const k = JSON.stringify([r.date < from, r.kind, r.status, r.currency, r.network]);
+    const x = sums.get(k) ?? [0, 0];
+    sums.set(k, [x[0] + r.n, x[1] + r.amount]);
+  }
+  return [...sums]
+    .filter(([, [n, a]]) => n !== 0 || a !== 0)
+    .map(key)
+    .sort();
+}
+
+/** Sold POS tenders' money per day and currency, from day rows. */
+function naiveGross(rows: readonly RollupRow[]) {
+  const by = new Map<string, number>();
+  for (const r of rows)
+    if (r.kind === 'sale' && (r.status === 'completed' || r.status === 'refunded'))
+      by.set(`${r.date}|${r.currency}`, (by.get(`${r.date}|${r.currency}`) ?? 0) + r.amount);
+  return [...by]
+    .filter(([, amount]) => amount !== 0)
+    .map(([k, amount]) => ({ date: k.split('|')[0], currency: k.split('|')[1], amount }));
+}
 const n1 = (x: number) => x.toFixed(1).padStart(7);
 const fmt = (x: Timing) => `${n1(x.p50)} / ${n1(x.p95)}   cpu ${n1(x.cpu50)} / ${n1(x.cpu95)}`;
 const worst: number[] = [];
@@ -134,9 +161,28 @@ for (const input of [
   // Each: the name, the Dashboard's query, the naive one, and what of each must be equal.
   const queries: [string, () => unknown, () => unknown, (() => unknown)?, (() => unknown)?][] = [
     [
-      'day rollups (both periods)',
-      () => rollupRows(db, p.previousFrom, p.to),
+      'figures, both periods',
+      () => [
+        rollupRows(db, p.previousFrom, p.previousTo),
+        rollupRows(db, p.from, p.to),
+        dailyGross(db, p.previousFrom, p.to),
+      ],
       () => naiveRollupRows(db, p.previousFrom, p.to),
+      // Whole months come as one row: what must agree is each period's sums and each day's gross.
+      () => {
+        const rows = [...rollupRows(db, p.previousFrom, p.previousTo), ...rollupRows(db, p.from, p.to)];
+        return [
+          periodSums(rows, p.from),
+          dailyGross(db, p.previousFrom, p.to)
+            .filter((g) => g.amount !== 0)
+            .map(key)
+            .sort(),
+        ];
+      },
+      () => {
+        const rows = naiveRollupRows(db, p.previousFrom, p.to) as RollupRow[];
+        return [periodSums(rows, p.from), naiveGross(rows).map(key).sort()];
+      },
     ],
     [
       'sales by payment provider',

@@ -18,6 +18,21 @@ const EXPECTED: Record<string, { key: number; sql: string; table: string }> = {
             FROM transactions t WHERE kind IN ('sale', 'payout', 'fee') AND NOT ${notCounted('t')}
            GROUP BY 1, 2, 3, 4, 5, 6`,
   },
+  dash_month_totals: {
+    key: 6,
+    table: `SELECT month, kind, status, currency, network, negative, n, amount_minor FROM dash_month_totals
+             WHERE n <> 0 OR amount_minor <> 0`,
+    sql: `SELECT substr(business_date, 1, 7), kind, status, currency, coalesce(network, ''),
+                 kind = 'fee' AND amount_minor < 0, count(*), sum(amount_minor)
+            FROM transactions t WHERE kind IN ('sale', 'payout', 'fee') AND NOT ${notCounted('t')}
+           GROUP BY 1, 2, 3, 4, 5, 6`,
+  },
+  dash_day_gross: {
+    key: 2,
+    table: `SELECT business_date, currency, n, amount_minor FROM dash_day_gross WHERE n <> 0 OR amount_minor <> 0`,
+    sql: `SELECT business_date, currency, count(*), sum(amount_minor) FROM transactions t
+           WHERE kind = 'sale' AND status IN ${SOLD} AND NOT ${notCounted('t')} GROUP BY 1, 2`,
+  },
   dash_sale_quarters: {
     key: 5,
     table: `SELECT business_date, utc_hour, quarter, status, currency, n, amount_minor FROM dash_sale_quarters
@@ -101,4 +116,10 @@ export function rollupMismatches(db: Database, tables = Object.keys(EXPECTED)): 
 }
 
 /** The rollups kept by triggers on the records, right after every write, not only after a run. */
-export const TRIGGER_KEPT = ['dash_day_totals', 'dash_sale_quarters', 'dash_sale_quarter_months'];
+export const TRIGGER_KEPT = [
+  'dash_day_totals',
+  'dash_month_totals',
+  'dash_day_gross',
+  'dash_sale_quarters',
+  'dash_sale_quarter_months',
+];

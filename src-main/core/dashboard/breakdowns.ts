@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { providerName } from '../reconcile/describe.ts';
 import type { DashboardOutput } from './dashboard-schemas.ts';
-import type { ProviderDayRow, QuarterRow, RollupRow } from './dashboard-queries.ts';
+import type { GrossRow, ProviderDayRow, QuarterRow, RollupRow } from './dashboard-queries.ts';
 import { SOLD, salesOf } from './figures.ts';
 import { datesBetween, type ResolvedPeriod } from './period.ts';
 
@@ -27,14 +27,12 @@ const seriesOf = (r: ProviderDayRow) => (r.providers === null ? NOT_RECONCILED :
 export function dailyRevenue(
   p: ResolvedPeriod,
   currency: string,
-  rows: readonly RollupRow[],
+  grossRows: readonly GrossRow[],
   providerRows: readonly ProviderDayRow[],
   paymentProviders: readonly string[],
 ): { daily: Out['daily']; providers: Out['providers'] } {
   const gross = new Map<string, number>();
-  for (const r of rows)
-    if (r.kind === 'sale' && r.currency === currency && SOLD.has(r.status))
-      gross.set(r.date, (gross.get(r.date) ?? 0) + r.amount);
+  for (const r of grossRows) if (r.currency === currency) gross.set(r.date, r.amount);
   const byDay = new Map<string, { sales: number; byProvider: Record<string, number> }>();
   const totals = new Map<string, number>(paymentProviders.map((id) => [id, 0]));
   for (const r of providerRows) {

@@ -21,17 +21,40 @@ export interface RollupRow {
 }
 
 /**
- * Count and amount per day, kind, status, currency and network of the sales and payouts, second views
- * left out (dash_day_totals, migration 0012): one money movement, one count. Captures are left out
- * (the POS sale is the revenue), and so are fees (see feeDays).
+ * Count and amount per kind, status, currency and network of the sales and payouts, second views
+ * left out (migrations 0012, 0015): one money movement, one count. Whole months of the range come as
+ * one row each, dated the month's first day, from the month rollup; the days at either edge from the
+ * day rollup. Captures are left out (the POS sale is the revenue), and so are fees (see feeDays).
  */
 export function rollupRows(db: Database, from: string, to: string): RollupRow[] {
+  const { months, days } = splitDateRange(from, to);
+  const parts: Sql[] = days.map(
+    ([a, b]) => sql`SELECT business_date AS date, kind, status, currency, network, n, amount_minor
+          FROM dash_day_totals WHERE business_date BETWEEN ${a ?? from} AND ${b ?? to} AND kind IN ('sale', 'payout')`,
+  );
+  if (months?.[0] && months[1])
+    parts.push(sql`SELECT month || '-01', kind, status, currency, network, n, amount_minor FROM dash_month_totals
+          WHERE month BETWEEN ${months[0]} AND ${months[1]} AND kind IN ('sale', 'payout')`);
   return all<RollupRow>(
     db,
-    sql`SELECT business_date AS date, kind, status, currency, network, sum(n) AS n, sum(amount_minor) AS amount
-          FROM dash_day_totals
-         WHERE business_date BETWEEN ${from} AND ${to} AND kind IN ('sale', 'payout')
+    sql`SELECT date, kind, status, currency, network, sum(n) AS n, sum(amount_minor) AS amount
+          FROM (${joinSql(parts, ' UNION ALL ')})
          GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 OR sum(amount_minor) <> 0`,
+  );
+}
+
+export interface GrossRow {
+  date: string;
+  currency: string;
+  amount: number;
+}
+
+/** Sold POS tenders' money per day and currency, second views left out (dash_day_gross): the daily chart. */
+export function dailyGross(db: Database, from: string, to: string): GrossRow[] {
+  return all<GrossRow>(
+    db,
+    sql`SELECT business_date AS date, currency, amount_minor AS amount FROM dash_day_gross
+         WHERE business_date BETWEEN ${from} AND ${to} AND (n <> 0 OR amount_minor <> 0)`,
   );
 }
 

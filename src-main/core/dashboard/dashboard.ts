@@ -6,6 +6,7 @@ import type { Settings } from '../api/schemas.ts';
 import { dailyRevenue, failedNetworks, hours, networks, rankDays } from './breakdowns.ts';
 import {
   completenessRows,
+  dailyGross,
   failedRetried,
   feeDays,
   itemisedVat,
@@ -88,7 +89,8 @@ export function getDashboard(
 ): DashboardOutput {
   const p = resolvePeriod(input, settings.timeZone, now);
   return db.transaction(() => {
-    const rows = rollupRows(db, p.previousFrom, p.to);
+    // Each period on its own: whole months of each come from the month rollup.
+    const rows = [...rollupRows(db, p.previousFrom, p.previousTo), ...rollupRows(db, p.from, p.to)];
     const provider = providerDays(db, p.previousFrom, p.to);
     const fees = feeDays(db, p.previousFrom, p.to);
     const inCurrent = <T extends { date: string }>(r: T) => r.date >= p.from;
@@ -112,7 +114,8 @@ export function getDashboard(
         ).filter((x) => x !== POS_PROVIDER),
       ),
     ];
-    const { daily, providers } = dailyRevenue(p, currency, rows, provider, paymentProviders);
+    const gross = dailyGross(db, p.previousFrom, p.to);
+    const { daily, providers } = dailyRevenue(p, currency, gross, provider, paymentProviders);
     const { best, worst } = rankDays(daily, p.today);
     const retried = failedRetried(db, p.from, p.to);
     const health = reconciliation(db, p);

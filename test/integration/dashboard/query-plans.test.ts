@@ -45,7 +45,12 @@ const range = ['2026-01-01', '2026-01-31'] as const;
 const rollup = (table: string) =>
   new RegExp(`^SEARCH ${table} USING PRIMARY KEY \\(business_date>\\? AND business_date<\\?\\)`);
 const shapes: [string, (db: Database) => unknown, RegExp[]][] = [
-  ['day rollups less views', (db) => queries.rollupRows(db, ...range), [rollup('dash_day_totals')]],
+  [
+    'figures of whole months and edge days, less views',
+    (db) => queries.rollupRows(db, '2025-12-20', '2026-02-28'),
+    [rollup('dash_day_totals'), /^SEARCH dash_month_totals USING PRIMARY KEY \(month>\? AND month<\?\)/],
+  ],
+  ['daily gross', (db) => queries.dailyGross(db, ...range), [rollup('dash_day_gross')]],
   [
     'sold tenders by provider',
     (db) => queries.providerDays(db, ...range),

@@ -21,16 +21,28 @@ import type { Migration } from './migration.ts';
 const FIGURE_KINDS = `('sale', 'payout', 'fee')`;
 const negative = (t: string) => `(${t}.kind = 'fee' AND ${t}.amount_minor < 0)`;
 
-/** Adds (sign '+') or removes (sign '-') record or view `t` to its dash_day_totals row. */
-const dayAdd = (t: string, sign: string, network: string) => `
-    INSERT INTO dash_day_totals (business_date, kind, status, currency, network, negative, n, amount_minor)
-      SELECT ${t}.business_date, ${t}.kind, ${t}.status, ${t}.currency, ${network}, ${negative(t)},
+/**
+ * Adds (sign '+') or removes (sign '-') record or view `t` to its row of a figures rollup keyed by
+ * `key` = `value(t)` (dash_day_totals here, dash_month_totals in 0015).
+ */
+export const figureAdd =
+  (table: string, key: string, value: (t: string) => string) =>
+  (t: string, sign: string, network: string) => `
+    INSERT INTO ${table} (${key}, kind, status, currency, network, negative, n, amount_minor)
+      SELECT ${value(t)}, ${t}.kind, ${t}.status, ${t}.currency, ${network}, ${negative(t)},
              ${sign}1, ${sign}${t}.amount_minor
        WHERE ${t}.kind IN ${FIGURE_KINDS}
       ON CONFLICT DO UPDATE SET n = n + excluded.n, amount_minor = amount_minor + excluded.amount_minor;`;
-const txDay = (t: string, sign: string) => dayAdd(t, sign, `coalesce(${t}.network, '')`);
+type Add = (t: string, sign: string, network: string) => string;
+/** A record adds itself; a search_views row takes its record back out, with the dimensions it was added with. */
+export const recordAdd = (add: Add) => (t: string, sign: string) =>
+  add(t, sign, `coalesce(${t}.network, '')`);
 // A search_views row keeps the record's dimensions as its rollups saw them (network '' for none).
-const viewDay = (v: string, sign: string) => dayAdd(v, sign === '+' ? '-' : '+', `${v}.network`);
+export const viewAdd = (add: Add) => (v: string, sign: string) =>
+  add(v, sign === '+' ? '-' : '+', `${v}.network`);
+const dayAdd = figureAdd('dash_day_totals', 'business_date', (t) => `${t}.business_date`);
+const txDay = recordAdd(dayAdd);
+const viewDay = viewAdd(dayAdd);
 
 const quarterAdd = (t: string, sign: string) => `
     INSERT INTO dash_sale_quarters (business_date, utc_hour, quarter, status, currency, n, amount_minor)
