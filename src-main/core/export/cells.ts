@@ -47,9 +47,14 @@ export const DATE_TIME_FORMAT = 'yyyy-mm-dd hh:mm:ss';
  * serial number from its UTC fields, so the Date handed over carries the shop-zone reading as if UTC.
  */
 export function dateCell(isoDate: string): Date {
+  // Rows come in day order, so the previous day's cell is usually this one (a Date handed to a sheet
+  // is never changed).
+  if (isoDate === lastDate.iso) return lastDate.cell;
   const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d));
+  lastDate = { iso: isoDate, cell: new Date(Date.UTC(y, m - 1, d)) };
+  return lastDate.cell;
 }
+let lastDate = { iso: '', cell: new Date(0) };
 
 /** Zone offsets change twice a year: one lookup per hour of UTC time is plenty (and 50× cheaper). */
 export class ShopClock {
