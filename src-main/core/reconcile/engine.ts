@@ -116,8 +116,12 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   if (!options.decisionsOnly) {
     t0 = performance.now();
     options.onProgress?.({ phase: 'payouts', done: 0, total: 1 });
-    const from = full || !days.length ? null : addDays(days[0] ?? '', -1);
-    payouts = db.transaction(() => rebuildPayouts(db, from))();
+    const [first, last] = [days[0], days.at(-1)];
+    const [from, to] =
+      full || first === undefined || last === undefined
+        ? [null, null]
+        : [addDays(first, -1), addDays(last, 1)];
+    payouts = db.transaction(() => rebuildPayouts(db, from, to))();
     timings.payouts = performance.now() - t0;
   }
 

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { all, get, run, sql } from '../store/sql.ts';
+import { all, run, sql } from '../store/sql.ts';
 
 interface FundsRow {
   id: number;
@@ -34,37 +34,92 @@ const emptySpan = (): Span => ({
   items: [],
 });
 
+/** One ledger's stretch to settle again: after its payout `after` ('' = from its start), up to and including `until`. */
+interface Stretch {
+  connection: string | null;
+  ledger: string | null;
+  after: string;
+  until: string | null;
+}
+
 /**
- * Rebuilds each Vipps payout's settlement from `from` on (every payout when null). A payout-scheduled
+ * The stretches of each ledger a change of the days `from`..`to` reaches: from its last payout before
+ * `from` to its first payout after `to`. A payout's expected net starts from the balance its first
+ * entry carries (the record's own), so a later payout never depends on an earlier one and the rest of
+ * the ledger stays as it is. A ledger with no payout stored yet is read whole.
+ */
+function stretches(db: Database, from: string, to: string): Stretch[] {
+  const known = all<{ connection: string; ledger: string; after: string | null; until: string | null }>(
+    db,
+    sql`SELECT connection_id AS connection, ledger_id AS ledger,
+          max(CASE WHEN ledger_date < ${from} THEN ledger_date END) AS after,
+          min(CASE WHEN ledger_date > ${to} THEN ledger_date END) AS until
+        FROM recon_payouts GROUP BY 1, 2`,
+  ).map((l) => ({ ...l, after: l.after ?? '' }));
+  const fresh = all<{ connection: string; ledger: string }>(
+    db,
+    sql`SELECT DISTINCT connection_id AS connection, substr(external_id, 7, instr(substr(external_id, 7), ':') - 1) AS ledger
+          FROM transactions INDEXED BY transactions_by_day_provider
+          WHERE business_date BETWEEN ${from} AND ${to} AND provider = 'vipps' AND external_id LIKE 'funds:%'`,
+  ).filter((l) => !known.some((k) => k.connection === l.connection && k.ledger === l.ledger));
+  return [...known, ...fresh.map((l) => ({ ...l, after: '', until: null }))];
+}
+
+/**
+ * Rebuilds each Vipps payout's settlement: every payout when `from` is null, else the payouts a change
+ * of the days `from`..`to` reaches (see stretches). A payout-scheduled
  * entry settles the funds entries booked since the ledger's previous payout, so its expected net is the
  * opening balance plus the captures, less the refunds and the capture fees Vipps charged for them, plus
  * any corrections. Fees-retained entries are the same fees moved between ledgers and are not counted
  * again. Any difference from the payout's amount is kept for the discrepancy list.
  */
-export function rebuildPayouts(db: Database, from: string | null): number {
-  const start =
+export function rebuildPayouts(db: Database, from: string | null, to: string | null = null): number {
+  const parts: Stretch[] =
     from === null
-      ? ''
-      : (get<{ d: string | null }>(
-          db,
-          sql`SELECT max(ledger_date) AS d FROM recon_payouts WHERE ledger_date < ${from}`,
-        )?.d ?? '');
-  run(db, sql`DELETE FROM recon_payouts WHERE ledger_date > ${start}`);
+      ? [{ connection: null, ledger: null, after: '', until: null }]
+      : stretches(db, from, to ?? from);
+  let count = 0;
+  for (const s of parts) count += settle(db, s);
+  return count;
+}
+
+/*
+ * The day, provider and kind index, named: on the unique (provider, connection, external id) index the
+ * planner walked all of a connection's records (0.5 s at 100k sales) to find a few days of one ledger;
+ * on the day index it reads every record of the days. This one skips other providers' rows in the index.
+ */
+function settle(db: Database, s: Stretch): number {
+  // Column conditions of one stretch (every ledger when connection is null); values are bound.
+  const where = (until: string | null) =>
+    sql`t.business_date > ${s.after} AND ${until === null ? sql`1` : sql`t.business_date <= ${until}`}
+        AND ${s.connection === null ? sql`1` : sql`+t.connection_id = ${s.connection}`}`;
+  run(
+    db,
+    sql`DELETE FROM recon_payouts WHERE ledger_date > ${s.after}
+          AND ${s.until === null ? sql`1` : sql`ledger_date <= ${s.until}`}
+          AND ${s.connection === null ? sql`1` : sql`connection_id = ${s.connection} AND ledger_id = ${s.ledger}`}`,
+  );
   const rows = all<FundsRow>(
     db,
     sql`SELECT t.id, t.connection_id, t.external_id, t.kind, t.provider_status, t.amount_minor, t.currency,
           t.business_date, (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'pspReference') AS psp,
           json_extract(t.raw_json, '$.balanceBefore') AS balance_before
-        FROM transactions t
-       WHERE t.business_date > ${start} AND t.provider = 'vipps' AND t.external_id LIKE 'funds:%'
+        FROM transactions t INDEXED BY transactions_by_day_provider
+       WHERE ${where(s.until)} AND t.provider = 'vipps'
+         AND t.external_id LIKE ${s.ledger === null ? 'funds:%' : `funds:${s.ledger}:%`}
        ORDER BY t.connection_id, t.business_date, t.occurred_at, t.id`,
   );
   const fees = new Map<string, number>();
+  // A capture's fee may be booked in the fees ledger a few days after the funds entry.
+  const feesUntil =
+    s.until === null
+      ? null
+      : new Date(Date.parse(`${s.until}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
   for (const f of all<{ connection_id: string; psp: string; amount_minor: number }>(
     db,
     sql`SELECT t.connection_id, (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'pspReference') AS psp,
-          t.amount_minor FROM transactions t
-         WHERE t.business_date > ${start} AND t.provider = 'vipps' AND t.kind = 'fee'
+          t.amount_minor FROM transactions t INDEXED BY transactions_by_day_provider
+         WHERE ${where(feesUntil)} AND t.provider = 'vipps' AND t.kind = 'fee'
            AND t.external_id LIKE 'fees:%' AND t.provider_status = 'capture-fee'`,
   )) {
     const k = `${f.connection_id}:${f.psp}`;
@@ -74,7 +129,7 @@ export function rebuildPayouts(db: Database, from: string | null): number {
     db.prepare(`INSERT INTO recon_payouts (transaction_id, connection_id, ledger_id, ledger_date,
     first_date, currency, actual_minor, captures_minor, refunds_minor, fees_minor, adjustments_minor, expected_minor,
     difference_minor, items) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const settle = db.prepare(
+  const settleItem = db.prepare(
     'INSERT OR REPLACE INTO recon_settlements (transaction_id, payout_id) VALUES (?, ?)',
   );
   const spans = new Map<string, Span>();
@@ -114,7 +169,7 @@ export function rebuildPayouts(db: Database, from: string | null): number {
       actual - expected,
       span.items.length,
     );
-    for (const item of span.items) settle.run(item.id, r.id);
+    for (const item of span.items) settleItem.run(item.id, r.id);
     spans.set(key, emptySpan());
     count++;
   }

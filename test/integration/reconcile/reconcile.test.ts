@@ -154,12 +154,29 @@ describe('posrecon reconcile on a synced demo shop', () => {
       `UPDATE transactions SET status = 'refunded' WHERE id = (SELECT id FROM transactions WHERE provider = 'cents' AND business_date = ? LIMIT 1)`,
       day?.d,
     );
+    // And a Vipps funds entry of the day now says 1.00 more: the payout that settles it no longer adds up.
+    sql(
+      home,
+      `UPDATE transactions SET amount_minor = amount_minor + 100 WHERE id = (SELECT id FROM transactions
+        WHERE provider = 'vipps' AND external_id LIKE 'funds:%' AND kind = 'capture' AND business_date = ? LIMIT 1)`,
+      day?.d,
+    );
+    const payouts = () => ({
+      payouts: sql(home, 'SELECT * FROM recon_payouts ORDER BY transaction_id'),
+      settled: sql(home, 'SELECT * FROM recon_settlements ORDER BY transaction_id'),
+    });
     const report = await withCore(home, (core) => call(core, 'reconcile:run', { full: false }));
     expect(report.days).toBeLessThanOrEqual(3);
     expect(report.days).toBeGreaterThanOrEqual(1);
     const incremental = dumpGroups(databaseFile(home));
+    const settledIncrementally = payouts();
+    expect(
+      (settledIncrementally.payouts as { difference_minor: number }[]).some((p) => p.difference_minor !== 0),
+    ).toBe(true);
     await withCore(home, (core) => call(core, 'reconcile:run', { full: true }));
     expect(dumpGroups(databaseFile(home))).toEqual(incremental);
+    // Payouts are settled again only where the change reaches (its ledger's stretch), and end as a full rebuild settles them.
+    expect(payouts()).toEqual(settledIncrementally);
   });
 
   it('names every class of discrepancy, each with its records and a plain sentence', async () => {
