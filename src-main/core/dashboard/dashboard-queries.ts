@@ -33,7 +33,7 @@ export function rollupRows(db: Database, from: string, to: string): RollupRow[] 
           FROM dash_day_totals WHERE business_date BETWEEN ${a ?? from} AND ${b ?? to} AND kind IN ('sale', 'payout')`,
   );
   if (months?.[0] && months[1])
-    parts.push(sql`SELECT month || '-01', kind, status, currency, network, n, amount_minor FROM dash_month_totals
+    parts.push(sql`SELECT month || '-01' AS date, kind, status, currency, network, n, amount_minor FROM dash_month_totals
           WHERE month BETWEEN ${months[0]} AND ${months[1]} AND kind IN ('sale', 'payout')`);
   return all<RollupRow>(
     db,

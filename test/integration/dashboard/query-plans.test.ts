@@ -50,6 +50,11 @@ const shapes: [string, (db: Database) => unknown, RegExp[]][] = [
     (db) => queries.rollupRows(db, '2025-12-20', '2026-02-28'),
     [rollup('dash_day_totals'), /^SEARCH dash_month_totals USING PRIMARY KEY \(month>\? AND month<\?\)/],
   ],
+  [
+    'figures of one whole month',
+    (db) => queries.rollupRows(db, ...range),
+    [/^SEARCH dash_month_totals USING PRIMARY KEY \(month>\? AND month<\?\)/],
+  ],
   ['daily gross', (db) => queries.dailyGross(db, ...range), [rollup('dash_day_gross')]],
   [
     'sold tenders by provider',

@@ -7,11 +7,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { OperationInput, OperationName, OperationOutput } from '../../../src-main/core/api/contract.ts';
 import { createCore, type Core } from '../../../src-main/core/core.ts';
 import { hours } from '../../../src-main/core/dashboard/breakdowns.ts';
+import { getDashboard } from '../../../src-main/core/dashboard/dashboard.ts';
 import { quarterHours } from '../../../src-main/core/dashboard/dashboard-queries.ts';
 import { AppError } from '../../../src-main/core/model/app-error.ts';
 import { MIGRATIONS } from '../../../src-main/core/store/migrations/index.ts';
 import { openStore } from '../../../src-main/core/store/open-store.ts';
-import { markViews } from '../../support/direct-totals.ts';
+import { markViews, notCounted } from '../../support/direct-totals.ts';
 import { bulkInsert, generateTransactions } from '../../support/seed-transactions.ts';
 import { TRIGGER_KEPT, rollupMismatches } from '../../support/dashboard-oracle.ts';
 import { syncDemoWorld } from '../../support/reconcile-world.ts';
@@ -189,6 +190,30 @@ describe('migration 0012 on a cache of the schema before it', () => {
       expect(store.db.prepare('SELECT count(*) FROM dash_group_days').pluck().get()).toBeGreaterThan(0);
       expect(store.db.prepare('SELECT count(*) FROM dash_vat_days').pluck().get()).toBeGreaterThan(0);
       expect(rollupMismatches(store.db)).toEqual([]);
+      // Whole months (read from the month rollups) and edge days give the revenue the records do.
+      for (const [from, to] of [
+        ['2025-11-01', '2026-02-28'],
+        ['2025-11-17', '2026-01-09'],
+      ] as const) {
+        const d = getDashboard(
+          store.db,
+          { preset: 'custom', from, to },
+          { timeZone: 'Europe/Oslo', currency: 'NOK' },
+        );
+        const gross = store.db
+          .prepare(
+            `SELECT currency, sum(amount_minor) AS g FROM transactions t WHERE kind = 'sale'
+               AND status IN ('completed', 'refunded') AND business_date BETWEEN ? AND ? AND NOT ${notCounted('t')}
+             GROUP BY 1`,
+          )
+          .all(from, to) as { currency: string; g: number }[];
+        expect(d.current.revenue.map((r) => [r.currency, r.grossMinor]).sort()).toEqual(
+          gross.map((r) => [r.currency, r.g]).sort(),
+        );
+        expect(d.daily.reduce((sum, x) => sum + x.grossMinor, 0)).toBe(
+          gross.find((r) => r.currency === d.currency)?.g,
+        );
+      }
     } finally {
       store.close();
     }
