@@ -19,7 +19,17 @@ export interface DemoWorld {
  */
 export async function syncDemoWorld(seed: number, days: number, salesPerDay: number): Promise<DemoWorld> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'posrecon-recon-'));
-  const r = await cli([
+  const r = await demoCli(home, seed, days, salesPerDay);
+  if (r.code !== 0) throw new Error(`demo failed (${r.code}): ${r.err}`);
+  const demo = JSON.parse(r.out) as Record<string, unknown>;
+  // The demo says where its world's ground truth is (the embedded sandbox keeps it in the home).
+  const truthPath = (demo.world as { groundTruthPath: string }).groundTruthPath;
+  return { home, dbFile: databaseFile(home), truthPath, demo };
+}
+
+/** `posrecon demo --json` for that shop: the first sync of a home, or a later one that continues it. */
+export function demoCli(home: string, seed: number, days: number, salesPerDay: number) {
+  return cli([
     'demo',
     '--home',
     home,
@@ -31,11 +41,6 @@ export async function syncDemoWorld(seed: number, days: number, salesPerDay: num
     '--sales-per-day',
     String(salesPerDay),
   ]);
-  if (r.code !== 0) throw new Error(`demo failed (${r.code}): ${r.err}`);
-  const demo = JSON.parse(r.out) as Record<string, unknown>;
-  // The demo says where its world's ground truth is (the embedded sandbox keeps it in the home).
-  const truthPath = (demo.world as { groundTruthPath: string }).groundTruthPath;
-  return { home, dbFile: databaseFile(home), truthPath, demo };
 }
 
 /**

@@ -15,8 +15,7 @@ import { openStore } from '../../../src-main/core/store/open-store.ts';
 import { markViews, notCounted } from '../../support/direct-totals.ts';
 import { bulkInsert, generateTransactions } from '../../support/seed-transactions.ts';
 import { TRIGGER_KEPT, rollupMismatches } from '../../support/dashboard-oracle.ts';
-import { syncDemoWorld } from '../../support/reconcile-world.ts';
-import { cli } from '../../unit/cli/run-cli.ts';
+import { demoCli, syncDemoWorld } from '../../support/reconcile-world.ts';
 
 /*
  * The Dashboard's rollups (migration 0012) against plain GROUP BYs over the base tables, after every
@@ -137,18 +136,7 @@ describe.each([
     }
     check(w.dbFile);
 
-    const again = await cli([
-      'demo',
-      '--home',
-      w.home,
-      '--json',
-      '--seed',
-      String(seed),
-      '--days',
-      String(days),
-      '--sales-per-day',
-      String(salesPerDay),
-    ]);
+    const again = await demoCli(w.home, seed, days, salesPerDay);
     expect(again.code, again.err).toBe(0);
     check(w.dbFile);
   }, 240_000);

@@ -44,6 +44,19 @@ const dayAdd = figureAdd('dash_day_totals', 'business_date', (t) => `${t}.busine
 const txDay = recordAdd(dayAdd);
 const viewDay = viewAdd(dayAdd);
 
+/** A figures rollup keyed by `key` (a day here, a month in 0015). */
+export const figuresTable = (name: string, key: string) => `CREATE TABLE ${name} (
+      ${key.padEnd(13)} TEXT NOT NULL,
+      kind          TEXT NOT NULL,
+      status        TEXT NOT NULL,
+      currency      TEXT NOT NULL,
+      network       TEXT NOT NULL,
+      negative      INTEGER NOT NULL CHECK (negative IN (0, 1)),
+      n             INTEGER NOT NULL,
+      amount_minor  INTEGER NOT NULL,
+      PRIMARY KEY (${key}, kind, status, currency, network, negative)
+    ) STRICT, WITHOUT ROWID;`;
+
 const quarterAdd = (t: string, sign: string) => `
     INSERT INTO dash_sale_quarters (business_date, utc_hour, quarter, status, currency, n, amount_minor)
       SELECT ${t}.business_date, substr(${t}.occurred_at, 1, 13), CAST(substr(${t}.occurred_at, 15, 2) AS INTEGER) / 15,
@@ -52,17 +65,7 @@ const quarterAdd = (t: string, sign: string) => `
       ON CONFLICT DO UPDATE SET n = n + excluded.n, amount_minor = amount_minor + excluded.amount_minor;`;
 
 const SQL = `
-    CREATE TABLE dash_day_totals (
-      business_date TEXT NOT NULL,
-      kind          TEXT NOT NULL,
-      status        TEXT NOT NULL,
-      currency      TEXT NOT NULL,
-      network       TEXT NOT NULL,
-      negative      INTEGER NOT NULL CHECK (negative IN (0, 1)),
-      n             INTEGER NOT NULL,
-      amount_minor  INTEGER NOT NULL,
-      PRIMARY KEY (business_date, kind, status, currency, network, negative)
-    ) STRICT, WITHOUT ROWID;
+    ${figuresTable('dash_day_totals', 'business_date')}
     CREATE TABLE dash_sale_quarters (
       business_date TEXT NOT NULL,
       utc_hour      TEXT NOT NULL,

@@ -1,4 +1,4 @@
-import { figureAdd, recordAdd, viewAdd } from './0012-dashboard-rollups.ts';
+import { figureAdd, figuresTable, recordAdd, viewAdd } from './0012-dashboard-rollups.ts';
 import type { Migration } from './migration.ts';
 
 /*
@@ -23,17 +23,7 @@ export const migration0015: Migration = {
   version: 15,
   name: 'dashboard-months',
   sql: `
-    CREATE TABLE dash_month_totals (
-      month         TEXT NOT NULL,
-      kind          TEXT NOT NULL,
-      status        TEXT NOT NULL,
-      currency      TEXT NOT NULL,
-      network       TEXT NOT NULL,
-      negative      INTEGER NOT NULL CHECK (negative IN (0, 1)),
-      n             INTEGER NOT NULL,
-      amount_minor  INTEGER NOT NULL,
-      PRIMARY KEY (month, kind, status, currency, network, negative)
-    ) STRICT, WITHOUT ROWID;
+    ${figuresTable('dash_month_totals', 'month')}
     CREATE TABLE dash_day_gross (
       business_date TEXT NOT NULL,
       currency      TEXT NOT NULL,
