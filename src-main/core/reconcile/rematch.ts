@@ -27,7 +27,7 @@ export interface LocalReport {
  * follow their originals, and the discrepancies of what was re-matched are written again. The result
  * equals a full rebuild's (tested); where the change would reach further (a TGI payment changing
  * hands, whose refunds are scored against every payment of four months; a refund turned orphan; a
- * component wider than a few hundred sales or twelve hours; a day without stored offsets), nothing is
+ * component over 40,000 sales or 48 hours; a day without stored offsets), nothing is
  * written and null is returned: the caller rebuilds the days instead.
  */
 export function rematchDecision(
