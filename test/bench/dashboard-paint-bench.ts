@@ -1,7 +1,8 @@
 // Dashboard first paint: serves a cache with the real `posrecon serve`, opens the Dashboard in Chromium
 // (cold: a new page each time) and reads, from Performance API marks set in the page, when the first
 // contentful paint happened and when the period's figures and the revenue chart were first painted
-// (the frame after they entered the DOM). Prints figures; asserts nothing. Target: figures ≤ 1 s.
+// (Element Timing for the figures; the frame after it entered the DOM for the chart). Prints figures;
+// asserts nothing. Target: figures ≤ 1 s.
 //   node_modules/.bin/node test/bench/dashboard-paint-bench.ts [--home DIR] [--runs N]
 // Without --home it syncs the demo shop into a temporary home first (`posrecon demo`, 60 days).
 import { spawnSync } from 'node:child_process';
@@ -42,8 +43,16 @@ try {
     await page.addInitScript(() => {
       const w = window as unknown as { marks: Record<string, number> };
       w.marks = {};
+      // The figures' paint is Chromium's own record of it (Element Timing on their values): a mark
+      // taken in a task after the frame would wait behind the charts' drawing, queued meanwhile.
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries() as (PerformanceEntry & {
+          identifier: string;
+          renderTime: number;
+        })[])
+          if (e.identifier === 'figure' && !('figures' in w.marks)) w.marks.figures = e.renderTime;
+      }).observe({ type: 'element', buffered: true });
       const watch: [string, string][] = [
-        ['figures', '[data-testid=figure]'],
         // A chart's figure is marked once Chart.js (loaded apart from the app) has drawn it.
         ['chart', 'figure[data-drawn] canvas'],
       ];

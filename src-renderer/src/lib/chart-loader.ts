@@ -26,3 +26,12 @@ export function loadChart(): Promise<typeof ChartType> {
   });
   return loading;
 }
+
+/**
+ * Resolves after the browser has painted the current frame (a frame callback, then a task of its
+ * own). Drawing a chart costs 100–300 ms of script; done in the task that put the figures in the
+ * page, it held their first paint back until every chart was drawn.
+ */
+export function afterPaint(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+}
