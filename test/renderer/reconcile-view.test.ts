@@ -149,26 +149,26 @@ describe('Reconcile view', () => {
     expect(cells[0]!.getAttribute('aria-pressed')).toBe('true');
   });
 
-  it("counts in the tabs what the narrowed list shows: a cell's day, not every day", async () => {
-    // Every day has 2 suggestions open; the day the first cell names has 5.
+  it("counts in the tabs what the narrowed list shows: a cell's day and provider, not every day", async () => {
+    // Every day has 5 suggestions open; the first cell (30 Nov, TGI) has 2 and 0 unmatched.
     const { api } = reconcileApi({
-      'reconcile:summary': (input) => ({
-        ok: true,
-        value: summary({}, input.from === '2026-11-30' && input.to === '2026-11-30' ? 5 : 2),
-      }),
+      'reconcile:summary': (input) => ({ ok: true, value: summary({}, input.from ? 2 : 5) }),
     });
     show(api);
     await screen.findByTestId('reconcile-cards');
-    expect(screen.getByTestId('tab-review').textContent).toBe('Needs review (2)');
-    await fireEvent.click(screen.getAllByTestId('grid-cell')[0]!);
-    await waitFor(() => expect(screen.getByTestId('tab-review').textContent).toBe('Needs review (5)'));
-    // The cards keep counting everything still open.
-    expect(within(screen.getByTestId('card-review')).getByText('2')).toBeTruthy();
-    // The same cell again widens the list back, and the count with it.
+    expect(screen.getByTestId('tab-review').textContent).toBe('Needs review (5)');
+    expect(screen.getByTestId('tab-discrepancy').textContent).toMatch(/^Discrepancies \(\d+\)$/);
     await fireEvent.click(screen.getAllByTestId('grid-cell')[0]!);
     await waitFor(() => expect(screen.getByTestId('tab-review').textContent).toBe('Needs review (2)'));
+    expect(screen.getByTestId('tab-unmatched').textContent).toBe('Unmatched (0)');
+    // Discrepancies are not counted per provider: no number rather than another list's.
+    expect(screen.getByTestId('tab-discrepancy').textContent).toBe('Discrepancies');
+    // The cards keep counting everything still open.
+    expect(within(screen.getByTestId('card-review')).getByText('5')).toBeTruthy();
+    // The same cell again widens the list back, and the counts with it.
+    await fireEvent.click(screen.getAllByTestId('grid-cell')[0]!);
+    await waitFor(() => expect(screen.getByTestId('tab-review').textContent).toBe('Needs review (5)'));
   });
-
   it('reviews with the keyboard: evidence and runner-up, A accepts with the version shown, Ctrl+Z undoes, R rejects', async () => {
     const { api, decided } = reconcileApi();
     show(api);
@@ -320,7 +320,8 @@ describe('Reconcile view', () => {
       },
       'reconcile:summary': (input) => {
         periods.push(input);
-        return { ok: true, value: summary({}, 2) };
+        // The linked days hold 3 suggestions; every day still open, 2.
+        return { ok: true, value: summary({}, input.from === '2026-11-01' ? 3 : 2) };
       },
     });
     window.location.hash = '#/reconcile?state=unmatched&from=2026-11-01&to=2026-11-30';
@@ -334,11 +335,14 @@ describe('Reconcile view', () => {
       expect(screen.getByRole('tab', { name: /Unmatched/ }).getAttribute('aria-selected')).toBe('true');
       expect(lists.at(-1)).toMatchObject({ state: 'unmatched', from: '2026-11-01', to: '2026-11-30' });
       expect(periods).toContainEqual({ from: '2026-11-01', to: '2026-11-30' });
+      // The tabs count the linked days, as the lists show them.
+      await waitFor(() => expect(screen.getByTestId('tab-review').textContent).toBe('Needs review (3)'));
       await fireEvent.click(
         within(screen.getByTestId('span-filter')).getByRole('button', { name: 'Show every day' }),
       );
       await waitFor(() => expect(screen.queryByTestId('span-filter')).toBeNull());
       expect(lists.at(-1)).not.toHaveProperty('from');
+      expect(screen.getByTestId('tab-review').textContent).toBe('Needs review (2)');
     } finally {
       window.location.hash = '';
     }

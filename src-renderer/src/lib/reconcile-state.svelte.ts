@@ -9,6 +9,14 @@ export type Summary = OperationOutput<'reconcile:summary'>;
 export type Explanation = OperationOutput<'reconcile:explain'>;
 export type DecisionEntry = OperationOutput<'reconcile:decisions'>['items'][number];
 export type DiscrepancyClassId = Summary['classes'][number]['class'];
+/** The queue tabs' counts; a count the narrowed lists can't be counted by is left out. */
+export interface TabCounts {
+  review?: number;
+  unmatched?: number;
+  unmatchedSales?: number;
+  unmatchedPayments?: number;
+  classes: { class: DiscrepancyClassId; label: string; count?: number }[];
+}
 export type Tab = 'review' | 'unmatched' | 'discrepancy' | 'activity';
 
 export interface Toast {
@@ -39,7 +47,7 @@ export class ReconcileState {
   summary = $state.raw<Summary | null>(null);
   /** Every day: what is still open, whatever the period (the cards' counts). */
   open = $state.raw<Summary | null>(null);
-  /** The days a grid cell or a link narrows the queues to (null while loading, or when nothing narrows). */
+  /** The days a link narrows the queues to (null while loading, or when no link narrows them). */
   scoped = $state.raw<Summary | null>(null);
   summaryStatus = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
   summaryError = $state.raw<ApiErrorBody | null>(null);
@@ -74,9 +82,30 @@ export class ReconcileState {
     this.finder = new MatchFinder(api);
   }
 
-  /** What the tabs count: the days the queues show, so a narrowed list and its count agree. */
-  get counted(): Summary | null {
-    return this.#days().from ? this.scoped : this.open;
+  /**
+   * What the tabs count, over what the lists show: every day still open, a link's days, or a grid
+   * cell's day and provider (its row has review and unmatched; the rest is not counted per provider,
+   * so it goes without a number rather than with another list's).
+   */
+  get counts(): TabCounts | null {
+    const base = this.span ? this.scoped : this.open;
+    if (!base) return null;
+    const cell = this.cell;
+    if (cell) {
+      const row = this.summary?.rows.find((r) => r.date === cell.date && r.provider === cell.provider);
+      return {
+        review: row?.review,
+        unmatched: row?.unmatched,
+        classes: base.classes.map((c) => ({ class: c.class, label: c.label })),
+      };
+    }
+    return {
+      review: base.totals.review,
+      unmatched: base.totals.unmatched + base.totals.unmatchedPayments,
+      unmatchedSales: base.totals.unmatched,
+      unmatchedPayments: base.totals.unmatchedPayments,
+      classes: base.classes,
+    };
   }
 
   /** The queues show everything still open, unless a grid cell or a link narrows them to its days. */
@@ -119,12 +148,11 @@ export class ReconcileState {
   }
 
   async #loadScoped(): Promise<void> {
-    const days = this.#days();
-    if (!days.from) return;
-    const scoped = await this.#api.call('reconcile:summary', days);
-    // Only the answer for what the queues still show may count them.
-    if (scoped.ok && days.from === this.#days().from && days.to === this.#days().to)
-      this.scoped = scoped.value;
+    const span = this.span;
+    if (!span) return;
+    const scoped = await this.#api.call('reconcile:summary', span);
+    // Only the answer for the days the lists still show may count them.
+    if (scoped.ok && span === this.span) this.scoped = scoped.value;
   }
 
   setPeriod(period: PeriodId): void {
@@ -139,8 +167,6 @@ export class ReconcileState {
   setCell(cell: { date: string; provider: string } | null): void {
     const same = cell && this.cell?.date === cell.date && this.cell.provider === cell.provider;
     this.cell = same ? null : cell;
-    this.scoped = null;
-    void this.#loadScoped();
     void this.reloadQueue(null);
   }
 
