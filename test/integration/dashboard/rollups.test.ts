@@ -4,18 +4,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { OperationInput, OperationName, OperationOutput } from '../../../src-main/core/api/contract.ts';
-import { createCore, type Core } from '../../../src-main/core/core.ts';
+import { createCore } from '../../../src-main/core/core.ts';
 import { hours } from '../../../src-main/core/dashboard/breakdowns.ts';
 import { getDashboard } from '../../../src-main/core/dashboard/dashboard.ts';
 import { quarterHours } from '../../../src-main/core/dashboard/dashboard-queries.ts';
-import { AppError } from '../../../src-main/core/model/app-error.ts';
 import { MIGRATIONS } from '../../../src-main/core/store/migrations/index.ts';
 import { openStore } from '../../../src-main/core/store/open-store.ts';
 import { markViews, notCounted } from '../../support/direct-totals.ts';
 import { bulkInsert, generateTransactions } from '../../support/seed-transactions.ts';
 import { TRIGGER_KEPT, rollupMismatches } from '../../support/dashboard-oracle.ts';
 import { demoCli, syncDemoWorld } from '../../support/reconcile-world.ts';
+import { callCore } from '../../support/core-call.ts';
 
 /*
  * The Dashboard's rollups (migration 0012) against plain GROUP BYs over the base tables, after every
@@ -28,15 +27,7 @@ afterAll(() => {
   for (const h of homes) rmSync(h, { recursive: true, force: true });
 });
 
-async function call<N extends OperationName>(
-  core: Core,
-  name: N,
-  input: OperationInput<N>,
-): Promise<OperationOutput<N>> {
-  const r = await core.dispatch(name, input);
-  if (!r.ok) throw new AppError(r.error.code, r.error.message, r.error.details);
-  return r.value as OperationOutput<N>;
-}
+const call = callCore;
 
 function check(file: string, tables?: string[]): void {
   const db = new Database(file, { readonly: true });

@@ -1,9 +1,9 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../../src-main/core/model/app-error.ts';
 import type { OperationInput, OperationName, OperationOutput } from '../../../src-main/core/api/contract.ts';
 import { createCore, type Core } from '../../../src-main/core/core.ts';
 import { syncDemoWorld, type DemoWorld } from '../../support/reconcile-world.ts';
+import { callCore } from '../../support/core-call.ts';
 
 let w: DemoWorld;
 let core: Core;
@@ -16,11 +16,8 @@ afterAll(() => {
   if (w) rmSync(w.home, { recursive: true, force: true });
 });
 
-async function call<N extends OperationName>(name: N, input: OperationInput<N>): Promise<OperationOutput<N>> {
-  const r = await core.dispatch(name, input);
-  if (!r.ok) throw new AppError(r.error.code, r.error.message, r.error.details);
-  return r.value as OperationOutput<N>;
-}
+const call = <N extends OperationName>(name: N, input: OperationInput<N>): Promise<OperationOutput<N>> =>
+  callCore(core, name, input);
 
 async function callError(name: OperationName, input: unknown): Promise<string> {
   const r = await core.dispatch(name, input as never);

@@ -3,8 +3,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../../src-main/core/model/app-error.ts';
-import type { OperationInput, OperationName, OperationOutput } from '../../../src-main/core/api/contract.ts';
+import type { OperationInput, OperationOutput } from '../../../src-main/core/api/contract.ts';
 import { EventBus } from '../../../src-main/core/api/event-bus.ts';
 import { createCore, type Core } from '../../../src-main/core/core.ts';
 import { databaseFile } from '../../../src-main/core/home.ts';
@@ -12,6 +11,7 @@ import { ReconcileService } from '../../../src-main/core/reconcile/reconcile-ser
 import { openStore } from '../../../src-main/core/store/open-store.ts';
 import { dumpGroups, syncDemoWorld, type DemoWorld } from '../../support/reconcile-world.ts';
 import { cli } from '../../unit/cli/run-cli.ts';
+import { callCore } from '../../support/core-call.ts';
 
 let w: DemoWorld;
 const homes: string[] = [];
@@ -30,15 +30,7 @@ function copyHome(): string {
   return home;
 }
 
-async function call<N extends OperationName>(
-  core: Core,
-  name: N,
-  input: OperationInput<N>,
-): Promise<OperationOutput<N>> {
-  const r = await core.dispatch(name, input);
-  if (!r.ok) throw new AppError(r.error.code, r.error.message, r.error.details);
-  return r.value as OperationOutput<N>;
-}
+const call = callCore;
 
 async function withCore<T>(home: string, fn: (core: Core) => Promise<T>): Promise<T> {
   const core = await createCore({ home, actor: 'test' });
