@@ -1,4 +1,5 @@
 import type { OperationOutput } from '../../../src-main/core/api/contract.ts';
+import { tabCounts, type TabCounts } from './reconcile-counts.ts';
 import type { ApiClient, ApiErrorBody, CallResult } from './api.ts';
 import { MatchFinder, type Candidate } from './match-finder.svelte.ts';
 import type { ReconcileLink } from './reconcile-link.ts';
@@ -9,14 +10,6 @@ export type Summary = OperationOutput<'reconcile:summary'>;
 export type Explanation = OperationOutput<'reconcile:explain'>;
 export type DecisionEntry = OperationOutput<'reconcile:decisions'>['items'][number];
 export type DiscrepancyClassId = Summary['classes'][number]['class'];
-/** The queue tabs' counts; a count the narrowed lists can't be counted by is left out. */
-export interface TabCounts {
-  review?: number;
-  unmatched?: number;
-  unmatchedSales?: number;
-  unmatchedPayments?: number;
-  classes: { class: DiscrepancyClassId; label: string; count?: number }[];
-}
 export type Tab = 'review' | 'unmatched' | 'discrepancy' | 'activity';
 
 export interface Toast {
@@ -82,30 +75,9 @@ export class ReconcileState {
     this.finder = new MatchFinder(api);
   }
 
-  /**
-   * What the tabs count, over what the lists show: every day still open, a link's days, or a grid
-   * cell's day and provider (its row has review and unmatched; the rest is not counted per provider,
-   * so it goes without a number rather than with another list's).
-   */
+  /** What the tabs count, over what the lists show (see `tabCounts`). */
   get counts(): TabCounts | null {
-    const base = this.span ? this.scoped : this.open;
-    if (!base) return null;
-    const cell = this.cell;
-    if (cell) {
-      const row = this.summary?.rows.find((r) => r.date === cell.date && r.provider === cell.provider);
-      return {
-        review: row?.review,
-        unmatched: row?.unmatched,
-        classes: base.classes.map((c) => ({ class: c.class, label: c.label })),
-      };
-    }
-    return {
-      review: base.totals.review,
-      unmatched: base.totals.unmatched + base.totals.unmatchedPayments,
-      unmatchedSales: base.totals.unmatched,
-      unmatchedPayments: base.totals.unmatchedPayments,
-      classes: base.classes,
-    };
+    return tabCounts(this.span ? this.scoped : this.open, this.cell, this.summary);
   }
 
   /** The queues show everything still open, unless a grid cell or a link narrows them to its days. */
