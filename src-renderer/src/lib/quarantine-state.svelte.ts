@@ -30,20 +30,22 @@ export class QuarantineState {
   }
 
   async retry(connectionId: string): Promise<void> {
+    let text: string | null = null;
     await this.#run(connectionId, 'retrying', async () => {
       const r = await this.#api.call('quarantine:retry', { connectionId });
       if (r.ok) {
         const { stored, remaining } = r.value;
-        const text =
+        text =
           remaining > 0
             ? `Tried again: ${stored} stored, ${remaining} still could not be read.`
             : stored === 1
               ? 'Tried again: the record is stored now.'
               : `Tried again: all ${stored} records are stored now.`;
-        this.results = { ...this.results, [connectionId]: text };
       }
       return r;
     });
+    // Said once the list has been read again, so the card never says "stored" beside the record.
+    if (text) this.results = { ...this.results, [connectionId]: text };
   }
 
   /** Resolves to the error, if any, so the form keeps the reason the user typed. */
