@@ -336,6 +336,16 @@ describe.runIf(chromiumAvailable())('Reconcile in Chromium, on the demo world', 
     await poll(async () => (await page.getByTestId('queue-item').count()) > 0).toBe(true);
     await page.screenshot({ path: `${SHOTS}/grid-cell-1024.png`, fullPage: true });
     expect(provider).toBeTruthy();
+    // The wide grid scrolls in its own box: the page itself never scrolls sideways at 1024 px (the
+    // cells' visually-hidden words once widened it to 1,782 px), and the caption stays in view.
+    const [scrollWidth, clientWidth] = await page.evaluate(() => [
+      document.documentElement.scrollWidth,
+      document.documentElement.clientWidth,
+    ]);
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+    await expect.poll(() => page.locator('#reconcile-grid-caption').isVisible()).toBe(true);
+    const caption = await page.locator('#reconcile-grid-caption').boundingBox();
+    expect(caption?.x ?? -1).toBeGreaterThanOrEqual(0);
     expect(problems).toEqual([]);
     await page.close();
   });
