@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DISCREPANCY_CLASSES } from '../reconcile/discrepancies.ts';
 import { ReconcileSettings, ReconcileSettingsPatch } from '../reconcile/reconcile-settings.ts';
-import { IsoDate } from './schemas.ts';
+import { IsoDate, ReferenceDto } from './schemas.ts';
 
 export const DiscrepancyClass = z.enum(DISCREPANCY_CLASSES);
 export const GroupState = z.enum(['linked', 'review', 'unmatched', 'explained']);
@@ -150,7 +150,8 @@ export const ExplainedMember = z.object({
   status: z.string(),
   occurredAt: z.string(),
   businessDate: z.string(),
-  references: z.array(z.object({ kind: z.string(), value: z.string() })),
+  /** `kind` is the provider's field name, `label` the same in plain words. */
+  references: z.array(ReferenceDto),
 });
 
 export const ReconcileExplanation = z.object({

@@ -1,6 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import type { z } from 'zod';
 import { AppError } from '../model/app-error.ts';
+import type { ProviderId } from '../model/transaction.ts';
+import { referenceLabel } from '../providers/describe.ts';
 import type { FieldEvidence, ReconcileExplanation } from '../api/reconcile-schemas.ts';
 import { RECON_STATE } from '../search/summaries.ts';
 import { all, get, sql } from '../store/sql.ts';
@@ -82,6 +84,10 @@ function groupKeyOf(db: Database, key: string): string | null {
   );
 }
 
+/** A record's references with the provider's field names in plain words ("invoiceId" → "Invoice number"). */
+const labelled = (provider: string, refs: readonly { kind: string; value: string }[]) =>
+  refs.map((r) => ({ ...r, label: referenceLabel(provider as ProviderId, r.kind) }));
+
 export function explain(db: Database, key: string): Explanation {
   const groupKey = groupKeyOf(db, key);
   const g = groupKey
@@ -102,7 +108,10 @@ export function explain(db: Database, key: string): Explanation {
           (SELECT json_group_array(json_object('kind', kind, 'value', value)) FROM transaction_refs r WHERE r.transaction_id = t.id) AS refs
         FROM recon_members m JOIN transactions t ON t.id = m.transaction_id WHERE m.group_id = ${g.id}
         ORDER BY t.occurred_at, t.id`,
-  ).map(({ refs, ...m }) => ({ ...m, references: JSON.parse(refs) as { kind: string; value: string }[] }));
+  ).map(({ refs, ...m }) => ({
+    ...m,
+    references: labelled(m.provider, JSON.parse(refs) as { kind: string; value: string }[]),
+  }));
   const ev = (g.evidence ? JSON.parse(g.evidence) : { pairs: [], refunds: [] }) as Evidence;
   const ids = JSON.stringify(members.map((m) => m.id));
   const saleKey = g.key.slice('sale:'.length);
@@ -227,7 +236,7 @@ function lonePayment(db: Database, id: number): Explanation {
     saleMinor: 0,
     paidMinor: t.amountMinor,
     text: loneText(t),
-    members: [{ ...member, references }],
+    members: [{ ...member, references: labelled(member.provider, references) }],
     pairs: [],
     refunds: [],
     payouts: payoutChecks(

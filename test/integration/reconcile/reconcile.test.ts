@@ -267,6 +267,12 @@ describe('decisions', () => {
         'Payment method',
         'Customer',
       ]);
+      // References read in plain words, the provider's own field name kept beside them.
+      const sale = shown.members.find((m) => m.provider === 'sentrypos');
+      expect(sale?.references).toContainEqual(
+        expect.objectContaining({ kind: 'invoiceId', label: 'Invoice number' }),
+      );
+      for (const m of shown.members) for (const r of m.references) expect(r.label).not.toBe(r.kind);
 
       const accepted = await call(core, 'reconcile:decide', {
         action: 'accept',
