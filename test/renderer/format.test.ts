@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  countOf,
   formatBusinessDate,
   formatInstant,
   formatMoney,
@@ -92,5 +93,14 @@ describe('one clock', () => {
   it('writes a business date as the date inputs do, in the reader’s locale, without shifting it', () => {
     expect(formatBusinessDate('2026-11-01', 'en-US')).toBe('11/01/2026');
     expect(formatBusinessDate('2026-11-01', 'nb-NO')).toBe('01.11.2026');
+  });
+});
+
+describe('countOf', () => {
+  it('says one sale, two sales and no sales, with the count in the shop locale', () => {
+    expect(countOf(1, 'sale', 'sales', 'en-GB')).toBe('1 sale');
+    expect(countOf(0, 'sale', 'sales', 'en-GB')).toBe('0 sales');
+    expect(countOf(2, 'try', 'tries', 'en-GB')).toBe('2 tries');
+    expect(countOf(12345, 'payment', 'payments', 'nb-NO')).toBe('12 345 payments');
   });
 });

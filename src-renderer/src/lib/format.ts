@@ -72,6 +72,15 @@ export function formatCount(n: number, locale?: string): string {
   return new Intl.NumberFormat(locale).format(n);
 }
 
+/**
+ * "1 sale", "2 sales", "0 sales": a count with its noun in the form English wants. Intl's plural
+ * rules say which form; the words themselves are English, as the rest of the app.
+ */
+export function countOf(n: number, one: string, other: string, locale?: string): string {
+  const form = new Intl.PluralRules('en').select(n) === 'one' ? one : other;
+  return `${formatCount(n, locale)} ${form}`;
+}
+
 /** The number of decimals a currency is written with (NOK 2, JPY 0, KWD 3). */
 const exponents = new Map<string, number>();
 
