@@ -79,7 +79,7 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   const cache = new Map<string, Rec[]>();
   const day = (d: string) => {
     let recs = cache.get(d);
-    if (!recs) cache.set(d, (recs = loadDay(db, d)));
+    if (!recs) cache.set(d, (recs = loadDay(db, d, { held: !full })));
     return recs;
   };
   const lookup = lookupByKey(db);

@@ -44,17 +44,27 @@ export function rawSql(text: string): Sql {
 
 const statementCache = new WeakMap<Database, Map<string, Statement>>();
 
-/** Prepares once per database and text: better-sqlite3 statements are reusable and preparing is not free. */
-export function prepare(db: Database, query: Sql): { stmt: Statement; values: unknown[] } {
+/**
+ * Prepares once per database and text: better-sqlite3 statements are reusable and preparing is not free.
+ * A statement in raw mode (rows as arrays) is cached apart: the mode sticks to the statement.
+ */
+export function prepare(db: Database, query: Sql, rawRows = false): { stmt: Statement; values: unknown[] } {
   let cache = statementCache.get(db);
   if (!cache) statementCache.set(db, (cache = new Map()));
-  let stmt = cache.get(query.text);
-  if (!stmt) cache.set(query.text, (stmt = db.prepare(query.text)));
+  const key = rawRows ? `raw:${query.text}` : query.text;
+  let stmt = cache.get(key);
+  if (!stmt) cache.set(key, (stmt = rawRows ? db.prepare(query.text).raw(true) : db.prepare(query.text)));
   return { stmt, values: [...query.values] };
 }
 
 export function all<T>(db: Database, query: Sql): T[] {
   const { stmt, values } = prepare(db, query);
+  return stmt.all(...values) as T[];
+}
+
+/** Rows as arrays of column values: no object (and no key lookups) per row, for reads of many rows. */
+export function raw<T extends unknown[]>(db: Database, query: Sql): T[] {
+  const { stmt, values } = prepare(db, query, true);
   return stmt.all(...values) as T[];
 }
 
