@@ -1,5 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import { all, sql } from '../store/sql.ts';
+import type { Rec } from './load-day.ts';
+import { recordKey } from './match-day.ts';
+
+type RecordRef = Pick<Rec, 'provider' | 'connectionId' | 'externalId'>;
 
 export interface DecisionRow {
   id: number;
@@ -22,6 +26,8 @@ export class DecisionIndex {
   readonly #links = new Map<string, string[]>();
   readonly #rejects = new Set<string>();
   readonly #saleOf = new Map<string, string>();
+  /** External ids of the records decisions in force name: matching asks about every record near a sale, and most have none. */
+  readonly #named = new Set<string>();
 
   constructor(rows: readonly DecisionRow[]) {
     const latest = new Map<string, DecisionRow>();
@@ -30,6 +36,7 @@ export class DecisionIndex {
     }
     for (const [pair, r] of latest) {
       const record = pair.slice(pair.indexOf('|') + 1);
+      this.#named.add(r.record_external_id);
       if (r.action === 'accept' || r.action === 'link') {
         const list = this.#links.get(r.sale_key) ?? [];
         list.push(record);
@@ -51,12 +58,20 @@ export class DecisionIndex {
   }
 
   /** Whether a person rejected or unlinked this pair: it is never suggested again. */
-  rejected(saleKey: string, recordKey: string): boolean {
-    return this.#rejects.has(`${saleKey}|${recordKey}`);
+  rejected(saleKey: string, record: string | RecordRef): boolean {
+    const key = this.#keyOf(record);
+    return key !== null && this.#rejects.has(`${saleKey}|${key}`);
   }
 
   /** The sale a person tied this record to, if any: no other sale may claim it. */
-  saleOf(recordKey: string): string | undefined {
-    return this.#saleOf.get(recordKey);
+  saleOf(record: string | RecordRef): string | undefined {
+    const key = this.#keyOf(record);
+    return key === null ? undefined : this.#saleOf.get(key);
+  }
+
+  /** A record's stable key, or null for a record no decision names (without building its key). */
+  #keyOf(record: string | RecordRef): string | null {
+    if (typeof record === 'string') return record;
+    return this.#named.has(record.externalId) ? recordKey(record) : null;
   }
 }

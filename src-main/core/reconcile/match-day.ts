@@ -2,7 +2,7 @@ import type { DecisionIndex } from './decision-index.ts';
 import { PAYMENT_PROVIDERS, type Rec } from './load-day.ts';
 import { dayOffsets } from './offsets.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
-import { amountField, amountMayFit, scorePair, type PairScore } from './score.ts';
+import { amountField, amountMayFit, pairEvidence, pairFit, type PairFit, type PairScore } from './score.ts';
 
 export type Role =
   'sale' | 'payment' | 'view' | 'attempt' | 'refund' | 'fee' | 'duplicate' | 'pre-transaction';
@@ -62,6 +62,7 @@ export function saleKeyOf(r: Rec): string {
 }
 
 const FAILED = new Set(['failed', 'cancelled']);
+const PAYMENT_PROVIDER = new Set<string>(PAYMENT_PROVIDERS);
 const invoiceOf = (g: BuiltGroup) => g.tenders[0]?.refs[0] ?? g.members[0]?.rec.refs[0];
 const isPre = (r: Rec) => r.provider === 'cents' && r.providerStatus === 'pre_transaction';
 const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -75,70 +76,102 @@ export const stableOrder = (a: Rec, b: Rec) =>
   text(a.connectionId, b.connectionId) ||
   text(a.externalId, b.externalId);
 
+/** The window's records by what each stage reads, each list in window order. */
+interface Sorted {
+  /** POS rows by invoice (saleKeyOf). */
+  sales: Map<string, Rec[]>;
+  /** Payments a tender can pair with: captures, not failed, not a view of another record. */
+  payments: Rec[];
+  /** Failed or cancelled payments: attempts before a linked one. */
+  failed: Rec[];
+  /** Records that are another view of a record, by that record's id. */
+  byTwin: Map<number, Rec[]>;
+  /** Vipps capture fees and Cents pre-transactions, by the link they share with their payment. */
+  byLink: Map<string, Rec[]>;
+}
+
+function sortOut(window: readonly Rec[]): Sorted {
+  const out: Sorted = { sales: new Map(), payments: [], failed: [], byTwin: new Map(), byLink: new Map() };
+  const push = <K>(m: Map<K, Rec[]>, k: K, r: Rec) => {
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  };
+  for (const r of window) {
+    if (r.twinId !== null) push(out.byTwin, r.twinId, r);
+    if (r.provider === 'sentrypos') {
+      if (r.kind === 'sale') push(out.sales, saleKeyOf(r), r);
+      continue;
+    }
+    if (
+      r.link !== null &&
+      ((r.kind === 'fee' && r.providerStatus === 'capture-fee' && r.provider === 'vipps') || isPre(r))
+    )
+      push(out.byLink, r.link, r);
+    if (!PAYMENT_PROVIDER.has(r.provider)) continue;
+    if (FAILED.has(r.status)) out.failed.push(r);
+    else if (r.kind === 'capture' && r.twinId === null && !isPre(r)) out.payments.push(r);
+  }
+  return out;
+}
+
 /**
  * Links the POS sales anchored on one business day to their payments, in stages: people's decisions,
  * then exact references, then scored candidates (ties go to review), then failed attempts, duplicate
  * charges, Cents pre-transactions and the Vipps Report views and fees of each linked payment.
- * Deterministic: inputs are sorted by id and every choice breaks ties on ids.
+ * Deterministic: the window is put in stableOrder once, every list keeps that order, and every choice
+ * breaks ties by it.
  */
 export function matchDay(input: DayInput): BuiltGroup[] {
-  const { date, settings, runDays, claimed, decisions } = input;
+  const { date, settings, runDays, claimed, decisions, only } = input;
   const window = [...input.window].sort(stableOrder);
-  const rank = new Map(window.map((r, i) => [r.id, i]));
-  const byRank = (a: Rec, b: Rec) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0);
-  const { only } = input;
   const free = (r: Rec) =>
     !claimed.has(r.id) &&
     (only ? r.heldKey === null || only.has(r.heldKey) : r.heldBy === null || runDays.has(r.heldBy));
   // A record a person tied to one sale is never offered to another.
   const reserved = (g: BuiltGroup, r: Rec) => {
-    const sale = decisions.saleOf(recordKey(r));
+    const sale = decisions.saleOf(r);
     return sale !== undefined && sale !== g.saleKey;
   };
+  const sorted = sortOut(window);
+  const { payments } = sorted;
 
   // Invoices anchored on this day: the earliest day of their completed tenders (else of any row).
-  const rowsByInvoice = new Map<string, Rec[]>();
-  for (const r of window) {
-    if (r.provider !== 'sentrypos' || r.kind !== 'sale') continue;
-    const k = saleKeyOf(r);
-    const list = rowsByInvoice.get(k) ?? [];
-    list.push(r);
-    rowsByInvoice.set(k, list);
-  }
   const groups: BuiltGroup[] = [];
-  for (const [saleKey, rows] of [...rowsByInvoice].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    rows.sort(byRank);
-    const tenders = rows.filter((r) => !FAILED.has(r.status));
-    const anchor = (tenders.length ? tenders : rows).reduce((d, r) => (r.date < d ? r.date : d), '9999');
-    if (anchor !== date || (only && !only.has(`sale:${saleKey}`)) || rows.some((r) => !free(r))) continue;
+  for (const [saleKey, rows] of sorted.sales) {
+    let [anchor, tenderAnchor, tendered] = ['9999', '9999', false];
+    for (const r of rows) {
+      if (r.date < anchor) anchor = r.date;
+      if (FAILED.has(r.status)) continue;
+      tendered = true;
+      if (r.date < tenderAnchor) tenderAnchor = r.date;
+    }
+    if ((tendered ? tenderAnchor : anchor) !== date) continue;
+    if ((only && !only.has(`sale:${saleKey}`)) || rows.some((r) => !free(r))) continue;
     groups.push({
       key: `sale:${saleKey}`,
       saleKey,
       anchorDate: date,
       currency: rows[0]?.currency ?? '',
-      tenders,
+      tenders: rows.filter((r) => !FAILED.has(r.status)),
       pairs: [],
       members: rows.map((r) => ({ rec: r, role: FAILED.has(r.status) ? 'attempt' : 'sale' })),
     });
   }
+  groups.sort((a, b) => text(a.saleKey, b.saleKey));
   for (const g of groups) for (const m of g.members) claimed.add(m.rec.id);
 
-  const payments = window.filter(
-    (r) =>
-      (PAYMENT_PROVIDERS as readonly string[]).includes(r.provider) &&
-      r.kind === 'capture' &&
-      r.twinId === null &&
-      !FAILED.has(r.status) &&
-      !isPre(r),
-  );
+  // Payments by the invoice ids they carry, for this day's sales only (the rest of the window's
+  // references are never looked up).
   const byRef = new Map<string, Rec[]>();
+  for (const g of groups) {
+    const invoice = invoiceOf(g);
+    if (invoice !== undefined) byRef.set(invoice, []);
+  }
   for (const p of payments) {
+    for (const ref of p.refs) byRef.get(ref)?.push(p);
     // TGI documents no POS reference, but a shop that posts its own transactions may put one in `tid`.
-    for (const ref of p.provider === 'tgi' ? [...p.refs, p.externalId] : p.refs) {
-      const list = byRef.get(ref) ?? [];
-      list.push(p);
-      byRef.set(ref, list);
-    }
+    if (p.provider === 'tgi') byRef.get(p.externalId)?.push(p);
   }
   const offsets =
     input.offsets ??
@@ -149,6 +182,7 @@ export function matchDay(input: DayInput): BuiltGroup[] {
       settings,
     );
   input.onOffsets?.(offsets);
+  const offsetOf = (p: Rec) => offsets.get(p.provider) ?? 0;
   const paid = new Map<number, Pair>(); // by tender id
   const link = (g: BuiltGroup, pair: Pair) => {
     g.pairs.push(pair);
@@ -157,25 +191,32 @@ export function matchDay(input: DayInput): BuiltGroup[] {
     paid.set(pair.tender.id, pair);
   };
   const bestTender = (g: BuiltGroup, p: Rec) => {
-    const open = g.tenders.filter((t) => !paid.has(t.id));
-    const pool = open.length ? open : g.tenders;
-    let best: { t: Rec; s: PairScore } | null = null;
+    let pool = g.tenders;
+    if (pool.length > 1) {
+      const open = pool.filter((t) => !paid.has(t.id));
+      if (open.length) pool = open;
+    }
+    let best: { t: Rec; f: PairFit; rank: number } | null = null;
     for (const t of pool) {
-      const s = scorePair(t, p, settings, 0);
+      const f = pairFit(t, p, settings, 0);
       // Within one sale, the tender the payment can have paid: its amount first, then its method (of
       // two equal halves paid by Vipps and by card, the Vipps payment pays the Vipps half).
-      const rank = (x: PairScore) =>
-        (x.amountFit === 'equal' ? 4 : x.amountFit === 'tip' ? 2 : 0) + (x.fields.method.score ?? 0.5);
-      if (!best || rank(s) > rank(best.s)) best = { t, s };
+      const rank = (f.amountFit === 'equal' ? 4 : f.amountFit === 'tip' ? 2 : 0) + (f.method ?? 0.5);
+      if (!best || rank > best.rank) best = { t, f, rank };
     }
     return best;
   };
 
   // 1. People's decisions: accepted and manual links are applied as they were made. A refund a person
   // accepted is placed by the refund pass, as a refund: here only payments pair with tenders.
+  let paymentByKey: Map<string, Rec> | undefined;
   for (const g of groups) {
     for (const rk of decisions.linked(g.saleKey)) {
-      const p = payments.find((x) => recordKey(x) === rk) ?? input.lookup(rk);
+      if (!paymentByKey) {
+        paymentByKey = new Map();
+        for (const x of payments) if (!paymentByKey.has(recordKey(x))) paymentByKey.set(recordKey(x), x);
+      }
+      const p = paymentByKey.get(rk) ?? input.lookup(rk);
       if (!p || p.kind !== 'capture' || claimed.has(p.id)) continue;
       const best = bestTender(g, p);
       if (best)
@@ -184,7 +225,7 @@ export function matchDay(input: DayInput): BuiltGroup[] {
           payment: p,
           how: 'person',
           status: 'accepted',
-          evidence: best.s,
+          evidence: pairEvidence(best.t, p, 0, best.f),
           runnerUp: null,
         });
     }
@@ -195,7 +236,7 @@ export function matchDay(input: DayInput): BuiltGroup[] {
     const invoice = invoiceOf(g);
     if (!invoice) continue;
     for (const p of byRef.get(invoice) ?? []) {
-      if (!free(p) || reserved(g, p) || decisions.rejected(g.saleKey, recordKey(p))) continue;
+      if (!free(p) || reserved(g, p) || decisions.rejected(g.saleKey, p)) continue;
       const best = bestTender(g, p);
       if (!best) continue;
       // A second payment for a tender that is already paid the same amount is a duplicate charge.
@@ -205,15 +246,17 @@ export function matchDay(input: DayInput): BuiltGroup[] {
         claimed.add(p.id);
         continue;
       }
-      link(g, { tender: best.t, payment: p, how: 'key', status: 'auto', evidence: best.s, runnerUp: null });
+      const evidence = pairEvidence(best.t, p, 0, best.f);
+      link(g, { tender: best.t, payment: p, how: 'key', status: 'auto', evidence, runnerUp: null });
     }
   }
 
-  // 3. Scored candidates for tenders still unpaid, with each provider's clock offset (offsets.ts).
+  // 3. Scored candidates for tenders still unpaid, with each provider's clock offset (offsets.ts). Only
+  // the pairs kept (links and their runners-up) are explained in words.
   const windowMs = settings.timeWindowMinutes * 60_000;
-  const open = payments.filter(free).sort(byRank);
+  const open = payments.filter(free);
   const openTimes = open.map((p) => p.atMs);
-  type Cand = { g: BuiltGroup; t: Rec; p: Rec; s: PairScore };
+  type Cand = { g: BuiltGroup; t: Rec; p: Rec; f: PairFit };
   const cands: Cand[] = [];
   // With a review threshold of 0 even a pair whose amounts differ (score 0) is a candidate.
   const prefilter = settings.reviewScore > 0;
@@ -225,15 +268,16 @@ export function matchDay(input: DayInput): BuiltGroup[] {
         if (!p || p.atMs > t.atMs + windowMs + 600_000) break;
         // Most payments near a sale are for other amounts: they cost one subtraction, no evidence.
         if (prefilter && !amountMayFit(t, p, settings)) continue;
-        if (reserved(g, p) || decisions.rejected(g.saleKey, recordKey(p))) continue;
-        const s = scorePair(t, p, settings, offsets.get(p.provider) ?? 0);
-        if (s.score >= settings.reviewScore) cands.push({ g, t, p, s });
+        if (reserved(g, p) || decisions.rejected(g.saleKey, p)) continue;
+        const f = pairFit(t, p, settings, offsetOf(p));
+        if (f.score >= settings.reviewScore) cands.push({ g, t, p, f });
       }
     }
   }
-  cands.sort(
-    (a, b) => b.s.score - a.s.score || a.s.closeness - b.s.closeness || byRank(a.t, b.t) || byRank(a.p, b.p),
-  );
+  // Best first; equal scores by closeness, then by time and stable key.
+  const before = (a: Cand, b: Cand) =>
+    b.f.score - a.f.score || stableOrder(a.t, b.t) || stableOrder(a.p, b.p);
+  cands.sort((a, b) => b.f.score - a.f.score || a.f.closeness - b.f.closeness || before(a, b));
   const byTender = new Map<number, Cand[]>();
   const byPayment = new Map<number, Cand[]>();
   for (const c of cands) {
@@ -246,15 +290,18 @@ export function matchDay(input: DayInput): BuiltGroup[] {
   const sure = new Set<number>();
   for (const c of cands) {
     if (paid.has(c.t.id) || taken.has(c.p.id) || claimed.has(c.p.id)) continue;
-    const rivals = [
-      ...(byTender.get(c.t.id) ?? []).filter(
-        (x) => x.p.id !== c.p.id && !sure.has(x.p.id) && (taken.has(x.p.id) || !claimed.has(x.p.id)),
-      ),
-      ...(byPayment.get(c.p.id) ?? []).filter((x) => x.t.id !== c.t.id && !sure.has(x.t.id)),
-    ].sort((a, b) => b.s.score - a.s.score || byRank(a.t, b.t) || byRank(a.p, b.p));
-    const r = rivals[0];
-    const margin = c.s.score - (r?.s.score ?? 0);
-    const auto = c.s.score >= settings.autoAcceptScore && margin >= settings.minMargin;
+    // The strongest rival: another payment for this tender, or another tender for this payment.
+    let r: Cand | undefined;
+    for (const x of byTender.get(c.t.id) ?? []) {
+      if (x.p.id === c.p.id || sure.has(x.p.id) || (!taken.has(x.p.id) && claimed.has(x.p.id))) continue;
+      if (!r || before(x, r) < 0) r = x;
+    }
+    for (const x of byPayment.get(c.p.id) ?? []) {
+      if (x.t.id === c.t.id || sure.has(x.t.id)) continue;
+      if (!r || before(x, r) < 0) r = x;
+    }
+    const margin = c.f.score - (r?.f.score ?? 0);
+    const auto = c.f.score >= settings.autoAcceptScore && margin >= settings.minMargin;
     taken.add(c.p.id);
     if (auto) sure.add(c.p.id).add(c.t.id);
     link(c.g, {
@@ -262,14 +309,21 @@ export function matchDay(input: DayInput): BuiltGroup[] {
       payment: c.p,
       how: 'score',
       status: auto ? 'auto' : 'suggested',
-      evidence: c.s,
-      runnerUp: r ? { paymentId: r.p.id, tenderId: r.t.id, score: r.s.score, evidence: r.s } : null,
+      evidence: pairEvidence(c.t, c.p, offsetOf(c.p), c.f),
+      runnerUp: r
+        ? {
+            paymentId: r.p.id,
+            tenderId: r.t.id,
+            score: r.f.score,
+            evidence: pairEvidence(r.t, r.p, offsetOf(r.p), r.f),
+          }
+        : null,
     });
   }
 
-  attachAttempts(groups, window, free, claimed);
+  attachAttempts(groups, sorted.failed, free, claimed);
   attachDuplicates(groups, payments, free, claimed, decisions);
-  attachProviderLinks(groups, window, free, claimed);
+  attachProviderLinks(groups, sorted, free, claimed);
   return groups;
 }
 
@@ -287,10 +341,11 @@ export function lowerBound(xs: readonly number[], x: number): number {
 /** A failed or cancelled payment just before a linked one of the same amount, at the same provider. */
 function attachAttempts(
   groups: BuiltGroup[],
-  window: readonly Rec[],
+  failed: readonly Rec[],
   free: (r: Rec) => boolean,
   claimed: Set<number>,
 ) {
+  // Linked payments per provider by time; of the same instant, in linking order (the sort is stable).
   const linked = new Map<string, { g: BuiltGroup; p: Rec }[]>();
   for (const g of groups) {
     for (const pair of g.pairs) {
@@ -298,20 +353,25 @@ function attachAttempts(
       (linked.get(p.provider) ?? linked.set(p.provider, []).get(p.provider)!).push({ g, p });
     }
   }
-  for (const a of window) {
-    if (!(PAYMENT_PROVIDERS as readonly string[]).includes(a.provider) || !FAILED.has(a.status) || !free(a))
-      continue;
-    let best: { g: BuiltGroup; gap: number } | null = null;
-    for (const { g, p } of linked.get(a.provider) ?? []) {
-      const gap = p.atMs - a.atMs;
-      const sameRef = a.refs.length > 0 && a.refs.some((r) => p.refs.includes(r));
-      if (p.provider !== a.provider || gap < 0 || gap > 15 * 60_000) continue;
-      if (p.amount !== a.amount && !sameRef) continue;
-      if (!best || gap < best.gap) best = { g, gap };
-    }
-    if (best) {
-      best.g.members.push({ rec: a, role: 'attempt' });
+  const times = new Map<string, number[]>();
+  for (const [provider, list] of linked) {
+    list.sort((a, b) => a.p.atMs - b.p.atMs);
+    times.set(
+      provider,
+      list.map((x) => x.p.atMs),
+    );
+  }
+  for (const a of failed) {
+    const list = linked.get(a.provider);
+    if (!list || !free(a)) continue;
+    // The nearest linked payment after the attempt, within 15 minutes, of its amount or reference.
+    for (let i = lowerBound(times.get(a.provider)!, a.atMs); i < list.length; i++) {
+      const { g, p } = list[i]!;
+      if (p.atMs - a.atMs > 15 * 60_000) break;
+      if (p.amount !== a.amount && !(a.refs.length > 0 && a.refs.some((r) => p.refs.includes(r)))) continue;
+      g.members.push({ rec: a, role: 'attempt' });
       claimed.add(a.id);
+      break;
     }
   }
 }
@@ -336,8 +396,8 @@ function attachDuplicates(
   for (const d of payments) {
     if (!free(d)) continue;
     for (const { g, p } of linked.get(`${d.provider}|${d.connectionId}|${d.amount}`) ?? []) {
-      if (Math.abs(d.atMs - p.atMs) > 5 * 60_000 || decisions.rejected(g.saleKey, recordKey(d))) continue;
-      if ((decisions.saleOf(recordKey(d)) ?? g.saleKey) !== g.saleKey) continue;
+      if (Math.abs(d.atMs - p.atMs) > 5 * 60_000 || decisions.rejected(g.saleKey, d)) continue;
+      if ((decisions.saleOf(d) ?? g.saleKey) !== g.saleKey) continue;
       const refsAgree = p.refs.length === 0 ? d.refs.length === 0 : d.refs.some((r) => p.refs.includes(r));
       if (!refsAgree) continue;
       g.members.push({ rec: d, role: 'duplicate' });
@@ -350,22 +410,15 @@ function attachDuplicates(
 /** Same money seen again: Vipps Report entries and fees of a linked payment; Cents pre-transactions. */
 function attachProviderLinks(
   groups: BuiltGroup[],
-  window: readonly Rec[],
+  { byTwin, byLink }: Sorted,
   free: (r: Rec) => boolean,
   claimed: Set<number>,
 ) {
-  const byTwin = new Map<number, Rec[]>();
-  const byLink = new Map<string, Rec[]>();
-  for (const r of window) {
-    if (r.twinId !== null) (byTwin.get(r.twinId) ?? byTwin.set(r.twinId, []).get(r.twinId)!).push(r);
-    const fee = r.provider === 'vipps' && r.kind === 'fee' && r.providerStatus === 'capture-fee';
-    if (r.link !== null && (fee || isPre(r))) {
-      const k = `${r.provider}:${r.connectionId}:${r.link}`;
-      (byLink.get(k) ?? byLink.set(k, []).get(k)!).push(r);
-    }
-  }
   for (const g of groups) {
-    for (const m of [...g.members]) {
+    // The members found here are views, fees and pre-transactions: only the ones before them are read.
+    const n = g.members.length;
+    for (let i = 0; i < n; i++) {
+      const m = g.members[i]!;
       if (m.role !== 'payment' && m.role !== 'duplicate') continue;
       const p = m.rec;
       for (const v of byTwin.get(p.id) ?? []) {
@@ -375,8 +428,9 @@ function attachProviderLinks(
         }
       }
       if (p.link === null) continue;
-      for (const x of byLink.get(`${p.provider}:${p.connectionId}:${p.link}`) ?? []) {
-        if (!free(x) || x.id === p.id) continue;
+      for (const x of byLink.get(p.link) ?? []) {
+        if (x.provider !== p.provider || x.connectionId !== p.connectionId || !free(x) || x.id === p.id)
+          continue;
         g.members.push({ rec: x, role: isPre(x) ? 'pre-transaction' : 'fee' });
         claimed.add(x.id);
       }

@@ -34,12 +34,11 @@ export function dayOffsets(
     if (!s.invoice || !s.tenders.length) continue;
     for (const p of byRef.get(s.invoice) ?? []) {
       // The tender nearest in amount (then in time) is the one the payment paid.
-      const fit = (t: Rec) => [Math.abs(p.amount - t.amount), Math.abs(p.atMs - t.atMs)] as const;
       let best: Rec | undefined;
+      let [x, y] = [Infinity, Infinity];
       for (const t of s.tenders) {
-        const [a, b] = fit(t);
-        const [x, y] = best ? fit(best) : [Infinity, Infinity];
-        if (a < x || (a === x && b < y)) best = t;
+        const [a, b] = [Math.abs(p.amount - t.amount), Math.abs(p.atMs - t.atMs)];
+        if (a < x || (a === x && b < y)) [best, x, y] = [t, a, b];
       }
       if (!best) continue;
       add(p.provider, p.atMs - best.atMs);
@@ -53,11 +52,14 @@ export function dayOffsets(
   for (const s of sales) {
     for (const t of s.tenders) {
       if (keyed.has(t.id)) continue;
-      const near = (byAmount.get(t.amount) ?? []).filter(
-        (p) => p.currency === t.currency && Math.abs(p.atMs - t.atMs) <= windowMs,
-      );
-      const only = near[0];
-      if (near.length === 1 && only && !withKeys.has(only.provider)) add(only.provider, only.atMs - t.atMs);
+      let only: Rec | undefined;
+      let near = 0;
+      for (const p of byAmount.get(t.amount) ?? []) {
+        if (p.currency !== t.currency || Math.abs(p.atMs - t.atMs) > windowMs) continue;
+        only = p;
+        if (++near > 1) break;
+      }
+      if (near === 1 && only && !withKeys.has(only.provider)) add(only.provider, only.atMs - t.atMs);
     }
   }
   const out = new Map<string, number>();

@@ -100,130 +100,244 @@ export function amountMayFit(sale: Rec, p: Rec, settings: ReconcileSettings): bo
   );
 }
 
+/** How the amounts relate, with the score it gives and the payment in the sale's currency (null: no rate). */
+interface AmountFit {
+  fit: PairScore['amountFit'];
+  score: number | null;
+  converted: number | null;
+  rate: number;
+}
+
+function fitAmount(sale: Rec, p: Rec, settings: ReconcileSettings): AmountFit {
+  const conv = converted(p, sale.currency, settings);
+  if (!conv) return { fit: 'no-rate', score: null, converted: null, rate: 0 };
+  const at = (fit: PairScore['amountFit'], score: number): AmountFit => ({
+    fit,
+    score,
+    converted: conv.minor,
+    rate: conv.rate,
+  });
+  const diff = conv.minor - sale.amount;
+  const tolerance =
+    p.currency === sale.currency ? 0 : Math.ceil((Math.abs(sale.amount) * settings.fxTolerancePercent) / 100);
+  if (Math.abs(diff) <= tolerance) return at('equal', 1);
+  if (p.tipMinor > 0 && Math.abs(diff - p.tipMinor) <= tolerance) return at('tip', 1);
+  if (diff > 0 && diff <= tipMax(sale, settings) + tolerance) return at('tip', 0.75);
+  return at('differs', 0);
+}
+
+function amountNote(sale: Rec, p: Rec, a: AmountFit): FieldScore {
+  if (a.converted === null) {
+    return {
+      score: null,
+      note: `no ${p.currency} rate in Settings for ${p.date}`,
+      detail: { sale: sale.amount, paid: chargedAmount(p), paidCurrency: p.currency },
+    };
+  }
+  const detail = {
+    sale: sale.amount,
+    paid: chargedAmount(p),
+    paidCurrency: p.currency,
+    converted: a.converted,
+    rate: a.rate,
+    difference: a.converted - sale.amount,
+  };
+  const note =
+    a.fit === 'equal'
+      ? 'equal'
+      : a.fit === 'differs'
+        ? 'different amounts'
+        : a.score === 1
+          ? 'equal plus the tip on the receipt'
+          : 'more than the sale by what looks like a tip';
+  return { score: a.score, note, detail };
+}
+
 export function amountField(
   sale: Rec,
   p: Rec,
   settings: ReconcileSettings,
 ): { field: FieldScore; fit: PairScore['amountFit'] } {
-  const conv = converted(p, sale.currency, settings);
-  if (!conv) {
-    return {
-      fit: 'no-rate',
-      field: {
-        score: null,
-        note: `no ${p.currency} rate in Settings for ${p.date}`,
-        detail: { sale: sale.amount, paid: chargedAmount(p), paidCurrency: p.currency },
-      },
-    };
-  }
-  const diff = conv.minor - sale.amount;
-  const tolerance =
-    p.currency === sale.currency ? 0 : Math.ceil((Math.abs(sale.amount) * settings.fxTolerancePercent) / 100);
-  const detail = {
-    sale: sale.amount,
-    paid: chargedAmount(p),
-    paidCurrency: p.currency,
-    converted: conv.minor,
-    rate: conv.rate,
-    difference: diff,
-  };
-  if (Math.abs(diff) <= tolerance) return { fit: 'equal', field: { score: 1, note: 'equal', detail } };
-  if (p.tipMinor > 0 && Math.abs(diff - p.tipMinor) <= tolerance)
-    return { fit: 'tip', field: { score: 1, note: 'equal plus the tip on the receipt', detail } };
-  if (diff > 0 && diff <= tipMax(sale, settings) + tolerance)
-    return {
-      fit: 'tip',
-      field: { score: 0.75, note: 'more than the sale by what looks like a tip', detail },
-    };
-  return { fit: 'differs', field: { score: 0, note: 'different amounts', detail } };
+  const a = fitAmount(sale, p, settings);
+  return { fit: a.fit, field: amountNote(sale, p, a) };
 }
 
+/**
+ * A pair's score and what it rests on, without the words: matching weighs every payment near a sale
+ * and explains only the pairs it keeps (pairEvidence). Each field's score is null when either side
+ * lacks the field, so it neither helps nor hurts.
+ */
+export interface PairFit {
+  score: number;
+  closeness: number;
+  amountFit: PairScore['amountFit'];
+  referenceFit: PairScore['referenceFit'];
+  amount: AmountFit;
+  time: number;
+  reference: number | null;
+  /** The payment reference the reference score comes from, and its similarity to the invoice id. */
+  paidRef: string | null;
+  similarity: number;
+  method: number | null;
+  /** Whether the sale's method can be paid through the payment's provider at all. */
+  methodPossible: boolean;
+  customer: number | null;
+  customerBy: 'phone' | 'name' | null;
+}
+
+/** The provider a wallet or cash tender names; undefined for a card network (any card acquirer). */
+const wantedProvider = (sale: Rec) =>
+  sale.network ? TENDER_PROVIDER[sale.network.toUpperCase()] : undefined;
+
 /** Scores one sale tender against one payment; `offsetMs` is the provider's estimated clock offset. */
-export function scorePair(sale: Rec, p: Rec, settings: ReconcileSettings, offsetMs: number): PairScore {
-  const { field: amount, fit } = amountField(sale, p, settings);
+export function pairFit(sale: Rec, p: Rec, settings: ReconcileSettings, offsetMs: number): PairFit {
+  const amount = fitAmount(sale, p, settings);
   const gap = p.atMs - sale.atMs - offsetMs;
-  const windowMs = settings.timeWindowMinutes * 60_000;
-  const time: FieldScore = {
-    score: Math.max(0, 1 - Math.max(0, Math.abs(gap) - 60_000) / windowMs),
-    note: formatGap(p.atMs - sale.atMs),
-    detail: {
-      seconds: Math.round((p.atMs - sale.atMs) / 1000),
-      clockOffsetSeconds: Math.round(offsetMs / 1000),
-    },
-  };
+  const time = Math.max(0, 1 - Math.max(0, Math.abs(gap) - 60_000) / (settings.timeWindowMinutes * 60_000));
   const invoice = sale.refs[0] ?? null;
-  let reference: FieldScore = { score: null, note: 'no reference on the payment', detail: { sale: invoice } };
+  let reference: number | null = null;
   let referenceFit: PairScore['referenceFit'] = 'absent';
+  let paidRef: string | null = null;
+  let similarity = 0;
   if (invoice) {
     for (const ref of p.refs) {
       if (ref === invoice) {
-        reference = { score: 1, note: 'same reference', detail: { sale: invoice, paid: ref } };
+        reference = 1;
         referenceFit = 'exact';
+        paidRef = ref;
         break;
       }
       const sim = refSimilarity(invoice, ref);
       // Below one half the payment's reference is about something else (an mPOS id, a terminal's own):
       // it is no evidence either way.
-      if (sim >= 0.5 && (reference.score === null || 0.55 + 0.45 * sim > reference.score)) {
-        reference = {
-          score: sim >= 0.75 ? 0.55 + 0.45 * sim : 0.3,
-          note: sim >= 0.75 ? 'nearly the same reference (mistyped)' : 'a faintly similar reference',
-          detail: { sale: invoice, paid: ref, similarity: Math.round(sim * 100) / 100 },
-        };
+      if (sim >= 0.5 && (reference === null || 0.55 + 0.45 * sim > reference)) {
+        reference = sim >= 0.75 ? 0.55 + 0.45 * sim : 0.3;
+        paidRef = ref;
+        similarity = sim;
         if (sim >= 0.75) referenceFit = 'similar';
       }
     }
   }
-  const want = sale.network ? TENDER_PROVIDER[sale.network.toUpperCase()] : undefined;
-  const method: FieldScore = sale.network
-    ? want === undefined || want === p.provider
-      ? {
-          score: want === undefined ? 0.8 : 1,
-          note:
-            want === undefined ? 'card, through a card provider' : `${sale.network} through ${p.provider}`,
-          detail: { sale: sale.network, paid: p.method ?? p.provider },
-        }
-      : {
-          score: 0,
-          note: `${sale.network} cannot be paid through ${p.provider}`,
-          detail: { sale: sale.network },
-        }
-    : { score: null, note: 'the sale names no method', detail: {} };
-  if (sale.network?.toUpperCase() === 'CASH' && p.method?.toUpperCase() !== 'CASH') method.score = 0;
-  if (sale.network?.toUpperCase() === 'VIPPS' && p.method?.toUpperCase() === 'CASH') method.score = 0;
-  const customer = customerField(sale, p);
-  const fields = { amount, time, reference, method, customer };
+  const want = wantedProvider(sale);
+  const methodPossible = want === undefined || want === p.provider;
+  let method = sale.network ? (methodPossible ? (want === undefined ? 0.8 : 1) : 0) : null;
+  if (sale.network?.toUpperCase() === 'CASH' && p.method?.toUpperCase() !== 'CASH') method = 0;
+  if (sale.network?.toUpperCase() === 'VIPPS' && p.method?.toUpperCase() === 'CASH') method = 0;
+  const [customer, customerBy] = customerFit(sale, p);
+  // In the fields' order (amount, time, reference, method, customer), as the evidence lists them.
   let sum = 0;
   let weight = 0;
-  for (const [name, f] of Object.entries(fields) as [FieldName, FieldScore][]) {
-    if (f.score === null) continue;
-    sum += WEIGHTS[name] * f.score;
-    weight += WEIGHTS[name];
-  }
-  const hardNo = fit === 'differs' || fit === 'no-rate' || method.score === 0 || time.score === 0;
+  const add = (w: number, x: number | null) => {
+    if (x === null) return;
+    sum += w * x;
+    weight += w;
+  };
+  add(WEIGHTS.amount, amount.score);
+  add(WEIGHTS.time, time);
+  add(WEIGHTS.reference, reference);
+  add(WEIGHTS.method, method);
+  add(WEIGHTS.customer, customer);
+  const hardNo = amount.fit === 'differs' || amount.fit === 'no-rate' || method === 0 || time === 0;
   return {
     score: hardNo || weight === 0 ? 0 : Math.round((sum / weight) * 1000) / 1000,
-    fields,
     closeness: Math.abs(gap),
-    amountFit: fit,
+    amountFit: amount.fit,
     referenceFit,
+    amount,
+    time,
+    reference,
+    paidRef,
+    similarity,
+    method,
+    methodPossible,
+    customer,
+    customerBy,
   };
+}
+
+/** A pair's score with every field's part in plain words, as stored with a link for the UI. */
+export function pairEvidence(sale: Rec, p: Rec, offsetMs: number, f: PairFit): PairScore {
+  const invoice = sale.refs[0] ?? null;
+  const fields: Record<FieldName, FieldScore> = {
+    amount: amountNote(sale, p, f.amount),
+    time: {
+      score: f.time,
+      note: formatGap(p.atMs - sale.atMs),
+      detail: {
+        seconds: Math.round((p.atMs - sale.atMs) / 1000),
+        clockOffsetSeconds: Math.round(offsetMs / 1000),
+      },
+    },
+    reference:
+      f.reference === null
+        ? { score: null, note: 'no reference on the payment', detail: { sale: invoice } }
+        : f.referenceFit === 'exact'
+          ? { score: 1, note: 'same reference', detail: { sale: invoice, paid: f.paidRef } }
+          : {
+              score: f.reference,
+              note:
+                f.similarity >= 0.75 ? 'nearly the same reference (mistyped)' : 'a faintly similar reference',
+              detail: { sale: invoice, paid: f.paidRef, similarity: Math.round(f.similarity * 100) / 100 },
+            },
+    method: !sale.network
+      ? { score: null, note: 'the sale names no method', detail: {} }
+      : f.methodPossible
+        ? {
+            score: f.method,
+            note:
+              wantedProvider(sale) === undefined
+                ? 'card, through a card provider'
+                : `${sale.network} through ${p.provider}`,
+            detail: { sale: sale.network, paid: p.method ?? p.provider },
+          }
+        : {
+            score: f.method,
+            note: `${sale.network} cannot be paid through ${p.provider}`,
+            detail: { sale: sale.network },
+          },
+    customer: {
+      score: f.customer,
+      note:
+        f.customerBy === 'phone'
+          ? f.customer === 1
+            ? 'same phone'
+            : 'different phones'
+          : f.customerBy === 'name'
+            ? f.customer === 1
+              ? 'same name'
+              : 'different names'
+            : 'no customer on one side',
+      detail: {},
+    },
+  };
+  return {
+    score: f.score,
+    fields,
+    closeness: f.closeness,
+    amountFit: f.amountFit,
+    referenceFit: f.referenceFit,
+  };
+}
+
+/** Scores one sale tender against one payment, with its evidence; `offsetMs` is the provider's clock offset. */
+export function scorePair(sale: Rec, p: Rec, settings: ReconcileSettings, offsetMs: number): PairScore {
+  return pairEvidence(sale, p, offsetMs, pairFit(sale, p, settings, offsetMs));
 }
 
 function digits(s: string | null): string {
   return (s ?? '').replace(/\D/g, '').slice(-8);
 }
 
-function customerField(sale: Rec, p: Rec): FieldScore {
-  const phones = [digits(sale.customerPhone), digits(p.customerPhone)];
-  const names = [sale.customerName?.trim().toLowerCase() ?? '', p.customerName?.trim().toLowerCase() ?? ''];
-  if (phones[0] && phones[1]) {
-    const same = phones[0] === phones[1];
-    return { score: same ? 1 : 0, note: same ? 'same phone' : 'different phones', detail: {} };
+/** Same phone (last 8 digits), else same name, when both sides have one. */
+function customerFit(sale: Rec, p: Rec): [number | null, PairFit['customerBy']] {
+  // Most records carry no customer: they cost no string work.
+  if (sale.customerPhone && p.customerPhone) {
+    const [a, b] = [digits(sale.customerPhone), digits(p.customerPhone)];
+    if (a && b) return [a === b ? 1 : 0, 'phone'];
   }
-  if (names[0] && names[1]) {
-    const same = names[0] === names[1];
-    return { score: same ? 1 : 0, note: same ? 'same name' : 'different names', detail: {} };
+  if (sale.customerName && p.customerName) {
+    const [a, b] = [sale.customerName.trim().toLowerCase(), p.customerName.trim().toLowerCase()];
+    if (a && b) return [a === b ? 1 : 0, 'name'];
   }
-  return { score: null, note: 'no customer on one side', detail: {} };
+  return [null, null];
 }

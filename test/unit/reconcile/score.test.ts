@@ -112,6 +112,16 @@ describe('decisions in force', () => {
     expect(b.linked('s1')).toEqual([]);
     expect(b.rejected('s1', 'tgi:c:T1')).toBe(true);
   });
+  it('answers for a record as for its stable key, and for a record no decision names', () => {
+    const a = new DecisionIndex([row(1, 'link'), row(2, 'reject', 's2')]);
+    const named = { provider: 'tgi', connectionId: 'c', externalId: 'T1' };
+    expect(a.saleOf(named)).toBe('s1');
+    expect(a.rejected('s2', named)).toBe(true);
+    expect(a.rejected('s1', named)).toBe(false);
+    // Same external id at another connection: another record.
+    expect(a.saleOf({ ...named, connectionId: 'd' })).toBeUndefined();
+    expect(a.rejected('s2', { ...named, externalId: 'T2' })).toBe(false);
+  });
 });
 
 describe('sentences', () => {
