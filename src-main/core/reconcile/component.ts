@@ -3,7 +3,7 @@ import { all, sql } from '../store/sql.ts';
 import { loadByIds, loadWhere, PAYMENT_PROVIDERS, type Rec } from './load-day.ts';
 import { lowerBound, saleKeyOf } from './match-day.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
-import { amountMayFit, scorePair } from './score.ts';
+import { amountField, amountMayFit, scorePair } from './score.ts';
 
 /** What a decision touched: its sale(s) and the records it names. */
 export interface Seeds {
@@ -60,6 +60,7 @@ export function closeComponent(db: Database, seeds: Seeds, settings: ReconcileSe
   const keyed: Rec[] = [];
   let slice: Rec[] = [];
   let [lo, hi] = [Infinity, -Infinity];
+  const cache = newCache();
   for (let round = 0; round < 8; round++) {
     const known = groups.size;
     // Where the component's sales are: their POS rows (a sale held elsewhere in time widens the stretch).
@@ -79,19 +80,13 @@ export function closeComponent(db: Database, seeds: Seeds, settings: ReconcileSe
     if (needHi - needLo > MAX_SPAN_MS + 4 * reach || groups.size > MAX_GROUPS) throw new TooWide();
     if (needLo < lo || needHi > hi) {
       // Widened with room to spare: each load of the stretch costs more than the records it adds.
-      [lo, hi] = [Math.min(lo, needLo - 60 * MIN), Math.max(hi, needHi + 60 * MIN)];
-      const dates: string[] = [];
-      for (
-        let d = addDays(iso(lo).slice(0, 10), -1);
-        d <= addDays(iso(hi).slice(0, 10), 1);
-        d = addDays(d, 1)
-      )
-        dates.push(d);
-      slice = loadWhere(
-        db,
-        sql`t.business_date IN (SELECT value FROM json_each(${JSON.stringify(dates)}))
-            AND t.occurred_at BETWEEN ${iso(lo)} AND ${iso(hi)}`,
-      );
+      // Only the new ends are read (a record at a seam, read twice, is kept once by id).
+      const [from, to] = [Math.min(lo, needLo - 60 * MIN), Math.max(hi, needHi + 60 * MIN)];
+      slice =
+        lo === Infinity
+          ? stretch(db, from, to)
+          : [...stretch(db, from, lo), ...slice, ...stretch(db, hi, to)];
+      [lo, hi] = [from, to];
     }
     const found = explore(
       slice,
@@ -100,6 +95,7 @@ export function closeComponent(db: Database, seeds: Seeds, settings: ReconcileSe
       seedRecs,
       settings,
       db,
+      cache,
       lo + reach,
       hi - reach,
     );
@@ -132,6 +128,19 @@ export function closeComponent(db: Database, seeds: Seeds, settings: ReconcileSe
   throw new TooWide();
 }
 
+/** The records between two instants (both included), found by business day (a day either side) and time. */
+function stretch(db: Database, from: number, to: number): Rec[] {
+  if (from >= to) return [];
+  const dates: string[] = [];
+  for (let d = addDays(iso(from).slice(0, 10), -1); d <= addDays(iso(to).slice(0, 10), 1); d = addDays(d, 1))
+    dates.push(d);
+  return loadWhere(
+    db,
+    sql`t.business_date IN (SELECT value FROM json_each(${JSON.stringify(dates)}))
+        AND t.occurred_at BETWEEN ${iso(from)} AND ${iso(to)}`,
+  );
+}
+
 /** Payments carrying the invoice id of one of these sales, wherever their time (a key links across hours). */
 function keyedPayments(db: Database, groupKeys: readonly string[]): Rec[] {
   const invoices = groupKeys.map((k) => k.slice(k.indexOf(':', 5) + 1));
@@ -143,6 +152,24 @@ function keyedPayments(db: Database, groupKeys: readonly string[]): Rec[] {
   );
 }
 
+/**
+ * What a round of exploring learns that the next (wider) one would learn again: whether each pair
+ * scored is an edge, which records a key or a person paired, and the days' stored clock offsets.
+ */
+interface ExploreCache {
+  /** By tender id, then payment id. */
+  edges: Map<number, Map<number, boolean>>;
+  sure: Set<number>;
+  sureOf: Set<string>;
+  offsets: Map<string, Map<string, number>>;
+}
+const newCache = (): ExploreCache => ({
+  edges: new Map(),
+  sure: new Set(),
+  sureOf: new Set(),
+  offsets: new Map(),
+});
+
 function explore(
   slice: readonly Rec[],
   extra: readonly Rec[],
@@ -150,6 +177,7 @@ function explore(
   seedRecs: readonly Rec[],
   settings: ReconcileSettings,
   db: Database,
+  cache: ExploreCache,
   safeFrom: number,
   safeTo: number,
 ): { closed: boolean; records: Rec[]; widenTo: number[] } {
@@ -159,6 +187,7 @@ function explore(
   const tenders = records.filter(isTender).sort((a, b) => a.atMs - b.atMs);
   const payments = records.filter(isPayment).sort((a, b) => a.atMs - b.atMs);
   const tenderTimes = tenders.map((t) => t.atMs);
+  const tenderGroup = tenders.map(groupOf);
   const paymentTimes = payments.map((p) => p.atMs);
   const tendersOf = new Map<string, Rec[]>();
   for (const t of tenders)
@@ -178,8 +207,11 @@ function explore(
   for (const t of tenders) if (t.refs[0]) saleOfInvoice.set(t.refs[0], groupOf(t));
   // Tenders and payments a key or a person already paired: stage 3 never offers them to anyone, so
   // a candidate pair with one of them connects nothing (their own sale's rebuild re-offers them).
-  const sure = new Set<number>();
-  const keysInSlice = [...new Set(records.map((r) => r.heldKey).filter((k) => k !== null))];
+  const { sure, edges } = cache;
+  const keysInSlice = [...new Set(records.map((r) => r.heldKey).filter((k) => k !== null))].filter(
+    (k) => !cache.sureOf.has(k),
+  );
+  for (const k of keysInSlice) cache.sureOf.add(k);
   for (const r of all<{ t: number; p: number }>(
     db,
     sql`SELECT json_extract(p.value, '$.tender') AS t, json_extract(p.value, '$.payment') AS p
@@ -190,7 +222,7 @@ function explore(
     sure.add(r.t).add(r.p);
   }
   const seedIds = new Set(seedRecs.map((r) => r.id));
-  const offsets = new Map<string, Map<string, number>>();
+  const offsets = cache.offsets;
   const offsetsOf = (date: string) => {
     let o = offsets.get(date);
     if (!o) {
@@ -204,27 +236,59 @@ function explore(
     return o;
   };
   const reach = settings.timeWindowMinutes * MIN + 10 * MIN;
-  const edge = (t: Rec, p: Rec) =>
-    (settings.reviewScore <= 0 || amountMayFit(t, p, settings)) &&
-    scorePair(t, p, settings, offsetsOf(t.heldBy ?? t.date).get(p.provider) ?? 0).score >=
-      settings.reviewScore;
+  const windowMs = settings.timeWindowMinutes * MIN;
+  // Whether matchDay would make the pair a candidate (scored at least the review threshold). Most
+  // pairs near a sale fail a cheap test first: amounts apart, or a time gap past the window, where
+  // scorePair's time field is 0 (a hard no). The rest are scored once, whatever the round or side.
+  const edge = (t: Rec, p: Rec) => {
+    if (settings.reviewScore <= 0) return true;
+    if (!amountMayFit(t, p, settings)) return false;
+    const offset = offsetsOf(t.heldBy ?? t.date).get(p.provider) ?? 0;
+    if (Math.abs(p.atMs - t.atMs - offset) >= windowMs + MIN) return false;
+    const known = edges.get(t.id) ?? edges.set(t.id, new Map()).get(t.id)!;
+    let e = known.get(p.id);
+    if (e === undefined) {
+      const fit = p.currency === t.currency ? 'equal' : amountField(t, p, settings).fit;
+      e =
+        (fit === 'equal' || fit === 'tip') && scorePair(t, p, settings, offset).score >= settings.reviewScore;
+      known.set(p.id, e);
+    }
+    return e;
+  };
   const widenTo: number[] = [];
   const inside = (r: Rec) => {
     if (r.atMs >= safeFrom && r.atMs <= safeTo) return true;
     widenTo.push(r.atMs);
     return false;
   };
-  const seenP = new Set<number>();
+  // The scans below look at every record within reach of each other: what they ask of each is kept in
+  // flat arrays by position (a Set or Map lookup per look was most of their cost at 16,000 sales a day).
+  // A tender is passed over once its sale is in, or a key or a person paired it; a payment once seen,
+  // or when a key or a person paired it (unless the decision names it, or its holder is visited).
+  const tenderIn = new Uint8Array(tenders.length);
+  const tenderAt = new Map<string, number[]>();
+  tenders.forEach((t, i) => {
+    (tenderAt.get(tenderGroup[i]!) ?? tenderAt.set(tenderGroup[i]!, []).get(tenderGroup[i]!)!).push(i);
+    if (sure.has(t.id) || groups.has(tenderGroup[i]!)) tenderIn[i] = 1;
+  });
+  const paymentAt = new Map(payments.map((p, i) => [p.id, i]));
+  const seen = new Uint8Array(payments.length);
+  const paired = new Uint8Array(payments.length);
+  payments.forEach((p, i) => {
+    if (sure.has(p.id) && !seedIds.has(p.id)) paired[i] = 1;
+  });
   const queue = [...groups];
   const addGroup = (k: string) => {
     if (!groups.has(k)) {
       groups.add(k);
       queue.push(k);
+      for (const i of tenderAt.get(k) ?? []) tenderIn[i] = 1;
     }
   };
-  const visitPayment = (p: Rec, fromHolder = false) => {
-    if (seenP.has(p.id) || (sure.has(p.id) && !fromHolder && !seedIds.has(p.id))) return;
-    seenP.add(p.id);
+  const visitPayment = (j: number, fromHolder = false) => {
+    if (seen[j] || (paired[j] && !fromHolder)) return;
+    seen[j] = 1;
+    const p = payments[j]!;
     if (!inside(p)) return;
     if (p.heldKey) addGroup(p.heldKey);
     for (const ref of p.provider === 'tgi' ? [...p.refs, p.externalId] : p.refs) {
@@ -233,14 +297,14 @@ function explore(
     }
     for (
       let i = lowerBound(tenderTimes, p.atMs - reach);
-      i < tenders.length && tenders[i]!.atMs <= p.atMs + reach;
+      i < tenders.length && tenderTimes[i]! <= p.atMs + reach;
       i++
     )
-      if (!sure.has(tenders[i]!.id) && edge(tenders[i]!, p)) addGroup(groupOf(tenders[i]!));
+      if (!tenderIn[i] && edge(tenders[i]!, p)) addGroup(tenderGroup[i]!);
     // Failed attempts and duplicate charges near it attach to the nearest linked payment: their holders too.
     for (
       let i = lowerBound(paymentTimes, p.atMs - 15 * MIN);
-      i < payments.length && payments[i]!.atMs <= p.atMs + 15 * MIN;
+      i < payments.length && paymentTimes[i]! <= p.atMs + 15 * MIN;
       i++
     ) {
       const q = payments[i]!;
@@ -249,12 +313,16 @@ function explore(
     }
     for (
       let i = lowerBound(failedTimes, p.atMs - 15 * MIN);
-      i < failed.length && failed[i]!.atMs <= p.atMs + 15 * MIN;
+      i < failed.length && failedTimes[i]! <= p.atMs + 15 * MIN;
       i++
     )
       if (failed[i]!.provider === p.provider) addGroup(failed[i]!.heldKey!);
   };
-  for (const p of seedRecs) if (isPayment(p)) visitPayment(p);
+  const visit = (p: Rec, fromHolder = false) => {
+    const j = paymentAt.get(p.id);
+    if (j !== undefined) visitPayment(j, fromHolder);
+  };
+  for (const p of seedRecs) if (isPayment(p)) visit(p);
   while (queue.length) {
     const k = queue.pop()!;
     if (groups.size > MAX_GROUPS) throw new TooWide();
@@ -263,14 +331,14 @@ function explore(
       if (!inside(t)) continue;
       for (
         let i = lowerBound(paymentTimes, t.atMs - reach);
-        i < payments.length && payments[i]!.atMs <= t.atMs + reach;
+        i < payments.length && paymentTimes[i]! <= t.atMs + reach;
         i++
       )
-        if (edge(t, payments[i]!)) visitPayment(payments[i]!);
+        if (!seen[i] && !paired[i] && edge(t, payments[i]!)) visitPayment(i);
     }
-    for (const r of heldOf.get(k) ?? []) if (isPayment(r)) visitPayment(r, true);
+    for (const r of heldOf.get(k) ?? []) if (isPayment(r)) visit(r, true);
     const invoice = own[0]?.refs[0];
-    for (const p of invoice ? (byRef.get(invoice) ?? []) : []) visitPayment(p);
+    for (const p of invoice ? (byRef.get(invoice) ?? []) : []) visit(p);
   }
   return { closed: widenTo.length === 0, records, widenTo };
 }

@@ -15,7 +15,6 @@ import { payoutDetail } from './payout-detail.ts';
 import { decisionEntries, markDays, recordDecision, undoDecision, type Touched } from './decide.ts';
 import { DecisionIndex } from './decision-index.ts';
 import { rematchDecision } from './rematch.ts';
-import { refreshReconRollups } from '../store/mutations/recon-rollups.ts';
 import { formatDay } from './describe.ts';
 import { runReconcile } from './engine.ts';
 import { explain } from './explain.ts';
@@ -175,7 +174,6 @@ export class ReconcileService {
         Date.now(),
       );
       if (local) {
-        refreshReconRollups(db, local.days);
         this.#o.events.emit('reconcile:changed', { full: false, days: local.days.length });
         return;
       }

@@ -8,13 +8,14 @@ import { matchDay, recordKey, stableOrder, type BuiltGroup } from './match-day.t
 import { addRefunds, BY_PERSON, byOrderReference, byPerson, vippsOriginal } from './refunds.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
 import { GroupWriter, type RefundLink } from './write-groups.ts';
+import { applyRollupShares, rollupShare } from '../store/mutations/recon-rollups.ts';
 
 export type { Seeds } from './component.ts';
 
 export interface LocalReport {
   /** Sales re-matched (the decision's component of candidates). */
   groups: number;
-  /** Business days whose groups or records changed: what rollups of these days must refresh. */
+  /** Business days whose groups or records changed (the Dashboard's rollups are already moved). */
   days: string[];
 }
 
@@ -24,11 +25,11 @@ export interface LocalReport {
  * day's stored clock offsets), a reference, a held record, a failed attempt or a duplicate charge.
  * Matching is a greedy pass over candidate pairs, so a sale outside that component comes out as it
  * was; inside it, matchDay runs as the day's run does, restricted to the component's sales. Refunds
- * follow their originals, and the discrepancies of what was re-matched are written again. The result
- * equals a full rebuild's (tested); where the change would reach further (a TGI payment changing
- * hands, whose refunds are scored against every payment of four months; a refund turned orphan; a
- * component over 40,000 sales or 48 hours; a day without stored offsets), nothing is
- * written and null is returned: the caller rebuilds the days instead.
+ * follow their originals; the discrepancies and the Dashboard's rollups of what was re-matched are
+ * written again in the same transaction. The result equals a full rebuild's (tested); where the change
+ * would reach further (a TGI payment changing hands, whose refunds are scored against every payment of
+ * four months; a refund turned orphan; a component over 40,000 sales or 48 hours; a day without stored
+ * offsets), nothing is written and null is returned: the caller rebuilds the days instead.
  */
 export function rematchDecision(
   db: Database,
@@ -66,6 +67,9 @@ function rematch(
   const component = closeComponent(db, seeds, settings);
   const keys = [...component.groups];
   const keysJson = JSON.stringify(keys);
+  // Every change below is to these sales' groups (refunds join them only): the Dashboard's rollups
+  // move by their share after less before.
+  const shareBefore = rollupShare(db, keys);
   const before = all<StoredMember>(
     db,
     sql`SELECT m.transaction_id AS id, m.group_id, g.key, m.role, t.provider, t.kind, t.business_date AS date,
@@ -163,6 +167,7 @@ function rematch(
     nowMs,
     orphanRefunds: [],
   });
+  applyRollupShares(db, shareBefore, rollupShare(db, keys));
   const touched = new Set([
     ...days,
     ...before.map((m) => m.anchor),

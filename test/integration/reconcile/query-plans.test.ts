@@ -3,6 +3,7 @@ import path from 'node:path';
 import { openStore } from '../../../src-main/core/store/open-store.ts';
 import { loadDay } from '../../../src-main/core/reconcile/load-day.ts';
 import { listReconcile } from '../../../src-main/core/reconcile/list.ts';
+import { rollupShare } from '../../../src-main/core/store/mutations/recon-rollups.ts';
 import { useTempHome } from '../../support/temp-home.ts';
 
 const tempHome = useTempHome();
@@ -15,7 +16,7 @@ async function plansOf(fn: (db: import('better-sqlite3').Database) => void): Pro
   const prepare = db.prepare.bind(db);
   db.prepare = ((source: string) => {
     const stmt = prepare(source);
-    if (/^\s*SELECT/i.test(source)) {
+    if (/^\s*(SELECT|WITH)\b/i.test(source)) {
       const n = (source.match(/\?/g) ?? []).length;
       const rows = prepare(`EXPLAIN QUERY PLAN ${source}`).all(...Array.from({ length: n }, () => null)) as {
         detail: string;
@@ -48,5 +49,18 @@ describe('reconcile query plans', () => {
     });
     expect(plans[0]).toMatch(/USING INDEX recon_groups_by_state \(state=\?/);
     expect(plans[1]).toMatch(/USING INDEX recon_discrepancies_by_class \(class=\?/);
+  });
+
+  it("reads a decision's share of the Dashboard rollups from its groups by key and their members by group", async () => {
+    const plans = await plansOf((db) => rollupShare(db, ['sale:c:1']));
+    expect(plans).toHaveLength(4);
+    for (const plan of plans) {
+      expect(plan).toMatch(/SEARCH g USING (COVERING )?INDEX sqlite_autoindex_recon_groups_1 \(key=\?\)/);
+      // Only the key list (and the VAT query's own sales) is walked: never a table of groups, members or records.
+      expect(plan).not.toMatch(/SCAN (?!json_each|sold\b)/);
+    }
+    expect(plans.filter((p) => /SEARCH m USING COVERING INDEX recon_members_by_group/.test(p))).toHaveLength(
+      3,
+    );
   });
 });

@@ -1,12 +1,13 @@
 import type { Database } from 'better-sqlite3';
-import { all, rawSql, run, sql, type Sql } from '../sql.ts';
+import { all, raw, rawSql, run, sql, type Sql } from '../sql.ts';
 
 /*
  * The Dashboard's reconciliation rollups (migration 0012), rebuilt for the business days a reconcile
  * run rebuilt: one call per run instead of a trigger per group and member row (a full run writes a
  * million of each, and a trigger on each would cost it seconds). Each table is derived from the
  * reconciliation tables and the POS tenders; a day's rows are deleted and written again whole, so the
- * result for a day never depends on what was there before.
+ * result for a day never depends on what was there before. A decision, which re-matches a few sales,
+ * moves the rows by those sales' share instead (rollupShare, applyRollupShares).
  *
  *  - dash_tender_days: POS tenders that reconciliation holds, per business day, currency, the payment
  *    providers of their sale and status class ('sold' = completed or refunded, 'failed', 'other'):
@@ -38,6 +39,87 @@ function withRefundSales(db: Database, days: readonly string[]): string[] {
   return [...new Set([...days, ...extra])].sort();
 }
 
+/*
+ * Each rollup's rows as one SELECT over a scope: the business days a run rebuilt (`tenderDay` on the
+ * tenders' day, `groupDay` on the groups' anchor day), or the groups a decision re-matched (by key).
+ * The same text serves a day's refresh and a decision's share, so the two cannot drift apart.
+ */
+const SOLD = `('completed', 'refunded')`;
+
+function tenderRows(scope: Sql, byDay: boolean): Sql {
+  // The day scope walks the day's POS rows; the group scope its groups' members (CROSS JOIN keeps that order).
+  const from = byDay
+    ? sql`transactions t INDEXED BY dashboard_sales JOIN recon_members m ON m.transaction_id = t.id
+          JOIN recon_groups g ON g.id = m.group_id`
+    : sql`recon_groups g CROSS JOIN recon_members m INDEXED BY recon_members_by_group ON m.group_id = g.id
+          CROSS JOIN transactions t ON t.id = m.transaction_id`;
+  return sql`SELECT t.business_date, t.currency, g.providers,
+                 CASE WHEN t.status IN ${rawSql(SOLD)} THEN 'sold' WHEN t.status = 'failed' THEN 'failed' ELSE 'other' END,
+                 count(*), count(DISTINCT m.group_id), sum(t.amount_minor),
+                 sum(CASE WHEN t.status = 'failed' THEN EXISTS (
+                   SELECT 1 FROM recon_members o JOIN transactions s ON s.id = o.transaction_id
+                    WHERE o.group_id = m.group_id AND o.role = 'sale' AND s.status IN ${rawSql(SOLD)})
+                   ELSE 0 END)
+            FROM ${from} WHERE t.kind = 'sale' AND ${scope}
+           GROUP BY 1, 2, 3, 4`;
+}
+
+/**
+ * Each sale once, on the day of its first sold tender; then the lines of every payment it has.
+ * `touched` names the sales (group_id). CROSS JOIN keeps that order (left to itself the planner walked
+ * every transaction by currency). A sale's tenders are its 'sale' members (a failed one is an
+ * 'attempt'), whose day and status a narrow index by id holds: reading the ~1 KB rows made this the
+ * slowest part of a refresh.
+ */
+function vatRows(touched: Sql, soldDay: Sql): Sql {
+  return sql`WITH touched AS (${touched}),
+          sold AS (
+            SELECT touched.group_id, min(t.business_date) AS day FROM touched
+              CROSS JOIN recon_members m INDEXED BY recon_members_by_group
+              CROSS JOIN transactions t INDEXED BY search_totals_by_id_dims
+             WHERE m.group_id = touched.group_id AND m.role = 'sale' AND t.id = m.transaction_id
+               AND t.status IN ${rawSql(SOLD)}
+             GROUP BY 1)
+          SELECT sold.day, p.currency, coalesce(sum(l.vat_minor), 0), sum(l.line_gross_minor)
+            FROM sold
+            CROSS JOIN recon_members pm INDEXED BY recon_members_by_group
+            CROSS JOIN transactions p INDEXED BY search_totals_by_id_dims
+            CROSS JOIN transaction_lines l
+           WHERE ${soldDay} AND pm.group_id = sold.group_id AND pm.role = 'payment'
+             AND p.id = pm.transaction_id AND l.transaction_id = p.id
+           GROUP BY 1, 2`;
+}
+
+function groupRows(scope: Sql): Sql {
+  return sql`SELECT anchor_date, CASE providers WHEN '' THEN 'none' ELSE providers END, state, currency,
+                 count(*), sum(sale_minor)
+            FROM recon_groups g WHERE ${scope} GROUP BY 1, 2, 3, 4`;
+}
+
+function explainedRows(scope: Sql): Sql {
+  return sql`SELECT g.anchor_date, sum(m.role = 'sale' AND upper(coalesce(t.network, '')) = 'CASH'),
+                 sum(m.role = 'attempt' AND t.provider <> 'sentrypos'),
+                 sum(m.role = 'sale' AND t.status = 'pending' AND g.state = 'explained')
+            FROM recon_groups g JOIN recon_members m ON m.group_id = g.id JOIN transactions t ON t.id = m.transaction_id
+           WHERE ${scope} AND (m.role = 'attempt' OR m.role = 'sale')
+           GROUP BY 1`;
+}
+
+/** The sales whose tenders lie on the days: each sale's VAT is counted on its own first sold day. */
+const touchedOn = (tenderDay: Sql) =>
+  sql`SELECT DISTINCT m.group_id FROM transactions t INDEXED BY dashboard_sales
+        JOIN recon_members m ON m.transaction_id = t.id
+       WHERE t.kind = 'sale' AND ${tenderDay} AND t.status IN ${rawSql(SOLD)}`;
+
+function refreshVat(db: Database, list: string | null): void {
+  run(db, sql`DELETE FROM dash_vat_days WHERE ${daysOf('business_date', list)}`);
+  run(
+    db,
+    sql`INSERT INTO dash_vat_days (business_date, currency, vat_minor, gross_minor)
+        ${vatRows(touchedOn(daysOf('t.business_date', list)), daysOf('sold.day', list))}`,
+  );
+}
+
 /**
  * Rebuilds the reconciliation rollups for `days` (and the days of the sales their refunds joined), or
  * for every day when `days` is null (a full run, or the migration that adds the tables).
@@ -45,10 +127,8 @@ function withRefundSales(db: Database, days: readonly string[]): string[] {
 export function refreshReconRollups(db: Database, days: readonly string[] | null): void {
   db.transaction(() => {
     const list = days === null ? null : JSON.stringify(withRefundSales(db, days));
-    const tenderDay = daysOf('t.business_date', list);
     for (const [table, column] of [
       ['dash_tender_days', 'business_date'],
-      ['dash_vat_days', 'business_date'],
       ['dash_group_days', 'anchor_date'],
       ['dash_explained_days', 'anchor_date'],
     ] as const)
@@ -56,63 +136,96 @@ export function refreshReconRollups(db: Database, days: readonly string[] | null
     run(
       db,
       sql`INSERT INTO dash_tender_days (business_date, currency, providers, class, tenders, sales, amount_minor, retried)
-          SELECT t.business_date, t.currency, g.providers,
-                 CASE WHEN t.status IN ('completed', 'refunded') THEN 'sold' WHEN t.status = 'failed' THEN 'failed' ELSE 'other' END,
-                 count(*), count(DISTINCT m.group_id), sum(t.amount_minor),
-                 sum(CASE WHEN t.status = 'failed' THEN EXISTS (
-                   SELECT 1 FROM recon_members o JOIN transactions s ON s.id = o.transaction_id
-                    WHERE o.group_id = m.group_id AND o.role = 'sale' AND s.status IN ('completed', 'refunded'))
-                   ELSE 0 END)
-            FROM transactions t INDEXED BY dashboard_sales
-            JOIN recon_members m ON m.transaction_id = t.id
-            JOIN recon_groups g ON g.id = m.group_id
-           WHERE t.kind = 'sale' AND ${tenderDay}
-           GROUP BY 1, 2, 3, 4`,
+          ${tenderRows(daysOf('t.business_date', list), true)}`,
     );
-    // Each sale once, on the day of its first sold tender; then the lines of every payment it has.
-    // CROSS JOIN keeps that order (left to itself the planner walked every transaction by currency).
-    // A sale's tenders are its 'sale' members (a failed one is an 'attempt'), whose day and status a
-    // narrow index by id holds: reading the ~1 KB rows made this the slowest part of a refresh.
-    run(
-      db,
-      sql`INSERT INTO dash_vat_days (business_date, currency, vat_minor, gross_minor)
-          WITH touched AS (
-            SELECT DISTINCT m.group_id FROM transactions t INDEXED BY dashboard_sales
-              JOIN recon_members m ON m.transaction_id = t.id
-             WHERE t.kind = 'sale' AND ${tenderDay} AND t.status IN ('completed', 'refunded')),
-          sold AS (
-            SELECT touched.group_id, min(t.business_date) AS day FROM touched
-              CROSS JOIN recon_members m INDEXED BY recon_members_by_group
-              CROSS JOIN transactions t INDEXED BY search_totals_by_id_dims
-             WHERE m.group_id = touched.group_id AND m.role = 'sale' AND t.id = m.transaction_id
-               AND t.status IN ('completed', 'refunded')
-             GROUP BY 1)
-          SELECT sold.day, p.currency, coalesce(sum(l.vat_minor), 0), sum(l.line_gross_minor)
-            FROM sold
-            CROSS JOIN recon_members pm INDEXED BY recon_members_by_group
-            CROSS JOIN transactions p INDEXED BY search_totals_by_id_dims
-            CROSS JOIN transaction_lines l
-           WHERE ${daysOf('sold.day', list)} AND pm.group_id = sold.group_id AND pm.role = 'payment'
-             AND p.id = pm.transaction_id AND l.transaction_id = p.id
-           GROUP BY 1, 2`,
-    );
+    refreshVat(db, list);
     const groupDay = daysOf('g.anchor_date', list);
     run(
       db,
-      sql`INSERT INTO dash_group_days (anchor_date, provider, state, currency, n, sale_minor)
-          SELECT anchor_date, CASE providers WHEN '' THEN 'none' ELSE providers END, state, currency,
-                 count(*), sum(sale_minor)
-            FROM recon_groups g WHERE ${groupDay} GROUP BY 1, 2, 3, 4`,
+      sql`INSERT INTO dash_group_days (anchor_date, provider, state, currency, n, sale_minor) ${groupRows(groupDay)}`,
     );
     run(
       db,
-      sql`INSERT INTO dash_explained_days (anchor_date, cash, attempts, pending)
-          SELECT g.anchor_date, sum(m.role = 'sale' AND upper(coalesce(t.network, '')) = 'CASH'),
-                 sum(m.role = 'attempt' AND t.provider <> 'sentrypos'),
-                 sum(m.role = 'sale' AND t.status = 'pending' AND g.state = 'explained')
-            FROM recon_groups g JOIN recon_members m ON m.group_id = g.id JOIN transactions t ON t.id = m.transaction_id
-           WHERE ${groupDay} AND (m.role = 'attempt' OR m.role = 'sale')
-           GROUP BY 1`,
+      sql`INSERT INTO dash_explained_days (anchor_date, cash, attempts, pending) ${explainedRows(groupDay)}`,
     );
   })();
+}
+
+/** What some sales add to each rollup row: by table, then the row's key columns (joined), its figures. */
+export type RollupShare = Map<string, Map<string, number[]>>;
+
+const TABLES = {
+  dash_tender_days: {
+    key: ['business_date', 'currency', 'providers', 'class'],
+    figures: ['tenders', 'sales', 'amount_minor', 'retried'],
+  },
+  dash_vat_days: { key: ['business_date', 'currency'], figures: ['vat_minor', 'gross_minor'] },
+  dash_group_days: { key: ['anchor_date', 'provider', 'state', 'currency'], figures: ['n', 'sale_minor'] },
+  dash_explained_days: { key: ['anchor_date'], figures: ['cash', 'attempts', 'pending'] },
+} as const;
+type Table = keyof typeof TABLES;
+const SEP = '\u001f';
+
+/**
+ * The share of the rollups that the sales with these group keys hold: every rollup is a sum over
+ * sales, so a decision that re-matches some sales moves each row by what they held after less what
+ * they held before (applyRollupShares), instead of rebuilding their whole days (at 16,000 sales a
+ * day, ~1 s a decision).
+ */
+export function rollupShare(db: Database, groupKeys: readonly string[]): RollupShare {
+  const scope = sql`g.key IN (SELECT value FROM json_each(${JSON.stringify(groupKeys)}))`;
+  const queries: Record<Table, Sql> = {
+    dash_tender_days: tenderRows(scope, false),
+    dash_vat_days: vatRows(sql`SELECT g.id AS group_id FROM recon_groups g WHERE ${scope}`, sql`1`),
+    dash_group_days: groupRows(scope),
+    dash_explained_days: explainedRows(scope),
+  };
+  const share: RollupShare = new Map();
+  for (const [table, query] of Object.entries(queries) as [Table, Sql][]) {
+    const width = TABLES[table].key.length;
+    const rows = new Map<string, number[]>();
+    for (const r of raw<(string | number)[]>(db, query))
+      rows.set(r.slice(0, width).join(SEP), r.slice(width).map(Number));
+    share.set(table, rows);
+  }
+  return share;
+}
+
+/**
+ * Moves the rollups by `after` less `before` (the shares of the same sales around a re-match). A row
+ * whose figures all come to zero may still stand for sales that add nothing to it (a day whose sales
+ * are all by card has an explained row of zeros): whether it exists is asked of the groups, and a VAT
+ * row of zeros (lines that sum to nothing, rare) has its day rebuilt.
+ */
+export function applyRollupShares(db: Database, before: RollupShare, after: RollupShare): void {
+  const vatDays = new Set<string>();
+  for (const table of Object.keys(TABLES) as Table[]) {
+    const { key, figures } = TABLES[table];
+    const was = before.get(table) ?? new Map<string, number[]>();
+    const now = after.get(table) ?? new Map<string, number[]>();
+    const where = key.map((k) => `${k} = ?`).join(' AND ');
+    const read = db.prepare(`SELECT ${figures.join(', ')} FROM ${table} WHERE ${where}`).raw(true);
+    const write = db.prepare(
+      `INSERT OR REPLACE INTO ${table} (${[...key, ...figures].join(', ')}) VALUES (${[...key, ...figures].map(() => '?').join(', ')})`,
+    );
+    const drop = db.prepare(`DELETE FROM ${table} WHERE ${where}`);
+    // Some sale or failed attempt anchored on the day: what makes its explained row exist.
+    const anchored = db.prepare(
+      `SELECT 1 FROM recon_groups g INDEXED BY recon_groups_by_day JOIN recon_members m INDEXED BY recon_members_by_group
+        ON m.group_id = g.id AND m.role IN ('sale', 'attempt') WHERE g.anchor_date = ? LIMIT 1`,
+    );
+    for (const k of new Set([...was.keys(), ...now.keys()])) {
+      const [a, b] = [was.get(k), now.get(k)];
+      if (a && b && a.every((x, i) => x === b[i])) continue;
+      const keyValues = k.split(SEP);
+      const current = (read.get(...keyValues) as number[] | undefined) ?? figures.map(() => 0);
+      const next = current.map((x, i) => x - (a?.[i] ?? 0) + (b?.[i] ?? 0));
+      let keep = next.some((x) => x !== 0);
+      if (!keep && table === 'dash_explained_days') keep = anchored.get(keyValues[0]) !== undefined;
+      if (!keep && table === 'dash_vat_days') vatDays.add(keyValues[0]!);
+      else if (keep) write.run(...keyValues, ...next);
+      else drop.run(...keyValues);
+    }
+  }
+  if (vatDays.size) refreshVat(db, JSON.stringify([...vatDays]));
 }
