@@ -2,10 +2,12 @@
 // real sync engine and cached (see reconcile-cache.ts), times a full reconcile (with where the time
 // goes), an incremental run after one day's records change through the sync's upsert path, a
 // person's decision round trip (accept and undo, p50 / p95), and a naive matcher (one SQL lookup per
-// sale) in the same run; then prints the accuracy of the links
+// sale) in the same run; then the decision round trip again on a 4-day world of the same density
+// (components of a busy day's size, in minutes rather than the 1M world's half hour; also alone with
+// --dense-only); then prints the accuracy of the links
 // against the world's ground truth for the default seed and three others, on demo-sized worlds.
 // Prints figures with PASS/MISS per target; asserts nothing.
-//   node_modules/.bin/node test/bench/reconcile-bench.ts [--sales-per-day N] [--skip-accuracy]
+//   node_modules/.bin/node test/bench/reconcile-bench.ts [--sales-per-day N] [--skip-accuracy] [--dense-only]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -36,13 +38,18 @@ const { values } = parseArgs({
     'skip-speed': { type: 'boolean' },
     speed: { type: 'string' },
     build: { type: 'string' },
+    days: { type: 'string' },
+    decide: { type: 'string' },
+    'dense-only': { type: 'boolean' },
   },
 });
 
 const NOW = new Date('2026-03-31T11:00:00Z'); // 13:00 in Oslo on the world's last day
-const world = (seed: number, salesPerDay: number): SandboxOptions => ({
+/** Days of the dense world: enough for a whole busy day with a day either side, and the last half day. */
+const DENSE_DAYS = 4;
+const world = (seed: number, salesPerDay: number, days = 60): SandboxOptions => ({
   seed,
-  days: 60,
+  days,
   salesPerDay,
   today: '2026-03-31',
   // As in sync-bench.ts: rate budgets and token lifetimes divided by 100 so the sync takes minutes.
@@ -79,26 +86,21 @@ function sandboxRates(db: Database) {
 
 if (values.build) {
   // Child: build (or find) the synced cache, so the sync's memory never counts against reconcile.
-  const c = await syncedCache(world(1, Number(values.build)), NOW);
+  const c = await syncedCache(world(1, Number(values.build), Number(values.days ?? 60)), NOW);
   process.stdout.write(`${JSON.stringify(c)}\n`);
 } else if (values.speed) {
   process.stdout.write(`${JSON.stringify(await speed(values.speed))}\n`);
+} else if (values.decide) {
+  process.stdout.write(`${JSON.stringify(await denseDecisions(values.decide))}\n`);
 } else {
   await main();
 }
 
 async function main(): Promise<void> {
   const salesPerDay = Number(values['sales-per-day'] ?? 16_700);
-  console.log(`reconcile bench: world 60 days x ${salesPerDay} sales/day, seed 1; load average ${load()}`);
-  if (!values['skip-speed']) {
-    const built = spawnSync(process.execPath, [import.meta.filename, '--build', String(salesPerDay)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      encoding: 'utf8',
-    });
-    const cache = JSON.parse(built.stdout.trim().split('\n').at(-1) ?? '{}') as {
-      file: string;
-      builtMs: number | null;
-    };
+  if (!values['skip-speed'] && !values['dense-only']) {
+    console.log(`reconcile bench: world 60 days x ${salesPerDay} sales/day, seed 1; load average ${load()}`);
+    const cache = buildCache(salesPerDay, 60);
     console.log(
       `synced cache: ${cache.file} (${cache.builtMs === null ? 'reused' : `generated and synced in ${s(cache.builtMs)}`})`,
     );
@@ -110,11 +112,76 @@ async function main(): Promise<void> {
     if (run.status !== 0) throw new Error(`speed run failed (${run.status})`);
     printSpeed(JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as SpeedResult);
   }
+  if (!values['skip-speed']) {
+    const cache = buildCache(salesPerDay, DENSE_DAYS);
+    const run = spawnSync(process.execPath, [import.meta.filename, '--decide', cache.file], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+    });
+    if (run.status !== 0) throw new Error(`dense decision run failed (${run.status})`);
+    const d = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as Awaited<
+      ReturnType<typeof denseDecisions>
+    >;
+    console.log(
+      `\ndecisions at the 1M density: a ${DENSE_DAYS}-day world x ${salesPerDay} sales/day ` +
+        `(${d.sales.toLocaleString('en')} POS sale rows; cache ${cache.builtMs === null ? 'reused' : `synced in ${s(cache.builtMs)}`}; load average ${d.loadAvg})`,
+    );
+    printDecisions(d.decisions);
+  }
   if (!values['skip-accuracy']) {
     console.log('\naccuracy (automatic links: precision, recall; recall counting review suggestions)');
     console.log('demo-sized worlds: 60 days x 120 sales/day, synced by the real sync engine, full reconcile');
     for (const seed of [1, 2, 3, 4]) printAccuracy(seed, await accuracy(seed));
   }
+}
+
+/** Builds (or finds) the synced cache of a world in a child, so the sync's memory never counts here. */
+function buildCache(salesPerDay: number, days: number): { file: string; builtMs: number | null } {
+  const built = spawnSync(
+    process.execPath,
+    [import.meta.filename, '--build', String(salesPerDay), '--days', String(days)],
+    { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' },
+  );
+  return JSON.parse(built.stdout.trim().split('\n').at(-1) ?? '{}') as {
+    file: string;
+    builtMs: number | null;
+  };
+}
+
+/** The decision round trips alone, on a fully reconciled work copy of a (dense) world. */
+async function denseDecisions(cacheFile: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'posrecon-reconcile-bench-'));
+  try {
+    const db = workCopy(cacheFile, join(dir, 'posrecon.sqlite'));
+    sandboxRates(db);
+    const sales = db
+      .prepare("SELECT count(*) FROM transactions WHERE provider = 'sentrypos' AND kind = 'sale'")
+      .pluck()
+      .get() as number;
+    const loadAvg = load();
+    await runReconcile(db, { full: true, now: NOW });
+    const decisions = await decisionRoundTrips(db);
+    db.close();
+    return { sales, loadAvg, decisions };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function printDecisions(d: DecisionTimes): void {
+  const mark = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+  const rows: [string, string, string, string][] = [
+    ['decision round trip p50', ms(pct(d.wallMs, 0.5)), '', ''],
+    ['decision round trip p95', ms(pct(d.wallMs, 0.95)), '<= 100 ms', mark(pct(d.wallMs, 0.95) <= 100)],
+    ['  CPU time of it, p50', ms(pct(d.cpuMs, 0.5)), '', ''],
+    ['  CPU time of it, p95', ms(pct(d.cpuMs, 0.95)), '', ''],
+  ];
+  for (const [name, value, target, verdict] of rows)
+    console.log(`${name.padEnd(24)} ${value.padStart(12)}  ${target.padEnd(12)} ${verdict}`);
+  console.log(
+    `(${d.count} round trips, accept and undo of the ${d.count / 2} newest suggestions; ` +
+      `${d.dayRebuilds} reached too far and rebuilt their days)`,
+  );
 }
 
 interface SpeedResult {
@@ -423,6 +490,7 @@ function printSpeed(r: SpeedResult): void {
       '<= 100 ms',
       mark(pct(r.decisions.wallMs, 0.95) <= 100),
     ],
+    ['  CPU time of it, p50', ms(pct(r.decisions.cpuMs, 0.5)), '', ''],
     ['  CPU time of it, p95', ms(pct(r.decisions.cpuMs, 0.95)), '', ''],
     ['naive matcher', s(r.naive.ms), 'baseline', ''],
     ['  CPU time of it', s(r.naive.cpuMs), '', ''],
