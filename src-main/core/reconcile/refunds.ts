@@ -6,7 +6,7 @@ import { recordKey, stableOrder } from './match-day.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
 import { versionOf, type RefundLink } from './write-groups.ts';
 
-interface Candidate {
+export interface Candidate {
   id: number;
   amount: number;
   atMs: number;
@@ -14,28 +14,25 @@ interface Candidate {
   cid: string | null;
   group_id: number;
   sale_key: string;
+  /** The POS marked the candidate's sale refunded. */
+  refunded: boolean;
 }
 
 /**
- * TGI payments held by a group, per connection, as the refund pass searches them: by time and by
- * amount. Whether a candidate's sale was marked refunded by the POS is read once per group, and only
- * for candidates scored.
+ * TGI payments held by a group, per connection, as the refund pass searches them: by time, and those
+ * of one amount by whether the POS marked their sale refunded. Each list is in time order, then id.
  */
 interface Pool {
-  /** By time, then id. */
   byTime: Candidate[];
   /** Per position in byTime: the largest amount up to there, to end a backward scan early. */
   maxAmountUpTo: number[];
-  byAmount: Map<number, Candidate[]>;
+  byAmount: Map<number, { refunded: Candidate[]; other: Candidate[] }>;
 }
-interface Candidates {
-  pools: Map<string, Pool>;
-  saleRefunded(groupId: number): boolean;
-}
+type Candidates = Map<string, Pool>;
 
 const DAY = 86_400_000;
 /** How far back a refund's original is looked for: card schemes allow refunds for months, shops rarely wait longer. */
-const LOOKBACK_DAYS = 120;
+export const LOOKBACK_DAYS = 120;
 
 /**
  * Links refunds no group holds yet (new ones, and those whose sale's day was just rebuilt) to their
@@ -62,6 +59,10 @@ export function linkRefunds(
   const primaries = refunds.filter((r) => r.twinId === null).sort(stableOrder);
   const tgi = primaries.filter((r) => r.provider === 'tgi');
   const tgiCandidates = tgi.length ? loadTgiCandidates(db, tgi) : null;
+  const vipps = vippsOriginals(
+    db,
+    primaries.filter((r) => r.provider === 'vipps'),
+  );
   for (const r of primaries) {
     // A person's link wins over any rule; a rejected pair is never proposed again.
     const chosen = decisions.saleOf(recordKey(r));
@@ -74,14 +75,13 @@ export function linkRefunds(
       continue;
     }
     if (r.provider === 'vipps') {
-      const original = vippsOriginal(db, r);
+      const original = vipps.get(r.id) ?? 'none';
       if (original === 'none') orphans.push(r.id);
       else if (original && decisions.rejected(original.sale_key, recordKey(r))) orphans.push(r.id);
       else if (original) add(original.group_id, byOrderReference(r, original.id));
     } else if (r.provider === 'tgi') {
-      const key = recordKey(r);
       const best = tgiCandidates
-        ? bestTgiOriginal(r, tgiCandidates, settings, (c) => decisions.rejected(c.sale_key, key))
+        ? bestTgiOriginal(r, tgiCandidates, settings, (c) => decisions.rejected(c.sale_key, r))
         : null;
       if (!best) orphans.push(r.id);
       else
@@ -129,37 +129,79 @@ export const byOrderReference = (refund: Rec, paymentId: number): RefundLink => 
   note: 'same order reference',
 });
 
+type VippsOriginal = { id: number; group_id: number; sale_key: string } | null | 'none';
+
 /** A Vipps refund's original: the latest Sales API capture of its order reference before it. */
-export function vippsOriginal(
-  db: Database,
-  r: Rec,
-): { id: number; group_id: number; sale_key: string } | null | 'none' {
-  const ref = r.refs[0];
-  if (!ref) return 'none';
-  const rows = all<{ id: number; amount_minor: number; group_id: number | null; sale_key: string | null }>(
+export function vippsOriginal(db: Database, r: Rec): VippsOriginal {
+  return vippsOriginals(db, [r]).get(r.id) ?? 'none';
+}
+
+/**
+ * Vipps refunds' originals (see vippsOriginal), by refund id: the captures of all their order
+ * references are read in one query, not one per refund.
+ */
+function vippsOriginals(db: Database, refunds: readonly Rec[]): Map<number, VippsOriginal> {
+  const refs = [...new Set(refunds.flatMap((r) => r.refs.slice(0, 1)))];
+  const captures = new Map<string, Capture[]>();
+  for (const c of all<Capture & { ref: string }>(
     db,
-    // CROSS JOIN keeps the reference as the outer loop: with bound values the planner otherwise walks
-    // transactions_by_kind through every Vipps capture per refund (77 ms each at 100k sales).
-    sql`SELECT t.id, t.amount_minor, m.group_id, substr(g.key, 6) AS sale_key FROM transaction_refs x
+    // CROSS JOIN keeps the references as the outer loop: with bound values the planner otherwise walks
+    // transactions_by_kind through every Vipps capture (77 ms per refund at 100k sales).
+    sql`SELECT x.value AS ref, t.connection_id, t.occurred_at AS at, t.id, t.amount_minor, m.group_id,
+          substr(g.key, 6) AS sale_key
+        FROM (SELECT DISTINCT value FROM json_each(${JSON.stringify(refs)})) j
+          CROSS JOIN transaction_refs x ON x.value = j.value AND x.kind = 'reference'
           CROSS JOIN transactions t ON t.id = x.transaction_id
           LEFT JOIN recon_members m ON m.transaction_id = t.id
           LEFT JOIN recon_groups g ON g.id = m.group_id
-         WHERE x.value = ${ref} AND x.kind = 'reference' AND t.provider = 'vipps' AND t.kind = 'capture'
-           AND t.connection_id = ${r.connectionId} AND t.external_id LIKE 'sales:%'
-           AND t.occurred_at <= ${new Date(r.atMs).toISOString()}
-         ORDER BY t.occurred_at DESC, t.id`,
-  );
-  const hit = rows.find((x) => x.amount_minor >= -r.amount) ?? rows[0];
-  if (!hit) return 'none';
-  // The original exists but no sale holds it (a payment with no sale): the refund is not an orphan.
-  return hit.group_id === null ? null : { id: hit.id, group_id: hit.group_id, sale_key: hit.sale_key ?? '' };
+       WHERE t.provider = 'vipps' AND t.kind = 'capture' AND t.external_id LIKE 'sales:%'
+       ORDER BY t.occurred_at DESC, t.id`,
+  )) {
+    const k = `${c.ref}\u001f${c.connection_id}`;
+    (captures.get(k) ?? captures.set(k, []).get(k)!).push(c);
+  }
+  const out = new Map<number, VippsOriginal>();
+  for (const r of refunds) {
+    const ref = r.refs[0];
+    const at = new Date(r.atMs).toISOString();
+    const rows = ref ? (captures.get(`${ref}\u001f${r.connectionId}`) ?? []).filter((c) => c.at <= at) : [];
+    const hit = rows.find((x) => x.amount_minor >= -r.amount) ?? rows[0];
+    // The original exists but no sale holds it (a payment with no sale): the refund is not an orphan.
+    out.set(
+      r.id,
+      !hit
+        ? 'none'
+        : hit.group_id === null
+          ? null
+          : { id: hit.id, group_id: hit.group_id, sale_key: hit.sale_key ?? '' },
+    );
+  }
+  return out;
+}
+
+interface Capture {
+  connection_id: string;
+  at: string;
+  id: number;
+  amount_minor: number;
+  group_id: number | null;
+  sale_key: string | null;
 }
 
 function loadTgiCandidates(db: Database, refunds: readonly Rec[]): Candidates {
   const first = Math.min(...refunds.map((r) => r.atMs)) - LOOKBACK_DAYS * DAY;
   const last = Math.max(...refunds.map((r) => r.atMs)) + DAY;
   const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  const rows = all<Omit<Candidate, 'atMs'> & { at: string }>(
+  // Groups whose sale the POS marked refunded: few, read once instead of once per candidate's group.
+  const refunded = new Set(
+    all<{ g: number }>(
+      db,
+      sql`SELECT DISTINCT m.group_id AS g FROM transactions s INDEXED BY search_by_status
+            CROSS JOIN recon_members m ON m.transaction_id = s.id
+           WHERE s.status = 'refunded' AND m.role = 'sale'`,
+    ).map((x) => x.g),
+  );
+  const rows = all<Omit<Candidate, 'atMs' | 'refunded'> & { at: string }>(
     db,
     sql`SELECT t.id, t.amount_minor AS amount, t.occurred_at AS at, t.connection_id,
           (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'cid') AS cid,
@@ -168,51 +210,48 @@ function loadTgiCandidates(db: Database, refunds: readonly Rec[]): Candidates {
           JOIN recon_groups g ON g.id = m.group_id
        WHERE t.business_date BETWEEN ${iso(first)} AND ${iso(last)} AND t.provider = 'tgi' AND t.kind = 'capture'`,
   );
-  const pools = new Map<string, Pool>();
-  for (const { at, ...rest } of rows) {
-    const c: Candidate = { ...rest, atMs: Date.parse(at) };
+  return poolsOf(
+    rows.map(({ at, ...rest }) => ({ ...rest, atMs: Date.parse(at), refunded: refunded.has(rest.group_id) })),
+  );
+}
+
+/** TGI payments held by a group, into the pools the refund pass searches (exported for its test). */
+export function poolsOf(candidates: readonly Candidate[]): Candidates {
+  const pools: Candidates = new Map();
+  for (const c of candidates) {
     let pool = pools.get(c.connection_id);
     if (!pool) {
       pool = { byTime: [], maxAmountUpTo: [], byAmount: new Map() };
       pools.set(c.connection_id, pool);
     }
     pool.byTime.push(c);
-    (pool.byAmount.get(c.amount) ?? pool.byAmount.set(c.amount, []).get(c.amount)!).push(c);
+    let same = pool.byAmount.get(c.amount);
+    if (!same) pool.byAmount.set(c.amount, (same = { refunded: [], other: [] }));
+    (c.refunded ? same.refunded : same.other).push(c);
   }
+  const byTime = (x: Candidate, y: Candidate) => x.atMs - y.atMs || x.id - y.id;
   for (const pool of pools.values()) {
-    pool.byTime.sort((x, y) => x.atMs - y.atMs || x.id - y.id);
+    pool.byTime.sort(byTime);
+    for (const same of pool.byAmount.values()) {
+      same.refunded.sort(byTime);
+      same.other.sort(byTime);
+    }
     let maxAmount = -Infinity;
     for (const [i, c] of pool.byTime.entries()) {
       maxAmount = Math.max(maxAmount, c.amount);
       pool.maxAmountUpTo[i] = maxAmount;
     }
   }
-  const refunded = new Map<number, boolean>();
-  return {
-    pools,
-    saleRefunded(groupId) {
-      let v = refunded.get(groupId);
-      if (v === undefined) {
-        v = Boolean(
-          get<{ v: number | null }>(
-            db,
-            sql`SELECT max(s.status = 'refunded') AS v FROM recon_members ms JOIN transactions s ON s.id = ms.transaction_id
-                 WHERE ms.group_id = ${groupId} AND ms.role = 'sale'`,
-          )?.v,
-        );
-        refunded.set(groupId, v);
-      }
-      return v;
-    },
-  };
+  return pools;
 }
 
-const lowerBound = (xs: readonly Candidate[], atMs: number) => {
+/** The first position in a time-ordered list after `atMs`. */
+const after = (xs: readonly Candidate[], atMs: number) => {
   let lo = 0;
   let hi = xs.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (xs[mid]!.atMs < atMs) lo = mid + 1;
+    if (xs[mid]!.atMs <= atMs) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -220,18 +259,23 @@ const lowerBound = (xs: readonly Candidate[], atMs: number) => {
 
 /**
  * The refund's best original and the runner-up's score, as if every candidate were scored and sorted.
- * Only the candidates that can reach the top two are scored: those within two days of the refund (time
- * counts for more there), those of the refund's exact amount, and the latest few of the rest. Scoring
- * all of them made the pass quadratic: 7,700 TGI refunds x 300,000 payments in a 1M-sale world.
+ * A candidate's score is its kind (the whole amount, and whether the POS marked its sale refunded; or
+ * a part of it) plus how recent it is, and ties go to the latest: within each kind, a later candidate
+ * never ranks below an earlier one. So each kind is read backwards from the refund and only its latest
+ * two (and any others of the same instant, which the id decides between) can reach the top two.
+ * Scoring every candidate made the pass quadratic: 7,700 TGI refunds x 300,000 payments in a 1M-sale
+ * world, and still thousands a refund within its last two days. No score looks at the refunds a group
+ * already holds: at this point those are the ones of groups the run did not rebuild (none in a full
+ * run), so a link would depend on which days earlier runs rebuilt, not on the cache and decisions alone.
  */
-function bestTgiOriginal(
+export function bestTgiOriginal(
   r: Rec,
-  candidates: Candidates,
+  pools: Candidates,
   settings: ReconcileSettings,
   rejected: (c: Candidate) => boolean,
 ) {
   const want = -r.amount;
-  const pool = candidates.pools.get(r.connectionId);
+  const pool = pools.get(r.connectionId);
   if (!pool) return null;
   const eligible = (c: Candidate) =>
     !(r.link !== null && c.cid !== r.link) &&
@@ -242,51 +286,43 @@ function bestTgiOriginal(
   const score = (c: Candidate) => {
     const full = c.amount === want;
     let score = full ? 0.5 : 0.25;
-    const notes = [full ? 'refunds the whole amount' : 'refunds part of the amount'];
-    if (full && candidates.saleRefunded(c.group_id)) {
-      score += 0.3;
-      notes.push('the POS marked the sale refunded');
-    }
+    if (full && c.refunded) score += 0.3;
     const gap = r.atMs - c.atMs;
     score += gap <= 3 * 3_600_000 ? 0.2 : gap <= 2 * DAY ? 0.1 : 0.05;
-    return { c, score: Math.round(score * 1000) / 1000, note: notes.join('; ') };
+    return Math.round(score * 1000) / 1000;
   };
-  const scored = new Map<number, { c: Candidate; score: number; note: string }>();
-  const consider = (c: Candidate) => {
-    if (!scored.has(c.id) && eligible(c)) scored.set(c.id, score(c));
+  const scored: { c: Candidate; score: number }[] = [];
+  // Backwards from the refund: the latest two eligible (and their instant's others) that `skip` lets by.
+  const latest = (xs: readonly Candidate[], skip: (c: Candidate, i: number) => boolean | 'stop') => {
+    let taken = 0;
+    let lastAt = Infinity;
+    for (let i = after(xs, r.atMs) - 1; i >= 0; i--) {
+      const c = xs[i]!;
+      if ((taken >= 2 && c.atMs < lastAt) || r.atMs - c.atMs > LOOKBACK_DAYS * DAY) break;
+      const s = skip(c, i);
+      if (s === 'stop') break;
+      if (s || !eligible(c)) continue;
+      scored.push({ c, score: score(c) });
+      taken++;
+      lastAt = c.atMs;
+    }
   };
-  const nearFrom = r.atMs - 2 * DAY;
-  for (let i = lowerBound(pool.byTime, nearFrom); i < pool.byTime.length; i++) {
-    const c = pool.byTime[i]!;
-    if (c.atMs > r.atMs) break;
-    consider(c);
+  const same = pool.byAmount.get(want);
+  if (same) {
+    latest(same.refunded, () => false);
+    latest(same.other, () => false);
   }
-  for (const c of pool.byAmount.get(want) ?? []) consider(c);
-  // The rest score alike (a part refund over two days later): by the tie-break, the latest two win,
-  // so the scan goes back in time and stops there (after any other candidate of the same instant,
-  // which the id decides between). No score looks at the refunds a group already holds: at this
-  // point those are the ones of groups the run did not rebuild (none in a full run), so a link would
-  // depend on which days earlier runs rebuilt, not on the cache and decisions alone.
-  let taken = 0;
-  let lastAt = Infinity;
-  for (let i = lowerBound(pool.byTime, nearFrom) - 1; i >= 0; i--) {
-    const c = pool.byTime[i]!;
-    if (taken >= 2 && c.atMs < lastAt) break;
-    if (r.atMs - c.atMs > LOOKBACK_DAYS * DAY || pool.maxAmountUpTo[i]! <= want) break;
-    if (c.amount === want || !eligible(c)) continue;
-    consider(c);
-    taken++;
-    lastAt = c.atMs;
-  }
+  // Part refunds: a larger payment; none lies before a position whose running maximum is no larger.
+  latest(pool.byTime, (c, i) => (pool.maxAmountUpTo[i]! <= want ? 'stop' : c.amount <= want));
   // A tie goes to the payment closest before the refund, whatever order the rows were written in.
-  const ranked = [...scored.values()].sort(
-    (a, b) => b.score - a.score || b.c.atMs - a.c.atMs || a.c.id - b.c.id,
-  );
-  const [best, second] = ranked;
+  const [best, second] = scored.sort((a, b) => b.score - a.score || b.c.atMs - a.c.atMs || a.c.id - b.c.id);
   if (!best) return null;
+  const full = best.c.amount === want;
+  const notes = [full ? 'refunds the whole amount' : 'refunds part of the amount'];
+  if (full && best.c.refunded) notes.push('the POS marked the sale refunded');
   const auto =
     best.score >= settings.autoAcceptScore && best.score - (second?.score ?? 0) >= settings.minMargin;
-  return { ...best, auto };
+  return { ...best, note: notes.join('; '), auto };
 }
 
 /** Adds refunds to a group and brings its evidence, state and version up to date. */
