@@ -18,6 +18,7 @@ import { IPC_EVENT_CHANNEL } from '../core/api/bridge.ts';
 import { contentDisposition, exportDownloadId, lookUpExport } from '../core/export/export-download.ts';
 import { resolveHome } from '../core/home.ts';
 import { HostClient } from '../core/host/host-client.ts';
+import { HOST_EXEC_ARGV } from '../core/host/host-heap.ts';
 import type { FromHost } from '../core/host/host-protocol.ts';
 import { appMenuTemplate } from './app-menu.ts';
 import {
@@ -51,6 +52,7 @@ function startHost(home: string): HostClient {
   const child = utilityProcess.fork(CORE_HOST_PATH, [home, 'ui'], {
     serviceName: 'posrecon core',
     stdio: 'inherit',
+    execArgv: [...HOST_EXEC_ARGV],
   });
   return new HostClient({
     post: (message) => child.postMessage(message),

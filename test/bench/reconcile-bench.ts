@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Database } from 'better-sqlite3';
 import { EventBus } from '../../src-main/core/api/event-bus.ts';
+import { HOST_EXEC_ARGV } from '../../src-main/core/host/host-heap.ts';
 import { DecisionIndex } from '../../src-main/core/reconcile/decision-index.ts';
 import { runReconcile } from '../../src-main/core/reconcile/engine.ts';
 import { loadDay, type Rec } from '../../src-main/core/reconcile/load-day.ts';
@@ -104,8 +105,10 @@ async function main(): Promise<void> {
     console.log(
       `synced cache: ${cache.file} (${cache.builtMs === null ? 'reused' : `generated and synced in ${s(cache.builtMs)}`})`,
     );
-    // The measured work runs in a process of its own: its peak RSS is the reconcile's.
-    const run = spawnSync(process.execPath, ['--expose-gc', import.meta.filename, '--speed', cache.file], {
+    // The measured work runs in a process of its own: its peak RSS is the reconcile's. It gets the core
+    // host's heap flags, as the app's reconcile runs in the host.
+    const args = [...HOST_EXEC_ARGV, '--expose-gc', import.meta.filename, '--speed', cache.file];
+    const run = spawnSync(process.execPath, args, {
       stdio: ['ignore', 'pipe', 'inherit'],
       encoding: 'utf8',
     });

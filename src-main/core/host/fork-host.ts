@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { HostClient } from './host-client.ts';
+import { HOST_EXEC_ARGV } from './host-heap.ts';
 import type { FromHost } from './host-protocol.ts';
 
 const HOST_ENTRY = fileURLToPath(new URL('./host-entry.ts', import.meta.url));
@@ -20,6 +21,8 @@ export async function forkHost(
 ): Promise<HostClient> {
   const { onStderr } = options;
   const child = fork(options.entry ?? HOST_ENTRY, [home, actor], {
+    // This process's own flags (fork's default) and the host's heap cap after them: the last one counts.
+    execArgv: [...process.execArgv, ...HOST_EXEC_ARGV],
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', onStderr ? 'pipe' : 'inherit', 'ipc'],
   });
