@@ -43,33 +43,39 @@ const ORACLE = `SELECT t.id, t.provider, t.connection_id, t.external_id, t.kind,
     LEFT JOIN recon_groups g ON g.id = m.group_id`;
 
 function oracle(db: Database.Database, where: string, ...params: unknown[]): Rec[] {
-  const rows = db.prepare(`${ORACLE} WHERE ${where} ORDER BY t.id`).all(...params) as Record<string, never>[];
-  return rows.map((r) => ({
-    id: r.id,
-    provider: r.provider,
-    connectionId: r.connection_id,
-    externalId: r.external_id,
-    kind: r.kind,
-    amount: r.amount_minor,
-    currency: r.currency,
-    status: r.status,
-    providerStatus: r.provider_status,
-    atMs: Date.parse(r.occurred_at),
-    date: r.business_date,
-    customerName: r.customer_name,
-    customerPhone: r.customer_phone,
-    method: r.method,
-    network: r.network,
-    fingerprint: r.fingerprint,
-    refs: r.refs ? (r.refs as string).split('\u001f').filter((s) => s.length > 0) : [],
-    link: r.link,
-    orderMinor: r.order_minor,
-    tipMinor: r.tip_minor ?? 0,
-    twinId: r.twin_id,
-    heldBy: r.held_by,
-    heldKey: r.held_key,
-    heldRole: r.held_role,
-  }));
+  const rows = db.prepare(`${ORACLE} WHERE ${where} ORDER BY t.id`).all(...params) as Record<
+    string,
+    unknown
+  >[];
+  return rows.map(
+    (r) =>
+      ({
+        id: r.id,
+        provider: r.provider,
+        connectionId: r.connection_id,
+        externalId: r.external_id,
+        kind: r.kind,
+        amount: r.amount_minor,
+        currency: r.currency,
+        status: r.status,
+        providerStatus: r.provider_status,
+        atMs: Date.parse(r.occurred_at as string),
+        date: r.business_date,
+        customerName: r.customer_name,
+        customerPhone: r.customer_phone,
+        method: r.method,
+        network: r.network,
+        fingerprint: r.fingerprint,
+        refs: r.refs ? (r.refs as string).split('\u001f').filter((s) => s.length > 0) : [],
+        link: r.link,
+        orderMinor: r.order_minor,
+        tipMinor: r.tip_minor ?? 0,
+        twinId: r.twin_id,
+        heldBy: r.held_by,
+        heldKey: r.held_key,
+        heldRole: r.held_role,
+      }) as Rec,
+  );
 }
 
 let w: DemoWorld;
