@@ -3,6 +3,11 @@ import path from 'node:path';
 import { openStore } from '../../../src-main/core/store/open-store.ts';
 import { loadDay } from '../../../src-main/core/reconcile/load-day.ts';
 import { listReconcile } from '../../../src-main/core/reconcile/list.ts';
+import { writeDiscrepancies } from '../../../src-main/core/reconcile/discrepancies.ts';
+import {
+  ReconcileSettings,
+  DEFAULT_RECONCILE_SETTINGS,
+} from '../../../src-main/core/reconcile/reconcile-settings.ts';
 import { rollupShare } from '../../../src-main/core/store/mutations/recon-rollups.ts';
 import { useTempHome } from '../../support/temp-home.ts';
 
@@ -62,5 +67,25 @@ describe('reconcile query plans', () => {
     expect(plans.filter((p) => /SEARCH m USING COVERING INDEX recon_members_by_group/.test(p))).toHaveLength(
       3,
     );
+  });
+
+  it('finds payments with no sale in the kind index alone, or by id for a decision, reading only their rows', async () => {
+    const settings = ReconcileSettings.parse(DEFAULT_RECONCILE_SETTINGS);
+    const base = { settings, nowMs: Date.parse('2026-11-03T12:00:00Z'), orphanRefunds: [] };
+    for (const options of [
+      { ...base, days: ['2026-11-03'] },
+      { ...base, days: null },
+      { ...base, days: null, local: { groups: [1], records: [2] } },
+    ]) {
+      const plans = await plansOf((db) => writeDiscrepancies(db, options));
+      const [plan, ...others] = plans.filter((p) => p.includes('SEARCH v USING INTEGER PRIMARY KEY'));
+      expect(others.filter((p) => p.includes('SEARCH m USING INTEGER PRIMARY KEY'))).toEqual([]);
+      // Groups and views are asked about first, each capture's own row only for those neither holds.
+      expect(plan).toMatch(
+        options.local
+          ? /^SCAN json_each .*SEARCH m USING INTEGER PRIMARY KEY.*SEARCH v USING INTEGER PRIMARY KEY.*SEARCH t USING INTEGER PRIMARY KEY/
+          : /^SEARCH c USING COVERING INDEX transactions_by_kind \(kind=\? AND provider=\?.*SEARCH m USING INTEGER PRIMARY KEY.*SEARCH t USING INTEGER PRIMARY KEY/,
+      );
+    }
   });
 });
