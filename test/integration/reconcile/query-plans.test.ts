@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { openStore } from '../../../src-main/core/store/open-store.ts';
@@ -8,7 +9,7 @@ import {
   ReconcileSettings,
   DEFAULT_RECONCILE_SETTINGS,
 } from '../../../src-main/core/reconcile/reconcile-settings.ts';
-import { rollupShare } from '../../../src-main/core/store/mutations/recon-rollups.ts';
+import { refreshReconRollups, rollupShare } from '../../../src-main/core/store/mutations/recon-rollups.ts';
 import { useTempHome } from '../../support/temp-home.ts';
 
 const tempHome = useTempHome();
@@ -66,6 +67,34 @@ describe('reconcile query plans', () => {
     }
     expect(plans.filter((p) => /SEARCH m USING COVERING INDEX recon_members_by_group/.test(p))).toHaveLength(
       3,
+    );
+  });
+
+  it("counts a whole refresh's explained sales from the group indexes, never scanning members or reading group rows", async () => {
+    const file = path.join(tempHome(), 'posrecon.sqlite');
+    (await openStore(file)).close();
+    // A connection of its own: the store's migrations already prepared (and cached) the refresh's statements.
+    const db = new Database(file);
+    const plans: string[] = [];
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((source: string) => {
+      const select = /^\s*INSERT INTO dash_explained_days[^)]*\)\s*([\s\S]*)$/.exec(source)?.[1];
+      if (select)
+        plans.push(
+          (prepare(`EXPLAIN QUERY PLAN ${select}`).all() as { detail: string }[])
+            .map((r) => r.detail)
+            .join(' | '),
+        );
+      return prepare(source);
+    }) as typeof db.prepare;
+    try {
+      refreshReconRollups(db, null);
+    } finally {
+      db.close();
+    }
+    expect(plans).toHaveLength(1);
+    expect(plans[0]).toMatch(
+      /^SCAN g USING COVERING INDEX recon_groups_by_day \| SEARCH m USING COVERING INDEX recon_members_by_group/,
     );
   });
 

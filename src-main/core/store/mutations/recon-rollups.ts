@@ -96,12 +96,20 @@ function groupRows(scope: Sql): Sql {
             FROM recon_groups g WHERE ${scope} GROUP BY 1, 2, 3, 4`;
 }
 
+/*
+ * Groups first, then their sale and attempt members from the group index: a whole refresh walks the
+ * groups' (anchor day, state) index and the members' group index, both covering, and reads only the
+ * records it counts. Left to itself the planner scanned every member row and read each one's group
+ * row (~760 B with its evidence). The query alone, CPU: 1M sales 3.1-3.8 -> 2.3 s, 100k 0.39-0.45 ->
+ * 0.15-0.22 s (the same rows); inside a whole refresh at 1M, 2.0-2.7 -> 1.9-2.1 s.
+ */
 function explainedRows(scope: Sql): Sql {
   return sql`SELECT g.anchor_date, sum(m.role = 'sale' AND upper(coalesce(t.network, '')) = 'CASH'),
                  sum(m.role = 'attempt' AND t.provider <> 'sentrypos'),
                  sum(m.role = 'sale' AND t.status = 'pending' AND g.state = 'explained')
-            FROM recon_groups g JOIN recon_members m ON m.group_id = g.id JOIN transactions t ON t.id = m.transaction_id
-           WHERE ${scope} AND (m.role = 'attempt' OR m.role = 'sale')
+            FROM recon_groups g CROSS JOIN recon_members m INDEXED BY recon_members_by_group ON m.group_id = g.id
+              CROSS JOIN transactions t ON t.id = m.transaction_id
+           WHERE ${scope} AND m.role IN ('attempt', 'sale')
            GROUP BY 1`;
 }
 
