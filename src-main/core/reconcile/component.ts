@@ -182,16 +182,16 @@ function explore(
   safeTo: number,
 ): { closed: boolean; records: Rec[]; widenTo: number[] } {
   const byId = new Map<number, Rec>();
-  for (const r of [...slice, ...extra, ...seedRecs]) byId.set(r.id, r);
+  for (const rs of [slice, extra, seedRecs]) for (const r of rs) byId.set(r.id, r);
   const records = [...byId.values()];
   const tenders = records.filter(isTender).sort((a, b) => a.atMs - b.atMs);
   const payments = records.filter(isPayment).sort((a, b) => a.atMs - b.atMs);
   const tenderTimes = tenders.map((t) => t.atMs);
   const tenderGroup = tenders.map(groupOf);
   const paymentTimes = payments.map((p) => p.atMs);
-  const tendersOf = new Map<string, Rec[]>();
-  for (const t of tenders)
-    (tendersOf.get(groupOf(t)) ?? tendersOf.set(groupOf(t), []).get(groupOf(t))!).push(t);
+  // Each sale's tenders, by their positions in `tenders`.
+  const tenderAt = new Map<string, number[]>();
+  tenderGroup.forEach((k, i) => (tenderAt.get(k) ?? tenderAt.set(k, []).get(k)!).push(i));
   const heldOf = new Map<string, Rec[]>();
   for (const r of records)
     if (r.heldKey) (heldOf.get(r.heldKey) ?? heldOf.set(r.heldKey, []).get(r.heldKey)!).push(r);
@@ -204,7 +204,7 @@ function explore(
     for (const ref of p.provider === 'tgi' ? [...p.refs, p.externalId] : p.refs)
       (byRef.get(ref) ?? byRef.set(ref, []).get(ref)!).push(p);
   const saleOfInvoice = new Map<string, string>();
-  for (const t of tenders) if (t.refs[0]) saleOfInvoice.set(t.refs[0], groupOf(t));
+  tenders.forEach((t, i) => t.refs[0] && saleOfInvoice.set(t.refs[0], tenderGroup[i]!));
   // Tenders and payments a key or a person already paired: stage 3 never offers them to anyone, so
   // a candidate pair with one of them connects nothing (their own sale's rebuild re-offers them).
   const { sure, edges } = cache;
@@ -266,9 +266,7 @@ function explore(
   // A tender is passed over once its sale is in, or a key or a person paired it; a payment once seen,
   // or when a key or a person paired it (unless the decision names it, or its holder is visited).
   const tenderIn = new Uint8Array(tenders.length);
-  const tenderAt = new Map<string, number[]>();
   tenders.forEach((t, i) => {
-    (tenderAt.get(tenderGroup[i]!) ?? tenderAt.set(tenderGroup[i]!, []).get(tenderGroup[i]!)!).push(i);
     if (sure.has(t.id) || groups.has(tenderGroup[i]!)) tenderIn[i] = 1;
   });
   const paymentAt = new Map(payments.map((p, i) => [p.id, i]));
@@ -326,7 +324,7 @@ function explore(
   while (queue.length) {
     const k = queue.pop()!;
     if (groups.size > MAX_GROUPS) throw new TooWide();
-    const own = tendersOf.get(k) ?? [];
+    const own = (tenderAt.get(k) ?? []).map((i) => tenders[i]!);
     for (const t of own) {
       if (!inside(t)) continue;
       for (
