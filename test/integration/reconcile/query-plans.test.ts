@@ -105,7 +105,7 @@ describe('reconcile query plans', () => {
       { ...base, days: ['2026-11-03'] },
       { ...base, days: null },
       { ...base, days: null, local: { groups: [1], records: [2] } },
-    ]) {
+    ] as Parameters<typeof writeDiscrepancies>[1][]) {
       const plans = await plansOf((db) => writeDiscrepancies(db, options));
       const [plan, ...others] = plans.filter((p) => p.includes('SEARCH v USING INTEGER PRIMARY KEY'));
       expect(others.filter((p) => p.includes('SEARCH m USING INTEGER PRIMARY KEY'))).toEqual([]);
