@@ -133,7 +133,7 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   )();
   timings.discrepancies = performance.now() - t0;
   // The Dashboard's rollups of what this run rebuilt (store/mutations/recon-rollups.ts): keep this call.
-  refreshReconRollups(db, affected);
+  refreshReconRollups(db, affected, refunds.groups);
   if (full) db.prepare('DELETE FROM recon_dirty_days').run();
   options.onProgress?.({ phase: 'done', done: 1, total: 1 });
   return { full, days: days.length, groups, refundsLinked: refunds.linked, payouts, discrepancies, timings };

@@ -45,7 +45,7 @@ export function linkRefunds(
   db: Database,
   settings: ReconcileSettings,
   decisions: DecisionIndex,
-): { linked: number; orphans: number[] } {
+): { linked: number; orphans: number[]; groups: number[] } {
   const refunds = loadWhere(
     db,
     sql`t.kind = 'refund' AND t.provider IN ('vipps', 'tgi', 'sensepass', 'cents')
@@ -107,7 +107,8 @@ export function linkRefunds(
           SELECT ${v.id}, group_id, 'view' FROM recon_members WHERE transaction_id = ${v.twinId}`,
     );
   }
-  return { linked, orphans };
+  // The groups given refunds: a suggested one turns its sale to review, on whatever day it is anchored.
+  return { linked, orphans, groups: [...links.keys()] };
 }
 
 /** A refund a person tied to a sale. */
