@@ -47,8 +47,10 @@ export function dayOffsets(
   }
   const withKeys = new Set([...gaps].filter(([, xs]) => xs.length >= 3).map(([p]) => p));
   const windowMs = settings.timeWindowMinutes * 60_000;
+  // Payments by amount, for the amounts of tenders no reference placed only (the rest are never asked).
   const byAmount = new Map<number, Rec[]>();
-  for (const p of payments) (byAmount.get(p.amount) ?? byAmount.set(p.amount, []).get(p.amount)!).push(p);
+  for (const s of sales) for (const t of s.tenders) if (!keyed.has(t.id)) byAmount.set(t.amount, []);
+  for (const p of payments) byAmount.get(p.amount)?.push(p);
   for (const s of sales) {
     for (const t of s.tenders) {
       if (keyed.has(t.id)) continue;
