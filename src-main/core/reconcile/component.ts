@@ -61,6 +61,30 @@ export function closeComponent(db: Database, seeds: Seeds, settings: ReconcileSe
   let slice: Rec[] = [];
   let [lo, hi] = [Infinity, -Infinity];
   const cache = newCache();
+  const finish = (found: Explored): Component => {
+    // Second views and capture fees (Vipps, by pspReference) and pre-transactions (Cents, by
+    // reconciliation id) follow their payment; a TGI cid is shared by a customer's payments.
+    const links = [
+      ...new Set(
+        found.records
+          .filter((p) => isPayment(p) && (p.provider === 'vipps' || p.provider === 'cents'))
+          .map((p) => p.link)
+          .filter((l) => l !== null),
+      ),
+    ];
+    const linked = links.length
+      ? loadWhere(
+          db,
+          sql`t.id IN (SELECT transaction_id FROM transaction_refs WHERE value IN (SELECT value FROM json_each(${JSON.stringify(links)}))
+                AND kind IN ('pspReference', 'reconciliation_id'))`,
+        )
+      : [];
+    const byId = new Map<number, Rec>();
+    for (const r of [...found.records, ...saleRows, ...keyed, ...linked]) byId.set(r.id, r);
+    return { groups, records: [...byId.values()], tenders: found.records.filter(isTender) };
+  };
+  // The last round's exploration and the ids it read, when nothing lay within reach of its edges.
+  let closed: { found: Explored; ids: Set<number> } | null = null;
   for (let round = 0; round < 8; round++) {
     const known = groups.size;
     // Where the component's sales are: their POS rows (a sale held elsewhere in time widens the stretch).
@@ -78,7 +102,12 @@ export function closeComponent(db: Database, seeds: Seeds, settings: ReconcileSe
     times.push(...rows.map((r) => r.atMs), ...keys.map((r) => r.atMs));
     const [needLo, needHi] = [Math.min(...times) - 2 * reach, Math.max(...times) + 2 * reach];
     if (needHi - needLo > MAX_SPAN_MS + 4 * reach || groups.size > MAX_GROUPS) throw new TooWide();
-    if (needLo < lo || needHi > hi) {
+    const widen = needLo < lo || needHi > hi;
+    // The sales the last (closed) round found bring nothing it did not explore: their rows and keyed
+    // payments lie in its stretch, away from its edges. Exploring again would find the same.
+    if (closed && !widen && [...rows, ...keys].every((r) => closed!.ids.has(r.id)))
+      return finish(closed.found);
+    if (widen) {
       // Widened with room to spare: each load of the stretch costs more than the records it adds.
       // Only the new ends are read (a record at a seam, read twice, is kept once by id).
       const [from, to] = [Math.min(lo, needLo - 60 * MIN), Math.max(hi, needHi + 60 * MIN)];
@@ -101,28 +130,8 @@ export function closeComponent(db: Database, seeds: Seeds, settings: ReconcileSe
     );
     // Closed: nothing within reach of the stretch's edges, and no sale found whose rows (and keyed
     // payments) this round did not load.
-    if (found.closed && groups.size === known) {
-      // Second views and capture fees (Vipps, by pspReference) and pre-transactions (Cents, by
-      // reconciliation id) follow their payment; a TGI cid is shared by a customer's payments.
-      const links = [
-        ...new Set(
-          found.records
-            .filter((p) => isPayment(p) && (p.provider === 'vipps' || p.provider === 'cents'))
-            .map((p) => p.link)
-            .filter((l) => l !== null),
-        ),
-      ];
-      const linked = links.length
-        ? loadWhere(
-            db,
-            sql`t.id IN (SELECT transaction_id FROM transaction_refs WHERE value IN (SELECT value FROM json_each(${JSON.stringify(links)}))
-                  AND kind IN ('pspReference', 'reconciliation_id'))`,
-          )
-        : [];
-      const byId = new Map<number, Rec>();
-      for (const r of [...found.records, ...saleRows, ...keyed, ...linked]) byId.set(r.id, r);
-      return { groups, records: [...byId.values()], tenders: found.records.filter(isTender) };
-    }
+    if (found.closed && groups.size === known) return finish(found);
+    closed = found.closed ? { found, ids: new Set(found.records.map((r) => r.id)) } : null;
     times.push(...found.widenTo);
   }
   throw new TooWide();
@@ -170,6 +179,12 @@ const newCache = (): ExploreCache => ({
   offsets: new Map(),
 });
 
+interface Explored {
+  closed: boolean;
+  records: Rec[];
+  widenTo: number[];
+}
+
 function explore(
   slice: readonly Rec[],
   extra: readonly Rec[],
@@ -180,7 +195,7 @@ function explore(
   cache: ExploreCache,
   safeFrom: number,
   safeTo: number,
-): { closed: boolean; records: Rec[]; widenTo: number[] } {
+): Explored {
   const byId = new Map<number, Rec>();
   for (const rs of [slice, extra, seedRecs]) for (const r of rs) byId.set(r.id, r);
   const records = [...byId.values()];
