@@ -384,18 +384,18 @@ function attachDuplicates(
   claimed: Set<number>,
   decisions: DecisionIndex,
 ) {
-  // Linked payments by provider, connection and amount, in linking order (the first fit wins).
-  const linked = new Map<string, { g: BuiltGroup; p: Rec }[]>();
+  // Linked payments by amount, in linking order (the first fit of the same provider and connection wins).
+  const linked = new Map<number, { g: BuiltGroup; p: Rec }[]>();
   for (const g of groups) {
     for (const pair of g.pairs) {
       const p = pair.payment;
-      const k = `${p.provider}|${p.connectionId}|${p.amount}`;
-      (linked.get(k) ?? linked.set(k, []).get(k)!).push({ g, p });
+      (linked.get(p.amount) ?? linked.set(p.amount, []).get(p.amount)!).push({ g, p });
     }
   }
   for (const d of payments) {
     if (!free(d)) continue;
-    for (const { g, p } of linked.get(`${d.provider}|${d.connectionId}|${d.amount}`) ?? []) {
+    for (const { g, p } of linked.get(d.amount) ?? []) {
+      if (p.provider !== d.provider || p.connectionId !== d.connectionId) continue;
       if (Math.abs(d.atMs - p.atMs) > 5 * 60_000 || decisions.rejected(g.saleKey, d)) continue;
       if ((decisions.saleOf(d) ?? g.saleKey) !== g.saleKey) continue;
       const refsAgree = p.refs.length === 0 ? d.refs.length === 0 : d.refs.some((r) => p.refs.includes(r));
