@@ -3,9 +3,11 @@
  * days in its window and the run-wide claimed set: 93 MB after a forced collection mid-run), but each
  * day's matching makes hundreds of MB of objects that outlive a few young-generation collections (they
  * live for the whole day), and on a machine with RAM to spare V8 let the old generation grow past 1 GB
- * before collecting it: the full run peaked at 2.9 GiB RSS. Capped, V8 collects sooner. Eight days of
- * matching at 1M sales (2026-02-24..03-03): peak RSS 1,446 MiB uncapped, 908 MiB at 1024, 759 MiB at
- * 600; CPU 27.2, 32.9 and 24.0 s, within the noise of a loaded machine. 1 GiB leaves the largest live
- * set measured a margin; the export runs in a worker thread with limits of its own.
+ * before collecting it: the full run peaked at 2.9 GiB RSS. Capped, V8 collects sooner; a 32 MB
+ * semi-space (V8 picks 64 MB on a large machine) keeps less of each day in the young generation.
+ * Eight days of matching at 1M sales (2026-02-24..03-03), peak RSS and CPU under load 3-6: uncapped
+ * 1,446 MiB 27.2 s; old space 1024: 818-908 MiB 28.0-32.9 s; 1024 and semi-space 32: 667 MiB 28.9 s
+ * (600 alone: 759 MiB 24.0 s). 1 GiB leaves the largest live set measured a wide margin; the export
+ * runs in a worker thread with limits of its own.
  */
-export const HOST_EXEC_ARGV: readonly string[] = ['--max-old-space-size=1024'];
+export const HOST_EXEC_ARGV: readonly string[] = ['--max-old-space-size=1024', '--max-semi-space-size=32'];
