@@ -63,11 +63,17 @@ export function closeComponent(db: Database, seeds: Seeds, settings: ReconcileSe
   const cache = newCache();
   const finish = (found: Explored): Component => {
     // Second views and capture fees (Vipps, by pspReference) and pre-transactions (Cents, by
-    // reconciliation id) follow their payment; a TGI cid is shared by a customer's payments.
+    // reconciliation id) follow their payment; a TGI cid is shared by a customer's payments. Only a
+    // payment no other sale holds can join the component's sales, and bring its own with it.
     const links = [
       ...new Set(
         found.records
-          .filter((p) => isPayment(p) && (p.provider === 'vipps' || p.provider === 'cents'))
+          .filter(
+            (p) =>
+              isPayment(p) &&
+              (p.provider === 'vipps' || p.provider === 'cents') &&
+              (p.heldKey === null || groups.has(p.heldKey)),
+          )
           .map((p) => p.link)
           .filter((l) => l !== null),
       ),
