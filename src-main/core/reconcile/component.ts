@@ -3,7 +3,7 @@ import { all, sql } from '../store/sql.ts';
 import { loadByIds, loadWhere, PAYMENT_PROVIDERS, type Rec } from './load-day.ts';
 import { lowerBound, saleKeyOf } from './match-day.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
-import { amountField, amountMayFit, scorePair } from './score.ts';
+import { amountField, amountMayFit, pairFit } from './score.ts';
 
 /** What a decision touched: its sale(s) and the records it names. */
 export interface Seeds {
@@ -260,7 +260,8 @@ function explore(
   const windowMs = settings.timeWindowMinutes * MIN;
   // Whether matchDay would make the pair a candidate (scored at least the review threshold). Most
   // pairs near a sale fail a cheap test first: amounts apart, or a time gap past the window, where
-  // scorePair's time field is 0 (a hard no). The rest are scored once, whatever the round or side.
+  // the pair's time field is 0 (a hard no). The rest are scored once (without words, as matchDay
+  // scores them), whatever the round or side.
   const edge = (t: Rec, p: Rec) => {
     if (settings.reviewScore <= 0) return true;
     if (!amountMayFit(t, p, settings)) return false;
@@ -270,8 +271,7 @@ function explore(
     let e = known.get(p.id);
     if (e === undefined) {
       const fit = p.currency === t.currency ? 'equal' : amountField(t, p, settings).fit;
-      e =
-        (fit === 'equal' || fit === 'tip') && scorePair(t, p, settings, offset).score >= settings.reviewScore;
+      e = (fit === 'equal' || fit === 'tip') && pairFit(t, p, settings, offset).score >= settings.reviewScore;
       known.set(p.id, e);
     }
     return e;
