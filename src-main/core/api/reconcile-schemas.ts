@@ -124,6 +124,16 @@ export const ReconcileListInput = z
     ...periodFields,
     state: z.enum(['review', 'unmatched', 'discrepancy', 'linked', 'explained']),
     class: DiscrepancyClass.nullish(),
+    /**
+     * A column of the summary's day × provider grid: the payment providers of a sale as the summary
+     * names them ('tgi', 'tgi+vipps', 'none' for sales no payment was found for). A discrepancy of a
+     * sale goes by its sale's providers, one of a lone payment by that payment's provider.
+     */
+    provider: z
+      .string()
+      .regex(/^[a-z]+(\+[a-z]+)*$/, 'A provider column is written like "tgi" or "tgi+vipps".')
+      .max(100)
+      .nullish(),
     limit: z.number().int().min(1).max(500).default(100),
     cursor: z.string().max(200).nullish(),
   })

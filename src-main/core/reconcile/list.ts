@@ -51,9 +51,13 @@ function groupText(g: GroupRow): string {
   }
 }
 
+/** A grid column's providers as recon_groups stores them: 'none' is a sale without payments (''). */
+const groupProviders = (column: string) => (column === 'none' ? '' : column);
+
 export function listReconcile(db: Database, input: Input): { items: Item[]; nextCursor: string | null } {
   const after = decodeCursor(input.cursor);
   const limit = input.limit;
+  const column = input.provider ?? null;
   let items: Item[];
   if (input.state === 'discrepancy') {
     const rows = all<{
@@ -72,6 +76,12 @@ export function listReconcile(db: Database, input: Input): { items: Item[]; next
       sql`SELECT d.*, g.key AS group_key, g.version FROM recon_discrepancies d LEFT JOIN recon_groups g ON g.id = d.group_id
            WHERE ${inPeriod(sql`d.business_date`, input)}
              AND ${input.class ? sql`d.class = ${input.class}` : sql`1`}
+             AND ${
+               column === null
+                 ? sql`1`
+                 : sql`CASE WHEN g.id IS NOT NULL THEN g.providers = ${groupProviders(column)}
+                            ELSE d.provider = ${column} END`
+             }
              AND ${after ? sql`(d.business_date, d.id) < (${after.date}, ${after.id})` : sql`1`}
            ORDER BY d.business_date DESC, d.id DESC LIMIT ${limit + 1}`,
     );
@@ -99,6 +109,7 @@ export function listReconcile(db: Database, input: Input): { items: Item[]; next
       sql`SELECT g.*, (SELECT json_group_array(transaction_id) FROM recon_members m WHERE m.group_id = g.id) AS ids
             FROM recon_groups g INDEXED BY recon_groups_by_state
            WHERE g.state = ${input.state} AND ${inPeriod(sql`g.anchor_date`, input)}
+             AND ${column === null ? sql`1` : sql`g.providers = ${groupProviders(column)}`}
              AND ${after ? sql`(g.anchor_date, g.id) < (${after.date}, ${after.id})` : sql`1`}
            ORDER BY g.anchor_date DESC, g.id DESC LIMIT ${limit + 1}`,
     );

@@ -9,7 +9,7 @@ export const QUEUE_PAGE = 200;
 /**
  * One reconciliation list (review, unmatched, a discrepancy class), keyset-paged from the contract as
  * the user scrolls or moves down. A generation guards every answer so an older query never lands on a
- * newer one. `only` narrows the loaded rows to one provider (a grid cell); the contract pages by day.
+ * newer one. A grid cell's day and provider column are part of the query: the contract narrows and pages.
  */
 export class ReconcileQueue {
   items = $state.raw<QueueItem[]>([]);
@@ -19,7 +19,6 @@ export class ReconcileQueue {
   error = $state.raw<ApiErrorBody | null>(null);
   selected = $state(-1);
   query = $state.raw<QueueQuery>({ state: 'review' });
-  only = $state<string | null>(null);
   #api: ApiClient;
   #generation = 0;
 
@@ -29,11 +28,6 @@ export class ReconcileQueue {
 
   get current(): QueueItem | null {
     return this.items[this.selected] ?? null;
-  }
-
-  #keep(items: QueueItem[]): QueueItem[] {
-    const only = this.only;
-    return only ? items.filter((i) => i.providers.split('+').includes(only)) : items;
   }
 
   /** Loads the first page; keeps the selection on the same key when it is still listed. */
@@ -51,14 +45,12 @@ export class ReconcileQueue {
       this.selected = -1;
       return;
     }
-    this.items = this.#keep(result.value.items);
+    this.items = result.value.items;
     this.nextCursor = result.value.nextCursor;
     this.status = 'ready';
     const at = keepKey ? this.items.findIndex((i) => i.key === keepKey) : -1;
     this.selected =
       at >= 0 ? at : this.items.length ? Math.min(Math.max(this.selected, 0), this.items.length - 1) : -1;
-    // A provider filter can leave a page empty while more pages exist.
-    if (this.items.length < 20 && this.nextCursor) void this.loadMore();
   }
 
   async loadMore(): Promise<void> {
@@ -76,7 +68,7 @@ export class ReconcileQueue {
       this.error = result.error;
       return;
     }
-    this.items = [...this.items, ...this.#keep(result.value.items)];
+    this.items = [...this.items, ...result.value.items];
     this.nextCursor = result.value.nextCursor;
     if (this.selected < 0 && this.items.length) this.selected = 0;
   }

@@ -85,6 +85,11 @@ export class ReconcileState {
     return this.cell ? { from: this.cell.date, to: this.cell.date } : (this.span ?? {});
   }
 
+  /** What the lists are narrowed to: the days, and under a grid cell its provider column. */
+  #scope(): { from?: string; to?: string; provider?: string } {
+    return this.cell ? { ...this.#days(), provider: this.cell.provider } : this.#days();
+  }
+
   get range() {
     return this.span ?? periodRange(this.period, shopToday(this.timeZone));
   }
@@ -159,7 +164,7 @@ export class ReconcileState {
   }
 
   #query(): QueueQuery {
-    const day = this.#days();
+    const day = this.#scope();
     if (this.tab === 'unmatched')
       return this.unmatchedSide === 'sales'
         ? { state: 'unmatched', ...day }
@@ -170,7 +175,6 @@ export class ReconcileState {
 
   async reloadQueue(keepKey: string | null | undefined = undefined): Promise<void> {
     if (this.tab === 'activity') return;
-    this.queue.only = this.cell?.provider ?? null;
     await this.queue.load(this.#query(), keepKey === null ? undefined : (keepKey ?? this.queue.current?.key));
     await this.openCurrent();
   }
@@ -330,20 +334,18 @@ export class ReconcileState {
 
   /** Review items at or above a score, counted over every page (what "Accept all" would take). */
   async reviewAtLeast(score: number): Promise<QueueItem[] | ApiErrorBody> {
-    const day = this.#days();
+    const scope = this.#scope();
     const found: QueueItem[] = [];
     let cursor: string | null = null;
     do {
       const page: CallResult<'reconcile:list'> = await this.#api.call('reconcile:list', {
         state: 'review',
-        ...day,
+        ...scope,
         limit: 500,
         cursor,
       });
       if (!page.ok) return page.error;
-      for (const i of page.value.items)
-        if ((i.score ?? 0) >= score && (!this.cell || i.providers.split('+').includes(this.cell.provider)))
-          found.push(i);
+      for (const i of page.value.items) if ((i.score ?? 0) >= score) found.push(i);
       cursor = page.value.nextCursor;
     } while (cursor);
     return found;

@@ -144,7 +144,73 @@ async function decideThenRebuild(home: string): Promise<void> {
   expect(local).toBeGreaterThan(0);
 }
 
+/** Every item of a list, page by page. */
+async function listAll(core: Core, input: OperationInput<'reconcile:list'>) {
+  const items: OperationOutput<'reconcile:list'>['items'] = [];
+  let cursor: string | null = null;
+  do {
+    const page: OperationOutput<'reconcile:list'> = await call(core, 'reconcile:list', {
+      ...input,
+      limit: 50,
+      cursor,
+    });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
 describe('posrecon reconcile on a synced demo shop', () => {
+  it('a grid cell lists what its row counts: every day and provider column, split tenders and sales without payment too', async () => {
+    const home = copyHome();
+    // A sale loses its payment (now under "no payment found") and a payment its sale (unmatched under
+    // its provider), as a provider or the POS deleting a record would leave them.
+    const [paid] = sql<{ sale: number; payment: number }>(
+      home,
+      `SELECT s.transaction_id AS sale, p.transaction_id AS payment FROM recon_groups g
+         JOIN recon_members s ON s.group_id = g.id AND s.role = 'sale'
+         JOIN recon_members p ON p.group_id = g.id AND p.role = 'payment'
+        WHERE g.state = 'linked' AND g.providers = 'sensepass' AND g.method = 'key' ORDER BY g.id LIMIT 2`,
+    );
+    const [, other] = sql<{ sale: number }>(
+      home,
+      `SELECT s.transaction_id AS sale FROM recon_groups g JOIN recon_members s ON s.group_id = g.id AND s.role = 'sale'
+        WHERE g.state = 'linked' AND g.providers = 'tgi' ORDER BY g.id LIMIT 2`,
+    );
+    sql(home, 'DELETE FROM transactions WHERE id IN (?, ?)', paid!.payment, other!.sale);
+    await withCore(home, async (core) => {
+      await call(core, 'reconcile:run', {});
+      const summary = await call(core, 'reconcile:summary', {});
+      expect(summary.rows.some((r) => r.provider.includes('+') && r.linked > 0)).toBe(true);
+      expect(summary.rows.some((r) => r.provider === 'none' && r.unmatched > 0)).toBe(true);
+      expect(summary.rows.some((r) => r.review > 0)).toBe(true);
+      for (const r of summary.rows) {
+        const cell = { from: r.date, to: r.date, provider: r.provider };
+        const linked = await listAll(core, { state: 'linked', ...cell });
+        expect(linked.length, `${r.date} ${r.provider}`).toBe(r.linked);
+        const review = await listAll(core, { state: 'review', ...cell });
+        const sales = await listAll(core, { state: 'unmatched', ...cell });
+        const payments = await listAll(core, {
+          state: 'discrepancy',
+          class: 'payment_without_sale',
+          ...cell,
+        });
+        const at = `${r.date} ${r.provider}`;
+        expect(review.length, at).toBe(r.review);
+        expect(sales.length + payments.length, at).toBe(r.unmatched);
+        const column = r.provider === 'none' ? '' : r.provider;
+        for (const i of [...linked, ...review, ...sales]) expect(i.providers, at).toBe(column);
+        for (const i of payments) expect(i.providers, at).toBe(r.provider);
+      }
+      expect(
+        await core.dispatch('reconcile:list', { state: 'review', provider: "tgi' OR 1=1 --" }),
+      ).toMatchObject({
+        ok: false,
+        error: { code: 'BAD_INPUT' },
+      });
+    });
+  });
+
   it('shows groups for all four payment providers, and Vipps payouts with their expected-net check', async () => {
     const r = await cli(['reconcile', '--home', w.home, '--json']);
     expect(r.code, r.err).toBe(0);
