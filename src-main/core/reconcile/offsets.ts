@@ -19,6 +19,7 @@ function median(xs: number[]): number {
  * whose amount has exactly one payment near it. People's decisions and which sale claimed what play no
  * part: a decision says nothing about a provider's clock, and an offset that moved with every decision
  * would re-score the whole day, so a decision could not be answered by re-matching only its own sale.
+ * `payments` come in time order (matchDay's stable order).
  */
 export function dayOffsets(
   sales: readonly SaleTenders[],
@@ -56,9 +57,18 @@ export function dayOffsets(
       if (keyed.has(t.id)) continue;
       let only: Rec | undefined;
       let near = 0;
-      for (const p of byAmount.get(t.amount) ?? []) {
-        if (p.currency !== t.currency || Math.abs(p.atMs - t.atMs) > windowMs) continue;
-        only = p;
+      // The payments of the amount are in time order: only those within the window are read (on a busy
+      // day a common amount has hundreds in the three days).
+      const same = byAmount.get(t.amount) ?? [];
+      let lo = 0;
+      for (let hi = same.length; lo < hi;) {
+        const mid = (lo + hi) >> 1;
+        if (same[mid]!.atMs < t.atMs - windowMs) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < same.length && same[i]!.atMs <= t.atMs + windowMs; i++) {
+        if (same[i]!.currency !== t.currency) continue;
+        only = same[i];
         if (++near > 1) break;
       }
       if (near === 1 && only && !withKeys.has(only.provider)) add(only.provider, only.atMs - t.atMs);
