@@ -95,7 +95,9 @@ export function explanation(n: number, overrides: Partial<Explanation> = {}): Ex
     occurredAt: '2026-11-30T10:26:50.000Z',
     businessDate: '2026-11-30',
     references: [
-      { kind: role === 'sale' ? 'invoiceId' : 'tid', value: role === 'sale' ? `inv_${n}` : 'bDbGqAdH' },
+      role === 'sale'
+        ? { kind: 'invoiceId', label: 'Invoice number', value: `inv_${n}` }
+        : { kind: 'tid', label: 'Transaction id', value: 'bDbGqAdH' },
     ],
   });
   return {

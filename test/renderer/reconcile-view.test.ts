@@ -143,6 +143,8 @@ describe('Reconcile view', () => {
         state: 'review',
         from: '2026-11-30',
         to: '2026-11-30',
+        // The contract narrows to the cell's provider column (a split 'tgi+vipps' or 'none' too).
+        provider: 'tgi',
       }),
     );
     expect(screen.getByTestId('cell-filter').textContent).toContain('TGI');
