@@ -70,32 +70,56 @@ describe('reconcile query plans', () => {
     );
   });
 
-  it("counts a whole refresh's explained sales from the group indexes, never scanning members or reading group rows", async () => {
+  /** The plan of each rollup's SELECT in a refresh of `days` (null: every day), by table. */
+  async function refreshPlans(days: string[] | null): Promise<Map<string, string>> {
     const file = path.join(tempHome(), 'posrecon.sqlite');
     (await openStore(file)).close();
     // A connection of its own: the store's migrations already prepared (and cached) the refresh's statements.
     const db = new Database(file);
-    const plans: string[] = [];
+    const plans = new Map<string, string>();
     const prepare = db.prepare.bind(db);
     db.prepare = ((source: string) => {
-      const select = /^\s*INSERT INTO dash_explained_days[^)]*\)\s*([\s\S]*)$/.exec(source)?.[1];
-      if (select)
-        plans.push(
-          (prepare(`EXPLAIN QUERY PLAN ${select}`).all() as { detail: string }[])
+      const [, table, select] = /^\s*INSERT INTO (dash_\w+)[^)]*\)\s*([\s\S]*)$/.exec(source) ?? [];
+      if (table && select)
+        plans.set(
+          table,
+          (
+            prepare(`EXPLAIN QUERY PLAN ${select}`).all(
+              ...(select.match(/\?/g) ?? []).map(() => JSON.stringify(days)),
+            ) as { detail: string }[]
+          )
             .map((r) => r.detail)
             .join(' | '),
         );
       return prepare(source);
     }) as typeof db.prepare;
     try {
-      refreshReconRollups(db, null);
+      refreshReconRollups(db, days);
     } finally {
       db.close();
     }
-    expect(plans).toHaveLength(1);
-    expect(plans[0]).toMatch(
+    return plans;
+  }
+
+  it("counts a whole refresh's explained sales from the group indexes, never scanning members or reading group rows", async () => {
+    const plans = await refreshPlans(null);
+    expect(plans.get('dash_explained_days')).toMatch(
       /^SCAN g USING COVERING INDEX recon_groups_by_day \| SEARCH m USING COVERING INDEX recon_members_by_group/,
     );
+  });
+
+  it("reads a refresh's group figures and each tender's providers from narrow group indexes, never the group rows", async () => {
+    for (const days of [null, ['2026-11-03']]) {
+      const plans = await refreshPlans(days);
+      expect(plans.get('dash_group_days')).toMatch(
+        /^(SCAN|SEARCH) g USING COVERING INDEX recon_groups_rollup\b/,
+      );
+      const tenders = plans.get('dash_tender_days');
+      expect(tenders).toMatch(/SEARCH g USING COVERING INDEX recon_groups_providers \(id=\?\)/);
+      // A failed tender's sold twin: its status from the narrow index by id, not its row.
+      expect(tenders).toMatch(/SEARCH s USING COVERING INDEX search_totals_by_id_dims \(id=\?\)/);
+      expect(tenders).not.toMatch(/SEARCH g USING INTEGER PRIMARY KEY/);
+    }
   });
 
   it('finds payments with no sale in the kind index alone, or by id for a decision, reading only their rows', async () => {

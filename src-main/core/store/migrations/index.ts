@@ -14,6 +14,7 @@ import { migration0012 } from './0012-dashboard-rollups.ts';
 import { migration0013 } from './0013-recon-offsets.ts';
 import { migration0014 } from './0014-dashboard-quarter-months.ts';
 import { migration0015 } from './0015-dashboard-months.ts';
+import { migration0016 } from './0016-recon-group-rollup-index.ts';
 
 /** Every migration in order. Append only: a shipped migration is never edited or removed. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0013,
   migration0014,
   migration0015,
+  migration0016,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
