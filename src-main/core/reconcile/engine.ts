@@ -3,7 +3,7 @@ import { all, sql } from '../store/sql.ts';
 import { DecisionIndex } from './decision-index.ts';
 import { writeDiscrepancies } from './discrepancies.ts';
 import { loadDay, lookupByKey, type Rec } from './load-day.ts';
-import { matchDay } from './match-day.ts';
+import { matchDay, stableOrder } from './match-day.ts';
 import { rebuildPayouts } from './payouts.ts';
 import { linkRefunds } from './refunds.ts';
 import { readReconcileSettings } from './reconcile-settings.ts';
@@ -77,9 +77,12 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   const writer = new GroupWriter(db, settings);
   const timings = { matching: 0, refunds: 0, payouts: 0, discrepancies: 0 };
   const cache = new Map<string, Rec[]>();
+  // Each day is put in stable order once, as it is read: a window is then three ordered runs, which
+  // matchDay's sort merges (TimSort finds runs) instead of sorting every record again in each of the
+  // three windows it is in.
   const day = (d: string) => {
     let recs = cache.get(d);
-    if (!recs) cache.set(d, (recs = loadDay(db, d, { held: !full })));
+    if (!recs) cache.set(d, (recs = loadDay(db, d, { held: !full }).sort(stableOrder)));
     return recs;
   };
   const lookup = lookupByKey(db);

@@ -2,7 +2,15 @@ import type { DecisionIndex } from './decision-index.ts';
 import { PAYMENT_PROVIDERS, type Rec } from './load-day.ts';
 import { dayOffsets } from './offsets.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
-import { amountField, amountMayFit, pairEvidence, pairFit, type PairFit, type PairScore } from './score.ts';
+import {
+  amountField,
+  amountMayFit,
+  pairEvidence,
+  pairFit,
+  tipMax,
+  type PairFit,
+  type PairScore,
+} from './score.ts';
 
 export type Role =
   'sale' | 'payment' | 'view' | 'attempt' | 'refund' | 'fee' | 'duplicate' | 'pre-transaction';
@@ -256,66 +264,93 @@ export function matchDay(input: DayInput): BuiltGroup[] {
   const windowMs = settings.timeWindowMinutes * 60_000;
   const open = payments.filter(free);
   const openTimes = open.map((p) => p.atMs);
-  type Cand = { g: BuiltGroup; t: Rec; p: Rec; f: PairFit };
-  const cands: Cand[] = [];
+  // The unpaid tenders in stable order. Candidates are made tender by tender and payment by payment
+  // (open is in window order), so a candidate's number is its place in the stable order of the pair.
+  const tenders = groups
+    .flatMap((g) => g.tenders.filter((t) => !paid.has(t.id)).map((t) => ({ t, g })))
+    .sort((a, b) => stableOrder(a.t, b.t));
+  // A busy day has half a million candidates: kept as numbers in parallel arrays, not an object each
+  // (objects that live all day are promoted, and collecting them cost more than the matching).
+  const candT: number[] = []; // index in tenders
+  const candP: number[] = []; // index in open
+  const score: number[] = [];
+  const closeness: number[] = [];
   // With a review threshold of 0 even a pair whose amounts differ (score 0) is a candidate.
   const prefilter = settings.reviewScore > 0;
-  for (const g of groups) {
-    for (const t of g.tenders) {
-      if (paid.has(t.id)) continue;
-      for (let i = lowerBound(openTimes, t.atMs - windowMs - 600_000); i < open.length; i++) {
-        const p = open[i];
-        if (!p || p.atMs > t.atMs + windowMs + 600_000) break;
-        // Most payments near a sale are for other amounts: they cost one subtraction, no evidence.
-        if (prefilter && !amountMayFit(t, p, settings)) continue;
-        if (reserved(g, p) || decisions.rejected(g.saleKey, p)) continue;
-        const f = pairFit(t, p, settings, offsetOf(p));
-        if (f.score >= settings.reviewScore) cands.push({ g, t, p, f });
-      }
+  for (const [ti, { t, g }] of tenders.entries()) {
+    const tip = tipMax(t, settings);
+    for (let i = lowerBound(openTimes, t.atMs - windowMs - 600_000); i < open.length; i++) {
+      if (openTimes[i]! > t.atMs + windowMs + 600_000) break;
+      const p = open[i]!;
+      // Most payments near a sale are for other amounts: they cost one subtraction, no evidence.
+      if (prefilter && !amountMayFit(t, p, settings, tip)) continue;
+      if (reserved(g, p) || decisions.rejected(g.saleKey, p)) continue;
+      const f = pairFit(t, p, settings, offsetOf(p));
+      if (f.score < settings.reviewScore) continue;
+      candT.push(ti);
+      candP.push(i);
+      score.push(f.score);
+      closeness.push(f.closeness);
     }
   }
-  // Best first; equal scores by closeness, then by time and stable key.
-  const before = (a: Cand, b: Cand) =>
-    b.f.score - a.f.score || stableOrder(a.t, b.t) || stableOrder(a.p, b.p);
-  cands.sort((a, b) => b.f.score - a.f.score || a.f.closeness - b.f.closeness || before(a, b));
-  const byTender = new Map<number, Cand[]>();
-  const byPayment = new Map<number, Cand[]>();
-  for (const c of cands) {
-    (byTender.get(c.t.id) ?? byTender.set(c.t.id, []).get(c.t.id)!).push(c);
-    (byPayment.get(c.p.id) ?? byPayment.set(c.p.id, []).get(c.p.id)!).push(c);
-  }
-  const taken = new Set<number>();
+  // Best first; equal scores by closeness, then by time and stable key (the candidate's number).
+  const before = (a: number, b: number) => score[b]! - score[a]! || a - b;
+  const order = Array.from(candT.keys()).sort(
+    (a, b) => score[b]! - score[a]! || closeness[a]! - closeness[b]! || a - b,
+  );
+  // Each tender's and each payment's candidates, best first: one flat list each, cut by start offsets.
+  const byTender = groupBy(order, candT, tenders.length);
+  const byPayment = groupBy(order, candP, open.length);
+  const paidT = new Uint8Array(tenders.length);
+  const takenP = new Uint8Array(open.length);
   // Only a sure link takes a record out of contention: a rival held by a mere suggestion may be the
   // right one, so a pair that beats nothing but suggestions is itself only a suggestion.
-  const sure = new Set<number>();
-  for (const c of cands) {
-    if (paid.has(c.t.id) || taken.has(c.p.id) || claimed.has(c.p.id)) continue;
-    // The strongest rival: another payment for this tender, or another tender for this payment.
-    let r: Cand | undefined;
-    for (const x of byTender.get(c.t.id) ?? []) {
-      if (x.p.id === c.p.id || sure.has(x.p.id) || (!taken.has(x.p.id) && claimed.has(x.p.id))) continue;
-      if (!r || before(x, r) < 0) r = x;
+  const sureT = new Uint8Array(tenders.length);
+  const sureP = new Uint8Array(open.length);
+  for (const c of order) {
+    const [ti, pi] = [candT[c]!, candP[c]!];
+    // A payment of `open` is claimed only by a link of this stage, which also takes it.
+    if (paidT[ti] || takenP[pi]) continue;
+    // The strongest rival: another payment for this tender, or another tender for this payment. The
+    // lists are best first by score, so a rival scoring less than the one found ends the scan.
+    let r = -1;
+    for (let k = byTender.start[ti]!; k < byTender.start[ti + 1]!; k++) {
+      const x = byTender.list[k]!;
+      if (r >= 0 && score[x]! < score[r]!) break;
+      if (candP[x] === pi || sureP[candP[x]!]) continue;
+      if (r < 0 || before(x, r) < 0) r = x;
     }
-    for (const x of byPayment.get(c.p.id) ?? []) {
-      if (x.t.id === c.t.id || sure.has(x.t.id)) continue;
-      if (!r || before(x, r) < 0) r = x;
+    for (let k = byPayment.start[pi]!; k < byPayment.start[pi + 1]!; k++) {
+      const x = byPayment.list[k]!;
+      if (r >= 0 && score[x]! < score[r]!) break;
+      if (candT[x] === ti || sureT[candT[x]!]) continue;
+      if (r < 0 || before(x, r) < 0) r = x;
     }
-    const margin = c.f.score - (r?.f.score ?? 0);
-    const auto = c.f.score >= settings.autoAcceptScore && margin >= settings.minMargin;
-    taken.add(c.p.id);
-    if (auto) sure.add(c.p.id).add(c.t.id);
-    link(c.g, {
-      tender: c.t,
-      payment: c.p,
+    const margin = score[c]! - (r >= 0 ? score[r]! : 0);
+    const auto = score[c]! >= settings.autoAcceptScore && margin >= settings.minMargin;
+    paidT[ti] = takenP[pi] = 1;
+    if (auto) sureT[ti] = sureP[pi] = 1;
+    const { t, g } = tenders[ti]!;
+    const p = open[pi]!;
+    // The scores are made again for the pairs kept, with what the words need (pairFit is pure).
+    const rival = r >= 0 ? { t: tenders[candT[r]!]!.t, p: open[candP[r]!]! } : null;
+    link(g, {
+      tender: t,
+      payment: p,
       how: 'score',
       status: auto ? 'auto' : 'suggested',
-      evidence: pairEvidence(c.t, c.p, offsetOf(c.p), c.f),
-      runnerUp: r
+      evidence: pairEvidence(t, p, offsetOf(p), pairFit(t, p, settings, offsetOf(p))),
+      runnerUp: rival
         ? {
-            paymentId: r.p.id,
-            tenderId: r.t.id,
-            score: r.f.score,
-            evidence: pairEvidence(r.t, r.p, offsetOf(r.p), r.f),
+            paymentId: rival.p.id,
+            tenderId: rival.t.id,
+            score: score[r]!,
+            evidence: pairEvidence(
+              rival.t,
+              rival.p,
+              offsetOf(rival.p),
+              pairFit(rival.t, rival.p, settings, offsetOf(rival.p)),
+            ),
           }
         : null,
     });
@@ -325,6 +360,17 @@ export function matchDay(input: DayInput): BuiltGroup[] {
   attachDuplicates(groups, payments, free, claimed, decisions);
   attachProviderLinks(groups, sorted, free, claimed);
   return groups;
+}
+
+/** The candidates in `order` grouped by `of[c]` (in 0..n), each group in `order`'s order. */
+function groupBy(order: readonly number[], of: readonly number[], n: number) {
+  const start = new Int32Array(n + 1);
+  for (const c of order) start[of[c]! + 1]!++;
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+  const next = start.slice(0, n);
+  const list = new Int32Array(order.length);
+  for (const c of order) list[next[of[c]!]!++] = c;
+  return { start, list };
 }
 
 export function lowerBound(xs: readonly number[], x: number): number {

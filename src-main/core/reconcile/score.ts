@@ -80,7 +80,7 @@ function formatGap(ms: number): string {
 }
 
 /** The largest amount above a sale still read as a tip: a share of the sale, or a fixed sum. */
-function tipMax(sale: Rec, settings: ReconcileSettings): number {
+export function tipMax(sale: Rec, settings: ReconcileSettings): number {
   return Math.max(
     (Math.abs(sale.amount) * settings.tipMaxPercent) / 100,
     settings.tipMaxAmount * 10 ** currencyExponent(sale.currency),
@@ -90,14 +90,18 @@ function tipMax(sale: Rec, settings: ReconcileSettings): number {
 /**
  * Whether the amounts could fit at all, without building any evidence: matching asks this of every
  * payment near a sale, and most differ. Same answer as amountField's "differs" for one currency; a
- * foreign payment always goes on to the full check (it needs the rate).
+ * foreign payment always goes on to the full check (it needs the rate). `tip` is the sale's tipMax, for
+ * a caller that asks it of many payments.
  */
-export function amountMayFit(sale: Rec, p: Rec, settings: ReconcileSettings): boolean {
+export function amountMayFit(
+  sale: Rec,
+  p: Rec,
+  settings: ReconcileSettings,
+  tip = tipMax(sale, settings),
+): boolean {
   if (p.currency !== sale.currency) return true;
   const diff = chargedAmount(p) - sale.amount;
-  return (
-    diff === 0 || (p.tipMinor > 0 && diff === p.tipMinor) || (diff > 0 && diff <= tipMax(sale, settings))
-  );
+  return diff === 0 || (p.tipMinor > 0 && diff === p.tipMinor) || (diff > 0 && diff <= tip);
 }
 
 /** How the amounts relate, with the score it gives and the payment in the sale's currency (null: no rate). */

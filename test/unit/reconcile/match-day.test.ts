@@ -43,3 +43,64 @@ describe('matchDay', () => {
     ]);
   });
 });
+
+describe('matchDay scored stage', () => {
+  const t0 = Date.parse('2026-11-03T12:00:00Z');
+  const settings = ReconcileSettings.parse(DEFAULT_RECONCILE_SETTINGS);
+  /** Two card sales (tenders 1 and 2) and two TGI payments of their amount (3 and 4), which carry no reference. */
+  const world = (times: [number, number, number, number]) => [
+    base({ id: 1, externalId: 'pos_a', refs: ['inv_a'], atMs: t0 + times[0] }),
+    base({ id: 2, externalId: 'pos_b', refs: ['inv_b'], atMs: t0 + times[1] }),
+    base({ id: 3, provider: 'tgi', kind: 'capture', externalId: 'tgi_a', refs: [], atMs: t0 + times[2] }),
+    base({ id: 4, provider: 'tgi', kind: 'capture', externalId: 'tgi_b', refs: [], atMs: t0 + times[3] }),
+  ];
+  const run = (window: Rec[]) =>
+    matchDay({
+      date: '2026-11-03',
+      window,
+      settings,
+      runDays: new Set(['2026-11-03']),
+      claimed: new Set(),
+      decisions: new DecisionIndex([]),
+      lookup: () => undefined,
+    }).flatMap((g) =>
+      g.pairs.map((p) => ({
+        pair: [p.tender.id, p.payment.id, p.status],
+        runnerUp: p.runnerUp && [p.runnerUp.tenderId, p.runnerUp.paymentId, p.runnerUp.score],
+        evidence: p.evidence,
+      })),
+    );
+  /** Every order of the four records: the window's order must never change a choice. */
+  const orders = (xs: Rec[]): Rec[][] =>
+    xs.length <= 1 ? [xs] : xs.flatMap((x, i) => orders(xs.filter((_, j) => j !== i)).map((r) => [x, ...r]));
+  const summary = (window: Rec[]) => {
+    const results = orders(window).map(run);
+    for (const r of results) expect(r).toEqual(results[0]);
+    return results[0]!.map(({ pair, runnerUp }) => ({ pair, runnerUp }));
+  };
+
+  it('breaks ties of score and closeness by the sales, then the payments, in stable order', () => {
+    // Every pair scores the same and lies 30 s apart: sale 1 takes payment 3; each link's runner-up is
+    // the best other pair by score, then stable order (sale 1's other payment; for sale 2's link too).
+    expect(summary(world([0, 0, 30_000, 30_000]))).toEqual([
+      { pair: [1, 3, 'suggested'], runnerUp: [1, 4, 0.971] },
+      { pair: [2, 4, 'suggested'], runnerUp: [1, 4, 0.971] },
+    ]);
+  });
+
+  it('of equal scores links the closest pair first', () => {
+    expect(summary(world([0, 0, 50_000, 10_000]))).toEqual([
+      { pair: [1, 4, 'suggested'], runnerUp: [1, 3, 0.971] },
+      { pair: [2, 3, 'suggested'], runnerUp: [1, 3, 0.971] },
+    ]);
+  });
+
+  it('a sure link takes its sale and payment out of the next link’s rivals', () => {
+    // Sale 2 is 25 minutes after sale 1: the crossed pairs score 0.686 and 0.688, so both straight pairs
+    // are sure and the second has no rival left.
+    expect(summary(world([0, 1_500_000, 10_000, 1_510_000]))).toEqual([
+      { pair: [1, 3, 'auto'], runnerUp: [2, 3, 0.688] },
+      { pair: [2, 4, 'auto'], runnerUp: null },
+    ]);
+  });
+});
