@@ -119,6 +119,13 @@ describe('reconcile query plans', () => {
       // A failed tender's sold twin: its status from the narrow index by id, not its row.
       expect(tenders).toMatch(/SEARCH s USING COVERING INDEX search_totals_by_id_dims \(id=\?\)/);
       expect(tenders).not.toMatch(/SEARCH g USING INTEGER PRIMARY KEY/);
+      // VAT: a whole refresh starts from the payments with lines, a day's from the day's POS tenders.
+      const vat = plans.get('dash_vat_days');
+      if (days) expect(vat).toMatch(/(SCAN|SEARCH) t USING COVERING INDEX dashboard_sales/);
+      else
+        expect(vat).toMatch(
+          /CO-ROUTINE touched \| SCAN pm USING COVERING INDEX recon_members_by_group \| SEARCH l USING COVERING INDEX/,
+        );
     }
   });
 

