@@ -295,9 +295,7 @@ export function matchDay(input: DayInput): BuiltGroup[] {
   }
   // Best first; equal scores by closeness, then by time and stable key (the candidate's number).
   const before = (a: number, b: number) => score[b]! - score[a]! || a - b;
-  const order = Array.from(candT.keys()).sort(
-    (a, b) => score[b]! - score[a]! || closeness[a]! - closeness[b]! || a - b,
-  );
+  const order = bestFirst(score, closeness);
   // Each tender's and each payment's candidates, best first: one flat list each, cut by start offsets.
   const byTender = groupBy(order, candT, tenders.length);
   const byPayment = groupBy(order, candP, open.length);
@@ -362,13 +360,44 @@ export function matchDay(input: DayInput): BuiltGroup[] {
   return groups;
 }
 
+/**
+ * Candidate numbers best first: highest score, then closest, then lowest number. A busy day has half a
+ * million: when the three fit in one exact number (scores in thousandths, whole milliseconds) they are
+ * sorted as plain numbers, without a comparator call per comparison; otherwise by the comparator.
+ */
+function bestFirst(
+  score: readonly number[],
+  closeness: readonly number[],
+): ArrayLike<number> & Iterable<number> {
+  const n = score.length;
+  let span = 0;
+  let exact = true;
+  for (let c = 0; c < n; c++) {
+    const [s, d] = [score[c]!, closeness[c]!];
+    if (d > span) span = d;
+    exact &&= Number.isInteger(d) && s >= 0 && s <= 1 && Math.round(s * 1000) / 1000 === s;
+  }
+  span += 1;
+  if (!exact || 1001 * span * n > Number.MAX_SAFE_INTEGER)
+    return Array.from(score.keys()).sort(
+      (a, b) => score[b]! - score[a]! || closeness[a]! - closeness[b]! || a - b,
+    );
+  const keys = new Float64Array(n);
+  for (let c = 0; c < n; c++)
+    keys[c] = ((1000 - Math.round(score[c]! * 1000)) * span + closeness[c]!) * n + c;
+  keys.sort();
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = keys[i]! % n;
+  return order;
+}
+
 /** The candidates in `order` grouped by `of[c]` (in 0..n), each group in `order`'s order. */
-function groupBy(order: readonly number[], of: readonly number[], n: number) {
+function groupBy(order: ArrayLike<number> & Iterable<number>, of: readonly number[], n: number) {
   const start = new Int32Array(n + 1);
   for (const c of order) start[of[c]! + 1]!++;
   for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
   const next = start.slice(0, n);
-  const list = new Int32Array(order.length);
+  const list = new Int32Array(of.length);
   for (const c of order) list[next[of[c]!]!++] = c;
   return { start, list };
 }
@@ -384,6 +413,27 @@ export function lowerBound(xs: readonly number[], x: number): number {
   return lo;
 }
 
+/**
+ * The linked payments grouped by `keyOf`, each group in time order (of one instant, in linking order:
+ * the sort is stable) with its times, and each payment's place in linking order (`n`).
+ */
+function linkedByTime<K>(groups: readonly BuiltGroup[], keyOf: (p: Rec) => K) {
+  const linked = new Map<K, { list: { g: BuiltGroup; p: Rec; n: number }[]; times: number[] }>();
+  let n = 0;
+  for (const g of groups) {
+    for (const { payment: p } of g.pairs) {
+      const k = keyOf(p);
+      const entry = linked.get(k) ?? linked.set(k, { list: [], times: [] }).get(k)!;
+      entry.list.push({ g, p, n: n++ });
+    }
+  }
+  for (const entry of linked.values()) {
+    entry.list.sort((a, b) => a.p.atMs - b.p.atMs);
+    entry.times = entry.list.map((x) => x.p.atMs);
+  }
+  return linked;
+}
+
 /** A failed or cancelled payment just before a linked one of the same amount, at the same provider. */
 function attachAttempts(
   groups: BuiltGroup[],
@@ -391,28 +441,13 @@ function attachAttempts(
   free: (r: Rec) => boolean,
   claimed: Set<number>,
 ) {
-  // Linked payments per provider by time; of the same instant, in linking order (the sort is stable).
-  const linked = new Map<string, { g: BuiltGroup; p: Rec }[]>();
-  for (const g of groups) {
-    for (const pair of g.pairs) {
-      const p = pair.payment;
-      (linked.get(p.provider) ?? linked.set(p.provider, []).get(p.provider)!).push({ g, p });
-    }
-  }
-  const times = new Map<string, number[]>();
-  for (const [provider, list] of linked) {
-    list.sort((a, b) => a.p.atMs - b.p.atMs);
-    times.set(
-      provider,
-      list.map((x) => x.p.atMs),
-    );
-  }
+  const linked = linkedByTime(groups, (p) => p.provider);
   for (const a of failed) {
-    const list = linked.get(a.provider);
-    if (!list || !free(a)) continue;
+    const entry = linked.get(a.provider);
+    if (!entry || !free(a)) continue;
     // The nearest linked payment after the attempt, within 15 minutes, of its amount or reference.
-    for (let i = lowerBound(times.get(a.provider)!, a.atMs); i < list.length; i++) {
-      const { g, p } = list[i]!;
+    for (let i = lowerBound(entry.times, a.atMs); i < entry.list.length; i++) {
+      const { g, p } = entry.list[i]!;
       if (p.atMs - a.atMs > 15 * 60_000) break;
       if (p.amount !== a.amount && !(a.refs.length > 0 && a.refs.some((r) => p.refs.includes(r)))) continue;
       g.members.push({ rec: a, role: 'attempt' });
@@ -430,26 +465,24 @@ function attachDuplicates(
   claimed: Set<number>,
   decisions: DecisionIndex,
 ) {
-  // Linked payments by amount, in linking order (the first fit of the same provider and connection wins).
-  const linked = new Map<number, { g: BuiltGroup; p: Rec }[]>();
-  for (const g of groups) {
-    for (const pair of g.pairs) {
-      const p = pair.payment;
-      (linked.get(p.amount) ?? linked.set(p.amount, []).get(p.amount)!).push({ g, p });
-    }
-  }
+  // The first fit in linking order wins, of the linked payments of its amount within five minutes of it
+  // (read by time: on a busy day a common amount has hundreds of linked payments).
+  const linked = linkedByTime(groups, (p) => p.amount);
   for (const d of payments) {
-    if (!free(d)) continue;
-    for (const { g, p } of linked.get(d.amount) ?? []) {
-      if (p.provider !== d.provider || p.connectionId !== d.connectionId) continue;
-      if (Math.abs(d.atMs - p.atMs) > 5 * 60_000 || decisions.rejected(g.saleKey, d)) continue;
-      if ((decisions.saleOf(d) ?? g.saleKey) !== g.saleKey) continue;
+    const entry = linked.get(d.amount);
+    if (!entry || !free(d)) continue;
+    let fit: { g: BuiltGroup; n: number } | undefined;
+    for (let i = lowerBound(entry.times, d.atMs - 5 * 60_000); i < entry.list.length; i++) {
+      const { g, p, n } = entry.list[i]!;
+      if (p.atMs > d.atMs + 5 * 60_000) break;
+      if ((fit && fit.n < n) || p.provider !== d.provider || p.connectionId !== d.connectionId) continue;
+      if (decisions.rejected(g.saleKey, d) || (decisions.saleOf(d) ?? g.saleKey) !== g.saleKey) continue;
       const refsAgree = p.refs.length === 0 ? d.refs.length === 0 : d.refs.some((r) => p.refs.includes(r));
-      if (!refsAgree) continue;
-      g.members.push({ rec: d, role: 'duplicate' });
-      claimed.add(d.id);
-      break;
+      if (refsAgree) fit = { g, n };
     }
+    if (!fit) continue;
+    fit.g.members.push({ rec: d, role: 'duplicate' });
+    claimed.add(d.id);
   }
 }
 
