@@ -1,7 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { all, sql } from '../store/sql.ts';
-import { loadByIds, loadWhere, PAYMENT_PROVIDERS, type Rec } from './load-day.ts';
-import { lowerBound, saleKeyOf } from './match-day.ts';
+import { isPre, loadByIds, loadWhere, PAYMENT_PROVIDERS, type Rec } from './load-day.ts';
+import { saleKeyOf } from './match-day.ts';
+import { lowerBound } from './sorted.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
 import { amountField, amountMayFit, pairFit } from './score.ts';
 
@@ -32,7 +33,7 @@ const isPayment = (r: Rec) =>
   r.kind === 'capture' &&
   r.twinId === null &&
   !FAILED.has(r.status) &&
-  !(r.provider === 'cents' && r.providerStatus === 'pre_transaction');
+  !isPre(r);
 const isTender = (r: Rec) => r.provider === 'sentrypos' && r.kind === 'sale' && !FAILED.has(r.status);
 export const groupOf = (tender: Rec) => `sale:${saleKeyOf(tender)}`;
 

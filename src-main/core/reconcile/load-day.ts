@@ -5,6 +5,10 @@ import { raw, rawSql, sql, type Sql } from '../store/sql.ts';
 /** The providers that take payments for a POS sale; SentryPOS is the POS itself. */
 export const PAYMENT_PROVIDERS = ['vipps', 'tgi', 'sensepass', 'cents'] as const;
 
+/** A Cents card check before the payment itself: same money, never a payment of its own. */
+export const isPre = (r: Pick<Rec, 'provider' | 'providerStatus'>) =>
+  r.provider === 'cents' && r.providerStatus === 'pre_transaction';
+
 /** One cached record, as much of it as matching reads. */
 export interface Rec {
   id: number;

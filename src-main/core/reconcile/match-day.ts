@@ -1,7 +1,9 @@
 import type { DecisionIndex } from './decision-index.ts';
-import { PAYMENT_PROVIDERS, type Rec } from './load-day.ts';
+import { attachAttempts, attachDuplicates, attachProviderLinks } from './attach.ts';
+import { isPre, PAYMENT_PROVIDERS, type Rec } from './load-day.ts';
 import { dayOffsets } from './offsets.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
+import { bestFirst, groupBy, lowerBound } from './sorted.ts';
 import {
   amountField,
   amountMayFit,
@@ -72,7 +74,6 @@ export function saleKeyOf(r: Rec): string {
 const FAILED = new Set(['failed', 'cancelled']);
 const PAYMENT_PROVIDER = new Set<string>(PAYMENT_PROVIDERS);
 const invoiceOf = (g: BuiltGroup) => g.tenders[0]?.refs[0] ?? g.members[0]?.rec.refs[0];
-const isPre = (r: Rec) => r.provider === 'cents' && r.providerStatus === 'pre_transaction';
 const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /**
  * The order records are considered in, and every tie broken by: time, then the stable key. Never the
@@ -85,7 +86,7 @@ export const stableOrder = (a: Rec, b: Rec) =>
   text(a.externalId, b.externalId);
 
 /** The window's records by what each stage reads, each list in window order. */
-interface Sorted {
+export interface Sorted {
   /** POS rows by invoice (saleKeyOf). */
   sales: Map<string, Rec[]>;
   /** Payments a tender can pair with: captures, not failed, not a view of another record. */
@@ -358,163 +359,6 @@ export function matchDay(input: DayInput): BuiltGroup[] {
   attachDuplicates(groups, payments, free, claimed, decisions);
   attachProviderLinks(groups, sorted, free, claimed);
   return groups;
-}
-
-/**
- * Candidate numbers best first: highest score, then closest, then lowest number. A busy day has half a
- * million: when the three fit in one exact number (scores in thousandths, whole milliseconds) they are
- * sorted as plain numbers, without a comparator call per comparison; otherwise by the comparator.
- */
-function bestFirst(
-  score: readonly number[],
-  closeness: readonly number[],
-): ArrayLike<number> & Iterable<number> {
-  const n = score.length;
-  let span = 0;
-  let exact = true;
-  for (let c = 0; c < n; c++) {
-    const [s, d] = [score[c]!, closeness[c]!];
-    if (d > span) span = d;
-    exact &&= Number.isInteger(d) && s >= 0 && s <= 1 && Math.round(s * 1000) / 1000 === s;
-  }
-  span += 1;
-  if (!exact || 1001 * span * n > Number.MAX_SAFE_INTEGER)
-    return Array.from(score.keys()).sort(
-      (a, b) => score[b]! - score[a]! || closeness[a]! - closeness[b]! || a - b,
-    );
-  const keys = new Float64Array(n);
-  for (let c = 0; c < n; c++)
-    keys[c] = ((1000 - Math.round(score[c]! * 1000)) * span + closeness[c]!) * n + c;
-  keys.sort();
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = keys[i]! % n;
-  return order;
-}
-
-/** The candidates in `order` grouped by `of[c]` (in 0..n), each group in `order`'s order. */
-function groupBy(order: ArrayLike<number> & Iterable<number>, of: readonly number[], n: number) {
-  const start = new Int32Array(n + 1);
-  for (const c of order) start[of[c]! + 1]!++;
-  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
-  const next = start.slice(0, n);
-  const list = new Int32Array(of.length);
-  for (const c of order) list[next[of[c]!]!++] = c;
-  return { start, list };
-}
-
-export function lowerBound(xs: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((xs[mid] ?? 0) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/**
- * The linked payments grouped by `keyOf`, each group in time order (of one instant, in linking order:
- * the sort is stable) with its times, and each payment's place in linking order (`n`).
- */
-function linkedByTime<K>(groups: readonly BuiltGroup[], keyOf: (p: Rec) => K) {
-  const linked = new Map<K, { list: { g: BuiltGroup; p: Rec; n: number }[]; times: number[] }>();
-  let n = 0;
-  for (const g of groups) {
-    for (const { payment: p } of g.pairs) {
-      const k = keyOf(p);
-      const entry = linked.get(k) ?? linked.set(k, { list: [], times: [] }).get(k)!;
-      entry.list.push({ g, p, n: n++ });
-    }
-  }
-  for (const entry of linked.values()) {
-    entry.list.sort((a, b) => a.p.atMs - b.p.atMs);
-    entry.times = entry.list.map((x) => x.p.atMs);
-  }
-  return linked;
-}
-
-/** A failed or cancelled payment just before a linked one of the same amount, at the same provider. */
-function attachAttempts(
-  groups: BuiltGroup[],
-  failed: readonly Rec[],
-  free: (r: Rec) => boolean,
-  claimed: Set<number>,
-) {
-  const linked = linkedByTime(groups, (p) => p.provider);
-  for (const a of failed) {
-    const entry = linked.get(a.provider);
-    if (!entry || !free(a)) continue;
-    // The nearest linked payment after the attempt, within 15 minutes, of its amount or reference.
-    for (let i = lowerBound(entry.times, a.atMs); i < entry.list.length; i++) {
-      const { g, p } = entry.list[i]!;
-      if (p.atMs - a.atMs > 15 * 60_000) break;
-      if (p.amount !== a.amount && !(a.refs.length > 0 && a.refs.some((r) => p.refs.includes(r)))) continue;
-      g.members.push({ rec: a, role: 'attempt' });
-      claimed.add(a.id);
-      break;
-    }
-  }
-}
-
-/** A second charge of the same amount at the same provider minutes after a linked one, with no sale of its own. */
-function attachDuplicates(
-  groups: BuiltGroup[],
-  payments: readonly Rec[],
-  free: (r: Rec) => boolean,
-  claimed: Set<number>,
-  decisions: DecisionIndex,
-) {
-  // The first fit in linking order wins, of the linked payments of its amount within five minutes of it
-  // (read by time: on a busy day a common amount has hundreds of linked payments).
-  const linked = linkedByTime(groups, (p) => p.amount);
-  for (const d of payments) {
-    const entry = linked.get(d.amount);
-    if (!entry || !free(d)) continue;
-    let fit: { g: BuiltGroup; n: number } | undefined;
-    for (let i = lowerBound(entry.times, d.atMs - 5 * 60_000); i < entry.list.length; i++) {
-      const { g, p, n } = entry.list[i]!;
-      if (p.atMs > d.atMs + 5 * 60_000) break;
-      if ((fit && fit.n < n) || p.provider !== d.provider || p.connectionId !== d.connectionId) continue;
-      if (decisions.rejected(g.saleKey, d) || (decisions.saleOf(d) ?? g.saleKey) !== g.saleKey) continue;
-      const refsAgree = p.refs.length === 0 ? d.refs.length === 0 : d.refs.some((r) => p.refs.includes(r));
-      if (refsAgree) fit = { g, n };
-    }
-    if (!fit) continue;
-    fit.g.members.push({ rec: d, role: 'duplicate' });
-    claimed.add(d.id);
-  }
-}
-
-/** Same money seen again: Vipps Report entries and fees of a linked payment; Cents pre-transactions. */
-function attachProviderLinks(
-  groups: BuiltGroup[],
-  { byTwin, byLink }: Sorted,
-  free: (r: Rec) => boolean,
-  claimed: Set<number>,
-) {
-  for (const g of groups) {
-    // The members found here are views, fees and pre-transactions: only the ones before them are read.
-    const n = g.members.length;
-    for (let i = 0; i < n; i++) {
-      const m = g.members[i]!;
-      if (m.role !== 'payment' && m.role !== 'duplicate') continue;
-      const p = m.rec;
-      for (const v of byTwin.get(p.id) ?? []) {
-        if (free(v)) {
-          g.members.push({ rec: v, role: 'view' });
-          claimed.add(v.id);
-        }
-      }
-      if (p.link === null) continue;
-      for (const x of byLink.get(p.link) ?? []) {
-        if (x.provider !== p.provider || x.connectionId !== p.connectionId || !free(x) || x.id === p.id)
-          continue;
-        g.members.push({ rec: x, role: isPre(x) ? 'pre-transaction' : 'fee' });
-        claimed.add(x.id);
-      }
-    }
-  }
 }
 
 /** Amount fit of a person's link, for the checks a decision makes before it is stored. */
