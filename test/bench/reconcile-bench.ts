@@ -48,6 +48,8 @@ const { values } = parseArgs({
 const NOW = new Date('2026-03-31T11:00:00Z'); // 13:00 in Oslo on the world's last day
 /** Days of the dense world: enough for a whole busy day with a day either side, and the last half day. */
 const DENSE_DAYS = 4;
+/** Sales a day of the 1M world (60 days), and so of the dense one, whatever `--sales-per-day` sizes the main world to. */
+const DENSE_SALES_PER_DAY = 16_700;
 const world = (seed: number, salesPerDay: number, days = 60): SandboxOptions => ({
   seed,
   days,
@@ -98,7 +100,7 @@ if (values.build) {
 }
 
 async function main(): Promise<void> {
-  const salesPerDay = Number(values['sales-per-day'] ?? 16_700);
+  const salesPerDay = Number(values['sales-per-day'] ?? DENSE_SALES_PER_DAY);
   if (!values['skip-speed'] && !values['dense-only']) {
     console.log(`reconcile bench: world 60 days x ${salesPerDay} sales/day, seed 1; load average ${load()}`);
     const cache = buildCache(salesPerDay, 60);
@@ -116,7 +118,7 @@ async function main(): Promise<void> {
     printSpeed(JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as SpeedResult);
   }
   if (!values['skip-speed']) {
-    const cache = buildCache(salesPerDay, DENSE_DAYS);
+    const cache = buildCache(DENSE_SALES_PER_DAY, DENSE_DAYS);
     const run = spawnSync(process.execPath, [import.meta.filename, '--decide', cache.file], {
       stdio: ['ignore', 'pipe', 'inherit'],
       encoding: 'utf8',
@@ -126,7 +128,7 @@ async function main(): Promise<void> {
       ReturnType<typeof denseDecisions>
     >;
     console.log(
-      `\ndecisions at the 1M density: a ${DENSE_DAYS}-day world x ${salesPerDay} sales/day ` +
+      `\ndecisions at the 1M density: a ${DENSE_DAYS}-day world x ${DENSE_SALES_PER_DAY} sales/day ` +
         `(${d.sales.toLocaleString('en')} POS sale rows; cache ${cache.builtMs === null ? 'reused' : `synced in ${s(cache.builtMs)}`}; load average ${d.loadAvg})`,
     );
     printDecisions(d.decisions);
