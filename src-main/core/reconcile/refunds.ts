@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { all, get, run, sql } from '../store/sql.ts';
+import { all, get, rawSql, run, sql } from '../store/sql.ts';
 import type { DecisionIndex } from './decision-index.ts';
 import { loadWhere, type Rec } from './load-day.ts';
 import { recordKey, stableOrder } from './match-day.ts';
@@ -19,16 +19,16 @@ export interface Candidate {
 }
 
 /**
- * TGI payments held by a group, per connection, as the refund pass searches them: by time, and those
- * of one amount by whether the POS marked their sale refunded. Each list is in time order, then id.
+ * Where the refund pass reads a TGI refund's candidates: payments held by a group, of the refund's
+ * connection, at or before its instant, newest first (one instant's in any order). Each kind is a list
+ * of its own, read only as far as the pass ranks it.
  */
-interface Pool {
-  byTime: Candidate[];
-  /** Per position in byTime: the largest amount up to there, to end a backward scan early. */
-  maxAmountUpTo: number[];
-  byAmount: Map<number, { refunded: Candidate[]; other: Candidate[] }>;
+export interface CandidateSource {
+  /** Payments of exactly `amount`, of sales the POS marked refunded (or not). */
+  sameAmount(r: Rec, amount: number, refunded: boolean): Iterable<Candidate>;
+  /** Payments of more than `amount`. */
+  larger(r: Rec, amount: number): Iterable<Candidate>;
 }
-type Candidates = Map<string, Pool>;
 
 const DAY = 86_400_000;
 /** How far back a refund's original is looked for: card schemes allow refunds for months, shops rarely wait longer. */
@@ -58,7 +58,7 @@ export function linkRefunds(
   // In time order, never row order: an earlier refund's claim shapes a later one's candidates.
   const primaries = refunds.filter((r) => r.twinId === null).sort(stableOrder);
   const tgi = primaries.filter((r) => r.provider === 'tgi');
-  const tgiCandidates = tgi.length ? loadTgiCandidates(db, tgi) : null;
+  const tgiCandidates = tgi.length ? storedCandidates(db) : null;
   const vipps = vippsOriginals(
     db,
     primaries.filter((r) => r.provider === 'vipps'),
@@ -189,11 +189,16 @@ interface Capture {
   sale_key: string | null;
 }
 
-function loadTgiCandidates(db: Database, refunds: readonly Rec[]): Candidates {
-  const first = Math.min(...refunds.map((r) => r.atMs)) - LOOKBACK_DAYS * DAY;
-  const last = Math.max(...refunds.map((r) => r.atMs)) + DAY;
-  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  // Groups whose sale the POS marked refunded: few, read once instead of once per candidate's group.
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The candidates as the store holds them, read per refund through the TGI payment indexes (migration
+ * 0017) and only as far as the pass ranks them: reading every TGI payment of the four months before
+ * the earliest refund was the pass's cost, in an incremental run too. Instants are compared as the
+ * stored UTC text (canonical ISO, one format), which orders as the instants do. Payments of sales the
+ * POS marked refunded are few: they are read once, into memory. Exported for its query-plan test.
+ */
+export function storedCandidates(db: Database): CandidateSource {
   const refunded = new Set(
     all<{ g: number }>(
       db,
@@ -202,23 +207,66 @@ function loadTgiCandidates(db: Database, refunds: readonly Rec[]): Candidates {
            WHERE s.status = 'refunded' AND m.role = 'sale'`,
     ).map((x) => x.g),
   );
-  const rows = all<Omit<Candidate, 'atMs' | 'refunded'> & { at: string }>(
-    db,
-    sql`SELECT t.id, t.amount_minor AS amount, t.occurred_at AS at, t.connection_id,
-          (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'cid') AS cid,
-          m.group_id, substr(g.key, 6) AS sale_key
-        FROM transactions t JOIN recon_members m ON m.transaction_id = t.id AND m.role = 'payment'
-          JOIN recon_groups g ON g.id = m.group_id
-       WHERE t.business_date BETWEEN ${iso(first)} AND ${iso(last)} AND t.provider = 'tgi' AND t.kind = 'capture'`,
+  const columns = `t.id, t.amount_minor AS amount, t.occurred_at AS at, t.connection_id,
+      (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'cid') AS cid,
+      m.group_id, substr(g.key, 6) AS sale_key`;
+  type Row = Omit<Candidate, 'atMs' | 'refunded'> & { at: string };
+  const candidate = ({ at, ...rest }: Row): Candidate => ({
+    ...rest,
+    atMs: Date.parse(at),
+    refunded: refunded.has(rest.group_id),
+  });
+  const ofRefundedSales = poolsOf(
+    all<Row>(
+      db,
+      sql`SELECT ${rawSql(columns)} FROM json_each(${JSON.stringify([...refunded])}) j
+            CROSS JOIN recon_members m ON m.group_id = j.value AND m.role = 'payment'
+            CROSS JOIN transactions t ON t.id = m.transaction_id
+            CROSS JOIN recon_groups g ON g.id = m.group_id
+           WHERE t.provider = 'tgi' AND t.kind = 'capture'`,
+    ).map(candidate),
   );
-  return poolsOf(
-    rows.map(({ at, ...rest }) => ({ ...rest, atMs: Date.parse(at), refunded: refunded.has(rest.group_id) })),
-  );
+  // Newest first within the lookback; the partial indexes' WHERE is repeated literally so they apply.
+  // Payments of one instant come in index order: the pass takes every eligible one of an instant it
+  // reaches, so their order does not matter (and ordering by id too sorted each instant's rows).
+  const walk = (index: string, amount: string) =>
+    db.prepare(`SELECT ${columns} FROM transactions t INDEXED BY ${index}
+        CROSS JOIN recon_members m ON m.transaction_id = t.id AND m.role = 'payment'
+        CROSS JOIN recon_groups g ON g.id = m.group_id
+       WHERE t.provider = 'tgi' AND t.kind = 'capture' AND t.connection_id = ? AND ${amount}
+         AND t.occurred_at BETWEEN ? AND ? ORDER BY t.occurred_at DESC`);
+  const same = walk('recon_tgi_captures_by_amount', 't.amount_minor = ?');
+  const larger = walk('recon_tgi_captures_by_time', 't.amount_minor > ?');
+  const from = (r: Rec) => [iso(r.atMs - LOOKBACK_DAYS * DAY), iso(r.atMs)];
+  return {
+    *sameAmount(r, amount, refundedSale) {
+      if (refundedSale) {
+        yield* ofRefundedSales.sameAmount(r, amount, true);
+        return;
+      }
+      for (const row of same.iterate(r.connectionId, amount, ...from(r)) as Iterable<Row>)
+        if (!refunded.has(row.group_id)) yield candidate(row);
+    },
+    *larger(r, amount) {
+      for (const row of larger.iterate(r.connectionId, amount, ...from(r)) as Iterable<Row>)
+        yield candidate(row);
+    },
+  };
 }
 
-/** TGI payments held by a group, into the pools the refund pass searches (exported for its test). */
-export function poolsOf(candidates: readonly Candidate[]): Candidates {
-  const pools: Candidates = new Map();
+/**
+ * Candidates held in memory, as a source the refund pass reads (the payments of refunded sales, and
+ * the refund rule's test). Per connection: all in time order, with the largest amount up to each
+ * position (a backward scan for larger payments ends where none is left), and by amount and whether
+ * the POS marked the sale refunded.
+ */
+export function poolsOf(candidates: readonly Candidate[]): CandidateSource {
+  type Pool = {
+    byTime: Candidate[];
+    maxAmountUpTo: number[];
+    byAmount: Map<number, { refunded: Candidate[]; other: Candidate[] }>;
+  };
+  const pools = new Map<string, Pool>();
   for (const c of candidates) {
     let pool = pools.get(c.connection_id);
     if (!pool) {
@@ -243,7 +291,19 @@ export function poolsOf(candidates: readonly Candidate[]): Candidates {
       pool.maxAmountUpTo[i] = maxAmount;
     }
   }
-  return pools;
+  return {
+    *sameAmount(r, amount, refunded) {
+      const same = pools.get(r.connectionId)?.byAmount.get(amount);
+      const xs = (refunded ? same?.refunded : same?.other) ?? [];
+      for (let i = after(xs, r.atMs) - 1; i >= 0; i--) yield xs[i]!;
+    },
+    *larger(r, amount) {
+      const pool = pools.get(r.connectionId);
+      if (!pool) return;
+      for (let i = after(pool.byTime, r.atMs) - 1; i >= 0 && pool.maxAmountUpTo[i]! > amount; i--)
+        if (pool.byTime[i]!.amount > amount) yield pool.byTime[i]!;
+    },
+  };
 }
 
 /** The first position in a time-ordered list after `atMs`. */
@@ -271,13 +331,11 @@ const after = (xs: readonly Candidate[], atMs: number) => {
  */
 export function bestTgiOriginal(
   r: Rec,
-  pools: Candidates,
+  source: CandidateSource,
   settings: ReconcileSettings,
   rejected: (c: Candidate) => boolean,
 ) {
   const want = -r.amount;
-  const pool = pools.get(r.connectionId);
-  if (!pool) return null;
   const eligible = (c: Candidate) =>
     !(r.link !== null && c.cid !== r.link) &&
     !rejected(c) &&
@@ -293,28 +351,22 @@ export function bestTgiOriginal(
     return Math.round(score * 1000) / 1000;
   };
   const scored: { c: Candidate; score: number }[] = [];
-  // Backwards from the refund: the latest two eligible (and their instant's others) that `skip` lets by.
-  const latest = (xs: readonly Candidate[], skip: (c: Candidate, i: number) => boolean | 'stop') => {
+  // Newest first from the refund: the latest two eligible, and their instant's others.
+  const latest = (xs: Iterable<Candidate>) => {
     let taken = 0;
     let lastAt = Infinity;
-    for (let i = after(xs, r.atMs) - 1; i >= 0; i--) {
-      const c = xs[i]!;
+    for (const c of xs) {
       if ((taken >= 2 && c.atMs < lastAt) || r.atMs - c.atMs > LOOKBACK_DAYS * DAY) break;
-      const s = skip(c, i);
-      if (s === 'stop') break;
-      if (s || !eligible(c)) continue;
+      if (!eligible(c)) continue;
       scored.push({ c, score: score(c) });
       taken++;
       lastAt = c.atMs;
     }
   };
-  const same = pool.byAmount.get(want);
-  if (same) {
-    latest(same.refunded, () => false);
-    latest(same.other, () => false);
-  }
-  // Part refunds: a larger payment; none lies before a position whose running maximum is no larger.
-  latest(pool.byTime, (c, i) => (pool.maxAmountUpTo[i]! <= want ? 'stop' : c.amount <= want));
+  latest(source.sameAmount(r, want, true));
+  latest(source.sameAmount(r, want, false));
+  // Part refunds: a larger payment.
+  latest(source.larger(r, want));
   // A tie goes to the payment closest before the refund, whatever order the rows were written in.
   const [best, second] = scored.sort((a, b) => b.score - a.score || b.c.atMs - a.c.atMs || a.c.id - b.c.id);
   if (!best) return null;

@@ -5,6 +5,7 @@ import { openStore } from '../../../src-main/core/store/open-store.ts';
 import { loadDay } from '../../../src-main/core/reconcile/load-day.ts';
 import { listReconcile } from '../../../src-main/core/reconcile/list.ts';
 import { writeDiscrepancies } from '../../../src-main/core/reconcile/discrepancies.ts';
+import { storedCandidates } from '../../../src-main/core/reconcile/refunds.ts';
 import {
   ReconcileSettings,
   DEFAULT_RECONCILE_SETTINGS,
@@ -46,6 +47,26 @@ describe('reconcile query plans', () => {
     expect(plan).toMatch(/SEARCH t USING INDEX transactions_by_(date|day_provider) \(business_date=\?/);
     expect(plan).toMatch(/SEARCH r2 USING COVERING INDEX transaction_refs_by_value/);
     expect(plan).not.toMatch(/SCAN t\b/);
+  });
+
+  it("walks a TGI refund's candidates newest first through the TGI payment indexes, never reading all payments", async () => {
+    const plans = await plansOf((db) => storedCandidates(db));
+    const walks = plans.filter((p) => p.includes('recon_tgi_captures'));
+    expect(walks).toHaveLength(2);
+    expect(walks[0]).toMatch(
+      /SEARCH t USING COVERING INDEX recon_tgi_captures_by_amount \(connection_id=\? AND amount_minor=\? AND occurred_at>\? AND occurred_at<\?\)/,
+    );
+    expect(walks[1]).toMatch(
+      /SEARCH t USING COVERING INDEX recon_tgi_captures_by_time \(connection_id=\? AND occurred_at>\? AND occurred_at<\?\)/,
+    );
+    // Covering (a payment's row is never read) and in the index's order (newest first is the index read
+    // backwards), so a walk stops after the few rows the pass ranks.
+    for (const plan of walks) expect(plan).not.toMatch(/TEMP B-TREE|SCAN/);
+    // The payments of sales the POS marked refunded start from the status index.
+    expect(plans.some((p) => /SEARCH s USING COVERING INDEX search_by_status \(status=\?\)/.test(p))).toBe(
+      true,
+    );
+    for (const plan of plans) expect(plan).not.toMatch(/SCAN (?!j VIRTUAL TABLE)/);
   });
 
   it('pages a state and a discrepancy class by their indexes', async () => {

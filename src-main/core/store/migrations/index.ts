@@ -15,6 +15,7 @@ import { migration0013 } from './0013-recon-offsets.ts';
 import { migration0014 } from './0014-dashboard-quarter-months.ts';
 import { migration0015 } from './0015-dashboard-months.ts';
 import { migration0016 } from './0016-recon-group-rollup-index.ts';
+import { migration0017 } from './0017-recon-tgi-capture-indexes.ts';
 
 /** Every migration in order. Append only: a shipped migration is never edited or removed. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0014,
   migration0015,
   migration0016,
+  migration0017,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
