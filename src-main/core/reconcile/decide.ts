@@ -59,9 +59,13 @@ export interface Touched {
   recordIds: number[];
 }
 
-/** Marks the days a decision touches, so the next run rebuilds exactly those. */
+/**
+ * Marks the days a decision touches, so the next run rebuilds exactly those: whole days, even where a
+ * sync changed only some records of them (record id 0 says so, migration 0018).
+ */
 export function markDays(db: Database, days: readonly string[]): void {
   for (const d of days) run(db, sql`INSERT OR IGNORE INTO recon_dirty_days (date) VALUES (${d})`);
+  if (days.length) run(db, sql`INSERT OR IGNORE INTO recon_dirty_records (id, local) VALUES (0, 0)`);
 }
 
 /**

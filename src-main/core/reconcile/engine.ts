@@ -7,6 +7,7 @@ import { matchDay, stableOrder } from './match-day.ts';
 import { rebuildPayouts } from './payouts.ts';
 import { linkRefunds } from './refunds.ts';
 import { readReconcileSettings } from './reconcile-settings.ts';
+import { rematchChangedRecords } from './record-changes.ts';
 import { refreshReconRollups } from '../store/mutations/recon-rollups.ts';
 import { GroupWriter } from './write-groups.ts';
 
@@ -71,9 +72,20 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   const settings = readReconcileSettings(db);
   const nowMs = (options.now ?? new Date()).getTime();
   const full = options.full ?? false;
+  const decisions = DecisionIndex.load(db);
+  // A sync that only changed some records: re-match what they reach, not their days (record-changes.ts).
+  if (!full && !options.decisionsOnly) {
+    const local = rematchChangedRecords(db, settings, decisions, nowMs);
+    if (local) {
+      options.onProgress?.({ phase: 'done', done: 1, total: 1 });
+      const { days, ...rest } = local;
+      return { full, days: days.length, ...rest };
+    }
+  }
+  // The days are rebuilt whole: every changed record is in one of them.
+  db.prepare('DELETE FROM recon_dirty_records').run();
   const days = daysToRun(db, full);
   const runDays = new Set(days);
-  const decisions = DecisionIndex.load(db);
   const writer = new GroupWriter(db, settings);
   const timings = { matching: 0, refunds: 0, payouts: 0, discrepancies: 0 };
   const cache = new Map<string, Rec[]>();

@@ -16,6 +16,7 @@ import { migration0014 } from './0014-dashboard-quarter-months.ts';
 import { migration0015 } from './0015-dashboard-months.ts';
 import { migration0016 } from './0016-recon-group-rollup-index.ts';
 import { migration0017 } from './0017-recon-tgi-capture-indexes.ts';
+import { migration0018 } from './0018-recon-dirty-records.ts';
 
 /** Every migration in order. Append only: a shipped migration is never edited or removed. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -36,6 +37,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0015,
   migration0016,
   migration0017,
+  migration0018,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
