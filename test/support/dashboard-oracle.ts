@@ -33,6 +33,32 @@ const EXPECTED: Record<string, { key: number; sql: string; table: string }> = {
     sql: `SELECT business_date, currency, count(*), sum(amount_minor) FROM transactions t
            WHERE kind = 'sale' AND status IN ${SOLD} AND NOT ${notCounted('t')} GROUP BY 1, 2`,
   },
+  // The search rollups of second views (0006) and each record's is_view flag: what search totals
+  // subtract. A reconcile run keeps them set-based (store/mutations/recon-views.ts), others by triggers.
+  ...Object.fromEntries(
+    (
+      [
+        ['search_view_day_totals', 'business_date', 'business_date'],
+        ['search_view_month_totals', 'month', 'substr(business_date, 1, 7)'],
+      ] as const
+    ).map(([table, key, value]) => [
+      table,
+      {
+        key: 9,
+        table: `SELECT ${key}, connection_id, provider, kind, status, currency, method, network, has_lines, n,
+                       amount_minor FROM ${table} WHERE n <> 0 OR amount_minor <> 0`,
+        sql: `SELECT ${value}, connection_id, provider, kind, status, currency, coalesce(method, ''),
+                     coalesce(network, ''), EXISTS (SELECT 1 FROM transaction_lines l WHERE l.transaction_id = t.id),
+                     count(*), sum(amount_minor)
+                FROM transactions t WHERE ${notCounted('t')} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
+      },
+    ]),
+  ),
+  search_amounts_views: {
+    key: 1,
+    table: `SELECT id, is_view FROM search_amounts WHERE is_view = 1`,
+    sql: `SELECT id, 1 FROM transactions t WHERE ${notCounted('t')}`,
+  },
   dash_sale_quarters: {
     key: 5,
     table: `SELECT business_date, utc_hour, quarter, status, currency, n, amount_minor FROM dash_sale_quarters
@@ -117,6 +143,9 @@ export function rollupMismatches(db: Database, tables = Object.keys(EXPECTED)): 
 
 /** The rollups kept by triggers on the records, right after every write, not only after a run. */
 export const TRIGGER_KEPT = [
+  'search_view_day_totals',
+  'search_view_month_totals',
+  'search_amounts_views',
   'dash_day_totals',
   'dash_month_totals',
   'dash_day_gross',

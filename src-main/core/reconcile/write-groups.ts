@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
+import { ReconViewWriter } from '../store/mutations/recon-views.ts';
 import type { Rec } from './load-day.ts';
 import type { BuiltGroup, Pair } from './match-day.ts';
 import { converted } from './score.ts';
@@ -138,8 +139,7 @@ export class GroupWriter {
   readonly #storedByKey: Statement;
   readonly #writeOffsets: Statement;
   readonly #storedViews: Statement;
-  readonly #deleteView: Statement;
-  readonly #insertView: Statement;
+  readonly #views: ReconViewWriter;
   readonly #clearDirty: Statement;
 
   constructor(db: Database, settings: ReconcileSettings) {
@@ -169,10 +169,7 @@ export class GroupWriter {
     this.#storedViews = db.prepare(
       'SELECT transaction_id, primary_id FROM recon_views WHERE business_date = ?',
     );
-    this.#deleteView = db.prepare('DELETE FROM recon_views WHERE transaction_id = ?');
-    this.#insertView = db.prepare(
-      'INSERT OR REPLACE INTO recon_views (transaction_id, primary_id, business_date) VALUES (?, ?, ?)',
-    );
+    this.#views = new ReconViewWriter(db);
     this.#clearDirty = db.prepare('DELETE FROM recon_dirty_days WHERE date = ?');
   }
 
@@ -243,17 +240,21 @@ export class GroupWriter {
     for (; i < flat.length; i += 3) this.#insertMember.run(flat[i], flat[i + 1], flat[i + 2]);
   }
 
-  /** Views of the day (a Report entry whose Sales twin counts the money): written only where they changed. */
+  /**
+   * Views of the day (a Report entry whose Sales twin counts the money): written only where they
+   * changed, with their search and Dashboard rollups kept set-based (store/mutations/recon-views.ts).
+   */
   #writeViews(date: string, dayRecords: readonly Rec[]): void {
     const stored = new Map<number, number>();
     for (const v of this.#storedViews.all(date) as { transaction_id: number; primary_id: number }[])
       stored.set(v.transaction_id, v.primary_id);
+    const written: [number, number, string][] = [];
     for (const r of dayRecords) {
       if (r.twinId === null) continue;
-      if (stored.get(r.id) !== r.twinId) this.#insertView.run(r.id, r.twinId, r.date);
+      if (stored.get(r.id) !== r.twinId) written.push([r.id, r.twinId, r.date]);
       stored.delete(r.id);
     }
-    for (const id of stored.keys()) this.#deleteView.run(id);
+    this.#views.apply(written, [...stored.keys()]);
   }
 
   #insertRow(row: GroupRow): number {

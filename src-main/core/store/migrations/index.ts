@@ -17,6 +17,7 @@ import { migration0015 } from './0015-dashboard-months.ts';
 import { migration0016 } from './0016-recon-group-rollup-index.ts';
 import { migration0017 } from './0017-recon-tgi-capture-indexes.ts';
 import { migration0018 } from './0018-recon-dirty-records.ts';
+import { migration0019 } from './0019-recon-view-writer.ts';
 
 /** Every migration in order. Append only: a shipped migration is never edited or removed. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -38,6 +39,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0016,
   migration0017,
   migration0018,
+  migration0019,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
