@@ -3,7 +3,7 @@ import { attachAttempts, attachDuplicates, attachProviderLinks } from './attach.
 import { isPre, PAYMENT_PROVIDERS, type Rec } from './load-day.ts';
 import { dayOffsets } from './offsets.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
-import { bestFirst, groupBy, lowerBound } from './sorted.ts';
+import { bestFirst, Column, groupBy, lowerBound } from './sorted.ts';
 import {
   amountField,
   amountMayFit,
@@ -270,12 +270,16 @@ export function matchDay(input: DayInput): BuiltGroup[] {
   const tenders = groups
     .flatMap((g) => g.tenders.filter((t) => !paid.has(t.id)).map((t) => ({ t, g })))
     .sort((a, b) => stableOrder(a.t, b.t));
-  // A busy day has half a million candidates: kept as numbers in parallel arrays, not an object each
-  // (objects that live all day are promoted, and collecting them cost more than the matching).
-  const candT: number[] = []; // index in tenders
-  const candP: number[] = []; // index in open
-  const score: number[] = [];
-  const closeness: number[] = [];
+  // A busy day has half a million candidates: kept as numbers in parallel typed arrays, not an object
+  // each (objects that live all day are promoted, and collecting them cost more than the matching).
+  const ints = (n: number) => new Int32Array(n);
+  const floats = (n: number) => new Float64Array(n);
+  const [cT, cP, cScore, cCloseness] = [
+    new Column(ints),
+    new Column(ints),
+    new Column(floats),
+    new Column(floats),
+  ];
   // With a review threshold of 0 even a pair whose amounts differ (score 0) is a candidate.
   const prefilter = settings.reviewScore > 0;
   for (const [ti, { t, g }] of tenders.entries()) {
@@ -288,12 +292,13 @@ export function matchDay(input: DayInput): BuiltGroup[] {
       if (reserved(g, p) || decisions.rejected(g.saleKey, p)) continue;
       const f = pairFit(t, p, settings, offsetOf(p));
       if (f.score < settings.reviewScore) continue;
-      candT.push(ti);
-      candP.push(i);
-      score.push(f.score);
-      closeness.push(f.closeness);
+      cT.push(ti); // index in tenders
+      cP.push(i); // index in open
+      cScore.push(f.score);
+      cCloseness.push(f.closeness);
     }
   }
+  const [candT, candP, score, closeness] = [cT.values(), cP.values(), cScore.values(), cCloseness.values()];
   // Best first; equal scores by closeness, then by time and stable key (the candidate's number).
   const before = (a: number, b: number) => score[b]! - score[a]! || a - b;
   const order = bestFirst(score, closeness);

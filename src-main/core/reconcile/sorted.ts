@@ -9,8 +9,8 @@
  * sorted as plain numbers, without a comparator call per comparison; otherwise by the comparator.
  */
 export function bestFirst(
-  score: readonly number[],
-  closeness: readonly number[],
+  score: Float64Array,
+  closeness: Float64Array,
 ): ArrayLike<number> & Iterable<number> {
   const n = score.length;
   let span = 0;
@@ -35,7 +35,7 @@ export function bestFirst(
 }
 
 /** The candidates in `order` grouped by `of[c]` (in 0..n), each group in `order`'s order. */
-export function groupBy(order: ArrayLike<number> & Iterable<number>, of: readonly number[], n: number) {
+export function groupBy(order: ArrayLike<number> & Iterable<number>, of: Int32Array, n: number) {
   const start = new Int32Array(n + 1);
   for (const c of order) start[of[c]! + 1]!++;
   for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
@@ -43,6 +43,35 @@ export function groupBy(order: ArrayLike<number> & Iterable<number>, of: readonl
   const list = new Int32Array(of.length);
   for (const c of order) list[next[of[c]!]!++] = c;
   return { start, list };
+}
+
+/**
+ * A column of numbers that grows by doubling a typed array: a busy day pushes half a million
+ * candidates into four of them, which as JS arrays grew by copies that were garbage at once.
+ */
+export class Column<T extends Int32Array | Float64Array> {
+  readonly #make: (n: number) => T;
+  #data: T;
+  length = 0;
+
+  constructor(make: (n: number) => T) {
+    this.#make = make;
+    this.#data = make(1024);
+  }
+
+  push(x: number): void {
+    if (this.length === this.#data.length) {
+      const wider = this.#make(this.length * 2);
+      wider.set(this.#data);
+      this.#data = wider;
+    }
+    this.#data[this.length++] = x;
+  }
+
+  /** The numbers pushed, without a copy. */
+  values(): T {
+    return this.#data.subarray(0, this.length) as T;
+  }
 }
 
 export function lowerBound(xs: readonly number[], x: number): number {
