@@ -128,25 +128,41 @@ const SELECT = `SELECT ${COLUMNS}, g.anchor_date AS held_by, g.key AS held_key, 
 /** Without the holding group: for a full run, which rebuilds every day, so what held a record cannot matter. */
 const SELECT_UNHELD = `SELECT ${COLUMNS} FROM transactions t`;
 
-function toRec(r: Row): Rec {
+/**
+ * One string per distinct value, for the columns of few values (provider, kind, status, day, ...):
+ * SQLite hands out a new string per row, and a busy day's records live three days, so each copy was
+ * copied by the young generation's collections and promoted. Per read, so nothing outlives its records.
+ */
+function interner(): <T extends string | null>(s: T) => T {
+  const seen = new Map<string, string>();
+  return (s) => {
+    if (s === null) return s;
+    const x = seen.get(s);
+    if (x !== undefined) return x as typeof s;
+    seen.set(s, s);
+    return s;
+  };
+}
+
+function toRec(r: Row, one: ReturnType<typeof interner>): Rec {
   return {
     id: r[0],
-    provider: r[1],
-    connectionId: r[2],
+    provider: one(r[1]),
+    connectionId: one(r[2]),
     externalId: r[3],
-    kind: r[4],
+    kind: one(r[4]),
     amount: r[5],
-    currency: r[6],
-    status: r[7],
-    providerStatus: r[8],
+    currency: one(r[6]),
+    status: one(r[7]),
+    providerStatus: one(r[8]),
     atMs: Date.parse(r[9]),
-    date: r[10],
+    date: one(r[10]),
     customerName: r[11],
     customerPhone: r[12],
-    method: r[13],
-    network: r[14],
+    method: one(r[13]),
+    network: one(r[14]),
     fingerprint: r[15],
-    refs: r[16] ? r[16].split(SEP).filter((s) => s.length > 0) : [],
+    refs: !r[16] ? [] : r[16].includes(SEP) ? r[16].split(SEP).filter((s) => s.length > 0) : [r[16]],
     link: r[17],
     orderMinor: r[18],
     tipMinor: r[19] ?? 0,
@@ -155,6 +171,11 @@ function toRec(r: Row): Rec {
     heldKey: r[22] ?? null,
     heldRole: r[23] ?? null,
   };
+}
+
+function toRecs(rows: readonly Row[]): Rec[] {
+  const one = interner();
+  return rows.map((r) => toRec(r, one));
 }
 
 export interface LoadOptions {
@@ -168,21 +189,23 @@ export interface LoadOptions {
 /** Every record of one business day (by the shop's zone; Vipps ledger rows by their ledger date). */
 export function loadDay(db: Database, date: string, options: LoadOptions = {}): Rec[] {
   const select = (options.held ?? true) ? SELECT : SELECT_UNHELD;
-  return raw<Row>(db, sql`${rawSql(select)} WHERE t.business_date = ${date} ORDER BY t.id`).map(toRec);
+  return toRecs(raw<Row>(db, sql`${rawSql(select)} WHERE t.business_date = ${date} ORDER BY t.id`));
 }
 
 /** Records by id, wherever their day (decisions and refunds point across days). */
 export function loadByIds(db: Database, ids: readonly number[]): Rec[] {
   if (!ids.length) return [];
-  return raw<Row>(
-    db,
-    sql`${rawSql(SELECT)} WHERE t.id IN (SELECT value FROM json_each(${JSON.stringify(ids)})) ORDER BY t.id`,
-  ).map(toRec);
+  return toRecs(
+    raw<Row>(
+      db,
+      sql`${rawSql(SELECT)} WHERE t.id IN (SELECT value FROM json_each(${JSON.stringify(ids)})) ORDER BY t.id`,
+    ),
+  );
 }
 
 /** Records matching a raw condition on `t` (a fixed string from this module's callers, never user text). */
 export function loadWhere(db: Database, condition: Sql): Rec[] {
-  return raw<Row>(db, sql`${rawSql(SELECT)} WHERE ${condition} ORDER BY t.id`).map(toRec);
+  return toRecs(raw<Row>(db, sql`${rawSql(SELECT)} WHERE ${condition} ORDER BY t.id`));
 }
 
 /** A record by its stable key (provider:connection:external id): decisions point at records this way. */
