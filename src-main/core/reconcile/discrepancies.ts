@@ -28,8 +28,13 @@ const PAYMENT_CANDIDATE = `t.provider IN ('vipps', 'tgi', 'sensepass', 'cents') 
   AND t.status NOT IN ('failed', 'cancelled') AND NOT (t.provider = 'cents' AND t.provider_status = 'pre_transaction')`;
 
 interface Options {
-  /** Days to rebuild; null for all. */
+  /** Days to rebuild (the classes of a sale's group, by its anchor day); null for all. */
   days: readonly string[] | null;
+  /**
+   * The days of "payment with no sale" to rebuild, by the payment's own day, when they reach further
+   * than `days`: a day's groups hold payments of its neighbouring days too. Defaults to `days`.
+   */
+  paymentDays?: readonly string[];
   /**
    * Instead of days: the sales a decision re-matched (group ids) and the records that were or are in
    * them. Only their classes are rebuilt; refunds, pending payments and payouts did not change.
@@ -67,17 +72,19 @@ export function writeDiscrepancies(db: Database, o: Options): number {
       r.detail ? JSON.stringify(r.detail) : null,
     );
   const days = o.days === null ? null : JSON.stringify(o.days);
+  const paymentDays = o.days === null ? null : JSON.stringify(o.paymentDays ?? o.days);
   const { local } = o;
   // Which rows a query reads: a column name from this file, never input. Locally, a sale's classes
-  // are scoped by its group (g) and "payment with no sale" by the record (t).
+  // are scoped by its group (g) and "payment with no sale" by the record (t); over days, by the group's
+  // anchor day (g) and the payment's own day (c).
+  const within = (col: string, list: string | null): Sql =>
+    list === null ? sql`1` : sql`${rawSql(col)} IN (SELECT value FROM json_each(${list}))`;
   const inDays = (col: string): Sql =>
     local
       ? col.startsWith('g.')
         ? sql`g.id IN (SELECT value FROM json_each(${JSON.stringify(local.groups)}))`
         : sql`t.id IN (SELECT value FROM json_each(${JSON.stringify(local.records)}))`
-      : days === null
-        ? sql`1`
-        : sql`${rawSql(col)} IN (SELECT value FROM json_each(${days}))`;
+      : within(col, col.startsWith('c.') ? paymentDays : days);
   const classes = JSON.stringify(DAY_CLASSES);
   if (local) {
     run(
@@ -95,7 +102,11 @@ export function writeDiscrepancies(db: Database, o: Options): number {
     run(
       db,
       sql`DELETE FROM recon_discrepancies WHERE ${inDays('business_date')}
-            AND class IN (SELECT value FROM json_each(${classes}))`,
+            AND class IN (SELECT value FROM json_each(${classes})) AND class <> 'payment_without_sale'`,
+    );
+    run(
+      db,
+      sql`DELETE FROM recon_discrepancies WHERE ${within('business_date', paymentDays)} AND class = 'payment_without_sale'`,
     );
     run(
       db,

@@ -142,9 +142,18 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
 
   t0 = performance.now();
   options.onProgress?.({ phase: 'discrepancies', done: 0, total: 1 });
+  // A rebuilt day's groups hold records of the days beside it too: their payments' "no sale" and the
+  // Dashboard's figures of those days may have moved. The classes of a sale's group have not: only the
+  // run's days' groups were rebuilt (the refund pass adds refunds, which no class of a group reads).
   const affected = full ? null : [...new Set(days.flatMap((d) => [addDays(d, -1), d, addDays(d, 1)]))];
   const discrepancies = db.transaction(() =>
-    writeDiscrepancies(db, { days: affected, settings, nowMs, orphanRefunds: refunds.orphans }),
+    writeDiscrepancies(db, {
+      days: full ? null : days,
+      paymentDays: affected ?? undefined,
+      settings,
+      nowMs,
+      orphanRefunds: refunds.orphans,
+    }),
   )();
   timings.discrepancies = performance.now() - t0;
   // The Dashboard's rollups of what this run rebuilt (store/mutations/recon-rollups.ts): keep this call.
