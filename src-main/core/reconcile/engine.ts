@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { all, sql } from '../store/sql.ts';
+import { all, get, sql } from '../store/sql.ts';
 import { DecisionIndex } from './decision-index.ts';
 import { writeDiscrepancies } from './discrepancies.ts';
 import { loadDay, lookupByKey, type Rec } from './load-day.ts';
@@ -63,6 +63,24 @@ function daysToRun(db: Database, full: boolean): string[] {
 }
 
 /**
+ * The days whose Vipps ledger entries changed since the last run (migration 0020's triggers), as spans
+ * of days: one span where the days lie within a week of each other, as a payout's stretch of entries
+ * usually does, so a payout is seldom settled twice (which is redundant, not wrong).
+ */
+function ledgerSpans(db: Database): [string, string][] {
+  const spans: [string, string][] = [];
+  for (const { date } of all<{ date: string }>(
+    db,
+    sql`SELECT date FROM recon_dirty_ledger_days ORDER BY date`,
+  )) {
+    const last = spans.at(-1);
+    if (last && date <= addDays(last[1], 7)) last[1] = date;
+    else spans.push([date, date]);
+  }
+  return spans;
+}
+
+/**
  * Rebuilds reconciliation for the days that need it: matching per business day (each day sees its
  * neighbours' records, so near-midnight sales and skewed provider clocks are covered), then refunds,
  * Vipps payouts and the discrepancy classes. Each day commits on its own; re-running gives the same
@@ -74,7 +92,9 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   const full = options.full ?? false;
   const decisions = DecisionIndex.load(db);
   // A sync that only changed some records: re-match what they reach, not their days (record-changes.ts).
-  if (!full && !options.decisionsOnly) {
+  // Not when a Vipps ledger entry changed: that way settles no payout.
+  const ledgerChanged = get(db, sql`SELECT 1 FROM recon_dirty_ledger_days LIMIT 1`) !== undefined;
+  if (!full && !options.decisionsOnly && !ledgerChanged) {
     const local = rematchChangedRecords(db, settings, decisions, nowMs);
     if (local) {
       options.onProgress?.({ phase: 'done', done: 1, total: 1 });
@@ -131,12 +151,14 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   if (!options.decisionsOnly) {
     t0 = performance.now();
     options.onProgress?.({ phase: 'payouts', done: 0, total: 1 });
-    const [first, last] = [days[0], days.at(-1)];
-    const [from, to] =
-      full || first === undefined || last === undefined
-        ? [null, null]
-        : [addDays(first, -1), addDays(last, 1)];
-    payouts = db.transaction(() => rebuildPayouts(db, from, to))();
+    payouts = db.transaction(() => {
+      // Payouts are made of the Vipps ledger entries alone: settled again where those changed.
+      const n = full
+        ? rebuildPayouts(db, null)
+        : ledgerSpans(db).reduce((sum, [from, to]) => sum + rebuildPayouts(db, from, to), 0);
+      db.prepare('DELETE FROM recon_dirty_ledger_days').run();
+      return n;
+    })();
     timings.payouts = performance.now() - t0;
   }
 

@@ -7,8 +7,8 @@ import { createCore, type Core } from '../../../src-main/core/core.ts';
 import { databaseFile } from '../../../src-main/core/home.ts';
 import type { CanonicalTransaction } from '../../../src-main/core/model/transaction.ts';
 import { callCore as call } from '../../support/core-call.ts';
-import { rollupMismatches } from '../../support/dashboard-oracle.ts';
 import { syncDemoWorld, type DemoWorld } from '../../support/reconcile-world.ts';
+import { reconcileState } from '../../support/reconcile-state.ts';
 import { resync } from '../../support/resync.ts';
 
 /*
@@ -53,29 +53,7 @@ async function withCore<T>(home: string, fn: (core: Core) => Promise<T>): Promis
 }
 
 /** Everything a run writes, by stable keys and values (row ids of groups differ between runs). */
-function state(home: string) {
-  return withDb(home, (db) => ({
-    groups: db
-      .prepare(
-        `SELECT g.key, g.anchor_date, g.state, g.method, g.score, g.providers, g.currency, g.sale_minor, g.paid_minor,
-            g.version, g.evidence,
-            (SELECT group_concat(transaction_id || ':' || role) FROM (SELECT * FROM recon_members m
-              WHERE m.group_id = g.id ORDER BY transaction_id)) AS members
-           FROM recon_groups g ORDER BY g.key`,
-      )
-      .all(),
-    discrepancies: db
-      .prepare(
-        `SELECT d.class, d.business_date, d.provider, d.currency, d.amount_minor, d.transaction_ids, d.detail, g.key
-           FROM recon_discrepancies d LEFT JOIN recon_groups g ON g.id = d.group_id ORDER BY 1, 2, 6`,
-      )
-      .all(),
-    payouts: db.prepare('SELECT * FROM recon_payouts ORDER BY transaction_id').all(),
-    settled: db.prepare('SELECT * FROM recon_settlements ORDER BY transaction_id').all(),
-    views: db.prepare('SELECT * FROM recon_views ORDER BY transaction_id').all(),
-    rollups: rollupMismatches(db),
-  }));
-}
+const state = (home: string) => reconcileState(databaseFile(home));
 
 /** Re-syncs records with a change, runs the incremental reconcile, and says whether it matched days. */
 async function syncThenRun(

@@ -1,0 +1,185 @@
+import Database from 'better-sqlite3';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OperationOutput } from '../../../src-main/core/api/contract.ts';
+import type { CanonicalTransaction } from '../../../src-main/core/model/transaction.ts';
+import { createCore, type Core } from '../../../src-main/core/core.ts';
+import { databaseFile } from '../../../src-main/core/home.ts';
+import { upsertTransactions } from '../../../src-main/core/store/mutations/upsert-transactions.ts';
+import { callCore as call } from '../../support/core-call.ts';
+import { reconcileState } from '../../support/reconcile-state.ts';
+import { syncDemoWorld, type DemoWorld } from '../../support/reconcile-world.ts';
+import { asDelivered } from '../../support/resync.ts';
+
+/*
+ * An incremental run rebuilds only what a sync changed: the marked days' groups, the refunds they let
+ * go, the payouts whose Vipps ledger entries changed, the discrepancies of those days. After each kind
+ * of change a sync brings, the cache must end where a full rebuild of it ends, byte for byte.
+ */
+
+let w: DemoWorld;
+const homes: string[] = [];
+beforeAll(async () => {
+  w = await syncDemoWorld(7, 14, 90);
+}, 120_000);
+afterAll(() => {
+  for (const h of [w.home, ...homes]) rmSync(h, { recursive: true, force: true });
+});
+
+function withDb<T>(home: string, fn: (db: Database.Database) => T): T {
+  const db = new Database(databaseFile(home));
+  try {
+    db.pragma('foreign_keys = ON');
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+async function withCore<T>(home: string, fn: (core: Core) => Promise<T>): Promise<T> {
+  const core = await createCore({ home, actor: 'test' });
+  try {
+    return await fn(core);
+  } finally {
+    core.close();
+  }
+}
+
+const SYNCED_AT = '2026-12-02T03:00:00.000Z';
+/** The business day `n` days into the world, as SQL. */
+const day = (n: number) =>
+  `(SELECT business_date FROM transactions GROUP BY 1 ORDER BY 1 LIMIT 1 OFFSET ${n})`;
+
+/**
+ * The records `pick` selects arrive late: a copy of the synced cache without them is reconciled in
+ * full, then a sync delivers them (the sync's own upsert, `change` applied) and the incremental run follows. Returns the
+ * run's report and the payouts as they stood before it.
+ */
+async function arriveLate(pick: string, change = (r: CanonicalTransaction) => r) {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'posrecon-incr-'));
+  homes.push(home);
+  copyFileSync(w.dbFile, databaseFile(home));
+  const records = withDb(home, (db) => {
+    const ids = db.prepare(pick).pluck().all() as number[];
+    expect(ids.length).toBeGreaterThan(0);
+    const delivered = asDelivered(db, ids).map(change);
+    db.prepare('DELETE FROM transactions WHERE id IN (SELECT value FROM json_each(?))').run(
+      JSON.stringify(ids),
+    );
+    return delivered;
+  });
+  await withCore(home, (core) => call(core, 'reconcile:run', { full: true }));
+  const before = reconcileState(databaseFile(home));
+  withDb(home, (db) => expect(upsertTransactions(db, records, SYNCED_AT).inserted).toBe(records.length));
+  const report = await withCore(home, (core) => call(core, 'reconcile:run', { full: false }));
+  return { home, report, before };
+}
+
+/** The incremental run's result equals a full rebuild's of the same cache. */
+async function expectFullRebuildEquals(home: string): Promise<OperationOutput<'reconcile:run'>> {
+  const incremental = reconcileState(databaseFile(home));
+  expect(incremental.rollups).toEqual([]);
+  const report = await withCore(home, (core) => call(core, 'reconcile:run', { full: true }));
+  const full = reconcileState(databaseFile(home));
+  expect(incremental.groups).toEqual(full.groups);
+  expect(incremental.discrepancies).toEqual(full.discrepancies);
+  expect(incremental.payouts).toEqual(full.payouts);
+  expect(incremental.settled).toEqual(full.settled);
+  expect(incremental.views).toEqual(full.views);
+  return report;
+}
+
+describe('an incremental run', () => {
+  it('after the latest days synced, ends where a full rebuild ends', async () => {
+    // From the day of the last Vipps payout on: that payout and the funds entries it settles are new.
+    const { home, report, before } = await arriveLate(
+      `SELECT id FROM transactions WHERE business_date >=
+         (SELECT max(business_date) FROM transactions WHERE provider = 'vipps' AND kind = 'payout')`,
+    );
+    expect(report.full).toBe(false);
+    expect(report.groups).toBeGreaterThan(0);
+    expect(report.payouts).toBeGreaterThan(0);
+    expect(before.payouts.length).toBeGreaterThan(0);
+    await expectFullRebuildEquals(home);
+  });
+
+  it('after refunds arrive late, places them as a full rebuild does, and settles no payout', async () => {
+    const { home, report, before } = await arriveLate(
+      `SELECT id FROM transactions WHERE kind = 'refund' AND business_date = ${day(8)}
+         AND (provider = 'tgi' OR (provider = 'vipps' AND external_id LIKE 'sales:%'))`,
+    );
+    expect(report.refundsLinked).toBeGreaterThan(0);
+    // No Vipps ledger entry changed: the payouts stay as they are (settling them again costs seconds at 1M sales).
+    expect(report.payouts).toBe(0);
+    expect(reconcileState(databaseFile(home)).payouts).toEqual(before.payouts);
+    await expectFullRebuildEquals(home);
+  });
+
+  it('after a payout arrives late, settles its stretch as a full rebuild does', async () => {
+    const { home, report, before } = await arriveLate(
+      `SELECT id FROM transactions WHERE provider = 'vipps' AND kind = 'payout' ORDER BY business_date, id LIMIT 1 OFFSET 4`,
+    );
+    expect(report.payouts).toBeGreaterThan(0);
+    const after = reconcileState(databaseFile(home));
+    expect(after.payouts.length).toBe(before.payouts.length + 1);
+    await expectFullRebuildEquals(home);
+  });
+
+  it("after a day's capture fees arrive late, counts them in their payouts as a full rebuild does", async () => {
+    const { home, report, before } = await arriveLate(
+      `SELECT id FROM transactions WHERE provider = 'vipps' AND external_id LIKE 'fees:%'
+         AND provider_status = 'capture-fee' AND business_date = ${day(9)}`,
+    );
+    expect(report.payouts).toBeGreaterThan(0);
+    expect(reconcileState(databaseFile(home)).payouts).not.toEqual(before.payouts);
+    await expectFullRebuildEquals(home);
+  });
+
+  it("after a capture fee booked days after its payment arrives, counts it in that payment's payout", async () => {
+    // Vipps books a capture's fee in the fees ledger up to a week after the funds entry: the payout that
+    // settles the payment lies before the fee's own day.
+    const later = (date: string) => new Date(Date.parse(`${date}T12:00:00Z`) + 3 * 86_400_000).toISOString();
+    const { home, report, before } = await arriveLate(
+      `SELECT id FROM transactions WHERE provider = 'vipps' AND external_id LIKE 'fees:%'
+         AND provider_status = 'capture-fee' AND business_date = ${day(5)} ORDER BY id LIMIT 3`,
+      (r) => ({
+        ...r,
+        businessDate: later(r.businessDate).slice(0, 10),
+        ledgerDate: r.ledgerDate && later(r.ledgerDate).slice(0, 10),
+        occurredAt: later(r.businessDate),
+      }),
+    );
+    expect(report.payouts).toBeGreaterThan(0);
+    expect(reconcileState(databaseFile(home)).payouts).not.toEqual(before.payouts);
+    await expectFullRebuildEquals(home);
+  });
+
+  it('after statuses change on every provider, Vipps ledger entries included, settles no payout', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'posrecon-incr-'));
+    homes.push(home);
+    copyFileSync(w.dbFile, databaseFile(home));
+    const before = reconcileState(databaseFile(home));
+    withDb(home, (db) => {
+      const ids = db
+        .prepare(
+          `SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY provider, substr(external_id, 1, 5) ORDER BY id) AS n
+             FROM transactions WHERE business_date = ${day(6)} AND provider <> 'sentrypos' AND kind = 'capture'
+              AND status IN ('completed', 'refunded')) WHERE n <= 10`,
+        )
+        .pluck()
+        .all() as number[];
+      const records = asDelivered(db, ids).map((r) => ({
+        ...r,
+        status: r.status === 'completed' ? ('refunded' as const) : ('completed' as const),
+      }));
+      expect(records.some((r) => r.externalId.startsWith('funds:'))).toBe(true);
+      expect(upsertTransactions(db, records, SYNCED_AT).updated).toBe(ids.length);
+    });
+    const report = await withCore(home, (core) => call(core, 'reconcile:run', { full: false }));
+    expect(report.payouts).toBe(0);
+    expect(reconcileState(databaseFile(home)).payouts).toEqual(before.payouts);
+    await expectFullRebuildEquals(home);
+  });
+});
