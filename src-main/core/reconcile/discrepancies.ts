@@ -36,6 +36,11 @@ interface Options {
    */
   paymentDays?: readonly string[];
   /**
+   * With days: the groups the run wrote (new or changed). The classes of a sale's group are rebuilt for
+   * these alone: an unchanged group's rows stand, and a deleted group's went with it.
+   */
+  groups?: readonly number[];
+  /**
    * Instead of days: the sales a decision re-matched (group ids) and the records that were or are in
    * them. Only their classes are rebuilt; refunds, pending payments and payouts did not change.
    */
@@ -79,12 +84,13 @@ export function writeDiscrepancies(db: Database, o: Options): number {
   // anchor day (g) and the payment's own day (c).
   const within = (col: string, list: string | null): Sql =>
     list === null ? sql`1` : sql`${rawSql(col)} IN (SELECT value FROM json_each(${list}))`;
+  const groups = local?.groups ?? (days === null ? undefined : o.groups);
   const inDays = (col: string): Sql =>
-    local
-      ? col.startsWith('g.')
-        ? sql`g.id IN (SELECT value FROM json_each(${JSON.stringify(local.groups)}))`
-        : sql`t.id IN (SELECT value FROM json_each(${JSON.stringify(local.records)}))`
-      : within(col, col.startsWith('c.') ? paymentDays : days);
+    col.startsWith('g.') && groups
+      ? sql`g.id IN (SELECT value FROM json_each(${JSON.stringify(groups)}))`
+      : local
+        ? sql`t.id IN (SELECT value FROM json_each(${JSON.stringify(local.records)}))`
+        : within(col, col.startsWith('c.') ? paymentDays : days);
   const classes = JSON.stringify(DAY_CLASSES);
   if (local) {
     run(
@@ -101,8 +107,11 @@ export function writeDiscrepancies(db: Database, o: Options): number {
   else {
     run(
       db,
-      sql`DELETE FROM recon_discrepancies WHERE ${inDays('business_date')}
-            AND class IN (SELECT value FROM json_each(${classes})) AND class <> 'payment_without_sale'`,
+      sql`DELETE FROM recon_discrepancies WHERE ${
+        groups
+          ? sql`group_id IN (SELECT value FROM json_each(${JSON.stringify(groups)}))`
+          : within('business_date', days)
+      } AND class IN (SELECT value FROM json_each(${classes})) AND class <> 'payment_without_sale'`,
     );
     run(
       db,

@@ -166,12 +166,14 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   options.onProgress?.({ phase: 'discrepancies', done: 0, total: 1 });
   // A rebuilt day's groups hold records of the days beside it too: their payments' "no sale" and the
   // Dashboard's figures of those days may have moved. The classes of a sale's group have not: only the
-  // run's days' groups were rebuilt (the refund pass adds refunds, which no class of a group reads).
+  // run's days' groups were rebuilt (the refund pass adds refunds, which no class of a group reads),
+  // and of those only the ones written (new or changed) can have other rows than they had.
   const affected = full ? null : [...new Set(days.flatMap((d) => [addDays(d, -1), d, addDays(d, 1)]))];
   const discrepancies = db.transaction(() =>
     writeDiscrepancies(db, {
       days: full ? null : days,
       paymentDays: affected ?? undefined,
+      groups: writer.written,
       settings,
       nowMs,
       orphanRefunds: refunds.orphans,

@@ -174,6 +174,13 @@ export class GroupWriter {
   }
 
   /**
+   * The ids of the groups writeDay wrote (new or changed) so far. The rest came out as they were, with
+   * the same members, whose records have the same fingerprints (the version says so): what is derived
+   * from a group alone, such as its discrepancies, stands for them.
+   */
+  readonly written: number[] = [];
+
+  /**
    * Brings one day's groups and views to what matching built, and clears the day's dirty mark, in one
    * transaction. Only what changed is written: most of a re-matched day comes out as it was, and every
    * row deleted and written again costs index, foreign-key and (for views) search-rollup trigger work.
@@ -188,7 +195,8 @@ export class GroupWriter {
   ): number {
     this.#db.transaction(() => {
       this.#writeViews(date, dayRecords);
-      this.#write(this.#storedGroups.all(date) as StoredGroup[], groups, nowMs);
+      for (const id of this.#write(this.#storedGroups.all(date) as StoredGroup[], groups, nowMs))
+        this.written.push(id);
       this.#writeOffsets.run(date, JSON.stringify(Object.fromEntries([...offsets].sort())));
       this.#clearDirty.run(date);
     })();
