@@ -130,6 +130,7 @@ export class GroupWriter {
   readonly #db: Database;
   readonly #settings: ReconcileSettings;
   readonly #insertGroup: Statement;
+  readonly #idByKey: Statement;
   readonly #updateGroup: Statement;
   readonly #insertMember: Statement;
   readonly #insertMembers: Statement;
@@ -147,7 +148,9 @@ export class GroupWriter {
     this.#settings = settings;
     this.#insertGroup =
       db.prepare(`INSERT INTO recon_groups (key, anchor_date, state, method, score, providers,
-      currency, sale_minor, paid_minor, version, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      currency, sale_minor, paid_minor, version, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (key) DO NOTHING`);
+    this.#idByKey = db.prepare('SELECT id FROM recon_groups WHERE key = ?').pluck();
     this.#updateGroup = db.prepare(`UPDATE recon_groups SET key = ?, anchor_date = ?, state = ?, method = ?,
       score = ?, providers = ?, currency = ?, sale_minor = ?, paid_minor = ?, version = ?, evidence = ? WHERE id = ?`);
     this.#insertMember = db.prepare(
@@ -265,8 +268,19 @@ export class GroupWriter {
     this.#views.apply(written, [...stored.keys()]);
   }
 
+  /**
+   * A new group's row. Its key may still be held by a group anchored on a later day of the run, not
+   * rebuilt yet: a sale whose tenders crossed midnight is anchored a day earlier once the later day's
+   * tenders went away (that day's sync removed or moved them). That group moves here, members and all
+   * brought to what matching built; inserting beside it broke the run on the key's uniqueness.
+   */
   #insertRow(row: GroupRow): number {
-    return Number(this.#insertGroup.run(...row).lastInsertRowid);
+    const inserted = this.#insertGroup.run(...row);
+    if (inserted.changes) return Number(inserted.lastInsertRowid);
+    const id = this.#idByKey.get(row[0]) as number;
+    this.#deleteMembers.run(id);
+    this.#updateGroup.run(...row, id);
+    return id;
   }
 
   /** The group's row (as recon_groups holds it) and its members. */

@@ -156,6 +156,43 @@ describe('an incremental run', () => {
     await expectFullRebuildEquals(home);
   });
 
+  it("after a sale's records past midnight are removed upstream, moves its group to the day before", async () => {
+    // A sale whose failed attempt lies before midnight and its paid tender after: anchored on the later
+    // day, until that day's rows go. The earlier day is rebuilt first and takes the sale's key.
+    const home = mkdtempSync(path.join(os.tmpdir(), 'posrecon-incr-'));
+    homes.push(home);
+    copyFileSync(w.dbFile, databaseFile(home));
+    const sale = withDb(home, (db) => {
+      // The first paid POS tender of a day, alone in its sale: a failed attempt of it comes before midnight.
+      const id = db
+        .prepare(
+          `SELECT t.id FROM transactions t JOIN recon_members m ON m.transaction_id = t.id AND m.role = 'sale'
+            WHERE t.provider = 'sentrypos' AND t.business_date = ${day(7)} AND t.status = 'completed'
+              AND (SELECT count(*) FROM recon_members x WHERE x.group_id = m.group_id AND x.role IN ('sale', 'attempt')) = 1
+            ORDER BY t.occurred_at LIMIT 1`,
+        )
+        .pluck()
+        .get() as number;
+      const [paid] = asDelivered(db, [id]);
+      const before = new Date(Date.parse(`${paid!.businessDate}T00:00:00Z`) - 120_000).toISOString();
+      const attempt = {
+        ...paid!,
+        externalId: `${paid!.externalId}-declined`,
+        status: 'failed' as const,
+        occurredAt: before,
+        occurredAtRaw: before,
+        businessDate: before.slice(0, 10),
+      };
+      expect(upsertTransactions(db, [attempt], SYNCED_AT).inserted).toBe(1);
+      return id;
+    });
+    await withCore(home, (core) => call(core, 'reconcile:run', { full: true }));
+    withDb(home, (db) => db.prepare('DELETE FROM transactions WHERE id = ?').run(sale));
+    const report = await withCore(home, (core) => call(core, 'reconcile:run', { full: false }));
+    expect(report.groups).toBeGreaterThan(0);
+    await expectFullRebuildEquals(home);
+  });
+
   it('after statuses change on every provider, Vipps ledger entries included, settles no payout', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'posrecon-incr-'));
     homes.push(home);
