@@ -63,15 +63,26 @@ function daysToRun(db: Database, full: boolean): string[] {
 }
 
 /**
- * The days whose Vipps ledger entries changed since the last run (migration 0020's triggers), as spans
- * of days: one span where the days lie within a week of each other, as a payout's stretch of entries
- * usually does, so a payout is seldom settled twice (which is redundant, not wrong).
+ * The days whose Vipps ledger entries changed since the last run (migrations 0020 and 0021), and the
+ * days of the funds entries those days' capture fees belong to (a fee is booked up to a week after its
+ * payment; paired by connection and pspReference, as payouts.ts pairs them), as spans of days: one
+ * span where the days lie within a week of each other, as a payout's stretch of entries usually does,
+ * so a payout is seldom settled twice (which is redundant, not wrong).
  */
 function ledgerSpans(db: Database): [string, string][] {
   const spans: [string, string][] = [];
   for (const { date } of all<{ date: string }>(
     db,
-    sql`SELECT date FROM recon_dirty_ledger_days ORDER BY date`,
+    sql`SELECT date FROM recon_dirty_ledger_days
+        UNION SELECT c.business_date FROM recon_dirty_ledger_days d
+          CROSS JOIN transactions f INDEXED BY transactions_by_day_provider
+            ON f.business_date = d.date AND f.provider = 'vipps' AND f.kind = 'fee'
+          CROSS JOIN transaction_refs fr ON fr.transaction_id = f.id AND fr.kind = 'pspReference'
+          CROSS JOIN transaction_refs cr ON cr.value = fr.value AND cr.kind = 'pspReference'
+          CROSS JOIN transactions c ON c.id = cr.transaction_id
+         WHERE f.external_id LIKE 'fees:%' AND f.provider_status = 'capture-fee' AND c.provider = 'vipps'
+           AND c.kind = 'capture' AND c.external_id LIKE 'funds:%' AND c.connection_id = f.connection_id
+        ORDER BY 1`,
   )) {
     const last = spans.at(-1);
     if (last && date <= addDays(last[1], 7)) last[1] = date;
