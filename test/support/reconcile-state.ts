@@ -1,4 +1,8 @@
 import Database from 'better-sqlite3';
+import { expect } from 'vitest';
+import { createCore, type Core } from '../../src-main/core/core.ts';
+import { databaseFile } from '../../src-main/core/home.ts';
+import { callCore } from './core-call.ts';
 import { rollupMismatches } from './dashboard-oracle.ts';
 
 /**
@@ -33,4 +37,31 @@ export function reconcileState(file: string) {
   } finally {
     db.close();
   }
+}
+
+/** A core on the home for the length of `fn`. */
+export async function withCore<T>(home: string, fn: (core: Core) => Promise<T>): Promise<T> {
+  const core = await createCore({ home, actor: 'test' });
+  try {
+    return await fn(core);
+  } finally {
+    core.close();
+  }
+}
+
+/**
+ * The home's reconcile result as a run left it equals a full rebuild's of the same cache (which it
+ * then holds), and its Dashboard rollups their oracle's. Returns the full run's report.
+ */
+export async function expectFullRebuildEquals(home: string) {
+  const incremental = reconcileState(databaseFile(home));
+  expect(incremental.rollups).toEqual([]);
+  const report = await withCore(home, (core) => callCore(core, 'reconcile:run', { full: true }));
+  const full = reconcileState(databaseFile(home));
+  expect(incremental.groups).toEqual(full.groups);
+  expect(incremental.discrepancies).toEqual(full.discrepancies);
+  expect(incremental.payouts).toEqual(full.payouts);
+  expect(incremental.settled).toEqual(full.settled);
+  expect(incremental.views).toEqual(full.views);
+  return report;
 }

@@ -3,13 +3,11 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OperationOutput } from '../../../src-main/core/api/contract.ts';
 import type { CanonicalTransaction } from '../../../src-main/core/model/transaction.ts';
-import { createCore, type Core } from '../../../src-main/core/core.ts';
 import { databaseFile } from '../../../src-main/core/home.ts';
 import { upsertTransactions } from '../../../src-main/core/store/mutations/upsert-transactions.ts';
 import { callCore as call } from '../../support/core-call.ts';
-import { reconcileState } from '../../support/reconcile-state.ts';
+import { expectFullRebuildEquals, reconcileState, withCore } from '../../support/reconcile-state.ts';
 import { syncDemoWorld, type DemoWorld } from '../../support/reconcile-world.ts';
 import { asDelivered } from '../../support/resync.ts';
 
@@ -35,15 +33,6 @@ function withDb<T>(home: string, fn: (db: Database.Database) => T): T {
     return fn(db);
   } finally {
     db.close();
-  }
-}
-
-async function withCore<T>(home: string, fn: (core: Core) => Promise<T>): Promise<T> {
-  const core = await createCore({ home, actor: 'test' });
-  try {
-    return await fn(core);
-  } finally {
-    core.close();
   }
 }
 
@@ -75,20 +64,6 @@ async function arriveLate(pick: string, change = (r: CanonicalTransaction) => r)
   withDb(home, (db) => expect(upsertTransactions(db, records, SYNCED_AT).inserted).toBe(records.length));
   const report = await withCore(home, (core) => call(core, 'reconcile:run', { full: false }));
   return { home, report, before };
-}
-
-/** The incremental run's result equals a full rebuild's of the same cache. */
-async function expectFullRebuildEquals(home: string): Promise<OperationOutput<'reconcile:run'>> {
-  const incremental = reconcileState(databaseFile(home));
-  expect(incremental.rollups).toEqual([]);
-  const report = await withCore(home, (core) => call(core, 'reconcile:run', { full: true }));
-  const full = reconcileState(databaseFile(home));
-  expect(incremental.groups).toEqual(full.groups);
-  expect(incremental.discrepancies).toEqual(full.discrepancies);
-  expect(incremental.payouts).toEqual(full.payouts);
-  expect(incremental.settled).toEqual(full.settled);
-  expect(incremental.views).toEqual(full.views);
-  return report;
 }
 
 describe('an incremental run', () => {

@@ -3,12 +3,11 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../../src-main/core/core.ts';
 import { databaseFile } from '../../../src-main/core/home.ts';
 import type { CanonicalTransaction } from '../../../src-main/core/model/transaction.ts';
 import { callCore as call } from '../../support/core-call.ts';
 import { syncDemoWorld, type DemoWorld } from '../../support/reconcile-world.ts';
-import { reconcileState } from '../../support/reconcile-state.ts';
+import { expectFullRebuildEquals, withCore } from '../../support/reconcile-state.ts';
 import { resync } from '../../support/resync.ts';
 
 /*
@@ -43,18 +42,6 @@ function withDb<T>(home: string, fn: (db: Database.Database) => T): T {
   }
 }
 
-async function withCore<T>(home: string, fn: (core: Core) => Promise<T>): Promise<T> {
-  const core = await createCore({ home, actor: 'test' });
-  try {
-    return await fn(core);
-  } finally {
-    core.close();
-  }
-}
-
-/** Everything a run writes, by stable keys and values (row ids of groups differ between runs). */
-const state = (home: string) => reconcileState(databaseFile(home));
-
 /** Re-syncs records with a change, runs the incremental reconcile, and says whether it matched days. */
 async function syncThenRun(
   home: string,
@@ -74,18 +61,6 @@ async function syncThenRun(
     await call(core, 'reconcile:run', { full: false });
     return { matchedDays: phases.includes('matching'), changed };
   });
-}
-
-async function expectFullRebuildEquals(home: string) {
-  const incremental = state(home);
-  expect(incremental.rollups).toEqual([]);
-  await withCore(home, (core) => call(core, 'reconcile:run', { full: true }));
-  const full = state(home);
-  expect(incremental.groups).toEqual(full.groups);
-  expect(incremental.discrepancies).toEqual(full.discrepancies);
-  expect(incremental.payouts).toEqual(full.payouts);
-  expect(incremental.settled).toEqual(full.settled);
-  expect(incremental.views).toEqual(full.views);
 }
 
 const flipStatus = (r: CanonicalTransaction): CanonicalTransaction => ({

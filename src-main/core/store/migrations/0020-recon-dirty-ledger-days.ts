@@ -13,8 +13,16 @@ import type { Migration } from './migration.ts';
  * far past a stretch), so it marks the day a week before it too. A cache with days not yet reconciled
  * when it is upgraded marks them as they are (and the week before), so its next run settles them.
  */
-const LEDGER = (row: 'NEW' | 'OLD') =>
+/** Whether the row is a Vipps ledger entry (0021 keeps the same test). */
+export const LEDGER = (row: 'NEW' | 'OLD') =>
   `(${row}.provider = 'vipps' AND (${row}.external_id LIKE 'funds:%' OR ${row}.external_id LIKE 'fees:%'))`;
+/** An update that moves a settlement: a column it reads, or the raw entry (0021 keeps the same test). */
+export const LEDGER_UPDATE = `(${LEDGER('OLD')} OR ${LEDGER('NEW')}) AND (
+        OLD.connection_id IS NOT NEW.connection_id OR OLD.external_id IS NOT NEW.external_id
+        OR OLD.kind IS NOT NEW.kind OR OLD.provider_status IS NOT NEW.provider_status
+        OR OLD.amount_minor IS NOT NEW.amount_minor OR OLD.currency IS NOT NEW.currency
+        OR OLD.business_date IS NOT NEW.business_date OR OLD.occurred_at IS NOT NEW.occurred_at
+        OR OLD.raw_json IS NOT NEW.raw_json)`;
 const MARK = (row: 'NEW' | 'OLD') => `INSERT OR IGNORE INTO recon_dirty_ledger_days (date)
       SELECT ${row}.business_date WHERE ${LEDGER(row)}
       UNION ALL SELECT date(${row}.business_date, '-7 days') WHERE ${LEDGER(row)} AND ${row}.external_id LIKE 'fees:%';`;
@@ -30,13 +38,7 @@ export const migration0020: Migration = {
     CREATE TRIGGER recon_dirty_ledger_delete AFTER DELETE ON transactions WHEN ${LEDGER('OLD')} BEGIN
       ${MARK('OLD')}
     END;
-    CREATE TRIGGER recon_dirty_ledger_update AFTER UPDATE ON transactions
-      WHEN (${LEDGER('OLD')} OR ${LEDGER('NEW')}) AND (
-        OLD.connection_id IS NOT NEW.connection_id OR OLD.external_id IS NOT NEW.external_id
-        OR OLD.kind IS NOT NEW.kind OR OLD.provider_status IS NOT NEW.provider_status
-        OR OLD.amount_minor IS NOT NEW.amount_minor OR OLD.currency IS NOT NEW.currency
-        OR OLD.business_date IS NOT NEW.business_date OR OLD.occurred_at IS NOT NEW.occurred_at
-        OR OLD.raw_json IS NOT NEW.raw_json)
+    CREATE TRIGGER recon_dirty_ledger_update AFTER UPDATE ON transactions WHEN ${LEDGER_UPDATE}
     BEGIN
       ${MARK('OLD')}
       ${MARK('NEW')}

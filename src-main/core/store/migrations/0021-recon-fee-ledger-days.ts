@@ -1,3 +1,4 @@
+import { LEDGER, LEDGER_UPDATE } from './0020-recon-dirty-ledger-days.ts';
 import type { Migration } from './migration.ts';
 
 /*
@@ -8,8 +9,6 @@ import type { Migration } from './migration.ts';
  * pspReference, as payouts.ts pairs them; reconcile/engine.ts). A fee removed or changed still marks
  * the week before its old day: the entry it belonged to can no longer be looked up from it.
  */
-const LEDGER = (row: 'NEW' | 'OLD') =>
-  `(${row}.provider = 'vipps' AND (${row}.external_id LIKE 'funds:%' OR ${row}.external_id LIKE 'fees:%'))`;
 const MARK_DAY = (row: 'NEW' | 'OLD') =>
   `INSERT OR IGNORE INTO recon_dirty_ledger_days (date) SELECT ${row}.business_date WHERE ${LEDGER(row)};`;
 const MARK_WEEK_BEFORE = `INSERT OR IGNORE INTO recon_dirty_ledger_days (date)
@@ -29,13 +28,7 @@ export const migration0021: Migration = {
       ${MARK_DAY('OLD')}
       ${MARK_WEEK_BEFORE}
     END;
-    CREATE TRIGGER recon_dirty_ledger_update AFTER UPDATE ON transactions
-      WHEN (${LEDGER('OLD')} OR ${LEDGER('NEW')}) AND (
-        OLD.connection_id IS NOT NEW.connection_id OR OLD.external_id IS NOT NEW.external_id
-        OR OLD.kind IS NOT NEW.kind OR OLD.provider_status IS NOT NEW.provider_status
-        OR OLD.amount_minor IS NOT NEW.amount_minor OR OLD.currency IS NOT NEW.currency
-        OR OLD.business_date IS NOT NEW.business_date OR OLD.occurred_at IS NOT NEW.occurred_at
-        OR OLD.raw_json IS NOT NEW.raw_json)
+    CREATE TRIGGER recon_dirty_ledger_update AFTER UPDATE ON transactions WHEN ${LEDGER_UPDATE}
     BEGIN
       ${MARK_DAY('OLD')}
       ${MARK_WEEK_BEFORE}
