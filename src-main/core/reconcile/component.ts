@@ -16,7 +16,7 @@ export interface Seeds {
 export class TooWide extends Error {}
 
 const MIN = 60_000;
-const FAILED = new Set(['failed', 'cancelled']);
+export const FAILED = new Set(['failed', 'cancelled']);
 /*
  * How far a decision's component may reach before its days are rebuilt instead. In a busy shop the
  * candidate pairs join a whole trading day (1,742 sales on the 1M world's last, half day): re-matching
@@ -24,17 +24,17 @@ const FAILED = new Set(['failed', 'cancelled']);
  * took minutes, so the bounds are only a backstop against a runaway stretch.
  */
 const MAX_GROUPS = 40_000;
-const MAX_SPAN_MS = 48 * 60 * MIN;
+export const MAX_SPAN_MS = 48 * 60 * MIN;
 const iso = (ms: number) => new Date(ms).toISOString();
 export const addDays = (date: string, n: number) =>
   new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-const isPayment = (r: Rec) =>
+export const isPayment = (r: Rec) =>
   (PAYMENT_PROVIDERS as readonly string[]).includes(r.provider) &&
   r.kind === 'capture' &&
   r.twinId === null &&
   !FAILED.has(r.status) &&
   !isPre(r);
-const isTender = (r: Rec) => r.provider === 'sentrypos' && r.kind === 'sale' && !FAILED.has(r.status);
+export const isTender = (r: Rec) => r.provider === 'sentrypos' && r.kind === 'sale' && !FAILED.has(r.status);
 export const groupOf = (tender: Rec) => `sale:${saleKeyOf(tender)}`;
 
 export interface Component {
@@ -63,29 +63,7 @@ export function closeComponent(db: Database, seeds: Seeds, settings: ReconcileSe
   let [lo, hi] = [Infinity, -Infinity];
   const cache = newCache();
   const finish = (found: Explored): Component => {
-    // Second views and capture fees (Vipps, by pspReference) and pre-transactions (Cents, by
-    // reconciliation id) follow their payment; a TGI cid is shared by a customer's payments. Only a
-    // payment no other sale holds can join the component's sales, and bring its own with it.
-    const links = [
-      ...new Set(
-        found.records
-          .filter(
-            (p) =>
-              isPayment(p) &&
-              (p.provider === 'vipps' || p.provider === 'cents') &&
-              (p.heldKey === null || groups.has(p.heldKey)),
-          )
-          .map((p) => p.link)
-          .filter((l) => l !== null),
-      ),
-    ];
-    const linked = links.length
-      ? loadWhere(
-          db,
-          sql`t.id IN (SELECT transaction_id FROM transaction_refs WHERE value IN (SELECT value FROM json_each(${JSON.stringify(links)}))
-                AND kind IN ('pspReference', 'reconciliation_id'))`,
-        )
-      : [];
+    const linked = providerLinks(db, found.records, groups);
     const byId = new Map<number, Rec>();
     for (const r of [...found.records, ...saleRows, ...keyed, ...linked]) byId.set(r.id, r);
     return { groups, records: [...byId.values()], tenders: found.records.filter(isTender) };
@@ -97,12 +75,7 @@ export function closeComponent(db: Database, seeds: Seeds, settings: ReconcileSe
     // Where the component's sales are: their POS rows (a sale held elsewhere in time widens the stretch).
     const fresh = [...groups].filter((k) => !loadedGroups.has(k));
     for (const k of fresh) loadedGroups.add(k);
-    const rows = loadWhere(
-      db,
-      // Unary + keeps the planner on the groups' members (it would walk every SentryPOS row).
-      sql`+t.provider = 'sentrypos' AND t.id IN (SELECT m.transaction_id FROM recon_groups g JOIN recon_members m ON m.group_id = g.id
-            WHERE g.key IN (SELECT value FROM json_each(${JSON.stringify(fresh)})))`,
-    );
+    const rows = saleRowsOf(db, fresh);
     const keys = keyedPayments(db, fresh);
     saleRows.push(...rows);
     keyed.push(...keys);
@@ -144,8 +117,46 @@ export function closeComponent(db: Database, seeds: Seeds, settings: ReconcileSe
   throw new TooWide();
 }
 
+/**
+ * Second views and capture fees (Vipps, by pspReference) and pre-transactions (Cents, by reconciliation
+ * id) follow their payment; a TGI cid is shared by a customer's payments. Only a payment no other sale
+ * holds can join the component's sales, and bring its own with it.
+ */
+export function providerLinks(db: Database, records: readonly Rec[], groups: ReadonlySet<string>): Rec[] {
+  const links = [
+    ...new Set(
+      records
+        .filter(
+          (p) =>
+            isPayment(p) &&
+            (p.provider === 'vipps' || p.provider === 'cents') &&
+            (p.heldKey === null || groups.has(p.heldKey)),
+        )
+        .map((p) => p.link)
+        .filter((l) => l !== null),
+    ),
+  ];
+  return links.length
+    ? loadWhere(
+        db,
+        sql`t.id IN (SELECT transaction_id FROM transaction_refs WHERE value IN (SELECT value FROM json_each(${JSON.stringify(links)}))
+              AND kind IN ('pspReference', 'reconciliation_id'))`,
+      )
+    : [];
+}
+
+/** The POS rows of these sales (group keys). */
+export function saleRowsOf(db: Database, groupKeys: readonly string[]): Rec[] {
+  return loadWhere(
+    db,
+    // Unary + keeps the planner on the groups' members (it would walk every SentryPOS row).
+    sql`+t.provider = 'sentrypos' AND t.id IN (SELECT m.transaction_id FROM recon_groups g JOIN recon_members m ON m.group_id = g.id
+          WHERE g.key IN (SELECT value FROM json_each(${JSON.stringify(groupKeys)})))`,
+  );
+}
+
 /** The records between two instants (both included), found by business day (a day either side) and time. */
-function stretch(db: Database, from: number, to: number): Rec[] {
+export function stretch(db: Database, from: number, to: number): Rec[] {
   if (from >= to) return [];
   const dates: string[] = [];
   for (let d = addDays(iso(from).slice(0, 10), -1); d <= addDays(iso(to).slice(0, 10), 1); d = addDays(d, 1))
@@ -158,7 +169,7 @@ function stretch(db: Database, from: number, to: number): Rec[] {
 }
 
 /** Payments carrying the invoice id of one of these sales, wherever their time (a key links across hours). */
-function keyedPayments(db: Database, groupKeys: readonly string[]): Rec[] {
+export function keyedPayments(db: Database, groupKeys: readonly string[]): Rec[] {
   const invoices = groupKeys.map((k) => k.slice(k.indexOf(':', 5) + 1));
   return loadWhere(
     db,

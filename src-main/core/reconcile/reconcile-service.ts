@@ -14,7 +14,7 @@ import { findCandidates } from './candidates.ts';
 import { payoutDetail } from './payout-detail.ts';
 import { decisionEntries, markDays, recordDecision, undoDecision, type Touched } from './decide.ts';
 import { DecisionIndex } from './decision-index.ts';
-import { rematchDecision } from './rematch.ts';
+import { rematchDecision, type LocalReport } from './rematch.ts';
 import { formatDay } from './describe.ts';
 import { runReconcile } from './engine.ts';
 import { explain } from './explain.ts';
@@ -44,6 +44,7 @@ type RunReport = z.infer<typeof ReconcileRunReport>;
 export class ReconcileService {
   readonly #o: ReconcileServiceOptions;
   #running: Promise<RunReport> | null = null;
+  #lastRematch: LocalReport | null = null;
 
   constructor(options: ReconcileServiceOptions) {
     this.#o = options;
@@ -117,6 +118,11 @@ export class ReconcileService {
     return payoutDetail(this.#o.db, id);
   }
 
+  /** What the last decision re-matched locally (null: it rebuilt its days): for the bench's figures. */
+  get lastRematch(): LocalReport | null {
+    return this.#lastRematch;
+  }
+
   async decide(input: z.output<typeof DecideInput>) {
     const decisionsOnly = this.#nothingPending();
     const { entries, touched } = recordDecision(this.#o.db, input, this.#o.actor);
@@ -173,11 +179,13 @@ export class ReconcileService {
         DecisionIndex.load(db),
         Date.now(),
       );
+      this.#lastRematch = local;
       if (local) {
         this.#o.events.emit('reconcile:changed', { full: false, days: local.days.length });
         return;
       }
     }
+    this.#lastRematch = null;
     markDays(this.#o.db, touched.days);
     await this.run(false, decisionsOnly);
   }

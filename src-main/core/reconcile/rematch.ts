@@ -2,9 +2,10 @@ import type { Database } from 'better-sqlite3';
 import { all, sql } from '../store/sql.ts';
 import type { DecisionIndex } from './decision-index.ts';
 import { writeDiscrepancies } from './discrepancies.ts';
-import { addDays, closeComponent, groupOf, TooWide, type Seeds } from './component.ts';
-import { loadByIds, lookupByKey } from './load-day.ts';
-import { matchDay, recordKey, stableOrder, type BuiltGroup } from './match-day.ts';
+import { closeComponent, TooWide, type Seeds } from './component.ts';
+import { GrowTooFar, growComponent, matchComponent, storedOffsets, type Grown } from './grow.ts';
+import { loadByIds } from './load-day.ts';
+import { recordKey, stableOrder, type BuiltGroup } from './match-day.ts';
 import { addRefunds, BY_PERSON, byOrderReference, byPerson, vippsOriginal } from './refunds.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
 import { GroupWriter, type RefundLink } from './write-groups.ts';
@@ -13,8 +14,10 @@ import { applyRollupShares, rollupShare } from '../store/mutations/recon-rollups
 export type { Seeds } from './component.ts';
 
 export interface LocalReport {
-  /** Sales re-matched (the decision's component of candidates). */
+  /** Sales re-matched. */
   groups: number;
+  /** Rounds of growing from the decision; 0 where it reached too far and the component search took over. */
+  rounds: number;
   /** Business days whose groups or records changed (the Dashboard's rollups are already moved). */
   days: string[];
 }
@@ -64,7 +67,15 @@ function rematch(
   decisions: DecisionIndex,
   nowMs: number,
 ): LocalReport {
-  const component = closeComponent(db, seeds, settings);
+  // Grown from the decision while the outcome changes; past its bounds, the whole component of candidates.
+  let grown: Grown | null = null;
+  try {
+    grown = growComponent(db, seeds, settings, decisions);
+  } catch (err) {
+    if (!(err instanceof GrowTooFar)) throw err;
+  }
+  const component = grown?.component ?? closeComponent(db, seeds, settings);
+  const { built, days } = grown ?? matchComponent(db, component, settings, decisions, storedOffsets(db));
   const keys = [...component.groups];
   const keysJson = JSON.stringify(keys);
   // Every change below is to these sales' groups (refunds join them only): the Dashboard's rollups
@@ -98,35 +109,6 @@ function rematch(
       note: l.note,
     };
   });
-
-  // The days the component's sales are anchored on, each matched in order as a full run does.
-  const days = [
-    ...new Set([
-      ...before.filter((m) => m.role === 'sale' || m.role === 'attempt').map((m) => m.anchor),
-      ...component.tenders.filter((t) => component.groups.has(groupOf(t))).map((t) => t.heldBy ?? t.date),
-    ]),
-  ].sort();
-  const offsets = storedOffsets(db, days);
-  const claimed = new Set<number>();
-  const built: BuiltGroup[] = [];
-  const lookup = lookupByKey(db);
-  for (const d of days) {
-    const [from, to] = [addDays(d, -1), addDays(d, 1)];
-    const window = component.records.filter((r) => r.date >= from && r.date <= to);
-    built.push(
-      ...matchDay({
-        date: d,
-        window,
-        settings,
-        runDays: new Set(),
-        claimed,
-        decisions,
-        lookup,
-        only: component.groups,
-        offsets: offsets.get(d),
-      }),
-    );
-  }
 
   // A TGI payment that changes hands changes which refunds may be its: those are scored against
   // every TGI payment of four months, which is a day rebuild's refund pass, not a decision's.
@@ -175,7 +157,7 @@ function rematch(
     ...built.flatMap((g) => g.members.map((m) => m.rec.date)),
     ...refunded,
   ]);
-  return { groups: keys.length, days: [...touched].sort() };
+  return { groups: keys.length, rounds: grown?.rounds ?? 0, days: [...touched].sort() };
 }
 
 /** Which group holds each payment, as one comparable string. */
@@ -184,18 +166,6 @@ function placement(xs: readonly { id: number; key: string }[]): string {
     .map((x) => `${x.id}:${x.key}`)
     .sort()
     .join(',');
-}
-
-function storedOffsets(db: Database, days: readonly string[]): Map<string, Map<string, number>> {
-  const rows = all<{ date: string; offsets: string }>(
-    db,
-    sql`SELECT date, offsets FROM recon_day_offsets WHERE date IN (SELECT value FROM json_each(${JSON.stringify(days)}))`,
-  );
-  // A day reconciled before offsets were kept: its next decision rebuilds it whole, which keeps them.
-  if (rows.length !== days.length) throw new TooWide();
-  return new Map(
-    rows.map((r) => [r.date, new Map(Object.entries(JSON.parse(r.offsets) as Record<string, number>))]),
-  );
 }
 
 /**
@@ -225,8 +195,10 @@ function placeRefunds(
   ).map((r) => r.id);
   const seedRefunds = loadByIds(db, seeds.recordIds).filter((r) => r.kind === 'refund');
   const oldOf = new Map(old.map((l) => [l.refund, l]));
+  // A TGI or other refund the decision names, with no person's link now (a rejection, or an undone
+  // decision either way), goes where the refund pass's search puts it: every sale may bid for it again.
   for (const r of seedRefunds)
-    if (!oldOf.has(r.id) && decisions.saleOf(recordKey(r)) === undefined) throw new TooWide();
+    if (r.provider !== 'vipps' && decisions.saleOf(recordKey(r)) === undefined) throw new TooWide();
   const refunds = loadByIds(db, [
     ...new Set([...old.map((l) => l.refund), ...newcomers, ...seedRefunds.map((r) => r.id)]),
   ])

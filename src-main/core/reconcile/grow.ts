@@ -1,0 +1,539 @@
+import type { Database } from 'better-sqlite3';
+import { all, sql } from '../store/sql.ts';
+import {
+  addDays,
+  FAILED,
+  groupOf,
+  isPayment,
+  isTender,
+  keyedPayments,
+  MAX_SPAN_MS,
+  providerLinks,
+  saleRowsOf,
+  stretch,
+  TooWide,
+  type Component,
+  type Seeds,
+} from './component.ts';
+import type { DecisionIndex } from './decision-index.ts';
+import { loadByIds, loadWhere, lookupByKey, type Rec } from './load-day.ts';
+import { matchDay, stableOrder, type BuiltGroup } from './match-day.ts';
+import type { ReconcileSettings } from './reconcile-settings.ts';
+import { amountMayFit, pairEvidence, pairFit } from './score.ts';
+import { lowerBound } from './sorted.ts';
+
+/*
+ * A decision's re-match that grows from the decision only while the outcome changes (see rematch.ts).
+ *
+ * matchDay's scored stage is a greedy pass over candidate pairs in one strict order (day, then score,
+ * closeness and the pair's stable order). For a strict order the greedy's matching is the only one in
+ * which every candidate pair left out has an end matched by a pair ranked before it. So once the sales
+ * re-matched (C) are matched again with everything else held as stored, the whole is what a full run
+ * gives if no candidate pair across C's boundary breaks that rule, no stored link's runner-up or status
+ * (which depend on its rivals' ends) comes out differently, and nothing attached to a payment (attempts,
+ * duplicates) would move. Where one does, the sale on the other side joins C and C is matched again.
+ */
+
+const MIN = 60_000;
+/** Past these, the component search (closeComponent) takes over: it follows every candidate pair. */
+const MAX_ROUNDS = 12;
+const MAX_SALES = 400;
+
+/** Why growing stopped short: the caller re-matches the whole component instead. */
+export class GrowTooFar extends Error {}
+
+/** A link of the scored stage, as the greedy ranks it. */
+interface Link {
+  t: Rec;
+  p: Rec;
+  /** The anchor day of the sale: a day's pairs all come before the next day's. */
+  day: string;
+  score: number;
+  closeness: number;
+  auto: boolean;
+  runnerUp: { tender: number; payment: number; score: number } | null;
+  key: string;
+}
+
+/** Who takes a tender or a payment, and at which point of its day's pass. */
+interface Claim {
+  key: string;
+  day: string;
+  /**
+   * 0: before the scored stage (a person's or a key's link, a duplicate of a keyed payment), 1: by a
+   * scored link, 2: after it (a duplicate charge attached to a linked payment).
+   */
+  phase: 0 | 1 | 2;
+  link: Link | null;
+  /** A link's tender or payment; else a duplicate charge. */
+  pair: boolean;
+}
+
+interface StoredPair {
+  tender: number;
+  payment: number;
+  how: string;
+  status: string;
+  runnerUp: { tender: number; payment: number; score: number } | null;
+}
+
+/**
+ * A duplicate charge that carries its sale's invoice id was found among the sale's keyed payments,
+ * before the scored stage; any other was attached after it (attach.ts).
+ */
+const duplicatePhase = (r: Rec, key: string): 0 | 2 => {
+  const invoice = key.slice(key.indexOf(':', 5) + 1);
+  return r.refs.includes(invoice) || (r.provider === 'tgi' && r.externalId === invoice) ? 0 : 2;
+};
+const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** The greedy's order: day, best score, closest, then the pair's stable order (tender, then payment). */
+const rank = (a: Omit<Link, 'auto' | 'runnerUp' | 'key'>, b: Omit<Link, 'auto' | 'runnerUp' | 'key'>) =>
+  text(a.day, b.day) ||
+  b.score - a.score ||
+  a.closeness - b.closeness ||
+  stableOrder(a.t, b.t) ||
+  stableOrder(a.p, b.p);
+
+export interface Grown {
+  component: Component;
+  built: BuiltGroup[];
+  days: string[];
+  rounds: number;
+}
+
+/** The records near the sales being re-matched, read by stretches of time as far as the checks look. */
+class Area {
+  readonly byId = new Map<number, Rec>();
+  #sorted: Rec[] = [];
+  #byKind = new Map<(r: Rec) => boolean, { recs: Rec[]; times: number[] }>();
+  #dirty = false;
+  #lo = Infinity;
+  #hi = -Infinity;
+  readonly #db: Database;
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  add(rs: readonly Rec[]) {
+    for (const r of rs) {
+      if (this.byId.has(r.id)) continue;
+      this.byId.set(r.id, r);
+      this.#dirty = true;
+    }
+  }
+
+  /** Reads what lies between two instants and was not read yet (padded: each read has a fixed cost). */
+  cover(from: number, to: number) {
+    if (from >= this.#lo && to <= this.#hi) return;
+    if (Math.max(to, this.#hi) - Math.min(from, this.#lo) > MAX_SPAN_MS) throw new GrowTooFar();
+    const [lo, hi] = [Math.min(this.#lo, from - 20 * MIN), Math.max(this.#hi, to + 20 * MIN)];
+    if (this.#lo === Infinity) this.add(stretch(this.#db, lo, hi));
+    else {
+      if (lo < this.#lo) this.add(stretch(this.#db, lo, this.#lo));
+      if (hi > this.#hi) this.add(stretch(this.#db, this.#hi, hi));
+    }
+    [this.#lo, this.#hi] = [lo, hi];
+  }
+
+  /** The records read within `span` of an instant that pass `kind` (isPayment, isTender or any), in time order. */
+  near(at: number, span: number, kind: (r: Rec) => boolean = () => true): Rec[] {
+    this.cover(at - span, at + span);
+    if (this.#dirty) {
+      this.#sorted = [...this.byId.values()].sort((a, b) => a.atMs - b.atMs);
+      this.#byKind.clear();
+      this.#dirty = false;
+    }
+    let list = this.#byKind.get(kind);
+    if (!list) {
+      const recs = this.#sorted.filter(kind);
+      list = { recs, times: recs.map((r) => r.atMs) };
+      this.#byKind.set(kind, list);
+    }
+    const out: Rec[] = [];
+    for (let i = lowerBound(list.times, at - span); i < list.recs.length; i++) {
+      if (list.times[i]! > at + span) break;
+      out.push(list.recs[i]!);
+    }
+    return out;
+  }
+
+  rec(id: number): Rec | undefined {
+    if (!this.byId.has(id)) this.add(loadByIds(this.#db, [id]));
+    return this.byId.get(id);
+  }
+}
+
+/**
+ * Re-matches the decision's sales and grows them while the boundary checks find a sale whose outcome
+ * would change. Throws GrowTooFar past its bounds, TooWide where a day has no stored offsets.
+ */
+export function growComponent(
+  db: Database,
+  seeds: Seeds,
+  settings: ReconcileSettings,
+  decisions: DecisionIndex,
+): Grown {
+  const reach = settings.timeWindowMinutes * MIN + 10 * MIN;
+  const area = new Area(db);
+  const seedRecs = loadByIds(db, seeds.recordIds);
+  area.add(seedRecs);
+  const groups = new Set(seeds.saleKeys.map((k) => `sale:${k}`));
+  for (const r of seedRecs) if (r.heldKey) groups.add(r.heldKey);
+  const loaded = new Set<string>();
+  const own: Rec[] = [];
+  const offsetsOf = storedOffsets(db);
+  const stored = new Map<string, { day: string; pairs: StoredPair[] }>();
+  const storedOf = (key: string) => {
+    let s = stored.get(key);
+    if (!s) {
+      const row = all<{ anchor_date: string; evidence: string | null }>(
+        db,
+        sql`SELECT anchor_date, evidence FROM recon_groups WHERE key = ${key}`,
+      )[0];
+      const pairs = row?.evidence ? (JSON.parse(row.evidence) as { pairs: StoredPair[] }).pairs : [];
+      s = { day: row?.anchor_date ?? '', pairs };
+      stored.set(key, s);
+    }
+    return s;
+  };
+  const windowMs = settings.timeWindowMinutes * MIN;
+  const W = windowMs + 10 * MIN;
+  /** A candidate pair of the scored stage on `day`, as matchDay makes one; null where it is none. */
+  const candidate = (t: Rec, saleKey: string, p: Rec, day: string) => {
+    if (Math.abs(p.atMs - t.atMs) > W) return null;
+    if (settings.reviewScore > 0 && !amountMayFit(t, p, settings)) return null;
+    const chosen = decisions.saleOf(p);
+    if ((chosen !== undefined && chosen !== saleKey) || decisions.rejected(saleKey, p)) return null;
+    const f = pairFit(t, p, settings, offsetsOf(day).get(p.provider) ?? 0);
+    return f.score >= settings.reviewScore ? { day, t, p, score: f.score, closeness: f.closeness } : null;
+  };
+  const linkOf = (key: string, day: string, t: Rec, p: Rec, auto: boolean, runnerUp: Link['runnerUp']) => {
+    const f = pairFit(t, p, settings, offsetsOf(day).get(p.provider) ?? 0);
+    return { t, p, day, score: f.score, closeness: f.closeness, auto, runnerUp, key };
+  };
+  /** What the store says of a record: its holder's pair with it, or the role it has there. */
+  const storedClaims = new Map<number, Claim | null>();
+  const storedClaim = (r: Rec): Claim | null => {
+    if (!r.heldKey) return null;
+    const known = storedClaims.get(r.id);
+    if (known !== undefined) return known;
+    const s = storedOf(r.heldKey);
+    let c: Claim | null = null;
+    const pair = s.pairs.find((x) => x.tender === r.id || x.payment === r.id);
+    if (pair) {
+      if (pair.how !== 'score') c = { key: r.heldKey, day: s.day, phase: 0, link: null, pair: true };
+      else {
+        const [t, p] = [area.rec(pair.tender), area.rec(pair.payment)];
+        if (!t || !p) throw new GrowTooFar();
+        const l = linkOf(r.heldKey, s.day, t, p, pair.status === 'auto', pair.runnerUp);
+        c = { key: r.heldKey, day: s.day, phase: 1, link: l, pair: true };
+      }
+    } else if (r.heldRole === 'duplicate')
+      c = { key: r.heldKey, day: s.day, phase: duplicatePhase(r, r.heldKey), link: null, pair: false };
+    storedClaims.set(r.id, c);
+    return c;
+  };
+
+  let built: BuiltGroup[] = [];
+  let days: string[];
+  let records: Rec[] = [];
+  for (let round = 1; round <= MAX_ROUNDS; round++) {
+    if (groups.size > MAX_SALES) throw new GrowTooFar();
+    // The rows of the sales new to C, and the payments carrying their invoice ids.
+    const fresh = [...groups].filter((k) => !loaded.has(k));
+    for (const k of fresh) loaded.add(k);
+    const rows = saleRowsOf(db, fresh);
+    const keyed = keyedPayments(db, fresh);
+    // What C's groups held (a person's link may reach a payment far away): it may change hands.
+    const heldRows = loadWhere(
+      db,
+      sql`t.id IN (SELECT m.transaction_id FROM recon_groups g JOIN recon_members m ON m.group_id = g.id
+            WHERE g.key IN (SELECT value FROM json_each(${JSON.stringify(fresh)})))`,
+    );
+    area.add([...rows, ...keyed, ...heldRows]);
+    own.push(...rows, ...keyed);
+    for (const r of [...rows, ...keyed, ...seedRecs])
+      area.cover(r.atMs - reach - 15 * MIN, r.atMs + reach + 15 * MIN);
+
+    // Match C as the day's run does, everything else held as stored.
+    records = [...area.byId.values()];
+    area.add(providerLinks(db, records, groups));
+    records = [...area.byId.values()];
+    const tenders = records.filter((t) => isTender(t) && groups.has(groupOf(t)));
+    ({ built, days } = matchComponent(db, { groups, records, tenders }, settings, decisions, offsetsOf));
+
+    const grow = check();
+    if (!grow.size) return { component: { groups, records, tenders }, built, days, rounds: round };
+    for (const k of grow) groups.add(k);
+  }
+  throw new GrowTooFar();
+
+  /** The sales outside C whose outcome the new matching of C would change. */
+  function check(): Set<string> {
+    const grow = new Set<string>();
+    const inside = (r: Rec) => r.heldKey === null || groups.has(r.heldKey);
+    // Where C's records now stand.
+    const now = new Map<number, Claim>();
+    const anchorOf = new Map<number, BuiltGroup>();
+    for (const g of built) {
+      for (const m of g.members) {
+        if (m.role === 'sale') anchorOf.set(m.rec.id, g);
+        if (m.role === 'duplicate')
+          now.set(m.rec.id, {
+            key: g.key,
+            day: g.anchorDate,
+            phase: duplicatePhase(m.rec, g.key),
+            link: null,
+            pair: false,
+          });
+      }
+      for (const p of g.pairs) {
+        const link =
+          p.how === 'score'
+            ? linkOf(
+                g.key,
+                g.anchorDate,
+                p.tender,
+                p.payment,
+                p.status === 'auto',
+                p.runnerUp && {
+                  tender: p.runnerUp.tenderId,
+                  payment: p.runnerUp.paymentId,
+                  score: p.runnerUp.score,
+                },
+              )
+            : null;
+        const c: Claim = { key: g.key, day: g.anchorDate, phase: link ? 1 : 0, link, pair: true };
+        now.set(p.tender.id, c);
+        now.set(p.payment.id, c);
+      }
+    }
+    const claimNow = (r: Rec) => (inside(r) ? (now.get(r.id) ?? null) : storedClaim(r));
+    /** A tender's day and sale in the new matching; null where it has none (not built). */
+    const saleNow = (t: Rec) => {
+      if (!inside(t)) return t.heldBy && t.heldKey ? { day: t.heldBy, sale: t.heldKey.slice(5) } : null;
+      const g = anchorOf.get(t.id);
+      return g ? { day: g.anchorDate, sale: g.saleKey } : null;
+    };
+    const open = (c: Claim | null, day: string) => !c || c.day > day || (c.day === day && c.phase > 0);
+    const beforeClaim = (x: Omit<Link, 'auto' | 'runnerUp' | 'key'>, c: Claim | null) =>
+      !c || c.day > x.day || (c.day === x.day && (c.phase === 2 || (c.phase === 1 && rank(x, c.link!) < 0)));
+    const sureBefore = (c: Claim | null, l: Link) => c?.phase === 1 && c.link!.auto && rank(c.link!, l) < 0;
+    const better = (a: { score: number; t: Rec; p: Rec }, b: { score: number; t: Rec; p: Rec } | null) =>
+      !b ||
+      a.score > b.score ||
+      (a.score === b.score && (stableOrder(a.t, b.t) || stableOrder(a.p, b.p)) < 0);
+    /**
+     * The strongest rival of a link, as matchDay's scan finds it: another candidate of its tender or
+     * its payment whose other end no sure link ranked before it took. `only` narrows the candidates.
+     */
+    const rivalOf = (l: Link, only: (r: Rec) => boolean) => {
+      let best: { score: number; t: Rec; p: Rec } | null = null;
+      for (const x of area.near(l.t.atMs, W, isPayment)) {
+        if (x.id === l.p.id || (settings.reviewScore > 0 && !amountMayFit(l.t, x, settings)) || !only(x))
+          continue;
+        const c = claimNow(x);
+        if (!open(c, l.day) || sureBefore(c, l)) continue;
+        const cand = candidate(l.t, l.key.slice(5), x, l.day);
+        if (cand && better(cand, best)) best = cand;
+      }
+      for (const y of area.near(l.p.atMs, W, isTender)) {
+        if (y.id === l.t.id || (settings.reviewScore > 0 && !amountMayFit(y, l.p, settings)) || !only(y))
+          continue;
+        const s = saleNow(y);
+        const c = claimNow(y);
+        if (!s || s.day !== l.day || c?.phase === 0 || sureBefore(c, l)) continue;
+        const cand = candidate(y, s.sale, l.p, l.day);
+        if (cand && better(cand, best)) best = cand;
+      }
+      return best;
+    };
+    // C's links in the greedy's order: each one's runner-up and status among all its rivals, held
+    // outside or not (matchDay saw only the free ones), with the sureness of the links before it.
+    const mine = built
+      .flatMap((g) =>
+        g.pairs.filter((p) => p.how === 'score').map((p) => ({ p, l: now.get(p.tender.id)!.link! })),
+      )
+      .sort((a, b) => rank(a.l, b.l));
+    for (const { p, l } of mine) {
+      const r = rivalOf(l, () => true);
+      l.auto = l.score >= settings.autoAcceptScore && l.score - (r?.score ?? 0) >= settings.minMargin;
+      l.runnerUp = r && { tender: r.t.id, payment: r.p.id, score: r.score };
+      p.status = l.auto ? 'auto' : 'suggested';
+      const off = (x: Rec) => offsetsOf(l.day).get(x.provider) ?? 0;
+      p.runnerUp = r && {
+        paymentId: r.p.id,
+        tenderId: r.t.id,
+        score: r.score,
+        evidence: pairEvidence(r.t, r.p, off(r.p), pairFit(r.t, r.p, settings, off(r.p))),
+      };
+    }
+    const holder = (r: Rec) => {
+      if (r.heldKey !== null && !groups.has(r.heldKey)) grow.add(r.heldKey);
+    };
+
+    // Records whose place changed: C's tenders, what C held or holds, what the decision named.
+    const changed = new Map<number, Rec>();
+    const sig = (c: Claim | null) =>
+      c
+        ? `${c.key}|${c.phase}|${c.pair}|${c.link ? `${c.link.t.id}>${c.link.p.id}|${c.link.auto}|${JSON.stringify(c.link.runnerUp)}` : ''}`
+        : '';
+    for (const r of records) {
+      if (!inside(r) || (r.heldKey === null && !now.has(r.id))) continue;
+      if (isTender(r) || sig(storedClaim(r)) !== sig(now.get(r.id) ?? null)) changed.set(r.id, r);
+    }
+    for (const r of seedRecs) changed.set(r.id, r);
+
+    // C's scored stage against the outside: a pair ranked before both ends' own links breaks the pass
+    // (a: C's tenders and payments held outside; b: payments that changed hands and tenders outside).
+    for (const g of built) {
+      for (const t of g.tenders) {
+        const mine = now.get(t.id) ?? null;
+        if (mine?.phase === 0) continue;
+        for (const p of area.near(t.atMs, W, isPayment)) {
+          if (inside(p) || !open(storedClaim(p), g.anchorDate)) continue;
+          const c = candidate(t, g.saleKey, p, g.anchorDate);
+          if (c && beforeClaim(c, mine) && beforeClaim(c, storedClaim(p))) holder(p);
+        }
+      }
+    }
+    for (const x of changed.values()) {
+      if (!isPayment(x)) continue;
+      const mine = claimNow(x);
+      for (const t of area.near(x.atMs, W, isTender)) {
+        if (inside(t) || !t.heldBy || !t.heldKey) continue;
+        const theirs = storedClaim(t);
+        if (theirs?.phase === 0 || !open(mine, t.heldBy)) continue;
+        const c = candidate(t, t.heldKey.slice(5), x, t.heldBy);
+        if (c && beforeClaim(c, theirs) && beforeClaim(c, mine)) holder(t);
+      }
+    }
+    // Links outside with a rival candidate at a changed record: their runner-up and status again, where
+    // that candidate could be it (scores at least the stored runner-up) or the stored runner-up is at it.
+    const seen = new Set<string>();
+    for (const x of changed.values()) {
+      const pay = isPayment(x);
+      if (!pay && !isTender(x)) continue;
+      for (const y of area.near(x.atMs, W, pay ? isTender : isPayment)) {
+        if (inside(y)) continue;
+        const [t, p] = pay ? [y, x] : [x, y];
+        if (settings.reviewScore > 0 && !amountMayFit(t, p, settings)) continue;
+        const l = storedClaim(y)?.link;
+        if (!l || seen.has(`${l.t.id}>${l.p.id}`)) continue;
+        const was = l.runnerUp;
+        if (was?.tender !== x.id && was?.payment !== x.id) {
+          const s = pay ? saleNow(t) : saleNow(x);
+          const c = s && s.day === l.day ? candidate(t, pay ? t.heldKey!.slice(5) : s.sale, p, l.day) : null;
+          if (!c || (was && c.score < was.score)) continue;
+        }
+        seen.add(`${l.t.id}>${l.p.id}`);
+        const r = rivalOf(l, () => true);
+        const auto = l.score >= settings.autoAcceptScore && l.score - (r?.score ?? 0) >= settings.minMargin;
+        const same = r
+          ? was?.tender === r.t.id && was.payment === r.p.id && was.score === r.score
+          : was === null;
+        if (!same || auto !== l.auto) grow.add(l.key);
+      }
+    }
+
+    // What attaches to a payment: failed attempts and duplicate charges near one that changed hands
+    // may move (their holders too); one C let go may join a payment held outside; a payment changing
+    // hands may be keyed to another sale's invoice (as closeComponent follows them).
+    // What attaches to a payment moves with it: a failed attempt just before one of its amount (or
+    // reference), a duplicate charge minutes from one of its amount; where a payment came to be linked,
+    // changed sale or was let go, their holders join; and a payment changing hands may carry another
+    // sale's invoice id (as closeComponent follows them).
+    const place = (c: Claim | null) => (c ? `${c.key}|${c.pair}` : '');
+    let saleOfInvoice: Map<string, string> | null = null;
+    for (const x of changed.values()) {
+      if (!isPayment(x) || place(storedClaim(x)) === place(claimNow(x))) continue;
+      for (const a of area.near(x.atMs, 15 * MIN)) {
+        if (a.provider !== x.provider || inside(a)) continue;
+        const attempt =
+          FAILED.has(a.status) &&
+          a.atMs <= x.atMs &&
+          (a.amount === x.amount || a.refs.some((ref) => x.refs.includes(ref)));
+        const duplicate =
+          a.heldRole === 'duplicate' && a.amount === x.amount && Math.abs(a.atMs - x.atMs) <= 5 * MIN;
+        if (attempt || duplicate) holder(a);
+      }
+      if (!saleOfInvoice) {
+        saleOfInvoice = new Map();
+        for (const t of records) if (isTender(t) && t.refs[0]) saleOfInvoice.set(t.refs[0], groupOf(t));
+      }
+      for (const ref of x.provider === 'tgi' ? [...x.refs, x.externalId] : x.refs) {
+        const k = saleOfInvoice.get(ref);
+        if (k && !groups.has(k)) grow.add(k);
+      }
+    }
+    const kept = new Set(built.flatMap((g) => g.members.map((m) => m.rec.id)));
+    for (const r of records) {
+      if (!r.heldKey || !groups.has(r.heldKey) || kept.has(r.id)) continue;
+      if (r.heldRole !== 'attempt' && r.heldRole !== 'duplicate') continue;
+      for (const p of area.near(r.atMs, 15 * MIN))
+        if (p.provider === r.provider && p.heldRole === 'payment' && !inside(p)) holder(p);
+    }
+    for (const p of own) if (isPayment(p) && storedClaim(p)?.phase !== 0) holder(p);
+    return grow;
+  }
+}
+
+/** The providers' clock offsets of a day, as its run stored them (read once a day). */
+export function storedOffsets(db: Database): (day: string) => ReadonlyMap<string, number> {
+  const offsets = new Map<string, Map<string, number>>();
+  return (day) => {
+    let o = offsets.get(day);
+    if (!o) {
+      const row = all<{ offsets: string }>(
+        db,
+        sql`SELECT offsets FROM recon_day_offsets WHERE date = ${day}`,
+      )[0];
+      // A day reconciled before offsets were kept: its next decision rebuilds it whole, which keeps them.
+      if (!row) throw new TooWide();
+      o = new Map(Object.entries(JSON.parse(row.offsets) as Record<string, number>));
+      offsets.set(day, o);
+    }
+    return o;
+  };
+}
+
+/** Matches the component's sales, day by day in date order as a full run does, with the days' stored offsets. */
+export function matchComponent(
+  db: Database,
+  component: Component,
+  settings: ReconcileSettings,
+  decisions: DecisionIndex,
+  offsetsOf: (day: string) => ReadonlyMap<string, number>,
+): { built: BuiltGroup[]; days: string[] } {
+  const { groups, records } = component;
+  // The days the component's sales are anchored on (held rows), or would be (their tenders' days).
+  const days = [
+    ...new Set([
+      ...records
+        .filter((r) => r.heldKey && groups.has(r.heldKey) && r.provider === 'sentrypos')
+        .map((r) => r.heldBy!),
+      ...component.tenders.filter((t) => groups.has(groupOf(t))).map((t) => t.heldBy ?? t.date),
+    ]),
+  ].sort();
+  const claimed = new Set<number>();
+  const built: BuiltGroup[] = [];
+  const lookup = lookupByKey(db);
+  for (const d of days) {
+    const [from, to] = [addDays(d, -1), addDays(d, 1)];
+    const window = records.filter((r) => r.date >= from && r.date <= to);
+    built.push(
+      ...matchDay({
+        date: d,
+        window,
+        settings,
+        runDays: new Set(),
+        claimed,
+        decisions,
+        lookup,
+        only: groups,
+        offsets: offsetsOf(d),
+      }),
+    );
+  }
+  return { built, days };
+}
