@@ -126,7 +126,7 @@ class Area {
   cover(from: number, to: number) {
     if (from >= this.#lo && to <= this.#hi) return;
     if (Math.max(to, this.#hi) - Math.min(from, this.#lo) > MAX_SPAN_MS) throw new GrowTooFar();
-    const [lo, hi] = [Math.min(this.#lo, from - 20 * MIN), Math.max(this.#hi, to + 20 * MIN)];
+    const [lo, hi] = [Math.min(this.#lo, from - 5 * MIN), Math.max(this.#hi, to + 5 * MIN)];
     if (this.#lo === Infinity) this.add(stretch(this.#db, lo, hi));
     else {
       if (lo < this.#lo) this.add(stretch(this.#db, lo, this.#lo));
@@ -391,9 +391,11 @@ export function growComponent(
         const mine = now.get(t.id) ?? null;
         if (mine?.phase === 0) continue;
         for (const p of area.near(t.atMs, W, isPayment)) {
-          if (inside(p) || !open(storedClaim(p), g.anchorDate)) continue;
+          if (inside(p)) continue;
+          // The candidate first: most payments near a sale are for other amounts.
           const c = candidate(t, g.saleKey, p, g.anchorDate);
-          if (c && beforeClaim(c, mine) && beforeClaim(c, storedClaim(p))) holder(p);
+          if (!c || !open(storedClaim(p), g.anchorDate)) continue;
+          if (beforeClaim(c, mine) && beforeClaim(c, storedClaim(p))) holder(p);
         }
       }
     }
@@ -401,11 +403,10 @@ export function growComponent(
       if (!isPayment(x)) continue;
       const mine = claimNow(x);
       for (const t of area.near(x.atMs, W, isTender)) {
-        if (inside(t) || !t.heldBy || !t.heldKey) continue;
-        const theirs = storedClaim(t);
-        if (theirs?.phase === 0 || !open(mine, t.heldBy)) continue;
+        if (inside(t) || !t.heldBy || !t.heldKey || !open(mine, t.heldBy)) continue;
         const c = candidate(t, t.heldKey.slice(5), x, t.heldBy);
-        if (c && beforeClaim(c, theirs) && beforeClaim(c, mine)) holder(t);
+        const theirs = c && storedClaim(t);
+        if (c && theirs?.phase !== 0 && beforeClaim(c, theirs ?? null) && beforeClaim(c, mine)) holder(t);
       }
     }
     // Links outside with a rival candidate at a changed record: their runner-up and status again, where
