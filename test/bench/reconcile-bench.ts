@@ -323,7 +323,9 @@ function oneDaySync(db: Database): {
     .get() as string;
   const ids = db
     .prepare(
+      // Payments that settle or are refunded later; a failed attempt stays failed (a retry is a new record).
       `SELECT id FROM transactions WHERE business_date = ? AND provider <> 'sentrypos' AND kind = 'capture'
+          AND status IN ('completed', 'refunded', 'pending')
         ORDER BY id LIMIT 200`,
     )
     .pluck()
