@@ -146,7 +146,7 @@ export function providerLinks(db: Database, records: readonly Rec[], groups: Rea
 }
 
 /** The POS rows of these sales (group keys). */
-export function saleRowsOf(db: Database, groupKeys: readonly string[]): Rec[] {
+function saleRowsOf(db: Database, groupKeys: readonly string[]): Rec[] {
   return loadWhere(
     db,
     // Unary + keeps the planner on the groups' members (it would walk every SentryPOS row).

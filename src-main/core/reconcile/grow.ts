@@ -7,7 +7,6 @@ import {
   isTender,
   keyedPayments,
   providerLinks,
-  saleRowsOf,
   type Component,
   type Seeds,
 } from './component.ts';
@@ -173,14 +172,14 @@ export function growComponent(
     // The rows of the sales new to C, and the payments carrying their invoice ids.
     const fresh = [...groups].filter((k) => !loaded.has(k));
     for (const k of fresh) loaded.add(k);
-    const rows = saleRowsOf(db, fresh);
-    const keyed = keyedPayments(db, fresh);
     // What C's groups held (a person's link may reach a payment far away): it may change hands.
     const heldRows = loadWhere(
       db,
       sql`t.id IN (SELECT m.transaction_id FROM recon_groups g JOIN recon_members m ON m.group_id = g.id
             WHERE g.key IN (SELECT value FROM json_each(${JSON.stringify(fresh)})))`,
     );
+    const rows = heldRows.filter((r) => r.provider === 'sentrypos');
+    const keyed = keyedPayments(db, fresh);
     area.add([...rows, ...keyed, ...heldRows]);
     own.push(...rows, ...keyed);
     for (const r of [...rows, ...keyed, ...seedRecs])
