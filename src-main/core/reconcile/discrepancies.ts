@@ -91,6 +91,9 @@ export function writeDiscrepancies(db: Database, o: Options): number {
       : local
         ? sql`t.id IN (SELECT value FROM json_each(${JSON.stringify(local.records)}))`
         : within(col, col.startsWith('c.') ? paymentDays : days);
+  // Given the groups by id, they are read by id: on the state index the planner walked every linked
+  // and review group of the cache (~80 ms a decision at 1M sales), testing each id against the list.
+  const state = rawSql(groups ? '+g.state' : 'g.state');
   const classes = JSON.stringify(DAY_CLASSES);
   if (local) {
     run(
@@ -136,7 +139,7 @@ export function writeDiscrepancies(db: Database, o: Options): number {
     sql`SELECT t.id, g.id AS group_id, g.anchor_date AS date, t.currency, t.amount_minor AS amount, 'sentrypos' AS provider
           FROM recon_groups g JOIN recon_members m ON m.group_id = g.id AND m.role = 'sale'
           JOIN transactions t ON t.id = m.transaction_id
-         WHERE g.state = 'unmatched' AND ${inDays('g.anchor_date')}
+         WHERE ${state} = 'unmatched' AND ${inDays('g.anchor_date')}
            AND NOT EXISTS (SELECT 1 FROM json_each(g.evidence, '$.pairs') p WHERE json_extract(p.value, '$.tender') = t.id)
            AND upper(coalesce(t.network, '')) <> 'CASH' AND t.status <> 'pending'`,
   ))
@@ -184,7 +187,7 @@ export function writeDiscrepancies(db: Database, o: Options): number {
           json_extract(p.value, '$.fields.amount.detail.difference') AS diff, g.sale_minor AS sale
         FROM recon_groups g, json_each(g.evidence, '$.pairs') p
         JOIN transactions t ON t.id = json_extract(p.value, '$.payment')
-       WHERE ${inDays('g.anchor_date')} AND g.state IN ('linked', 'review')
+       WHERE ${inDays('g.anchor_date')} AND ${state} IN ('linked', 'review')
          AND (instr(g.evidence, '"amountFit":"differs"') OR instr(g.evidence, '"amountFit":"no-rate"')
            OR instr(g.evidence, '"referenceFit":"similar"'))
          AND (json_extract(p.value, '$.amountFit') IN ('differs', 'no-rate') OR json_extract(p.value, '$.referenceFit') = 'similar')`,

@@ -150,6 +150,23 @@ describe('reconcile query plans', () => {
     }
   });
 
+  it("reads a decision's or a run's groups by id for their classes, never walking a state's index", async () => {
+    const settings = ReconcileSettings.parse(DEFAULT_RECONCILE_SETTINGS);
+    const base = { settings, nowMs: Date.parse('2026-11-03T12:00:00Z'), orphanRefunds: [] };
+    for (const options of [
+      { ...base, days: [], local: { groups: [1], records: [2] } },
+      { ...base, days: ['2026-11-03'], groups: [1] },
+    ] as Parameters<typeof writeDiscrepancies>[1][]) {
+      const plans = await plansOf((db) => writeDiscrepancies(db, options));
+      const groupReads = plans.filter((p) => /\bg\b/.test(p) && p.includes('SEARCH g'));
+      expect(groupReads.length).toBeGreaterThanOrEqual(3);
+      for (const p of groupReads) {
+        expect(p).toMatch(/SEARCH g USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+        expect(p).not.toMatch(/recon_groups_by_state/);
+      }
+    }
+  });
+
   it('finds payments with no sale in the kind index alone, or by id for a decision, reading only their rows', async () => {
     const settings = ReconcileSettings.parse(DEFAULT_RECONCILE_SETTINGS);
     const base = { settings, nowMs: Date.parse('2026-11-03T12:00:00Z'), orphanRefunds: [] };
