@@ -209,6 +209,8 @@ interface SpeedResult {
     ms: number;
     cpuMs: number;
     days: number;
+    /** Whether the run matched whole days (else it re-matched around the changed records). */
+    wholeDays: boolean;
     changed: number;
     date: string;
     report: Awaited<ReturnType<typeof runReconcile>>;
@@ -245,10 +247,17 @@ async function speed(cacheFile: string): Promise<SpeedResult> {
     const incremental = oneDaySync(db);
     t = performance.now();
     cpu = process.cpuUsage();
-    const report = await runReconcile(db, { now: NOW });
+    // A run that matches days says so in its progress; one that re-matched around the changed records
+    // (record-changes.ts) does not.
+    let wholeDays = false;
+    const report = await runReconcile(db, {
+      now: NOW,
+      onProgress: (p) => (wholeDays ||= p.phase === 'matching'),
+    });
     incremental.ms = performance.now() - t;
     incremental.cpuMs = cpuMs(cpu);
     incremental.days = report.days;
+    incremental.wholeDays = wholeDays;
     const newDay = await newDaySync(db);
 
     const decisions = await decisionRoundTrips(db);
@@ -314,6 +323,7 @@ function oneDaySync(db: Database): {
   ms: number;
   cpuMs: number;
   days: number;
+  wholeDays: boolean;
   changed: number;
   date: string;
 } {
@@ -339,7 +349,7 @@ function oneDaySync(db: Database): {
   const dirty = db.prepare('SELECT date FROM recon_dirty_days').pluck().all() as string[];
   if (dirty.length !== 1 || dirty[0] !== date)
     throw new Error(`expected ${date} marked, got ${dirty.join(', ')}`);
-  return { ms: 0, cpuMs: 0, days: 0, changed: counts.updated, date };
+  return { ms: 0, cpuMs: 0, days: 0, wholeDays: false, changed: counts.updated, date };
 }
 
 /**
@@ -529,7 +539,9 @@ function printSpeed(r: SpeedResult): void {
   );
   console.log(
     `(incremental: ${r.incremental.changed} captures of ${r.incremental.date} re-upserted with a new status; ` +
-      `${r.incremental.days} days rebuilt; phases ${Object.entries(r.incremental.report.timings)
+      `${r.incremental.days} days reached, ${r.incremental.wholeDays ? 'rebuilt whole' : 're-matched around the changed records'}; phases ${Object.entries(
+        r.incremental.report.timings,
+      )
         .map(([k, v]) => `${k} ${s(v)}`)
         .join(', ')})`,
   );
