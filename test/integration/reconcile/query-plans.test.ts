@@ -5,7 +5,7 @@ import { openStore } from '../../../src-main/core/store/open-store.ts';
 import { loadDay } from '../../../src-main/core/reconcile/load-day.ts';
 import { listReconcile } from '../../../src-main/core/reconcile/list.ts';
 import { writeDiscrepancies } from '../../../src-main/core/reconcile/discrepancies.ts';
-import { storedCandidates } from '../../../src-main/core/reconcile/refunds.ts';
+import { storedCandidates } from '../../../src-main/core/reconcile/tgi-refund-original.ts';
 import {
   ReconcileSettings,
   DEFAULT_RECONCILE_SETTINGS,

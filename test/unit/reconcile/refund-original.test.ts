@@ -4,7 +4,7 @@ import {
   LOOKBACK_DAYS,
   poolsOf,
   type Candidate,
-} from '../../../src-main/core/reconcile/refunds.ts';
+} from '../../../src-main/core/reconcile/tgi-refund-original.ts';
 import {
   DEFAULT_RECONCILE_SETTINGS,
   ReconcileSettings,
