@@ -116,6 +116,8 @@ function rematchAll(
     orphanRefunds: refunds.orphans,
   });
   timings.discrepancies = performance.now() - t0;
+  // The re-matches moved the rollups by their sales' share, but a share "before" is read after the sync
+  // changed the records (a sale's status feeds the young-pending figure), so the days are rebuilt.
   const days = [...new Set([...reached, ...dates])].sort();
   refreshReconRollups(db, days, refunds.groups);
   run(db, sql`DELETE FROM recon_dirty_records`);
