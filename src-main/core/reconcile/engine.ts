@@ -38,8 +38,8 @@ export interface RunReport {
   refundsLinked: number;
   payouts: number;
   discrepancies: number;
-  /** Milliseconds per phase: where the time goes. */
-  timings: Record<'matching' | 'refunds' | 'payouts' | 'discrepancies', number>;
+  /** Milliseconds per phase: where the time goes (rollups: the Dashboard's, of what the run changed). */
+  timings: Record<'matching' | 'refunds' | 'payouts' | 'discrepancies' | 'rollups', number>;
 }
 
 const addDays = (date: string, n: number) =>
@@ -118,7 +118,7 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   const days = daysToRun(db, full);
   const runDays = new Set(days);
   const writer = new GroupWriter(db, settings);
-  const timings = { matching: 0, refunds: 0, payouts: 0, discrepancies: 0 };
+  const timings = { matching: 0, refunds: 0, payouts: 0, discrepancies: 0, rollups: 0 };
   const cache = new Map<string, Rec[]>();
   // Each day is put in stable order once, as it is read: a window is then three ordered runs, which
   // matchDay's sort merges (TimSort finds runs) instead of sorting every record again in each of the
@@ -192,7 +192,9 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   )();
   timings.discrepancies = performance.now() - t0;
   // The Dashboard's rollups of what this run rebuilt (store/mutations/recon-rollups.ts): keep this call.
+  t0 = performance.now();
   refreshReconRollups(db, affected, refunds.groups);
+  timings.rollups = performance.now() - t0;
   if (full) db.prepare('DELETE FROM recon_dirty_days').run();
   options.onProgress?.({ phase: 'done', done: 1, total: 1 });
   return { full, days: days.length, groups, refundsLinked: refunds.linked, payouts, discrepancies, timings };

@@ -20,7 +20,7 @@ export interface RecordRun {
   refundsLinked: number;
   payouts: number;
   discrepancies: number;
-  timings: Record<'matching' | 'refunds' | 'payouts' | 'discrepancies', number>;
+  timings: Record<'matching' | 'refunds' | 'payouts' | 'discrepancies' | 'rollups', number>;
 }
 
 /**
@@ -81,7 +81,7 @@ function rematchAll(
   decisions: DecisionIndex,
   nowMs: number,
 ): RecordRun {
-  const timings = { matching: 0, refunds: 0, payouts: 0, discrepancies: 0 };
+  const timings = { matching: 0, refunds: 0, payouts: 0, discrepancies: 0, rollups: 0 };
   let t0 = performance.now();
   // Day by day: a sync's late changes are spread over weeks, and one re-match stretches over the time
   // between its records. Each re-match starts from what the one before it left, as decisions do.
@@ -119,7 +119,9 @@ function rematchAll(
   // The re-matches moved the rollups by their sales' share, but a share "before" is read after the sync
   // changed the records (a sale's status feeds the young-pending figure), so the days are rebuilt.
   const days = [...new Set([...reached, ...dates])].sort();
+  t0 = performance.now();
   refreshReconRollups(db, days, refunds.groups);
+  timings.rollups = performance.now() - t0;
   run(db, sql`DELETE FROM recon_dirty_records`);
   run(db, sql`DELETE FROM recon_dirty_days`);
   return { days, groups, refundsLinked: refunds.linked, payouts: 0, discrepancies, timings };
