@@ -155,7 +155,7 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
 
   t0 = performance.now();
   options.onProgress?.({ phase: 'refunds', done: 0, total: 1 });
-  const refunds = db.transaction(() => linkRefunds(db, settings, decisions))();
+  const refunds = db.transaction(() => linkRefunds(db, settings, decisions, { moveRollups: !full }))();
   timings.refunds = performance.now() - t0;
 
   let payouts = 0;
@@ -193,7 +193,7 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   timings.discrepancies = performance.now() - t0;
   // The Dashboard's rollups of what this run rebuilt (store/mutations/recon-rollups.ts): keep this call.
   t0 = performance.now();
-  refreshReconRollups(db, affected, refunds.groups);
+  refreshReconRollups(db, affected);
   timings.rollups = performance.now() - t0;
   if (full) db.prepare('DELETE FROM recon_dirty_days').run();
   options.onProgress?.({ phase: 'done', done: 1, total: 1 });

@@ -120,7 +120,7 @@ function rematchAll(
   // changed the records (a sale's status feeds the young-pending figure), so the days are rebuilt.
   const days = [...new Set([...reached, ...dates])].sort();
   t0 = performance.now();
-  refreshReconRollups(db, days, refunds.groups);
+  refreshReconRollups(db, days);
   timings.rollups = performance.now() - t0;
   run(db, sql`DELETE FROM recon_dirty_records`);
   run(db, sql`DELETE FROM recon_dirty_days`);

@@ -6,6 +6,7 @@ import { recordKey, stableOrder } from './match-day.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
 import { bestTgiOriginal, storedCandidates } from './tgi-refund-original.ts';
 import { versionOf, type RefundLink } from './write-groups.ts';
+import { applyRollupShares, rollupShare } from '../store/mutations/recon-rollups.ts';
 
 /**
  * Links refunds no group holds yet (new ones, and those whose sale's day was just rebuilt) to their
@@ -18,7 +19,8 @@ export function linkRefunds(
   db: Database,
   settings: ReconcileSettings,
   decisions: DecisionIndex,
-): { linked: number; orphans: number[]; groups: number[] } {
+  { moveRollups = true } = {},
+): { linked: number; orphans: number[] } {
   const refunds = loadWhere(
     db,
     sql`t.kind = 'refund' AND t.provider IN ('vipps', 'tgi', 'sensepass', 'cents')
@@ -67,11 +69,24 @@ export function linkRefunds(
         });
     } else orphans.push(r.id);
   }
+  // A refund is in no Dashboard rollup; the review state a suggested one sets is. The groups it turns
+  // move the rollups by their share (a run refreshing every day says `moveRollups: false`), instead of
+  // their anchor days being rebuilt: a new day's refunds reach sales all over the month.
+  const turned = moveRollups
+    ? all<{ key: string }>(
+        db,
+        sql`SELECT key FROM recon_groups WHERE id IN (SELECT value FROM json_each(${JSON.stringify(
+          [...links].filter(([, ls]) => ls.some((l) => l.status === 'suggested')).map(([id]) => id),
+        )})) AND state <> 'review'`,
+      ).map((g) => g.key)
+    : [];
+  const before = turned.length ? rollupShare(db, turned) : null;
   let linked = 0;
   for (const [groupId, ls] of links) {
     addRefunds(db, groupId, ls);
     linked += ls.length;
   }
+  if (before) applyRollupShares(db, before, rollupShare(db, turned));
   // The Report API's view of a refund joins the group its Sales API entry joined.
   for (const v of refunds.filter((r) => r.twinId !== null)) {
     run(
@@ -80,8 +95,7 @@ export function linkRefunds(
           SELECT ${v.id}, group_id, 'view' FROM recon_members WHERE transaction_id = ${v.twinId}`,
     );
   }
-  // The groups given refunds: a suggested one turns its sale to review, on whatever day it is anchored.
-  return { linked, orphans, groups: [...links.keys()] };
+  return { linked, orphans };
 }
 
 /** A refund a person tied to a sale. */

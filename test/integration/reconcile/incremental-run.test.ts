@@ -92,6 +92,18 @@ describe('an incremental run', () => {
     await expectFullRebuildEquals(home);
   });
 
+  it("after refunds arrive that a person must look at, moves the Dashboard's figures of their sales' days", async () => {
+    // A suggested refund turns its sale to review on the sale's own day, days before the refund's: those
+    // days are no day of the run, and their rollups move by the sales' share (refunds.ts).
+    const { home, report } = await arriveLate(
+      `SELECT t.id FROM recon_groups g, json_each(g.evidence, '$.refunds') r
+         JOIN transactions t ON t.id = json_extract(r.value, '$.refund')
+        WHERE json_extract(r.value, '$.status') = 'suggested' AND t.business_date > date(g.anchor_date, '+2 days')`,
+    );
+    expect(report.refundsLinked).toBeGreaterThan(0);
+    await expectFullRebuildEquals(home);
+  });
+
   it('after a payout arrives late, settles its stretch as a full rebuild does', async () => {
     const { home, report, before } = await arriveLate(
       `SELECT id FROM transactions WHERE provider = 'vipps' AND kind = 'payout' ORDER BY business_date, id LIMIT 1 OFFSET 4`,
