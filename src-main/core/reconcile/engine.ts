@@ -59,7 +59,18 @@ function daysToRun(db: Database, full: boolean): string[] {
   );
   // A sale near midnight can claim a payment of the day after or before it (skewed provider clocks),
   // so a changed day's neighbours are matched again too: they may now claim, or give up, its records.
-  return [...new Set(dirty.flatMap((d) => [addDays(d, -1), d, addDays(d, 1)]))].sort();
+  // A neighbour with neither records nor groups (the day after a nightly sync's newest day) has nothing
+  // to match or give up, and a full run does not take it either.
+  const marked = new Set(dirty);
+  const held = db
+    .prepare(
+      `SELECT EXISTS (SELECT 1 FROM transactions WHERE business_date = @d)
+           OR EXISTS (SELECT 1 FROM recon_groups WHERE anchor_date = @d)`,
+    )
+    .pluck();
+  return [...new Set(dirty.flatMap((d) => [addDays(d, -1), d, addDays(d, 1)]))]
+    .filter((d) => marked.has(d) || held.get({ d }) === 1)
+    .sort();
 }
 
 /**

@@ -77,6 +77,15 @@ describe('an incremental run', () => {
     expect(report.groups).toBeGreaterThan(0);
     expect(report.payouts).toBeGreaterThan(0);
     expect(before.payouts.length).toBeGreaterThan(0);
+    // The days delivered and the day before them; not the empty day after the newest (nothing to match).
+    const delivered = withDb(home, (db) =>
+      db
+        .prepare(`SELECT count(DISTINCT business_date) FROM transactions WHERE business_date >=
+          (SELECT max(business_date) FROM transactions WHERE provider = 'vipps' AND kind = 'payout')`)
+        .pluck()
+        .get(),
+    );
+    expect(report.days).toBe(Number(delivered) + 1);
     await expectFullRebuildEquals(home);
   });
 
