@@ -199,6 +199,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         .status()
         .filter((s) => s.running)
         .map((s) => s.connectionName),
+    onInternalError,
   });
   const search = new ParallelSearch(store.file, {
     onError: (err) => onInternalError('transactions:search', err),

@@ -32,7 +32,12 @@ export interface ReconcileServiceOptions {
   actor: string;
   /** Names of connections whose sync is running in this process right now. */
   syncing: () => string[];
+  /** Told of a failure nobody waits for (the decision path's warm-up). */
+  onInternalError?: (operation: string, err: unknown) => void;
 }
+
+/** Ends the warm-up's transaction: everything it wrote is rolled back. */
+class DryRun extends Error {}
 
 type RunReport = z.infer<typeof ReconcileRunReport>;
 
@@ -45,6 +50,7 @@ export class ReconcileService {
   readonly #o: ReconcileServiceOptions;
   #running: Promise<RunReport> | null = null;
   #lastRematch: LocalReport | null = null;
+  #warming: Promise<void> | null = null;
 
   constructor(options: ReconcileServiceOptions) {
     this.#o = options;
@@ -102,8 +108,60 @@ export class ReconcileService {
     return reconcileSummary(this.#o.db, period, this.warnings());
   }
 
+  /** The Reconcile view's lists. The view has opened, so the decision path is readied (warmUp). */
   list(input: z.output<typeof ReconcileListInput>) {
-    return listReconcile(this.#o.db, input);
+    const page = listReconcile(this.#o.db, input);
+    void this.warmUp();
+    return page;
+  }
+
+  /**
+   * Readies the decision path before a person's first decision, once per service, on a timer after the
+   * list that asked for it is answered. The first decision of a process otherwise pays its statements'
+   * preparing and its code's compiling: ~0.3 s of CPU more than the next ones on a busy shop's cache.
+   * One accept of the newest suggestion and its local re-match run inside a transaction that is then
+   * rolled back: nothing is kept (no decision, audit row or group), and no event is sent. Skipped while
+   * a run or a sync is busy, or when a decision would rebuild days anyway.
+   */
+  warmUp(): Promise<void> {
+    this.#warming ??= new Promise<void>((resolve) => {
+      setTimeout(() => {
+        try {
+          this.#dryDecision();
+        } catch (err) {
+          this.#o.onInternalError?.('reconcile:warm-up', err);
+        } finally {
+          resolve();
+        }
+      }, 0);
+    });
+    return this.#warming;
+  }
+
+  #dryDecision(): void {
+    const db = this.#o.db;
+    if (!db.open || db.inTransaction || this.#running || this.#o.syncing().length || !this.#nothingPending())
+      return;
+    const newest = get<{ key: string; version: string }>(
+      db,
+      sql`SELECT key, version FROM recon_groups WHERE state = 'review' ORDER BY anchor_date DESC, id DESC LIMIT 1`,
+    );
+    if (!newest) return;
+    try {
+      db.transaction(() => {
+        const { touched } = recordDecision(
+          db,
+          { action: 'accept', groupKey: newest.key, version: newest.version },
+          this.#o.actor,
+        );
+        this.#rematch(touched);
+        explain(db, newest.key);
+        throw new DryRun();
+      })();
+    } catch (err) {
+      // A sale that cannot be decided (a closed day, nothing waiting after all) readies nothing more.
+      if (!(err instanceof DryRun) && !(err instanceof AppError)) throw err;
+    }
   }
 
   explain(key: string): z.infer<typeof ReconcileExplanation> {
@@ -171,14 +229,7 @@ export class ReconcileService {
   async #rebuild(touched: Touched, decisionsOnly: boolean): Promise<void> {
     if (this.#running) await this.#running.catch(() => undefined);
     if (decisionsOnly && this.#nothingPending()) {
-      const db = this.#o.db;
-      const local = rematchDecision(
-        db,
-        { saleKeys: [touched.saleKey], recordIds: touched.recordIds },
-        readReconcileSettings(db),
-        DecisionIndex.load(db),
-        Date.now(),
-      );
+      const local = this.#rematch(touched);
       this.#lastRematch = local;
       if (local) {
         this.#o.events.emit('reconcile:changed', { full: false, days: local.days.length });
@@ -188,6 +239,17 @@ export class ReconcileService {
     this.#lastRematch = null;
     markDays(this.#o.db, touched.days);
     await this.run(false, decisionsOnly);
+  }
+
+  #rematch(touched: Touched): LocalReport | null {
+    const db = this.#o.db;
+    return rematchDecision(
+      db,
+      { saleKeys: [touched.saleKey], recordIds: touched.recordIds },
+      readReconcileSettings(db),
+      DecisionIndex.load(db),
+      Date.now(),
+    );
   }
 
   /** The group as it stands after a decision: the sale's, or (after an unlink) the one holding the record. */

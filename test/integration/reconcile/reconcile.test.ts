@@ -13,6 +13,7 @@ import { dumpGroups, syncDemoWorld, type DemoWorld } from '../../support/reconci
 import { cli } from '../../unit/cli/run-cli.ts';
 import { callCore } from '../../support/core-call.ts';
 import { rollupMismatches } from '../../support/dashboard-oracle.ts';
+import { reconcileState } from '../../support/reconcile-state.ts';
 
 let w: DemoWorld;
 const homes: string[] = [];
@@ -481,6 +482,46 @@ describe('decisions', () => {
     });
     expect(dumpGroups(databaseFile(home))).toEqual(before);
     expect(discrepancies()).toEqual(found);
+  });
+
+  it('opening the list readies the decision path once and keeps nothing of it', async () => {
+    const home = copyHome();
+    const file = databaseFile(home);
+    const before = reconcileState(file);
+    const counts = () =>
+      sql<{ decisions: number; audit: number }>(
+        home,
+        'SELECT (SELECT count(*) FROM recon_decisions) AS decisions, (SELECT count(*) FROM audit_log) AS audit',
+      )[0];
+    const kept = counts();
+    await withCore(home, async (core) => {
+      const events: string[] = [];
+      core.events.subscribe((name) => events.push(name));
+      const changes = () => Number(core.store.db.prepare('SELECT total_changes()').pluck().get());
+      const [newest] = (await call(core, 'reconcile:list', { state: 'review', limit: 1 })).items;
+      const written = changes();
+      await core.reconcile.warmUp();
+      // It did decide and re-match (SQLite counts the rows a rolled-back transaction changed too)...
+      expect(changes() - written).toBeGreaterThan(10);
+      // ...and rolled all of it back: no decision, audit row or group changed, no event sent.
+      expect(counts()).toEqual(kept);
+      expect(reconcileState(file)).toEqual(before);
+      expect(events).toEqual([]);
+      // Once per service: a second list does not run it again.
+      await call(core, 'reconcile:list', { state: 'review', limit: 1 });
+      const again = changes();
+      await core.reconcile.warmUp();
+      expect(changes()).toBe(again);
+      // The first real decision is the person's own, as if nothing had been tried.
+      const shown = await call(core, 'reconcile:explain', { key: newest!.key });
+      const out = await call(core, 'reconcile:decide', {
+        action: 'accept',
+        groupKey: newest!.key,
+        version: shown.version,
+      });
+      expect(out.decisions).toHaveLength(1);
+    });
+    expect(counts()!.decisions).toBe(kept!.decisions + 1);
   });
 
   it('a decision re-matches only the sales it can change, and ends where a full rebuild of the same cache and decisions ends', async () => {
