@@ -9,7 +9,7 @@ import { CONNECTORS } from '../../src-main/core/providers/registry.ts';
 import { type SandboxOptions, startSandbox } from '../../src-main/core/sandbox/index.ts';
 import { resolveWorldOptions, worldKey } from '../../src-main/core/sandbox/world/options.ts';
 import { MIGRATIONS } from '../../src-main/core/store/migrations/index.ts';
-import { openStore } from '../../src-main/core/store/open-store.ts';
+import { applyPragmas, openStore } from '../../src-main/core/store/open-store.ts';
 import { type DemoEndpoints, prepareDemoConnections } from '../../src-main/core/sync/demo-connections.ts';
 import { runSync } from '../../src-main/core/sync/engine.ts';
 import { demoAwareSecretSource } from '../../src-main/core/sync/secret-source.ts';
@@ -105,11 +105,7 @@ export function workCopy(src: string, dest: string): Database.Database {
   for (const f of [dest, `${dest}-wal`, `${dest}-shm`]) rmSync(f, { force: true });
   copyFileSync(src, dest);
   const db = new Database(dest);
-  db.pragma('busy_timeout = 5000');
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('temp_store = MEMORY');
+  applyPragmas(db);
   const from = Number(db.pragma('user_version', { simple: true }));
   for (const m of MIGRATIONS) {
     if (m.version <= from) continue;

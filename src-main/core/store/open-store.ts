@@ -104,7 +104,8 @@ function inspect(file: string, latest: number, check: boolean): Inspection {
   }
 }
 
-function applyPragmas(db: Db): void {
+/** The connection settings every writable store gets (also the reconcile bench's work copies). */
+export function applyPragmas(db: Db): void {
   db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   // Synced data can be fetched again, so NORMAL (durable at checkpoints, never corrupt) is the right trade.
