@@ -86,7 +86,7 @@ function ledgerSpans(db: Database): [string, string][] {
     db,
     sql`SELECT date FROM recon_dirty_ledger_days
         UNION SELECT c.business_date FROM recon_dirty_ledger_days d
-          CROSS JOIN transactions f INDEXED BY transactions_by_day_provider
+          CROSS JOIN transactions f INDEXED BY recon_vipps_ledger
             ON f.business_date = d.date AND f.provider = 'vipps' AND f.kind = 'fee'
           CROSS JOIN transaction_refs fr ON fr.transaction_id = f.id AND fr.kind = 'pspReference'
           CROSS JOIN transaction_refs cr ON cr.value = fr.value AND cr.kind = 'pspReference'

@@ -59,7 +59,7 @@ function stretches(db: Database, from: string, to: string): Stretch[] {
   const fresh = all<{ connection: string; ledger: string }>(
     db,
     sql`SELECT DISTINCT connection_id AS connection, substr(external_id, 7, instr(substr(external_id, 7), ':') - 1) AS ledger
-          FROM transactions INDEXED BY transactions_by_day_provider
+          FROM transactions INDEXED BY recon_vipps_ledger
           WHERE business_date BETWEEN ${from} AND ${to} AND provider = 'vipps' AND external_id LIKE 'funds:%'`,
   ).filter((l) => !known.some((k) => k.connection === l.connection && k.ledger === l.ledger));
   return [...known, ...fresh.map((l) => ({ ...l, after: '', until: null }))];
@@ -84,9 +84,10 @@ export function rebuildPayouts(db: Database, from: string | null, to: string | n
 }
 
 /*
- * The day, provider and kind index, named: on the unique (provider, connection, external id) index the
- * planner walked all of a connection's records (0.5 s at 100k sales) to find a few days of one ledger;
- * on the day index it reads every record of the days. This one skips other providers' rows in the index.
+ * The Vipps ledger index (migration 0022), named: on the unique (provider, connection, external id)
+ * index the planner walked all of a connection's records (0.5 s at 100k sales) to find a few days of
+ * one ledger; on the day index it read every record of the days, and then each entry's ~1 KB row. This
+ * one holds Vipps records only, with the columns read here: the rows are not read.
  */
 function settle(db: Database, s: Stretch): number {
   // Column conditions of one stretch (every ledger when connection is null); values are bound.
@@ -103,7 +104,7 @@ function settle(db: Database, s: Stretch): number {
     db,
     sql`SELECT t.id, t.connection_id, t.external_id, t.kind, t.provider_status, t.amount_minor, t.currency,
           t.business_date, (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'pspReference') AS psp
-        FROM transactions t INDEXED BY transactions_by_day_provider
+        FROM transactions t INDEXED BY recon_vipps_ledger
        WHERE ${where(s.until)} AND t.provider = 'vipps'
          AND t.external_id LIKE ${s.ledger === null ? 'funds:%' : `funds:${s.ledger}:%`}
        ORDER BY t.connection_id, t.business_date, t.occurred_at, t.id`,
@@ -117,7 +118,7 @@ function settle(db: Database, s: Stretch): number {
   for (const f of all<{ connection_id: string; psp: string; amount_minor: number }>(
     db,
     sql`SELECT t.connection_id, (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'pspReference') AS psp,
-          t.amount_minor FROM transactions t INDEXED BY transactions_by_day_provider
+          t.amount_minor FROM transactions t INDEXED BY recon_vipps_ledger
          WHERE ${where(feesUntil)} AND t.provider = 'vipps' AND t.kind = 'fee'
            AND t.external_id LIKE 'fees:%' AND t.provider_status = 'capture-fee'`,
   )) {

@@ -6,6 +6,7 @@ import { loadDay } from '../../../src-main/core/reconcile/load-day.ts';
 import { listReconcile } from '../../../src-main/core/reconcile/list.ts';
 import { writeDiscrepancies } from '../../../src-main/core/reconcile/discrepancies.ts';
 import { storedCandidates } from '../../../src-main/core/reconcile/tgi-refund-original.ts';
+import { rebuildPayouts } from '../../../src-main/core/reconcile/payouts.ts';
 import {
   ReconcileSettings,
   DEFAULT_RECONCILE_SETTINGS,
@@ -67,6 +68,19 @@ describe('reconcile query plans', () => {
       true,
     );
     for (const plan of plans) expect(plan).not.toMatch(/SCAN (?!j VIRTUAL TABLE)/);
+  });
+
+  it("settles a payout's stretch from the Vipps ledger index alone, never reading the entries' rows", async () => {
+    // The ledgers with entries in some days (an empty store has no stretch to settle there), then a
+    // whole settlement: its funds entries and the capture fees of those.
+    const plans = await plansOf((db) => {
+      rebuildPayouts(db, '2026-11-03', '2026-11-04');
+      rebuildPayouts(db, null);
+    });
+    const ledger = plans.filter((p) => p.includes('recon_vipps_ledger'));
+    expect(ledger).toHaveLength(3);
+    for (const plan of ledger)
+      expect(plan).toMatch(/^SEARCH (t|transactions) USING COVERING INDEX recon_vipps_ledger \(business_date>\?/);
   });
 
   it('pages a state and a discrepancy class by their indexes', async () => {

@@ -20,6 +20,7 @@ import { migration0018 } from './0018-recon-dirty-records.ts';
 import { migration0019 } from './0019-recon-view-writer.ts';
 import { migration0020 } from './0020-recon-dirty-ledger-days.ts';
 import { migration0021 } from './0021-recon-fee-ledger-days.ts';
+import { migration0022 } from './0022-recon-vipps-ledger-index.ts';
 
 /** Every migration in order. Append only: a shipped migration is never edited or removed. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -44,6 +45,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0019,
   migration0020,
   migration0021,
+  migration0022,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
