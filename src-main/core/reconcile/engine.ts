@@ -103,6 +103,26 @@ function ledgerSpans(db: Database): [string, string][] {
 }
 
 /**
+ * The days outside `days` whose Dashboard rollups the groups anchored on `days` reach: a sale counts
+ * its POS rows on their own days (a failed attempt before midnight, a tender after it) and its VAT on
+ * the day of its first sold tender, which is one of those. Every other rollup row of such a day is the
+ * day's own groups' (a refund a run places moves its sale's rows by share: refunds.ts).
+ */
+function spilled(db: Database, days: readonly string[]): string[] {
+  const run = new Set(days);
+  return all<{ d: string }>(
+    db,
+    sql`SELECT DISTINCT t.business_date AS d FROM recon_groups g INDEXED BY recon_groups_by_day
+          CROSS JOIN recon_members m INDEXED BY recon_members_by_group ON m.group_id = g.id
+          CROSS JOIN transactions t INDEXED BY search_totals_by_id_dims ON t.id = m.transaction_id
+         WHERE g.anchor_date IN (SELECT value FROM json_each(${JSON.stringify(days)}))
+           AND m.role IN ('sale', 'attempt')`,
+  )
+    .map((r) => r.d)
+    .filter((d) => !run.has(d));
+}
+
+/**
  * Rebuilds reconciliation for the days that need it: matching per business day (each day sees its
  * neighbours' records, so near-midnight sales and skewed provider clocks are covered), then refunds,
  * Vipps payouts and the discrepancy classes. Each day commits on its own; re-running gives the same
@@ -128,6 +148,8 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   db.prepare('DELETE FROM recon_dirty_records').run();
   const days = daysToRun(db, full);
   const runDays = new Set(days);
+  // The days beside the run's whose rollups its groups reach, as they stand before it (and after, below).
+  const spillBefore = full ? [] : spilled(db, days);
   const writer = new GroupWriter(db, settings);
   const timings = { matching: 0, refunds: 0, payouts: 0, discrepancies: 0, rollups: 0 };
   const cache = new Map<string, Rec[]>();
@@ -186,8 +208,8 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
 
   t0 = performance.now();
   options.onProgress?.({ phase: 'discrepancies', done: 0, total: 1 });
-  // A rebuilt day's groups hold records of the days beside it too: their payments' "no sale" and the
-  // Dashboard's figures of those days may have moved. The classes of a sale's group have not: only the
+  // A rebuilt day's groups hold records of the days beside it too: their payments' "no sale" may have
+  // moved (the Dashboard's figures of those days, where they spill: see spilled). The classes of a sale's group have not: only the
   // run's days' groups were rebuilt (the refund pass adds refunds, which no class of a group reads),
   // and of those only the ones written (new or changed) can have other rows than they had.
   const affected = full ? null : [...new Set(days.flatMap((d) => [addDays(d, -1), d, addDays(d, 1)]))];
@@ -204,7 +226,7 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   timings.discrepancies = performance.now() - t0;
   // The Dashboard's rollups of what this run rebuilt (store/mutations/recon-rollups.ts): keep this call.
   t0 = performance.now();
-  refreshReconRollups(db, affected);
+  refreshReconRollups(db, full ? null : [...new Set([...days, ...spillBefore, ...spilled(db, days)])]);
   timings.rollups = performance.now() - t0;
   if (full) db.prepare('DELETE FROM recon_dirty_days').run();
   options.onProgress?.({ phase: 'done', done: 1, total: 1 });

@@ -189,6 +189,48 @@ describe('an incremental run', () => {
     await expectFullRebuildEquals(home);
   });
 
+  it("after a payment arrives for a sale whose failed attempt lies on a day the run does not rebuild, moves that day's Dashboard figures", async () => {
+    // The attempt is counted on its own day, under its sale's payment providers: the sale's group is
+    // anchored on the next day, which the run rebuilds, and the attempt's day is no day of the run.
+    const home = mkdtempSync(path.join(os.tmpdir(), 'posrecon-incr-'));
+    homes.push(home);
+    copyFileSync(w.dbFile, databaseFile(home));
+    const late = withDb(home, (db) => {
+      // A day's first paid POS tender alone in its sale, paid by one SensePass or Cents payment (no twin).
+      const { tender, payment } = db
+        .prepare(
+          `SELECT t.id AS tender, p.id AS payment FROM transactions t
+             JOIN recon_members m ON m.transaction_id = t.id AND m.role = 'sale'
+             JOIN recon_members pm ON pm.group_id = m.group_id AND pm.role = 'payment'
+             JOIN transactions p ON p.id = pm.transaction_id AND p.provider IN ('sensepass', 'cents')
+            WHERE t.provider = 'sentrypos' AND t.business_date = ${day(7)} AND t.status = 'completed'
+              AND (SELECT count(*) FROM recon_members x WHERE x.group_id = m.group_id AND x.role IN ('sale', 'attempt', 'payment')) = 2
+            ORDER BY t.occurred_at LIMIT 1`,
+        )
+        .get() as { tender: number; payment: number };
+      const [paid] = asDelivered(db, [tender]);
+      const before = new Date(Date.parse(`${paid!.businessDate}T00:00:00Z`) - 120_000).toISOString();
+      const attempt = {
+        ...paid!,
+        externalId: `${paid!.externalId}-declined`,
+        status: 'failed' as const,
+        occurredAt: before,
+        occurredAtRaw: before,
+        businessDate: before.slice(0, 10),
+      };
+      expect(upsertTransactions(db, [attempt], SYNCED_AT).inserted).toBe(1);
+      // The payment arrives a day late, booked on the provider's next day.
+      const [p] = asDelivered(db, [payment]);
+      db.prepare('DELETE FROM transactions WHERE id = ?').run(payment);
+      return { ...p!, businessDate: db.prepare(`SELECT ${day(8)}`).pluck().get() as string };
+    });
+    await withCore(home, (core) => call(core, 'reconcile:run', { full: true }));
+    withDb(home, (db) => expect(upsertTransactions(db, [late], SYNCED_AT).inserted).toBe(1));
+    const report = await withCore(home, (core) => call(core, 'reconcile:run', { full: false }));
+    expect(report.full).toBe(false);
+    await expectFullRebuildEquals(home);
+  });
+
   it('after statuses change on every provider, Vipps ledger entries included, settles no payout', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'posrecon-incr-'));
     homes.push(home);
