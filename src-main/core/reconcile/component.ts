@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { all, sql } from '../store/sql.ts';
+import { all, sql, type Sql } from '../store/sql.ts';
 import { isPre, loadByIds, loadWhere, PAYMENT_PROVIDERS, type Rec } from './load-day.ts';
 import { saleKeyOf } from './match-day.ts';
 import { lowerBound } from './sorted.ts';
@@ -158,14 +158,17 @@ function saleRowsOf(db: Database, groupKeys: readonly string[]): Rec[] {
 /** The records between two instants (both included), found by business day (a day either side) and time. */
 export function stretch(db: Database, from: number, to: number): Rec[] {
   if (from >= to) return [];
+  return loadWhere(db, stretchWhere(from, to));
+}
+
+/** Which records `stretch` reads: by time, through the business days around it (the time index's first column). */
+export function stretchWhere(from: number, to: number): Sql {
+  if (from >= to) return sql`0`;
   const dates: string[] = [];
   for (let d = addDays(iso(from).slice(0, 10), -1); d <= addDays(iso(to).slice(0, 10), 1); d = addDays(d, 1))
     dates.push(d);
-  return loadWhere(
-    db,
-    sql`t.business_date IN (SELECT value FROM json_each(${JSON.stringify(dates)}))
-        AND t.occurred_at BETWEEN ${iso(from)} AND ${iso(to)}`,
-  );
+  return sql`t.business_date IN (SELECT value FROM json_each(${JSON.stringify(dates)}))
+        AND t.occurred_at BETWEEN ${iso(from)} AND ${iso(to)}`;
 }
 
 /** Payments carrying the invoice id of one of these sales, wherever their time (a key links across hours). */

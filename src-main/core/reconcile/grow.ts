@@ -14,7 +14,7 @@ import type { DecisionIndex } from './decision-index.ts';
 import { loadByIds, loadWhere, type Rec } from './load-day.ts';
 import { stableOrder, type BuiltGroup } from './match-day.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
-import { Area, GrowTooFar, matchComponent, storedOffsets } from './rematch-area.ts';
+import { Area, GrowTooFar, matchComponent, storedOffsets, type StretchCache } from './rematch-area.ts';
 import { amountMayFit, pairEvidence, pairFit } from './score.ts';
 
 /*
@@ -102,9 +102,10 @@ export function growComponent(
   seeds: Seeds,
   settings: ReconcileSettings,
   decisions: DecisionIndex,
+  cache?: StretchCache,
 ): Grown {
   const reach = settings.timeWindowMinutes * MIN + 10 * MIN;
-  const area = new Area(db);
+  const area = new Area(db, cache);
   const seedRecs = loadByIds(db, seeds.recordIds);
   area.add(seedRecs);
   const groups = new Set(seeds.saleKeys.map((k) => `sale:${k}`));

@@ -15,6 +15,7 @@ import { payoutDetail } from './payout-detail.ts';
 import { decisionEntries, markDays, recordDecision, undoDecision, type Touched } from './decide.ts';
 import { DecisionIndex } from './decision-index.ts';
 import { rematchDecision, type LocalReport } from './rematch.ts';
+import { StretchCache } from './rematch-area.ts';
 import { formatDay } from './describe.ts';
 import { runReconcile } from './engine.ts';
 import { explain } from './explain.ts';
@@ -51,6 +52,9 @@ export class ReconcileService {
   #running: Promise<RunReport> | null = null;
   #lastRematch: LocalReport | null = null;
   #warming: Promise<void> | null = null;
+  /** Records the last decisions read, and what the connection had written when they were done. */
+  #stretches = new StretchCache();
+  #writtenAfter = '';
 
   constructor(options: ReconcileServiceOptions) {
     this.#o = options;
@@ -147,6 +151,7 @@ export class ReconcileService {
       sql`SELECT key, version FROM recon_groups WHERE state = 'review' ORDER BY anchor_date DESC, id DESC LIMIT 1`,
     );
     if (!newest) return;
+    this.#keepStretchesIfUnwritten();
     try {
       db.transaction(() => {
         const { touched } = recordDecision(
@@ -183,6 +188,7 @@ export class ReconcileService {
 
   async decide(input: z.output<typeof DecideInput>) {
     const decisionsOnly = this.#nothingPending();
+    this.#keepStretchesIfUnwritten();
     const { entries, touched } = recordDecision(this.#o.db, input, this.#o.actor);
     await this.#rebuild(touched, decisionsOnly);
     return { decisions: entries, group: this.#groupAfter(input.groupKey, input.transactionId) };
@@ -190,6 +196,7 @@ export class ReconcileService {
 
   async undo(decisionId: number | null | undefined) {
     const decisionsOnly = this.#nothingPending();
+    this.#keepStretchesIfUnwritten();
     const { entry, touched } = undoDecision(this.#o.db, decisionId, this.#o.actor);
     await this.#rebuild(touched, decisionsOnly);
     return { undone: entry, group: this.#tryExplain(`sale:${entry.saleKey}`) };
@@ -243,13 +250,32 @@ export class ReconcileService {
 
   #rematch(touched: Touched): LocalReport | null {
     const db = this.#o.db;
-    return rematchDecision(
-      db,
-      { saleKeys: [touched.saleKey], recordIds: touched.recordIds },
-      readReconcileSettings(db),
-      DecisionIndex.load(db),
-      Date.now(),
-    );
+    try {
+      return rematchDecision(
+        db,
+        { saleKeys: [touched.saleKey], recordIds: touched.recordIds },
+        readReconcileSettings(db),
+        DecisionIndex.load(db),
+        Date.now(),
+        this.#stretches,
+      );
+    } finally {
+      this.#writtenAfter = this.#written();
+    }
+  }
+
+  /**
+   * Keeps the records the last decisions read only where nothing was written since, by this connection
+   * (a sync, a run, a setting: SQLite counts every row changed) or another one (a nightly sync in its own
+   * process: data_version). Called before the decision writes its own rows.
+   */
+  #keepStretchesIfUnwritten(): void {
+    if (this.#written() !== this.#writtenAfter) this.#stretches = new StretchCache();
+  }
+
+  #written(): string {
+    const db = this.#o.db;
+    return `${String(db.pragma('data_version', { simple: true }))}:${String(get<{ n: number }>(db, sql`SELECT total_changes() AS n`)?.n)}`;
   }
 
   /** The group as it stands after a decision: the sale's, or (after an unlink) the one holding the record. */

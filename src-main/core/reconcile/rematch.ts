@@ -4,7 +4,7 @@ import type { DecisionIndex } from './decision-index.ts';
 import { writeDiscrepancies } from './discrepancies.ts';
 import { closeComponent, TooWide, type Seeds } from './component.ts';
 import { growComponent, type Grown } from './grow.ts';
-import { GrowTooFar, matchComponent, storedOffsets } from './rematch-area.ts';
+import { GrowTooFar, matchComponent, storedOffsets, type StretchCache } from './rematch-area.ts';
 import { loadByIds } from './load-day.ts';
 import { recordKey, stableOrder, type BuiltGroup } from './match-day.ts';
 import { addRefunds, BY_PERSON, byOrderReference, byPerson, vippsOriginal } from './refunds.ts';
@@ -41,9 +41,11 @@ export function rematchDecision(
   settings: ReconcileSettings,
   decisions: DecisionIndex,
   nowMs: number,
+  /** Records read by the previous decisions, where nothing was written since (StretchCache). */
+  cache?: StretchCache,
 ): LocalReport | null {
   try {
-    return db.transaction(() => rematch(db, seeds, settings, decisions, nowMs))();
+    return db.transaction(() => rematch(db, seeds, settings, decisions, nowMs, cache))();
   } catch (err) {
     if (err instanceof TooWide) return null;
     throw err;
@@ -67,11 +69,12 @@ function rematch(
   settings: ReconcileSettings,
   decisions: DecisionIndex,
   nowMs: number,
+  cache: StretchCache | undefined,
 ): LocalReport {
   // Grown from the decision while the outcome changes; past its bounds, the whole component of candidates.
   let grown: Grown | null = null;
   try {
-    grown = growComponent(db, seeds, settings, decisions);
+    grown = growComponent(db, seeds, settings, decisions, cache);
   } catch (err) {
     if (!(err instanceof GrowTooFar)) throw err;
   }

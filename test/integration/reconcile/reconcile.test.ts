@@ -13,7 +13,9 @@ import { dumpGroups, syncDemoWorld, type DemoWorld } from '../../support/reconci
 import { cli } from '../../unit/cli/run-cli.ts';
 import { callCore } from '../../support/core-call.ts';
 import { rollupMismatches } from '../../support/dashboard-oracle.ts';
-import { reconcileState } from '../../support/reconcile-state.ts';
+import { expectFullRebuildEquals, reconcileState } from '../../support/reconcile-state.ts';
+import { resync } from '../../support/resync.ts';
+import { runReconcile } from '../../../src-main/core/reconcile/engine.ts';
 
 let w: DemoWorld;
 const homes: string[] = [];
@@ -522,6 +524,75 @@ describe('decisions', () => {
       expect(out.decisions).toHaveLength(1);
     });
     expect(counts()!.decisions).toBe(kept!.decisions + 1);
+  });
+
+  it('a decision reads whole only the records the decision before did not, and all of them again after anything was written', async () => {
+    const home = copyHome();
+    const file = databaseFile(home);
+    // Which of the reads of a stretch of time ran: the whole records, or only who holds them.
+    const reads: string[] = [];
+    const db = new Database(file, {
+      verbose: (text) => {
+        if (typeof text === 'string' && text.includes('occurred_at BETWEEN'))
+          reads.push(text.includes('held_key') ? 'whole' : 'holders');
+      },
+    });
+    const other = new Database(file);
+    try {
+      const service = new ReconcileService({ db, events: new EventBus(), actor: 'test', syncing: () => [] });
+      // The first suggestion whose decision is answered locally (a TGI payment changing hands rebuilds
+      // days); then that one again.
+      let chosen: string | null = null;
+      const decide = async () => {
+        const keys = chosen
+          ? [chosen]
+          : (db
+              .prepare(`SELECT key FROM recon_groups WHERE state = 'review' ORDER BY key`)
+              .pluck()
+              .all() as string[]);
+        for (const key of keys) {
+          reads.length = 0;
+          const version = db
+            .prepare('SELECT version FROM recon_groups WHERE key = ?')
+            .pluck()
+            .get(key) as string;
+          await service.decide({ action: 'accept', groupKey: key, version });
+          if (service.lastRematch) {
+            chosen = key;
+            return [...reads];
+          }
+          await service.undo(null);
+        }
+        throw new Error('no suggestion is decided locally');
+      };
+      const undo = async () => {
+        reads.length = 0;
+        await service.undo(null);
+        return [...reads];
+      };
+      expect(await decide()).toContain('whole');
+      // The undo reads the same hours: only who holds their records now.
+      expect(await undo()).toEqual(['holders']);
+      // A sync on this connection (a customer's name changes) and the run after it: everything is read again.
+      const [id] = db
+        .prepare(`SELECT id FROM transactions WHERE provider = 'sentrypos' ORDER BY id LIMIT 1`)
+        .pluck()
+        .all() as number[];
+      resync(db, [id!], (r) => ({ ...r, customerName: 'Changed By Sync' }), new Date().toISOString());
+      await runReconcile(db, { now: new Date() });
+      expect(await decide()).not.toContain('holders');
+      expect(await undo()).toEqual(['holders']);
+      expect(await decide()).toEqual(['holders']);
+      expect(await undo()).toEqual(['holders']);
+      // Another process writes (a nightly sync's connection): the same.
+      other.prepare(`UPDATE transactions SET customer_name = 'Changed Elsewhere' WHERE id = ?`).run(id);
+      await runReconcile(db, { now: new Date() });
+      expect(await decide()).not.toContain('holders');
+    } finally {
+      other.close();
+      db.close();
+    }
+    await expectFullRebuildEquals(home);
   });
 
   it('a decision re-matches only the sales it can change, and ends where a full rebuild of the same cache and decisions ends', async () => {
