@@ -21,6 +21,7 @@ import { migration0019 } from './0019-recon-view-writer.ts';
 import { migration0020 } from './0020-recon-dirty-ledger-days.ts';
 import { migration0021 } from './0021-recon-fee-ledger-days.ts';
 import { migration0022 } from './0022-recon-vipps-ledger-index.ts';
+import { migration0023 } from './0023-recon-discrepancies-by-group.ts';
 
 /** Every migration in order. Append only: a shipped migration is never edited or removed. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -46,6 +47,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0020,
   migration0021,
   migration0022,
+  migration0023,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
