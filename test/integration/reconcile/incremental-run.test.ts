@@ -80,8 +80,10 @@ describe('an incremental run', () => {
     // The days delivered and the day before them; not the empty day after the newest (nothing to match).
     const delivered = withDb(home, (db) =>
       db
-        .prepare(`SELECT count(DISTINCT business_date) FROM transactions WHERE business_date >=
-          (SELECT max(business_date) FROM transactions WHERE provider = 'vipps' AND kind = 'payout')`)
+        .prepare(
+          `SELECT count(DISTINCT business_date) FROM transactions WHERE business_date >=
+          (SELECT max(business_date) FROM transactions WHERE provider = 'vipps' AND kind = 'payout')`,
+        )
         .pluck()
         .get(),
     );
@@ -222,7 +224,13 @@ describe('an incremental run', () => {
       // The payment arrives a day late, booked on the provider's next day.
       const [p] = asDelivered(db, [payment]);
       db.prepare('DELETE FROM transactions WHERE id = ?').run(payment);
-      return { ...p!, businessDate: db.prepare(`SELECT ${day(8)}`).pluck().get() as string };
+      return {
+        ...p!,
+        businessDate: db
+          .prepare(`SELECT ${day(8)}`)
+          .pluck()
+          .get() as string,
+      };
     });
     await withCore(home, (core) => call(core, 'reconcile:run', { full: true }));
     withDb(home, (db) => expect(upsertTransactions(db, [late], SYNCED_AT).inserted).toBe(1));

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { all, get, raw, rawSql, run, sql, type Sql } from '../sql.ts';
+import { get, raw, rawSql, run, sql, type Sql } from '../sql.ts';
 
 /*
  * The Dashboard's reconciliation rollups (migration 0012), rebuilt for the business days a reconcile
