@@ -33,7 +33,12 @@ export function linkRefunds(
   // In time order, never row order: an earlier refund's claim shapes a later one's candidates.
   const primaries = refunds.filter((r) => r.twinId === null).sort(stableOrder);
   const tgi = primaries.filter((r) => r.provider === 'tgi');
-  const tgiCandidates = tgi.length ? storedCandidates(db) : null;
+  const tgiCandidates = tgi.length
+    ? storedCandidates(
+        db,
+        tgi.map((r) => -r.amount),
+      )
+    : null;
   const vipps = vippsOriginals(
     db,
     primaries.filter((r) => r.provider === 'vipps'),

@@ -42,35 +42,39 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * The candidates as the store holds them, read per refund through the TGI payment indexes (migration
  * 0017) and only as far as the pass ranks them: reading every TGI payment of the four months before
  * the earliest refund was the pass's cost, in an incremental run too. Instants are compared as the
- * stored UTC text (canonical ISO, one format), which orders as the instants do. Payments of sales the
- * POS marked refunded are few: they are read once, into memory. Exported for its query-plan test.
+ * stored UTC text (canonical ISO, one format), which orders as the instants do. Whether the POS marked
+ * a candidate's sale refunded is asked of each row read. The payments of refunded sales are read once,
+ * into memory, for the `amounts` the refunds to place want only: a walk for them would pass over every
+ * payment of a common amount. (Every refunded sale of the cache and all its payments were read, ~1,650
+ * sales at 100k, ten times that at 1M, for a day's few hundred refunds.) Exported for its plan test.
  */
-export function storedCandidates(db: Database): CandidateSource {
-  const refunded = new Set(
-    all<{ g: number }>(
-      db,
-      sql`SELECT DISTINCT m.group_id AS g FROM transactions s INDEXED BY search_by_status
-            CROSS JOIN recon_members m ON m.transaction_id = s.id
-           WHERE s.status = 'refunded' AND m.role = 'sale'`,
-    ).map((x) => x.g),
-  );
+export function storedCandidates(db: Database, amounts: readonly number[]): CandidateSource {
   const columns = `t.id, t.amount_minor AS amount, t.occurred_at AS at, t.connection_id,
       (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'cid') AS cid,
-      m.group_id, substr(g.key, 6) AS sale_key`;
-  type Row = Omit<Candidate, 'atMs' | 'refunded'> & { at: string };
-  const candidate = ({ at, ...rest }: Row): Candidate => ({
+      m.group_id, substr(g.key, 6) AS sale_key,
+      EXISTS (SELECT 1 FROM recon_members x INDEXED BY recon_members_by_group
+                CROSS JOIN transactions xt INDEXED BY search_totals_by_id_dims ON xt.id = x.transaction_id
+               WHERE x.group_id = m.group_id AND x.role = 'sale' AND xt.status = 'refunded') AS refunded`;
+  type Row = Omit<Candidate, 'atMs' | 'refunded'> & { at: string; refunded: number };
+  const candidate = ({ at, refunded, ...rest }: Row): Candidate => ({
     ...rest,
     atMs: Date.parse(at),
-    refunded: refunded.has(rest.group_id),
+    refunded: refunded === 1,
   });
+  // From the refunded POS rows (a sale's own tenders are its 'sale' members) to their groups' TGI
+  // payments of the wanted amounts, tested on the narrow id index before a payment's row is read.
   const ofRefundedSales = poolsOf(
     all<Row>(
       db,
-      sql`SELECT ${rawSql(columns)} FROM json_each(${JSON.stringify([...refunded])}) j
-            CROSS JOIN recon_members m ON m.group_id = j.value AND m.role = 'payment'
-            CROSS JOIN transactions t ON t.id = m.transaction_id
+      sql`SELECT DISTINCT ${rawSql(columns)} FROM transactions s INDEXED BY search_by_status
+            CROSS JOIN recon_members sm ON sm.transaction_id = s.id
+            CROSS JOIN recon_members m INDEXED BY recon_members_by_group ON m.group_id = sm.group_id AND m.role = 'payment'
+            CROSS JOIN transactions f INDEXED BY search_totals_by_id_dims ON f.id = m.transaction_id
+            CROSS JOIN transactions t ON t.id = f.id
             CROSS JOIN recon_groups g ON g.id = m.group_id
-           WHERE t.provider = 'tgi' AND t.kind = 'capture'`,
+           WHERE s.status = 'refunded' AND sm.role = 'sale' AND f.provider = 'tgi'
+             AND f.amount_minor IN (SELECT value FROM json_each(${JSON.stringify([...new Set(amounts)])}) j)
+             AND t.kind = 'capture'`,
     ).map(candidate),
   );
   // Newest first within the lookback; the partial indexes' WHERE is repeated literally so they apply.
@@ -92,7 +96,7 @@ export function storedCandidates(db: Database): CandidateSource {
         return;
       }
       for (const row of same.iterate(r.connectionId, amount, ...from(r)) as Iterable<Row>)
-        if (!refunded.has(row.group_id)) yield candidate(row);
+        if (!row.refunded) yield candidate(row);
     },
     *larger(r, amount) {
       for (const row of larger.iterate(r.connectionId, amount, ...from(r)) as Iterable<Row>)

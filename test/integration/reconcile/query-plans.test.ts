@@ -51,7 +51,7 @@ describe('reconcile query plans', () => {
   });
 
   it("walks a TGI refund's candidates newest first through the TGI payment indexes, never reading all payments", async () => {
-    const plans = await plansOf((db) => storedCandidates(db));
+    const plans = await plansOf((db) => storedCandidates(db, [10_000]));
     const walks = plans.filter((p) => p.includes('recon_tgi_captures'));
     expect(walks).toHaveLength(2);
     expect(walks[0]).toMatch(
@@ -80,7 +80,9 @@ describe('reconcile query plans', () => {
     const ledger = plans.filter((p) => p.includes('recon_vipps_ledger'));
     expect(ledger).toHaveLength(3);
     for (const plan of ledger)
-      expect(plan).toMatch(/^SEARCH (t|transactions) USING COVERING INDEX recon_vipps_ledger \(business_date>\?/);
+      expect(plan).toMatch(
+        /^SEARCH (t|transactions) USING COVERING INDEX recon_vipps_ledger \(business_date>\?/,
+      );
   });
 
   it('pages a state and a discrepancy class by their indexes', async () => {
