@@ -260,22 +260,25 @@ export function growComponent(
      */
     const rivalOf = (l: Link, only: (r: Rec) => boolean) => {
       let best: { score: number; t: Rec; p: Rec } | null = null;
+      // The pair first (pure tests), then whether its other end is open: a rival that cannot beat the
+      // best so far needs no claim, and a claim held outside reads and parses its group's evidence.
       for (const x of area.near(l.t.atMs, W, isPayment)) {
         if (x.id === l.p.id || (settings.reviewScore > 0 && !amountMayFit(l.t, x, settings)) || !only(x))
           continue;
-        const c = claimNow(x);
-        if (!open(c, l.day) || sureBefore(c, l)) continue;
         const cand = candidate(l.t, l.key.slice(5), x, l.day);
-        if (cand && better(cand, best)) best = cand;
+        if (!cand || !better(cand, best)) continue;
+        const c = claimNow(x);
+        if (open(c, l.day) && !sureBefore(c, l)) best = cand;
       }
       for (const y of area.near(l.p.atMs, W, isTender)) {
         if (y.id === l.t.id || (settings.reviewScore > 0 && !amountMayFit(y, l.p, settings)) || !only(y))
           continue;
         const s = saleNow(y);
-        const c = claimNow(y);
-        if (!s || s.day !== l.day || c?.phase === 0 || sureBefore(c, l)) continue;
+        if (!s || s.day !== l.day) continue;
         const cand = candidate(y, s.sale, l.p, l.day);
-        if (cand && better(cand, best)) best = cand;
+        if (!cand || !better(cand, best)) continue;
+        const c = claimNow(y);
+        if (c?.phase !== 0 && !sureBefore(c, l)) best = cand;
       }
       return best;
     };
