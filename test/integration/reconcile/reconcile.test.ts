@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperationInput, OperationOutput } from '../../../src-main/core/api/contract.ts';
 import { EventBus } from '../../../src-main/core/api/event-bus.ts';
+import { ReconcileListInput } from '../../../src-main/core/api/reconcile-schemas.ts';
 import { createCore, type Core } from '../../../src-main/core/core.ts';
 import { databaseFile } from '../../../src-main/core/home.ts';
 import { ReconcileService } from '../../../src-main/core/reconcile/reconcile-service.ts';
@@ -524,6 +525,51 @@ describe('decisions', () => {
       expect(out.decisions).toHaveLength(1);
     });
     expect(counts()!.decisions).toBe(kept!.decisions + 1);
+  });
+
+  it("the warm-up accepts and undoes the newest suggestions one by one, and a person's decision ends it", async () => {
+    const home = copyHome();
+    const file = databaseFile(home);
+    const before = reconcileState(file);
+    // The decisions written and undone, as SQLite runs them.
+    const trace = { accepts: 0, undos: 0 };
+    const db = new Database(file, {
+      verbose: (text) => {
+        if (typeof text !== 'string') return;
+        if (text.includes('INSERT INTO recon_decisions')) trace.accepts++;
+        if (text.includes('UPDATE recon_decisions SET undone_at')) trace.undos++;
+      },
+    });
+    try {
+      const service = () =>
+        new ReconcileService({ db, events: new EventBus(), actor: 'test', syncing: () => [] });
+      const suggestions = Number(
+        db.prepare(`SELECT count(*) FROM recon_groups WHERE state = 'review'`).pluck().get(),
+      );
+      expect(suggestions).toBeGreaterThan(1);
+      const opened = service();
+      opened.list(ReconcileListInput.parse({ state: 'review', limit: 1 }));
+      await opened.warmUp();
+      // Several rounds (V8 compiles over many calls), each an accept and its undo, none kept.
+      const rounds = Math.min(10, suggestions);
+      expect(trace).toEqual({ accepts: rounds, undos: rounds });
+      expect(reconcileState(file)).toEqual(before);
+
+      // A person who decides before the first round ran: theirs is the only decision.
+      trace.accepts = trace.undos = 0;
+      const busy = service();
+      busy.list(ReconcileListInput.parse({ state: 'review', limit: 1 }));
+      const key = db
+        .prepare(`SELECT key FROM recon_groups WHERE state = 'review' ORDER BY key LIMIT 1`)
+        .pluck()
+        .get() as string;
+      const version = db.prepare('SELECT version FROM recon_groups WHERE key = ?').pluck().get(key) as string;
+      await busy.decide({ action: 'accept', groupKey: key, version });
+      await busy.warmUp();
+      expect(trace).toEqual({ accepts: 1, undos: 0 });
+    } finally {
+      db.close();
+    }
   });
 
   it('a decision reads whole only the records the decision before did not, and all of them again after anything was written', async () => {
