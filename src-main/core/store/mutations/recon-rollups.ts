@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { get, raw, rawSql, run, sql, type Sql } from '../sql.ts';
+import { get, prepare, raw, rawSql, run, sql, type Sql } from '../sql.ts';
 
 /*
  * The Dashboard's reconciliation rollups (migration 0012), rebuilt for the business days a reconcile
@@ -225,16 +225,21 @@ export function applyRollupShares(db: Database, before: RollupShare, after: Roll
     const was = before.get(table) ?? new Map<string, number[]>();
     const now = after.get(table) ?? new Map<string, number[]>();
     const where = key.map((k) => `${k} = ?`).join(' AND ');
-    const read = db.prepare(`SELECT ${figures.join(', ')} FROM ${table} WHERE ${where}`).raw(true);
-    const write = db.prepare(
-      `INSERT OR REPLACE INTO ${table} (${[...key, ...figures].join(', ')}) VALUES (${[...key, ...figures].map(() => '?').join(', ')})`,
-    );
-    const drop = db.prepare(`DELETE FROM ${table} WHERE ${where}`);
+    // Prepared once per connection (sql.ts caches by text): a decision's re-match comes here each time.
+    const read = prepare(db, rawSql(`SELECT ${figures.join(', ')} FROM ${table} WHERE ${where}`), true).stmt;
+    const write = prepare(
+      db,
+      rawSql(
+        `INSERT OR REPLACE INTO ${table} (${[...key, ...figures].join(', ')}) VALUES (${[...key, ...figures].map(() => '?').join(', ')})`,
+      ),
+    ).stmt;
+    const drop = prepare(db, rawSql(`DELETE FROM ${table} WHERE ${where}`)).stmt;
     // Some sale or failed attempt anchored on the day: what makes its explained row exist.
-    const anchored = db.prepare(
-      `SELECT 1 FROM recon_groups g INDEXED BY recon_groups_by_day JOIN recon_members m INDEXED BY recon_members_by_group
-        ON m.group_id = g.id AND m.role IN ('sale', 'attempt') WHERE g.anchor_date = ? LIMIT 1`,
-    );
+    const anchored = prepare(
+      db,
+      rawSql(`SELECT 1 FROM recon_groups g INDEXED BY recon_groups_by_day JOIN recon_members m INDEXED BY recon_members_by_group
+        ON m.group_id = g.id AND m.role IN ('sale', 'attempt') WHERE g.anchor_date = ? LIMIT 1`),
+    ).stmt;
     for (const k of new Set([...was.keys(), ...now.keys()])) {
       const [a, b] = [was.get(k), now.get(k)];
       if (a && b && a.every((x, i) => x === b[i])) continue;
