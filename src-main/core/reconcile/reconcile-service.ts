@@ -63,6 +63,8 @@ export class ReconcileService {
   #decided = false;
   /** Records the last decisions read, and what the connection had written when they were done. */
   #stretches = new StretchCache();
+  /** The decisions in force, as the last decision saw them: brought up to date, not read whole, each time. */
+  #decisions: DecisionIndex | null = null;
   #writtenAfter = '';
 
   constructor(options: ReconcileServiceOptions) {
@@ -183,6 +185,9 @@ export class ReconcileService {
     } catch (err) {
       // A suggestion that cannot be decided (a closed day, nothing waiting after all) is passed over.
       if (!(err instanceof DryRun) && !(err instanceof AppError)) throw err;
+    } finally {
+      // The dry decision's id is given again to the next real one: the index lets go of it first.
+      if (this.#decisions) this.#decisions = DecisionIndex.refresh(db, this.#decisions);
     }
     return true;
   }
@@ -275,7 +280,7 @@ export class ReconcileService {
         db,
         { saleKeys: [touched.saleKey], recordIds: touched.recordIds },
         readReconcileSettings(db),
-        DecisionIndex.load(db),
+        (this.#decisions = DecisionIndex.refresh(db, this.#decisions)),
         Date.now(),
         this.#stretches,
       );
