@@ -42,6 +42,8 @@ export class DecisionIndex {
   readonly #byId = new Map<number, string>();
   /** The highest id filed: decisions past it are new. */
   #newest = 0;
+  /** The latest undo stamp seen (refresh): decisions stamped since may have been in force. */
+  #undoneSince = '';
   /** Each sale's and each record's pairs: made when the index is first brought up to date (refresh). */
   #salePairs: Map<string, Set<string>> | null = null;
   #recordPairs: Map<string, Set<string>> | null = null;
@@ -72,9 +74,12 @@ export class DecisionIndex {
   }
 
   static load(db: Database): DecisionIndex {
-    return new DecisionIndex(
+    const index = new DecisionIndex(
       all<DecisionRow>(db, sql`SELECT * FROM recon_decisions WHERE undone_at IS NULL`),
     );
+    index.#undoneSince =
+      get<{ at: string | null }>(db, sql`SELECT max(undone_at) AS at FROM recon_decisions`)?.at ?? '';
+    return index;
   }
 
   /**
@@ -85,26 +90,32 @@ export class DecisionIndex {
    */
   static refresh(db: Database, previous: DecisionIndex | null): DecisionIndex {
     if (!previous) return DecisionIndex.load(db);
-    // Decisions are appended, so new ones lie past the newest known (the index of 0005 reads them).
+    // Decisions are appended, so new ones lie past the newest known; an undo stamps its time, so the
+    // undone ones are those stamped since the latest stamp known (both read through the index of 0005).
     const added = all<DecisionRow>(
       db,
       sql`SELECT * FROM recon_decisions WHERE undone_at IS NULL AND id > ${previous.#newest} ORDER BY id`,
     );
+    const stamped = all<{ id: number; undone_at: string }>(
+      db,
+      sql`SELECT id, undone_at FROM recon_decisions WHERE undone_at >= ${previous.#undoneSince} ORDER BY undone_at`,
+    );
+    previous.#apply(
+      added,
+      stamped.map((r) => r.id),
+    );
+    previous.#undoneSince = stamped.at(-1)?.undone_at ?? previous.#undoneSince;
     const inForce = get<{ n: number }>(
       db,
       sql`SELECT count(*) AS n FROM recon_decisions WHERE undone_at IS NULL`,
     )!.n;
-    if (inForce === previous.#byId.size + added.length) {
-      if (added.length > 0) previous.#apply(added, []);
-      return previous;
-    }
-    // Some were undone (or given ids below the newest known): compare the ids in force.
+    if (inForce === previous.#byId.size) return previous;
+    // A clock set back, or an id given again after a rollback: compare the ids in force.
     const ids = db
       .prepare('SELECT id FROM recon_decisions WHERE undone_at IS NULL')
       .pluck()
       .all() as number[];
     const now = new Set(ids);
-    const undone = [...previous.#byId.keys()].filter((id) => !now.has(id));
     const unknown = ids.filter((id) => !previous.#byId.has(id));
     previous.#apply(
       all<DecisionRow>(
@@ -112,7 +123,7 @@ export class DecisionIndex {
         sql`SELECT * FROM recon_decisions WHERE id IN (SELECT value FROM json_each(${JSON.stringify(unknown)}))
              ORDER BY id`,
       ),
-      undone,
+      [...previous.#byId.keys()].filter((id) => !now.has(id)),
     );
     return previous;
   }
