@@ -210,6 +210,52 @@ describe('Reconcile view', () => {
     await waitFor(() => expect(decided.at(-1)).toBe('reject sale:conn:inv_2 v2'));
   });
 
+  it("takes out a suggestion the decision settled too (a tie's twin) when it is reached, and opens the next", async () => {
+    // Accepting inv_1 takes its rival away: inv_2, the same amount a minute later, is linked by the same
+    // re-match. The list still shows inv_2 until it is opened; it then leaves, and inv_3 is opened.
+    let settled = false;
+    const review = [item(1), item(2), item(3)];
+    const { api, decided } = reconcileApi({
+      'reconcile:list': () => ({ ok: true, value: { items: review, nextCursor: null } }),
+      'reconcile:explain': ({ key }) => {
+        const n = Number(key.split('_').at(-1));
+        return { ok: true, value: explanation(n, { key, state: settled && n <= 2 ? 'linked' : 'review' }) };
+      },
+      'reconcile:decide': (input) => {
+        decided.push(`${input.action} ${input.groupKey}`);
+        settled = true;
+        return {
+          ok: true,
+          value: {
+            decisions: [
+              {
+                id: 1,
+                at: '2026-12-01T08:00:00Z',
+                actor: 'kari',
+                action: input.action,
+                saleKey: input.groupKey.slice(5),
+                record: 'tgi:c:1',
+                note: null,
+                undoneAt: null,
+                undoneBy: null,
+              },
+            ],
+            group: explanation(1, { state: 'linked' }),
+          },
+        };
+      },
+    });
+    show(api);
+    await waitFor(() => expect(screen.getByTestId('group-detail').textContent).toContain('inv_1'));
+    await fireEvent.keyDown(window, { key: 'a' });
+    await waitFor(() => expect(decided).toEqual(['accept sale:conn:inv_1']));
+    await waitFor(() => expect(screen.getByTestId('group-detail').textContent).toContain('inv_3'));
+    expect(screen.getAllByTestId('queue-item').map((e) => e.getAttribute('data-key'))).toEqual([
+      'sale:conn:inv_3',
+    ]);
+    expect(screen.getByTestId('group-detail').textContent).toContain('Accept');
+  });
+
   it('refuses a stale decision with the core’s message and reloads the item', async () => {
     const { api } = reconcileApi({
       'reconcile:decide': () => ({

@@ -194,6 +194,13 @@ export class ReconcileState {
     if (!force) this.notice = null;
     const result = await this.#api.call('reconcile:explain', { key });
     if (this.#detailFor !== key) return;
+    if (result.ok && this.tab === 'review' && result.value.state !== 'review') {
+      // A decision can settle other suggestions too (a tie's twin, once its rival is taken): one that no
+      // longer waits for a decision leaves the list, and the one after it is opened.
+      this.queue.remove(item.key);
+      this.#detailFor = '';
+      return this.openCurrent(force);
+    }
     if (result.ok) {
       this.detail = result.value;
       this.detailError = null;
