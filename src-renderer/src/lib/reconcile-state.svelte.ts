@@ -198,7 +198,6 @@ export class ReconcileState {
       // A decision can settle other suggestions too (a tie's twin, once its rival is taken): one that no
       // longer waits for a decision leaves the list, and the one after it is opened.
       this.queue.remove(item.key);
-      this.#detailFor = '';
       return this.openCurrent(force);
     }
     if (result.ok) {
