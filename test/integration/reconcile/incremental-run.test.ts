@@ -41,15 +41,36 @@ const SYNCED_AT = '2026-12-02T03:00:00.000Z';
 const day = (n: number) =>
   `(SELECT business_date FROM transactions GROUP BY 1 ORDER BY 1 LIMIT 1 OFFSET ${n})`;
 
+/** A home of its own with a copy of the synced world's cache. */
+function copyOfWorld(): string {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'posrecon-incr-'));
+  homes.push(home);
+  copyFileSync(w.dbFile, databaseFile(home));
+  return home;
+}
+
+/** A sync delivers a failed attempt of POS tender `id`, two minutes before midnight of its day. */
+function declineBeforeMidnight(db: Database.Database, id: number): void {
+  const [paid] = asDelivered(db, [id]);
+  const before = new Date(Date.parse(`${paid!.businessDate}T00:00:00Z`) - 120_000).toISOString();
+  const attempt = {
+    ...paid!,
+    externalId: `${paid!.externalId}-declined`,
+    status: 'failed' as const,
+    occurredAt: before,
+    occurredAtRaw: before,
+    businessDate: before.slice(0, 10),
+  };
+  expect(upsertTransactions(db, [attempt], SYNCED_AT).inserted).toBe(1);
+}
+
 /**
  * The records `pick` selects arrive late: a copy of the synced cache without them is reconciled in
  * full, then a sync delivers them (the sync's own upsert, `change` applied) and the incremental run follows. Returns the
  * run's report and the payouts as they stood before it.
  */
 async function arriveLate(pick: string, change = (r: CanonicalTransaction) => r) {
-  const home = mkdtempSync(path.join(os.tmpdir(), 'posrecon-incr-'));
-  homes.push(home);
-  copyFileSync(w.dbFile, databaseFile(home));
+  const home = copyOfWorld();
   const records = withDb(home, (db) => {
     const ids = db.prepare(pick).pluck().all() as number[];
     expect(ids.length).toBeGreaterThan(0);
@@ -157,9 +178,7 @@ describe('an incremental run', () => {
   it("after a sale's records past midnight are removed upstream, moves its group to the day before", async () => {
     // A sale whose failed attempt lies before midnight and its paid tender after: anchored on the later
     // day, until that day's rows go. The earlier day is rebuilt first and takes the sale's key.
-    const home = mkdtempSync(path.join(os.tmpdir(), 'posrecon-incr-'));
-    homes.push(home);
-    copyFileSync(w.dbFile, databaseFile(home));
+    const home = copyOfWorld();
     const sale = withDb(home, (db) => {
       // The first paid POS tender of a day, alone in its sale: a failed attempt of it comes before midnight.
       const id = db
@@ -171,17 +190,7 @@ describe('an incremental run', () => {
         )
         .pluck()
         .get() as number;
-      const [paid] = asDelivered(db, [id]);
-      const before = new Date(Date.parse(`${paid!.businessDate}T00:00:00Z`) - 120_000).toISOString();
-      const attempt = {
-        ...paid!,
-        externalId: `${paid!.externalId}-declined`,
-        status: 'failed' as const,
-        occurredAt: before,
-        occurredAtRaw: before,
-        businessDate: before.slice(0, 10),
-      };
-      expect(upsertTransactions(db, [attempt], SYNCED_AT).inserted).toBe(1);
+      declineBeforeMidnight(db, id);
       return id;
     });
     await withCore(home, (core) => call(core, 'reconcile:run', { full: true }));
@@ -194,9 +203,7 @@ describe('an incremental run', () => {
   it("after a payment arrives for a sale whose failed attempt lies on a day the run does not rebuild, moves that day's Dashboard figures", async () => {
     // The attempt is counted on its own day, under its sale's payment providers: the sale's group is
     // anchored on the next day, which the run rebuilds, and the attempt's day is no day of the run.
-    const home = mkdtempSync(path.join(os.tmpdir(), 'posrecon-incr-'));
-    homes.push(home);
-    copyFileSync(w.dbFile, databaseFile(home));
+    const home = copyOfWorld();
     const late = withDb(home, (db) => {
       // A day's first paid POS tender alone in its sale, paid by one SensePass or Cents payment (no twin).
       const { tender, payment } = db
@@ -210,17 +217,7 @@ describe('an incremental run', () => {
             ORDER BY t.occurred_at LIMIT 1`,
         )
         .get() as { tender: number; payment: number };
-      const [paid] = asDelivered(db, [tender]);
-      const before = new Date(Date.parse(`${paid!.businessDate}T00:00:00Z`) - 120_000).toISOString();
-      const attempt = {
-        ...paid!,
-        externalId: `${paid!.externalId}-declined`,
-        status: 'failed' as const,
-        occurredAt: before,
-        occurredAtRaw: before,
-        businessDate: before.slice(0, 10),
-      };
-      expect(upsertTransactions(db, [attempt], SYNCED_AT).inserted).toBe(1);
+      declineBeforeMidnight(db, tender);
       // The payment arrives a day late, booked on the provider's next day.
       const [p] = asDelivered(db, [payment]);
       db.prepare('DELETE FROM transactions WHERE id = ?').run(payment);
@@ -240,9 +237,7 @@ describe('an incremental run', () => {
   });
 
   it('after statuses change on every provider, Vipps ledger entries included, settles no payout', async () => {
-    const home = mkdtempSync(path.join(os.tmpdir(), 'posrecon-incr-'));
-    homes.push(home);
-    copyFileSync(w.dbFile, databaseFile(home));
+    const home = copyOfWorld();
     const before = reconcileState(databaseFile(home));
     withDb(home, (db) => {
       const ids = db
