@@ -47,6 +47,8 @@ export function printSummary(io: CliIo, s: Summary): void {
     `${'Paid through'.padEnd(20)} ${'Linked'.padStart(8)} ${'Review'.padStart(7)} ${'Unmatched'.padStart(9)}  Linked money / unmatched money`,
   );
   for (const [provider, p] of [...byProvider].sort(([a], [b]) => a.localeCompare(b))) {
+    // Sales that need no payment (cash) are counted under "Explained" below, not as a row of zeros.
+    if (p.linked + p.review + p.unmatched === 0) continue;
     const name = provider === 'none' ? '(no payment found)' : providerName(provider);
     const money = [...p.money]
       .map(([c, [l, , u]]) => `${formatMoney(l, c)}${u ? ` / ${formatMoney(u, c)}` : ''}`)
