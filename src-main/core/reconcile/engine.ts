@@ -2,8 +2,8 @@ import type { Database } from 'better-sqlite3';
 import { all, get, sql } from '../store/sql.ts';
 import { DecisionIndex } from './decision-index.ts';
 import { writeDiscrepancies } from './discrepancies.ts';
-import { loadDay, lookupByKey, type Rec } from './load-day.ts';
-import { matchDay, stableOrder } from './match-day.ts';
+import { loadDay, loadNear, loadNeighbour, lookupByKey, type Rec } from './load-day.ts';
+import { FAILED, matchDay, saleKeyOf, stableOrder } from './match-day.ts';
 import { rebuildPayouts } from './payouts.ts';
 import { linkRefunds } from './refunds.ts';
 import { readReconcileSettings } from './reconcile-settings.ts';
@@ -161,12 +161,37 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
     if (!recs) cache.set(d, (recs = loadDay(db, d, { held: !full }).sort(stableOrder)));
     return recs;
   };
+  // A neighbour outside the run is read as far as matching run day `d` can use it (loadNeighbour), and
+  // its other records only within the time window of d's sales' tenders: the clock offsets (dayOffsets)
+  // count a payment of a tender's amount near it, whoever holds it. In the new-day case that is the day
+  // two before the new one, read whole only for the day before's window.
+  const windowOf = (d: string): Rec[] => {
+    const own = day(d);
+    const sales = own.filter((r) => r.provider === 'sentrypos' && r.kind === 'sale');
+    const invoices = new Set(sales.map((r) => r.refs[0] ?? r.externalId));
+    const sides = [addDays(d, -1), addDays(d, 1)].map((n) =>
+      full || runDays.has(n) ? { recs: day(n), rest: [] } : loadNeighbour(db, n, invoices, runDays),
+    );
+    const keys = new Set(sales.map(saleKeyOf));
+    let [lo, hi] = [Infinity, -Infinity];
+    for (const recs of [own, sides[0]!.recs, sides[1]!.recs]) {
+      for (const r of recs) {
+        if (r.provider !== 'sentrypos' || r.kind !== 'sale' || FAILED.has(r.status)) continue;
+        if (!keys.has(saleKeyOf(r))) continue;
+        if (r.atMs < lo) lo = r.atMs;
+        if (r.atMs > hi) hi = r.atMs;
+      }
+    }
+    const reach = settings.timeWindowMinutes * 60_000;
+    const near = sides.flatMap((s) => (s.rest.length ? loadNear(db, s.rest, lo - reach, hi + reach) : []));
+    return [...sides[0]!.recs, ...own, ...sides[1]!.recs, ...near];
+  };
   const lookup = lookupByKey(db);
   const claimed = new Set<number>();
   let groups = 0;
   let t0 = performance.now();
   for (const [i, d] of days.entries()) {
-    const window = [...day(addDays(d, -1)), ...day(d), ...day(addDays(d, 1))];
+    const window = windowOf(d);
     let offsets: ReadonlyMap<string, number> = new Map();
     const built = matchDay({
       date: d,

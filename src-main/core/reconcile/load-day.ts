@@ -218,3 +218,64 @@ export function lookupByKey(db: Database): (key: string) => Rec | undefined {
     )[0];
   };
 }
+
+/** A day beside the run, as far as it was read: the records it must give, and the rest by time. */
+export interface NeighbourRead {
+  recs: Rec[];
+  /** Its other records: id and time only, for the time-bound read (loadNear). */
+  rest: { id: number; atMs: number }[];
+}
+
+/**
+ * The records of a day outside the run (`date`) that matching a run day can use, read whole: the ones
+ * a run day may take (held by no group, or by a group anchored on a run day: `free` in matchDay), and
+ * the ones carrying one of `invoices` as a reference, or as their own id where matching reads that (a
+ * POS row without an invoice id, a TGI payment's tid): the run day's sales' other rows and the payments
+ * naming those sales, which place their tenders and set the clock offsets. Every other record is held
+ * by a group of a day not rebuilt, so matching reads it for the clock offsets alone (a payment near a
+ * tender in time): those come back by id and time, for loadNear. On a busy day most records are of this
+ * kind, and reading a record whole (its row, references, links, twin, lines) is what costs. Each part
+ * is read from an index: the day's times, who holds each record, references by value, stable keys.
+ */
+export function loadNeighbour(
+  db: Database,
+  date: string,
+  invoices: ReadonlySet<string>,
+  runDays: ReadonlySet<string>,
+): NeighbourRead {
+  const wanted = JSON.stringify([...invoices]);
+  const named = new Set(
+    raw<[number]>(
+      db,
+      sql`SELECT r.transaction_id FROM json_each(${wanted}) j
+            CROSS JOIN transaction_refs r INDEXED BY transaction_refs_by_value ON r.value = j.value
+            CROSS JOIN transactions t INDEXED BY search_totals_by_id_dims ON t.id = r.transaction_id
+           WHERE t.business_date = ${date}
+          UNION SELECT t.id FROM connections c CROSS JOIN json_each(${wanted}) j
+            CROSS JOIN transactions t INDEXED BY sqlite_autoindex_transactions_1
+              ON t.connection_id = c.id AND t.external_id = j.value
+           WHERE t.provider IN ('sentrypos', 'tgi') AND t.business_date = ${date}`,
+    ).map((r) => r[0]),
+  );
+  const sure: number[] = [];
+  const rest: NeighbourRead['rest'] = [];
+  for (const [id, occurredAt, free] of raw<[number, string, number]>(
+    db,
+    sql`SELECT t.id, t.occurred_at, m.group_id IS NULL OR m.group_id IN (SELECT id FROM recon_groups
+            INDEXED BY recon_groups_by_day WHERE anchor_date IN (SELECT value FROM json_each(${JSON.stringify([...runDays])})))
+          FROM transactions t INDEXED BY search_by_time LEFT JOIN recon_members m ON m.transaction_id = t.id
+         WHERE t.business_date = ${date}`,
+  )) {
+    if (free || named.has(id)) sure.push(id);
+    else rest.push({ id, atMs: Date.parse(occurredAt) });
+  }
+  return { recs: loadByIds(db, sure), rest };
+}
+
+/** Of a neighbour's other records (NeighbourRead.rest), those within [from, to] ms, read whole. */
+export function loadNear(db: Database, rest: NeighbourRead['rest'], from: number, to: number): Rec[] {
+  return loadByIds(
+    db,
+    rest.filter((r) => r.atMs >= from && r.atMs <= to).map((r) => r.id),
+  );
+}

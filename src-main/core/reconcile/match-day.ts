@@ -71,7 +71,8 @@ export function saleKeyOf(r: Rec): string {
   return `${r.connectionId}:${r.refs[0] ?? r.externalId}`;
 }
 
-const FAILED = new Set(['failed', 'cancelled']);
+/** A POS row or payment that took no money: a failed or cancelled attempt. */
+export const FAILED: ReadonlySet<string> = new Set(['failed', 'cancelled']);
 const PAYMENT_PROVIDER = new Set<string>(PAYMENT_PROVIDERS);
 const invoiceOf = (g: BuiltGroup) => g.tenders[0]?.refs[0] ?? g.members[0]?.rec.refs[0];
 const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
