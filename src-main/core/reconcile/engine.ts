@@ -213,7 +213,7 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
 
   t0 = performance.now();
   options.onProgress?.({ phase: 'refunds', done: 0, total: 1 });
-  const refunds = db.transaction(() => linkRefunds(db, settings, decisions, { moveRollups: !full }))();
+  const refunds = db.transaction(() => linkRefunds(db, settings, decisions, nowMs, { moveRollups: !full }))();
   timings.refunds = performance.now() - t0;
 
   let payouts = 0;
@@ -242,7 +242,8 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
     writeDiscrepancies(db, {
       days: full ? null : days,
       paymentDays: affected ?? undefined,
-      groups: writer.written,
+      // The refund pass's review, set or taken back, feeds the classes of a sale's group too.
+      groups: [...writer.written, ...refunds.restated],
       settings,
       nowMs,
       orphanRefunds: refunds.orphans,

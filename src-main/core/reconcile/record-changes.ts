@@ -103,7 +103,7 @@ function rematchAll(
 
   // Refunds no sale holds are looked at again, as every run does (a changed payment may be theirs now).
   t0 = performance.now();
-  const refunds = linkRefunds(db, settings, decisions);
+  const refunds = linkRefunds(db, settings, decisions, nowMs);
   timings.refunds = performance.now() - t0;
   // Payouts are not settled again: they read only what a change taken this way cannot move (kind,
   // amount, currency, time, business day, provider status: migration 0018 sends those to the days).
@@ -111,6 +111,8 @@ function rematchAll(
   t0 = performance.now();
   const discrepancies = writeDiscrepancies(db, {
     days: [],
+    // Sales whose state the refund pass changed (a review set or taken back) outside the re-matches.
+    groups: refunds.restated,
     settings,
     nowMs,
     orphanRefunds: refunds.orphans,

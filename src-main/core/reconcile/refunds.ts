@@ -1,26 +1,31 @@
 import type { Database } from 'better-sqlite3';
 import { all, get, run, sql } from '../store/sql.ts';
 import type { DecisionIndex } from './decision-index.ts';
-import { loadWhere, type Rec } from './load-day.ts';
+import { loadByIds, loadWhere, type Rec } from './load-day.ts';
 import { recordKey, stableOrder } from './match-day.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
 import { bestTgiOriginal, storedCandidates } from './tgi-refund-original.ts';
-import { versionOf, type RefundLink } from './write-groups.ts';
+import { stateOf, versionOf, type RefundLink } from './write-groups.ts';
 import { applyRollupShares, rollupShare } from '../store/mutations/recon-rollups.ts';
 
 /**
- * Links refunds no group holds yet (new ones, and those whose sale's day was just rebuilt) to their
- * original payment's group. Vipps: a refund carries its capture's order reference. TGI documents no
- * link, so the original is scored on amount (a full refund equals it, and the POS marks the sale
- * refunded), and on time; unsure links go to review. SensePass and Cents refund by changing the
- * payment's status, so they have no refund records. A refund with no candidate at all is an orphan.
+ * Links refunds no group holds yet (new ones, those whose sale's day was just rebuilt, and those of a
+ * group that held a refund which changed or went away: see releaseChanged) to their original payment's
+ * group. Vipps: a refund carries its capture's order reference. TGI documents no link, so the original
+ * is scored on amount (a full refund equals it, and the POS marks the sale refunded), and on time;
+ * unsure links go to review. SensePass and Cents refund by changing the payment's status, so they have
+ * no refund records. A refund with no candidate at all is an orphan. `restated`: the groups whose state
+ * the pass changed (a refund to review turns its sale to review, one let go may turn it back), whose
+ * discrepancy classes the caller rebuilds.
  */
 export function linkRefunds(
   db: Database,
   settings: ReconcileSettings,
   decisions: DecisionIndex,
+  nowMs: number,
   { moveRollups = true } = {},
-): { linked: number; orphans: number[] } {
+): { linked: number; orphans: number[]; restated: number[] } {
+  const restated = releaseChanged(db, nowMs, moveRollups);
   const refunds = loadWhere(
     db,
     sql`t.kind = 'refund' AND t.provider IN ('vipps', 'tgi', 'sensepass', 'cents')
@@ -77,14 +82,15 @@ export function linkRefunds(
   // A refund is in no Dashboard rollup; the review state a suggested one sets is. The groups it turns
   // move the rollups by their share (a run refreshing every day says `moveRollups: false`), instead of
   // their anchor days being rebuilt: a new day's refunds reach sales all over the month.
-  const turned = moveRollups
-    ? all<{ key: string }>(
+  const turnedGroups = moveRollups
+    ? all<{ id: number; key: string }>(
         db,
-        sql`SELECT key FROM recon_groups WHERE id IN (SELECT value FROM json_each(${JSON.stringify(
+        sql`SELECT id, key FROM recon_groups WHERE id IN (SELECT value FROM json_each(${JSON.stringify(
           [...links].filter(([, ls]) => ls.some((l) => l.status === 'suggested')).map(([id]) => id),
         )})) AND state <> 'review'`,
-      ).map((g) => g.key)
+      )
     : [];
+  const turned = turnedGroups.map((g) => g.key);
   const before = turned.length ? rollupShare(db, turned) : null;
   let linked = 0;
   for (const [groupId, ls] of links) {
@@ -100,7 +106,63 @@ export function linkRefunds(
           SELECT ${v.id}, group_id, 'view' FROM recon_members WHERE transaction_id = ${v.twinId}`,
     );
   }
-  return { linked, orphans };
+  return { linked, orphans, restated: [...new Set([...restated, ...turnedGroups.map((g) => g.id)])] };
+}
+
+/**
+ * Lets go every refund of the groups that held a refund which changed or was removed since the last
+ * run (marked by migration 0024's triggers), so the pass places them again as a full rebuild does. A
+ * refund is often made weeks after its sale: the group holding it is anchored on a day the run does
+ * not rebuild, and kept the refund as it was (its evidence, member row and version; the review a
+ * suggested one set), or named a refund no longer there. All of a marked group's refunds go, not only
+ * the changed ones, so the pass puts them back in one order (a full run's). The group's refund entries,
+ * refund members and refunds' Report views go; a review that only its refunds set is judged again from
+ * its pairs and tenders (stateOf). Groups the run rebuilt hold no refunds yet and are passed over. The
+ * Dashboard's rollups move by the groups' share. Returns the groups whose state changed.
+ */
+function releaseChanged(db: Database, nowMs: number, moveRollups: boolean): number[] {
+  const marked = all<{ id: number; key: string; state: string; evidence: string }>(
+    db,
+    sql`SELECT g.id, g.key, g.state, g.evidence FROM recon_dirty_refund_groups d CROSS JOIN recon_groups g ON g.id = d.group_id
+         WHERE json_array_length(g.evidence, '$.refunds') > 0
+            OR EXISTS (SELECT 1 FROM recon_members m INDEXED BY recon_members_by_group WHERE m.group_id = g.id AND m.role = 'refund')`,
+  );
+  run(db, sql`DELETE FROM recon_dirty_refund_groups`);
+  if (!marked.length) return [];
+  const keys = marked.map((g) => g.key);
+  const before = moveRollups ? rollupShare(db, keys) : null;
+  const restated: number[] = [];
+  for (const g of marked) {
+    run(
+      db,
+      sql`DELETE FROM recon_members WHERE group_id = ${g.id} AND (role = 'refund'
+            OR (role = 'view' AND (SELECT kind FROM transactions t WHERE t.id = transaction_id) = 'refund'))`,
+    );
+    run(
+      db,
+      sql`UPDATE recon_groups SET evidence = json_set(evidence, '$.refunds', json('[]')) WHERE id = ${g.id}`,
+    );
+    const pairs = (JSON.parse(g.evidence) as { pairs: { tender: number; status: string }[] }).pairs;
+    if (g.state === 'review' && !pairs.some((p) => p.status === 'suggested')) {
+      const tenders = loadByIds(
+        db,
+        all<{ id: number }>(
+          db,
+          sql`SELECT transaction_id AS id FROM recon_members WHERE group_id = ${g.id} AND role = 'sale'`,
+        ).map((m) => m.id),
+      );
+      const state = stateOf(
+        { pairs: pairs.map((p) => ({ ...p, tender: { id: p.tender } })), tenders },
+        [],
+        nowMs,
+      );
+      run(db, sql`UPDATE recon_groups SET state = ${state} WHERE id = ${g.id}`);
+      restated.push(g.id);
+    }
+    refreshVersion(db, g.id);
+  }
+  if (before) applyRollupShares(db, before, rollupShare(db, keys));
+  return restated;
 }
 
 /** A refund a person tied to a sale. */
@@ -181,22 +243,59 @@ interface Capture {
   sale_key: string | null;
 }
 
-/** Adds refunds to a group and brings its evidence, state and version up to date. */
+type RefundEntry = { refund: number; payment: number; status: string; score: number; note: string };
+
+/**
+ * Adds refunds to a group and brings its evidence, state and version up to date. The evidence lists a
+ * group's refunds in their stable order (a full run places every refund in that order): links come in
+ * it, and a group that already holds refunds (placed by an earlier run) gets its list merged in it.
+ */
 export function addRefunds(db: Database, groupId: number, links: readonly RefundLink[]): void {
-  for (const l of links) {
+  const held = JSON.parse(
+    get<{ refunds: string }>(
+      db,
+      sql`SELECT json_extract(evidence, '$.refunds') AS refunds FROM recon_groups WHERE id = ${groupId}`,
+    )?.refunds ?? '[]',
+  ) as RefundEntry[];
+  const entry = (l: RefundLink): RefundEntry => ({
+    refund: l.refund.id,
+    payment: l.paymentId,
+    status: l.status,
+    score: l.score,
+    note: l.note,
+  });
+  for (const l of links)
     run(
       db,
       sql`INSERT OR REPLACE INTO recon_members (transaction_id, group_id, role) VALUES (${l.refund.id}, ${groupId}, 'refund')`,
     );
+  if (!held.length) {
+    for (const l of links)
+      run(
+        db,
+        sql`UPDATE recon_groups SET evidence = json_insert(evidence, '$.refunds[#]', json(${JSON.stringify(entry(l))}))
+             WHERE id = ${groupId}`,
+      );
+  } else {
+    // An entry whose refund is no longer in the cache names nothing: it goes.
+    const recs = new Map(
+      loadByIds(
+        db,
+        held.map((e) => e.refund),
+      ).map((r) => [r.id, r]),
+    );
+    for (const l of links) recs.delete(l.refund.id);
+    const merged = [
+      ...held.flatMap((e) => {
+        const r = recs.get(e.refund);
+        return r ? [{ r, e }] : [];
+      }),
+      ...links.map((l) => ({ r: l.refund, e: entry(l) })),
+    ].sort((a, b) => stableOrder(a.r, b.r));
     run(
       db,
-      sql`UPDATE recon_groups SET evidence = json_insert(evidence, '$.refunds[#]', json(${JSON.stringify({
-        refund: l.refund.id,
-        payment: l.paymentId,
-        status: l.status,
-        score: l.score,
-        note: l.note,
-      })})) WHERE id = ${groupId}`,
+      sql`UPDATE recon_groups SET evidence = json_set(evidence, '$.refunds', json(${JSON.stringify(merged.map((m) => m.e))}))
+           WHERE id = ${groupId}`,
     );
   }
   if (links.some((l) => l.status === 'suggested'))
@@ -204,11 +303,18 @@ export function addRefunds(db: Database, groupId: number, links: readonly Refund
   refreshVersion(db, groupId);
 }
 
+/**
+ * A group's version from its members as they stand. A refund's Report view joins after its refund
+ * (the views come last in the refund pass and in a decision's placing), so a full run's version never
+ * counted it: it is left out here too, or a group that got a second refund in a later run would hash
+ * otherwise than one that got both in one run.
+ */
 export function refreshVersion(db: Database, groupId: number): void {
   const members = all<{ id: number; role: string; fingerprint: string | null }>(
     db,
     sql`SELECT m.transaction_id AS id, m.role, t.fingerprint FROM recon_members m
-          JOIN transactions t ON t.id = m.transaction_id WHERE m.group_id = ${groupId}`,
+          JOIN transactions t ON t.id = m.transaction_id
+         WHERE m.group_id = ${groupId} AND NOT (m.role = 'view' AND t.kind = 'refund')`,
   );
   const state =
     get<{ state: string }>(db, sql`SELECT state FROM recon_groups WHERE id = ${groupId}`)?.state ?? '';

@@ -56,8 +56,19 @@ function pairEvidence(p: Pair) {
 
 const YOUNG_PENDING_MS = 86_400_000;
 
-/** Where a sale stands: linked, waiting for a person, unmatched, or explained (cash, failed, pending). */
-export function stateOf(g: BuiltGroup, refunds: readonly RefundLink[], nowMs: number): GroupState {
+/**
+ * Where a sale stands: linked, waiting for a person, unmatched, or explained (cash, failed, pending).
+ * Reads only the pairs' tenders and statuses and the tenders, so a stored group (its evidence's pairs
+ * and its sale members) can be judged again when the refund pass takes its refunds away (refunds.ts).
+ */
+export function stateOf(
+  g: {
+    pairs: readonly { tender: { id: number }; status: string }[];
+    tenders: readonly Pick<Rec, 'id' | 'network' | 'status' | 'atMs'>[];
+  },
+  refunds: readonly Pick<RefundLink, 'status'>[],
+  nowMs: number,
+): GroupState {
   if (g.pairs.some((p) => p.status === 'suggested') || refunds.some((r) => r.status === 'suggested'))
     return 'review';
   const unpaid = g.tenders.filter((t) => !g.pairs.some((p) => p.tender.id === t.id));
