@@ -1,14 +1,10 @@
-import Database from 'better-sqlite3';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseFile } from '../../../src-main/core/home.ts';
 import type { CanonicalTransaction } from '../../../src-main/core/model/transaction.ts';
 import { callCore as call } from '../../support/core-call.ts';
 import { syncDemoWorld, type DemoWorld } from '../../support/reconcile-world.ts';
 import { expectFullRebuildEquals, withCore } from '../../support/reconcile-state.ts';
 import { resync } from '../../support/resync.ts';
+import { withDb, worldHomes } from '../../support/world-homes.ts';
 
 /*
  * A sync that changes only some records is followed by a re-match of what they reach, not of their
@@ -18,29 +14,13 @@ import { resync } from '../../support/resync.ts';
  */
 
 let w: DemoWorld;
-const homes: string[] = [];
+const homes = worldHomes('posrecon-recchg-');
 beforeAll(async () => {
   w = await syncDemoWorld(11, 14, 120);
 }, 120_000);
-afterAll(() => {
-  for (const h of [w.home, ...homes]) rmSync(h, { recursive: true, force: true });
-});
+afterAll(() => homes.removeAll(w.home));
 
-function copyHome(): string {
-  const home = mkdtempSync(path.join(os.tmpdir(), 'posrecon-recchg-'));
-  homes.push(home);
-  copyFileSync(w.dbFile, databaseFile(home));
-  return home;
-}
-
-function withDb<T>(home: string, fn: (db: Database.Database) => T): T {
-  const db = new Database(databaseFile(home));
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
+const copyHome = () => homes.copy(w.dbFile);
 
 /** Re-syncs records with a change, runs the incremental reconcile, and says whether it matched days. */
 async function syncThenRun(

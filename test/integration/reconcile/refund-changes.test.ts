@@ -1,15 +1,11 @@
-import Database from 'better-sqlite3';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseFile } from '../../../src-main/core/home.ts';
 import type { CanonicalTransaction } from '../../../src-main/core/model/transaction.ts';
 import { upsertTransactions } from '../../../src-main/core/store/mutations/upsert-transactions.ts';
 import { callCore as call } from '../../support/core-call.ts';
 import { expectFullRebuildEquals, withCore } from '../../support/reconcile-state.ts';
 import { syncDemoWorld, type DemoWorld } from '../../support/reconcile-world.ts';
 import { asDelivered, resync } from '../../support/resync.ts';
+import { withDb, worldHomes } from '../../support/world-homes.ts';
 
 /*
  * A refund is often made weeks after its sale, so the group that holds it is anchored on a day an
@@ -20,32 +16,14 @@ import { asDelivered, resync } from '../../support/resync.ts';
  */
 
 let w: DemoWorld;
-const homes: string[] = [];
+const homes = worldHomes('posrecon-refchg-');
 beforeAll(async () => {
   w = await syncDemoWorld(7, 14, 90);
 }, 120_000);
-afterAll(() => {
-  for (const h of [w.home, ...homes]) rmSync(h, { recursive: true, force: true });
-});
+afterAll(() => homes.removeAll(w.home));
 
 const SYNCED_AT = '2026-12-02T03:00:00.000Z';
-
-function copyOfWorld(): string {
-  const home = mkdtempSync(path.join(os.tmpdir(), 'posrecon-refchg-'));
-  homes.push(home);
-  copyFileSync(w.dbFile, databaseFile(home));
-  return home;
-}
-
-function withDb<T>(home: string, fn: (db: Database.Database) => T): T {
-  const db = new Database(databaseFile(home));
-  try {
-    db.pragma('foreign_keys = ON');
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
+const copyOfWorld = () => homes.copy(w.dbFile);
 
 interface Held {
   id: number;
