@@ -62,15 +62,40 @@ function daysToRun(db: Database, full: boolean): string[] {
   // A neighbour with neither records nor groups (the day after a nightly sync's newest day) has nothing
   // to match or give up, and a full run does not take it either.
   const marked = new Set(dirty);
-  const held = db
+  const held = holdsAnything(db);
+  return [...new Set(dirty.flatMap((d) => [addDays(d, -1), d, addDays(d, 1)]))]
+    .filter((d) => marked.has(d) || held(d))
+    .sort();
+}
+
+/** Whether a day has records or groups: one with neither has nothing to match or give up. */
+const holdsAnything = (db: Database) => {
+  const stmt = db
     .prepare(
       `SELECT EXISTS (SELECT 1 FROM transactions WHERE business_date = @d)
            OR EXISTS (SELECT 1 FROM recon_groups WHERE anchor_date = @d)`,
     )
     .pluck();
-  return [...new Set(dirty.flatMap((d) => [addDays(d, -1), d, addDays(d, 1)]))]
-    .filter((d) => marked.has(d) || held.get({ d }) === 1)
-    .sort();
+  return (d: string) => stmt.get({ d }) === 1;
+};
+
+/** A refund and its Vipps Report view: the refund pass places them (refunds.ts), matching never does. */
+const byRefunds = (r: Rec) => r.heldRole === 'refund' || (r.heldRole === 'view' && r.kind === 'refund');
+
+/**
+ * Whether matching run day `d` changed which of these records (days d and d+1: what day d+1 sees of
+ * the days up to d) are taken by the days up to d: one a run day's stored group held (but for what the
+ * refund pass placed) and this run left free, or one this run claimed that no run day's group held.
+ * Records held by days outside the run before d stay held on both sides.
+ */
+function handsChanged(
+  d: string,
+  days: readonly (readonly Rec[])[],
+  claimed: ReadonlySet<number>,
+  runDays: ReadonlySet<string>,
+) {
+  const held = (r: Rec) => r.heldBy !== null && r.heldBy <= d && !byRefunds(r) && runDays.has(r.heldBy);
+  return days.some((recs) => recs.some((r) => claimed.has(r.id) !== held(r)));
 }
 
 /**
@@ -150,6 +175,7 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   const runDays = new Set(days);
   // The days beside the run's whose rollups its groups reach, as they stand before it (and after, below).
   const spillBefore = full ? [] : spilled(db, days);
+  const holds = holdsAnything(db);
   const writer = new GroupWriter(db, settings);
   const timings = { matching: 0, refunds: 0, payouts: 0, discrepancies: 0, rollups: 0 };
   const cache = new Map<string, Rec[]>();
@@ -161,16 +187,17 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
     if (!recs) cache.set(d, (recs = loadDay(db, d, { held: !full }).sort(stableOrder)));
     return recs;
   };
-  // A neighbour outside the run is read as far as matching run day `d` can use it (loadNeighbour), and
-  // its other records only within the time window of d's sales' tenders: the clock offsets (dayOffsets)
-  // count a payment of a tender's amount near it, whoever holds it. In the new-day case that is the day
-  // two before the new one, read whole only for the day before's window.
+  // The day before a run day, outside the run, is read as far as matching run day `d` can use it
+  // (loadNeighbour), and its other records only within the time window of d's sales' tenders: the clock
+  // offsets (dayOffsets) count a payment of a tender's amount near it, whoever holds it. In the new-day
+  // case that is the day two before the new one, read whole only for the day before's window. The day
+  // after is read whole: nothing of it is taken yet when a full run matches d (heldFree).
   const windowOf = (d: string): Rec[] => {
     const own = day(d);
     const sales = own.filter((r) => r.provider === 'sentrypos' && r.kind === 'sale');
     const invoices = new Set(sales.map((r) => r.refs[0] ?? r.externalId));
     const sides = [addDays(d, -1), addDays(d, 1)].map((n) =>
-      full || runDays.has(n) ? { recs: day(n), rest: [] } : loadNeighbour(db, n, invoices, runDays),
+      full || runDays.has(n) || n > d ? { recs: day(n), rest: [] } : loadNeighbour(db, n, invoices, runDays),
     );
     const keys = new Set(sales.map(saleKeyOf));
     let [lo, hi] = [Infinity, -Infinity];
@@ -190,7 +217,9 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   const claimed = new Set<number>();
   let groups = 0;
   let t0 = performance.now();
-  for (const [i, d] of days.entries()) {
+  // `days` grows as the run goes (see below): at most to the cache's last day with records or groups.
+  for (let i = 0; i < days.length; i++) {
+    const d = days[i]!;
     const window = windowOf(d);
     let offsets: ReadonlyMap<string, number> = new Map();
     const built = matchDay({
@@ -203,6 +232,21 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
       lookup,
       onOffsets: (o) => (offsets = o),
     });
+    // The next day's stored groups were built by a run that matched it after this day's groups took
+    // their records: if this day now takes or leaves other records of the days the next one sees (this
+    // day's and its own; heldFree lets it take the next day's), those groups may be stale, and a full
+    // run would match the next day against what this day left. Then it is matched too, and so on.
+    const next = addDays(d, 1);
+    if (
+      !full &&
+      !runDays.has(next) &&
+      handsChanged(d, [day(d), day(next)], claimed, runDays) &&
+      holds(next)
+    ) {
+      days.splice(i + 1, 0, next);
+      runDays.add(next);
+      spillBefore.push(...spilled(db, [next]));
+    }
     groups += writer.writeDay(d, built, day(d), nowMs, offsets);
     cache.delete(addDays(d, -1));
     options.onProgress?.({ phase: 'matching', done: i + 1, total: days.length });

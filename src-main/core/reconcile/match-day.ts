@@ -43,7 +43,7 @@ export interface DayInput {
   /** Records of the day before, the day and the day after. */
   window: readonly Rec[];
   settings: ReconcileSettings;
-  /** Days this run rebuilds: a record held by a group anchored elsewhere is not up for grabs. */
+  /** Days this run rebuilds (see heldFree: what their groups and later days' groups hold is up for grabs). */
   runDays: ReadonlySet<string>;
   /** Records already placed by this run (by an earlier day). */
   claimed: Set<number>;
@@ -60,6 +60,17 @@ export interface DayInput {
   /** Told the day's clock offsets, which the run stores for later decisions. */
   onOffsets?: (offsets: ReadonlyMap<string, number>) => void;
 }
+
+/**
+ * Whether a record that a stored group anchored on `heldBy` holds (null: none) is up for grabs when run
+ * day `date` is matched, as it is in a full run, which matches the days in order with nothing stored:
+ * a group of an earlier day outside the run keeps what it holds, as a full run's earlier days took it
+ * first; a group of a run day is being built again; and a later day has taken nothing yet when this one
+ * is matched, so its records are rivals and can be claimed across midnight (the run then takes that day
+ * in too: engine.ts).
+ */
+export const heldFree = (heldBy: string | null, date: string, runDays: ReadonlySet<string>) =>
+  heldBy === null || heldBy >= date || runDays.has(heldBy);
 
 /** The stable key of a record: provider, connection, external id. Decisions and groups use it. */
 export function recordKey(r: Pick<Rec, 'provider' | 'connectionId' | 'externalId'>): string {
@@ -137,7 +148,7 @@ export function matchDay(input: DayInput): BuiltGroup[] {
   const window = [...input.window].sort(stableOrder);
   const free = (r: Rec) =>
     !claimed.has(r.id) &&
-    (only ? r.heldKey === null || only.has(r.heldKey) : r.heldBy === null || runDays.has(r.heldBy));
+    (only ? r.heldKey === null || only.has(r.heldKey) : heldFree(r.heldBy, date, runDays));
   // A record a person tied to one sale is never offered to another.
   const reserved = (g: BuiltGroup, r: Rec) => {
     const sale = decisions.saleOf(r);

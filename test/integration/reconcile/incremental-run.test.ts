@@ -64,6 +64,61 @@ function declineBeforeMidnight(db: Database.Database, id: number): void {
   expect(upsertTransactions(db, [attempt], SYNCED_AT).inserted).toBe(1);
 }
 
+/** The business days `ns` days into the world. */
+const days = <N extends number[]>(db: Database.Database, ...ns: N) =>
+  db
+    .prepare(`SELECT ${ns.map(day).join(', ')}`)
+    .raw()
+    .get() as { [K in keyof N]: string };
+
+/**
+ * Makers of new records copied from a POS tender alone in its sale and the one TGI card payment that
+ * paid it (TGI carries no POS reference: they pair by score): each of one amount no other record has,
+ * at `time` (UTC) on `date`, its ids and references marked with `name`.
+ */
+function cardSale(db: Database.Database) {
+  const { tender, payment } = db
+    .prepare(
+      `SELECT t.id AS tender, p.id AS payment FROM transactions t
+         JOIN recon_members m ON m.transaction_id = t.id AND m.role = 'sale'
+         JOIN recon_members pm ON pm.group_id = m.group_id AND pm.role = 'payment'
+         JOIN transactions p ON p.id = pm.transaction_id AND p.provider = 'tgi'
+        WHERE t.provider = 'sentrypos' AND t.status = 'completed'
+          AND (SELECT count(*) FROM recon_members x WHERE x.group_id = m.group_id) = 2
+        ORDER BY t.id LIMIT 1`,
+    )
+    .get() as { tender: number; payment: number };
+  const copy =
+    (r: CanonicalTransaction) =>
+    (date: string, time: string, name: string): CanonicalTransaction => {
+      const occurredAt = `${date}T${time}.000Z`;
+      return {
+        ...r,
+        occurredAt,
+        occurredAtRaw: occurredAt,
+        businessDate: date,
+        amountMinor: 987_653,
+        lines: [],
+        externalId: `${r.externalId}-${name}`,
+        references: r.references.map((x) => ({ ...x, value: `${x.value}-${name}` })),
+        raw: {},
+      };
+    };
+  const [t, p] = asDelivered(db, [tender, payment]);
+  return { t: copy(t!), p: copy(p!) };
+}
+
+/** The group key of a POS tender's sale. */
+const saleKey = (r: CanonicalTransaction) =>
+  `sale:${r.connectionId}:${r.references.find((x) => x.kind === 'invoiceId')!.value}`;
+
+const idOf = (db: Database.Database, r: CanonicalTransaction) =>
+  db.prepare('SELECT id FROM transactions WHERE external_id = ?').pluck().get(r.externalId) as number;
+
+/** A value of a group's stored evidence (null where it has none). */
+const evidenceOf = (db: Database.Database, key: string, path: string) =>
+  db.prepare('SELECT json_extract(evidence, ?) FROM recon_groups WHERE key = ?').pluck().get(path, key);
+
 /**
  * The records `pick` selects arrive late: a copy of the synced cache without them is reconciled in
  * full, then a sync delivers them (the sync's own upsert, `change` applied) and the incremental run follows. Returns the
@@ -233,6 +288,75 @@ describe('an incremental run', () => {
     withDb(home, (db) => expect(upsertTransactions(db, [late], SYNCED_AT).inserted).toBe(1));
     const report = await withCore(home, (core) => call(core, 'reconcile:run', { full: false }));
     expect(report.full).toBe(false);
+    await expectFullRebuildEquals(home);
+  });
+
+  it('whose last day ends in a sale just before midnight, leaves it the rival just past midnight a full run sees', async () => {
+    // A full run matches a day while the next day's records are still free: a card payment four minutes
+    // past midnight is the runner-up of a sale just before it, though the next day's own sale takes it
+    // when that day is matched. A run whose last day is the sale's (a change on the day before it) must
+    // see that payment as a full run does, not as held by the next day's stored group.
+    const home = copyOfWorld();
+    const { sale, rival } = withDb(home, (db) => {
+      const [last, next] = days(db, 8, 9);
+      const { t, p } = cardSale(db);
+      const records = [
+        t(last, '23:55:00', 'before'),
+        p(last, '23:59:10', 'before'),
+        t(next, '00:00:10', 'after'),
+        p(next, '00:04:20', 'after'),
+      ];
+      expect(upsertTransactions(db, records, SYNCED_AT).inserted).toBe(4);
+      return { sale: saleKey(records[0]!), rival: idOf(db, records[3]!) };
+    });
+    await withCore(home, (core) => call(core, 'reconcile:run', { full: true }));
+    const runnerUp = () => withDb(home, (db) => evidenceOf(db, sale, '$.pairs[0].runnerUp.payment'));
+    expect(runnerUp()).toBe(rival);
+    // A change on the day before the sale's: the run rebuilds that day and its neighbours, the sale's last.
+    withDb(home, (db) =>
+      db
+        .prepare(
+          `DELETE FROM transactions WHERE id = (SELECT id FROM transactions WHERE business_date = ${day(7)}
+             AND provider = 'tgi' AND kind = 'capture' ORDER BY id LIMIT 1)`,
+        )
+        .run(),
+    );
+    const report = await withCore(home, (core) => call(core, 'reconcile:run', { full: false }));
+    expect(report.days).toBe(3);
+    expect(runnerUp()).toBe(rival);
+    await expectFullRebuildEquals(home);
+  });
+
+  it('whose last day gives up a payment that names a sale of the next day, takes that day in too', async () => {
+    // A card payment just after midnight whose terminal id (TGI tid) names a sale rung up at noon the
+    // next day: a full run gives it to the sale a few minutes before it (TGI ids are no POS reference to
+    // score by), so the named sale finds it taken. When that sale's records go, the payment is free
+    // again, and a full run pairs it with the sale it names, a day the changed day's neighbours do not
+    // reach: the run takes that day in.
+    const home = copyOfWorld();
+    const { taker, named, payment } = withDb(home, (db) => {
+      const [before, last, next] = days(db, 7, 8, 9);
+      const { t, p } = cardSale(db);
+      const sale = t(next, '12:00:00', 'named');
+      const records = [
+        t(before, '23:57:00', 'taker'),
+        {
+          ...p(last, '00:00:30', 'paid'),
+          externalId: sale.references.find((x) => x.kind === 'invoiceId')!.value,
+        },
+        sale,
+      ];
+      expect(upsertTransactions(db, records, SYNCED_AT).inserted).toBe(3);
+      return { taker: idOf(db, records[0]!), named: saleKey(sale), payment: idOf(db, records[1]!) };
+    });
+    await withCore(home, (core) => call(core, 'reconcile:run', { full: true }));
+    const paidBy = () => withDb(home, (db) => evidenceOf(db, named, '$.pairs[0].payment'));
+    expect(paidBy()).toBeNull();
+    withDb(home, (db) => db.prepare('DELETE FROM transactions WHERE id = ?').run(taker));
+    const report = await withCore(home, (core) => call(core, 'reconcile:run', { full: false }));
+    // The day before the changed one, the changed day, the day after it, and the named sale's day.
+    expect(report.days).toBe(4);
+    expect(paidBy()).toBe(payment);
     await expectFullRebuildEquals(home);
   });
 
