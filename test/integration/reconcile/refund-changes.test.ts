@@ -216,6 +216,33 @@ describe('a refund changed upstream', () => {
     await expectFullRebuildEquals(home);
   });
 
+  it('delivered again pointing at no payment: it becomes a refund with no original, its sale lets it go', async () => {
+    const home = copyOfWorld();
+    const vipps = heldRefund(home, 'vipps');
+    const tgi = heldRefund(home, 'tgi');
+    // An order reference no capture carries; more than any TGI payment could give back.
+    await redeliver(home, [vipps.id, tgi.id], (r) =>
+      r.provider === 'vipps'
+        ? {
+            ...r,
+            references: r.references.map((x) =>
+              x.kind === 'reference' ? { ...x, value: 'no-such-order' } : x,
+            ),
+          }
+        : { ...r, amountMinor: -1_000_000_000 },
+    );
+    for (const id of [vipps.id, tgi.id]) expect(holderOf(home, id)).toBeUndefined();
+    const orphans = withDb(home, (db) =>
+      db
+        .prepare(`SELECT transaction_ids FROM recon_discrepancies WHERE class = 'refund_without_original'`)
+        .pluck()
+        .all(),
+    );
+    expect(orphans).toEqual(expect.arrayContaining([`[${vipps.id}]`, `[${tgi.id}]`]));
+    expect(staleEntries(home)).toEqual([]);
+    await expectFullRebuildEquals(home);
+  });
+
   it("a person's link of a refund to a sale survives its re-delivery and its removal and return", async () => {
     const home = copyOfWorld();
     // A person accepts a suggested refund: the decision ties the refund's stable key to the sale.
