@@ -1,7 +1,4 @@
-import Database from 'better-sqlite3';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalTransaction } from '../../../src-main/core/model/transaction.ts';
 import { databaseFile } from '../../../src-main/core/home.ts';
@@ -10,6 +7,7 @@ import { callCore as call } from '../../support/core-call.ts';
 import { expectFullRebuildEquals, reconcileState, withCore } from '../../support/reconcile-state.ts';
 import { syncDemoWorld, type DemoWorld } from '../../support/reconcile-world.ts';
 import { asDelivered } from '../../support/resync.ts';
+import { withDb, worldHomes } from '../../support/world-homes.ts';
 
 /*
  * An incremental run rebuilds only what a sync changed: the marked days' groups, the refunds they let
@@ -18,23 +16,11 @@ import { asDelivered } from '../../support/resync.ts';
  */
 
 let w: DemoWorld;
-const homes: string[] = [];
+const homes = worldHomes('posrecon-incr-');
 beforeAll(async () => {
   w = await syncDemoWorld(7, 14, 90);
 }, 120_000);
-afterAll(() => {
-  for (const h of [w.home, ...homes]) rmSync(h, { recursive: true, force: true });
-});
-
-function withDb<T>(home: string, fn: (db: Database.Database) => T): T {
-  const db = new Database(databaseFile(home));
-  try {
-    db.pragma('foreign_keys = ON');
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
+afterAll(() => homes.removeAll(w.home));
 
 const SYNCED_AT = '2026-12-02T03:00:00.000Z';
 /** The business day `n` days into the world, as SQL. */
@@ -42,12 +28,7 @@ const day = (n: number) =>
   `(SELECT business_date FROM transactions GROUP BY 1 ORDER BY 1 LIMIT 1 OFFSET ${n})`;
 
 /** A home of its own with a copy of the synced world's cache. */
-function copyOfWorld(): string {
-  const home = mkdtempSync(path.join(os.tmpdir(), 'posrecon-incr-'));
-  homes.push(home);
-  copyFileSync(w.dbFile, databaseFile(home));
-  return home;
-}
+const copyOfWorld = () => homes.copy(w.dbFile);
 
 /** A sync delivers a failed attempt of POS tender `id`, two minutes before midnight of its day. */
 function declineBeforeMidnight(db: Database.Database, id: number): void {
