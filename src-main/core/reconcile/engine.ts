@@ -3,7 +3,7 @@ import { all, get, sql } from '../store/sql.ts';
 import { DecisionIndex } from './decision-index.ts';
 import { writeDiscrepancies } from './discrepancies.ts';
 import { loadDay, loadNear, loadNeighbour, lookupByKey, type Rec } from './load-day.ts';
-import { FAILED, matchDay, saleKeyOf, stableOrder } from './match-day.ts';
+import { FAILED, heldFree, matchDay, saleKeyOf, stableOrder } from './match-day.ts';
 import { rebuildPayouts } from './payouts.ts';
 import { linkRefunds } from './refunds.ts';
 import { readReconcileSettings } from './reconcile-settings.ts';
@@ -197,7 +197,9 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
     const sales = own.filter((r) => r.provider === 'sentrypos' && r.kind === 'sale');
     const invoices = new Set(sales.map((r) => r.refs[0] ?? r.externalId));
     const sides = [addDays(d, -1), addDays(d, 1)].map((n) =>
-      full || runDays.has(n) || n > d ? { recs: day(n), rest: [] } : loadNeighbour(db, n, invoices, runDays),
+      full || runDays.has(n) || n > d
+        ? { recs: day(n), rest: [] }
+        : loadNeighbour(db, n, invoices, (heldBy) => heldFree(heldBy, d, runDays)),
     );
     const keys = new Set(sales.map(saleKeyOf));
     let [lo, hi] = [Infinity, -Infinity];

@@ -228,20 +228,21 @@ export interface NeighbourRead {
 
 /**
  * The records of a day outside the run (`date`) that matching a run day can use, read whole: the ones
- * a run day may take (held by no group, or by a group anchored on a run day: `free` in matchDay), and
- * the ones carrying one of `invoices` as a reference, or as their own id where matching reads that (a
- * POS row without an invoice id, a TGI payment's tid): the run day's sales' other rows and the payments
- * naming those sales, which place their tenders and set the clock offsets. Every other record is held
- * by a group of a day not rebuilt, so matching reads it for the clock offsets alone (a payment near a
- * tender in time): those come back by id and time, for loadNear. On a busy day most records are of this
- * kind, and reading a record whole (its row, references, links, twin, lines) is what costs. Each part
- * is read from an index: the day's times, who holds each record, references by value, stable keys.
+ * the run day may take (`takes`, told the anchor day of the group holding a record, or null: matchDay's
+ * heldFree for that day), and the ones carrying one of `invoices` as a reference, or as their own id
+ * where matching reads that (a POS row without an invoice id, a TGI payment's tid): the run day's
+ * sales' other rows and the payments naming those sales, which place their tenders and set the clock
+ * offsets. Every other record is kept by the group of an earlier day that holds it, so matching reads
+ * it for the clock offsets alone (a payment near a tender in time): those come back by id and time, for
+ * loadNear. On a busy day most records are of this kind, and reading a record whole (its row,
+ * references, links, twin, lines) is what costs. Each part is read from an index: the day's times, who
+ * holds each record, references by value, stable keys.
  */
 export function loadNeighbour(
   db: Database,
   date: string,
   invoices: ReadonlySet<string>,
-  runDays: ReadonlySet<string>,
+  takes: (heldBy: string | null) => boolean,
 ): NeighbourRead {
   const wanted = JSON.stringify([...invoices]);
   const named = new Set(
@@ -259,14 +260,13 @@ export function loadNeighbour(
   );
   const sure: number[] = [];
   const rest: NeighbourRead['rest'] = [];
-  for (const [id, occurredAt, free] of raw<[number, string, number]>(
+  for (const [id, occurredAt, heldBy] of raw<[number, string, string | null]>(
     db,
-    sql`SELECT t.id, t.occurred_at, m.group_id IS NULL OR m.group_id IN (SELECT id FROM recon_groups
-            INDEXED BY recon_groups_by_day WHERE anchor_date IN (SELECT value FROM json_each(${JSON.stringify([...runDays])})))
-          FROM transactions t INDEXED BY search_by_time LEFT JOIN recon_members m ON m.transaction_id = t.id
+    sql`SELECT t.id, t.occurred_at, g.anchor_date FROM transactions t INDEXED BY search_by_time
+          LEFT JOIN recon_members m ON m.transaction_id = t.id LEFT JOIN recon_groups g ON g.id = m.group_id
          WHERE t.business_date = ${date}`,
   )) {
-    if (free || named.has(id)) sure.push(id);
+    if (takes(heldBy) || named.has(id)) sure.push(id);
     else rest.push({ id, atMs: Date.parse(occurredAt) });
   }
   return { recs: loadByIds(db, sure), rest };
