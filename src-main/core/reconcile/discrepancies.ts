@@ -236,6 +236,7 @@ export function writeDiscrepancies(db: Database, o: Options): number {
   ))
     add('refund_without_original', { ...r, ids: [r.id] });
 
+  // From the pending records' own index (migration 0025): only the rows listed are read.
   const cutoff = new Date(o.nowMs - o.settings.pendingDays * 86_400_000).toISOString();
   for (const r of all<{
     id: number;
@@ -247,7 +248,7 @@ export function writeDiscrepancies(db: Database, o: Options): number {
   }>(
     db,
     sql`SELECT t.id, t.business_date AS date, t.provider, t.currency, t.amount_minor AS amount, t.occurred_at AS at
-          FROM transactions t WHERE t.status = 'pending' AND t.occurred_at < ${cutoff}
+          FROM transactions t INDEXED BY recon_pending WHERE t.status = 'pending' AND t.occurred_at < ${cutoff}
            AND (t.provider = 'sentrypos' OR ${rawSql(PAYMENT_CANDIDATE)})
            AND NOT EXISTS (SELECT 1 FROM recon_views v WHERE v.transaction_id = t.id)`,
   ))

@@ -202,4 +202,12 @@ describe('reconcile query plans', () => {
       );
     }
   });
+  it("lists records pending too long from the pending records' index, never the status index", async () => {
+    const settings = ReconcileSettings.parse(DEFAULT_RECONCILE_SETTINGS);
+    const options = { settings, nowMs: Date.parse('2026-11-03T12:00:00Z'), orphanRefunds: [], days: null };
+    const plans = await plansOf((db) => writeDiscrepancies(db, options));
+    const pending = plans.filter((p) => p.includes('recon_pending') || p.includes('search_by_status'));
+    // Only the rows listed are read: their conditions are all on the index (migration 0025).
+    expect(pending).toEqual([expect.stringMatching(/^SCAN t USING INDEX recon_pending\b/)]);
+  });
 });

@@ -23,6 +23,7 @@ import { migration0021 } from './0021-recon-fee-ledger-days.ts';
 import { migration0022 } from './0022-recon-vipps-ledger-index.ts';
 import { migration0023 } from './0023-recon-discrepancies-by-group.ts';
 import { migration0024 } from './0024-recon-dirty-refund-groups.ts';
+import { migration0025 } from './0025-recon-pending.ts';
 
 /** Every migration in order. Append only: a shipped migration is never edited or removed. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -50,6 +51,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0022,
   migration0023,
   migration0024,
+  migration0025,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
