@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalTransaction } from '../../../src-main/core/model/transaction.ts';
+import { canonical } from '../../../src-main/core/providers/shared/canonical.ts';
 import { runReconcile } from '../../../src-main/core/reconcile/engine.ts';
 import { upsertTransactions } from '../../../src-main/core/store/mutations/upsert-transactions.ts';
 import { openStore } from '../../../src-main/core/store/open-store.ts';
@@ -28,29 +29,22 @@ function rec(
   references: CanonicalTransaction['references'] = [],
 ): CanonicalTransaction {
   const at = `${day}T${time}.000Z`;
-  return {
-    provider,
-    connectionId: { sentrypos: 'conn-sentry-1', tgi: 'conn-tgi', vipps: 'conn-vipps' }[provider],
-    externalId: provider === 'vipps' ? `sales:${id}` : id,
-    kind: provider === 'sentrypos' ? 'sale' : 'capture',
-    amountMinor,
-    currency: 'NOK',
-    status: 'completed',
-    providerStatus: null,
-    occurredAt: at,
-    occurredAtRaw: at,
-    businessDate: day,
-    ledgerDate: null,
-    customerName: null,
-    customerEmail: null,
-    customerPhone: null,
-    method: null,
-    network: null,
-    description: null,
-    references,
-    lines: [],
-    raw: {},
-  };
+  return canonical(
+    { provider, id: { sentrypos: 'conn-sentry-1', tgi: 'conn-tgi', vipps: 'conn-vipps' }[provider] },
+    {
+      externalId: provider === 'vipps' ? `sales:${id}` : id,
+      kind: provider === 'sentrypos' ? 'sale' : 'capture',
+      amountMinor,
+      currency: 'NOK',
+      status: 'completed',
+      providerStatus: null,
+      occurredAt: at,
+      occurredAtRaw: at,
+      businessDate: day,
+      references,
+      raw: {},
+    },
+  );
 }
 const sale = (id: string, day: string, time: string, amount: number) =>
   rec('sentrypos', id, day, time, amount, [{ kind: 'invoiceId', value: `inv-${id}` }]);
