@@ -176,6 +176,11 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   // The days beside the run's whose rollups its groups reach, as they stand before it (and after, below).
   const spillBefore = full ? [] : spilled(db, days);
   const holds = holdsAnything(db);
+  // Every day of the run is marked as a sync marks a day, and each day's write clears its mark: a run
+  // stopped part way (the app quit) leaves the days it did not write to the next run, the neighbours
+  // and the days it took in included (they had no mark of their own).
+  const markDay = db.prepare('INSERT OR IGNORE INTO recon_dirty_days (date) VALUES (?)');
+  if (!full) for (const d of days) markDay.run(d);
   const writer = new GroupWriter(db, settings);
   const timings = { matching: 0, refunds: 0, payouts: 0, discrepancies: 0, rollups: 0 };
   const cache = new Map<string, Rec[]>();
@@ -245,6 +250,7 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
       handsChanged(d, [day(d), day(next)], claimed, runDays) &&
       holds(next)
     ) {
+      markDay.run(next);
       days.splice(i + 1, 0, next);
       runDays.add(next);
       spillBefore.push(...spilled(db, [next]));

@@ -1,7 +1,8 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalTransaction } from '../../../src-main/core/model/transaction.ts';
 import { databaseFile } from '../../../src-main/core/home.ts';
+import { runReconcile } from '../../../src-main/core/reconcile/engine.ts';
 import { upsertTransactions } from '../../../src-main/core/store/mutations/upsert-transactions.ts';
 import { callCore as call } from '../../support/core-call.ts';
 import { expectFullRebuildEquals, reconcileState, withCore } from '../../support/reconcile-state.ts';
@@ -99,6 +100,35 @@ const idOf = (db: Database.Database, r: CanonicalTransaction) =>
 /** A value of a group's stored evidence (null where it has none). */
 const evidenceOf = (db: Database.Database, key: string, path: string) =>
   db.prepare('SELECT json_extract(evidence, ?) FROM recon_groups WHERE key = ?').pluck().get(path, key);
+
+/**
+ * A home whose cache has a card payment just after midnight naming (by its TGI tid) a sale at noon the
+ * next day, reconciled in full (a sale three minutes before the payment takes it), and then that sale
+ * removed upstream. `paidBy` reads the payment the named sale holds.
+ */
+async function paymentNamingTomorrow() {
+  const home = copyOfWorld();
+  const { taker, named, payment } = withDb(home, (db) => {
+    const [before, last, next] = days(db, 7, 8, 9);
+    const { t, p } = cardSale(db);
+    const sale = t(next, '12:00:00', 'named');
+    const records = [
+      t(before, '23:57:00', 'taker'),
+      {
+        ...p(last, '00:00:30', 'paid'),
+        externalId: sale.references.find((x) => x.kind === 'invoiceId')!.value,
+      },
+      sale,
+    ];
+    expect(upsertTransactions(db, records, SYNCED_AT).inserted).toBe(3);
+    return { taker: idOf(db, records[0]!), named: saleKey(sale), payment: idOf(db, records[1]!) };
+  });
+  await withCore(home, (core) => call(core, 'reconcile:run', { full: true }));
+  const paidBy = () => withDb(home, (db) => evidenceOf(db, named, '$.pairs[0].payment'));
+  expect(paidBy()).toBeNull();
+  withDb(home, (db) => db.prepare('DELETE FROM transactions WHERE id = ?').run(taker));
+  return { home, paidBy, payment };
+}
 
 /**
  * The records `pick` selects arrive late: a copy of the synced cache without them is reconciled in
@@ -314,32 +344,41 @@ describe('an incremental run', () => {
     // score by), so the named sale finds it taken. When that sale's records go, the payment is free
     // again, and a full run pairs it with the sale it names, a day the changed day's neighbours do not
     // reach: the run takes that day in.
-    const home = copyOfWorld();
-    const { taker, named, payment } = withDb(home, (db) => {
-      const [before, last, next] = days(db, 7, 8, 9);
-      const { t, p } = cardSale(db);
-      const sale = t(next, '12:00:00', 'named');
-      const records = [
-        t(before, '23:57:00', 'taker'),
-        {
-          ...p(last, '00:00:30', 'paid'),
-          externalId: sale.references.find((x) => x.kind === 'invoiceId')!.value,
-        },
-        sale,
-      ];
-      expect(upsertTransactions(db, records, SYNCED_AT).inserted).toBe(3);
-      return { taker: idOf(db, records[0]!), named: saleKey(sale), payment: idOf(db, records[1]!) };
-    });
-    await withCore(home, (core) => call(core, 'reconcile:run', { full: true }));
-    const paidBy = () => withDb(home, (db) => evidenceOf(db, named, '$.pairs[0].payment'));
-    expect(paidBy()).toBeNull();
-    withDb(home, (db) => db.prepare('DELETE FROM transactions WHERE id = ?').run(taker));
+    const { home, paidBy, payment } = await paymentNamingTomorrow();
     const report = await withCore(home, (core) => call(core, 'reconcile:run', { full: false }));
     // The day before the changed one, the changed day, the day after it, and the named sale's day.
     expect(report.days).toBe(4);
     expect(paidBy()).toBe(payment);
     await expectFullRebuildEquals(home);
   });
+
+  it.each([2, 3])(
+    'stopped after writing %i days, leaves the days it did not write (a neighbour, a day it took in) to the next run',
+    async (written) => {
+      // Each day commits on its own and clears its mark. Stopped after the changed day, its neighbour
+      // after it had no mark of its own; stopped after that neighbour, neither had the day it took in.
+      const { home, paidBy, payment } = await paymentNamingTomorrow();
+      const stop = new Error('stopped');
+      const db = new Database(databaseFile(home));
+      try {
+        db.pragma('foreign_keys = ON');
+        const stopping = (p: { phase: string; done: number }) => {
+          if (p.phase === 'matching' && p.done === written) throw stop;
+        };
+        await expect(runReconcile(db, { onProgress: stopping })).rejects.toBe(stop);
+      } finally {
+        db.close();
+      }
+      expect(paidBy()).toBeNull();
+      await withCore(home, (core) => call(core, 'reconcile:run', { full: false }));
+      expect(paidBy()).toBe(payment);
+      // Groups only: the stopped run's refunds, discrepancies and Dashboard rollups of the days it did
+      // write are not redone by the next run (they follow the loop over the days; a gap of its own).
+      const groups = reconcileState(databaseFile(home)).groups;
+      await withCore(home, (core) => call(core, 'reconcile:run', { full: true }));
+      expect(groups).toEqual(reconcileState(databaseFile(home)).groups);
+    },
+  );
 
   it('after statuses change on every provider, Vipps ledger entries included, settles no payout', async () => {
     const home = copyOfWorld();
