@@ -4,7 +4,7 @@ import type { DecisionIndex } from './decision-index.ts';
 import { loadByIds, loadWhere, type Rec } from './load-day.ts';
 import { recordKey, stableOrder } from './match-day.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
-import { bestTgiOriginal, storedCandidates } from './tgi-refund-original.ts';
+import { bestTgiOriginal, LOOKBACK_DAYS, storedCandidates } from './tgi-refund-original.ts';
 import { stateOf, versionOf, type RefundLink } from './write-groups.ts';
 import { applyRollupShares, rollupShare } from '../store/mutations/recon-rollups.ts';
 
@@ -25,6 +25,7 @@ export function linkRefunds(
   nowMs: number,
   { moveRollups = true } = {},
 ): { linked: number; orphans: number[]; restated: number[] } {
+  markOutranked(db, settings, decisions);
   const restated = releaseChanged(db, nowMs, moveRollups);
   const refunds = loadWhere(
     db,
@@ -163,6 +164,88 @@ function releaseChanged(db: Database, nowMs: number, moveRollups: boolean): numb
   }
   if (before) applyRollupShares(db, before, rollupShare(db, keys));
   return restated;
+}
+
+/**
+ * Marks for releaseChanged the groups holding a TGI refund whose best original changed on the
+ * candidate side since it was placed: a TGI payment that arrived late (synced after its refund), or a
+ * sale the POS marked refunded (or no longer) after the refund went to another one. Migration 0026
+ * marks those records; here they become the TGI payments their groups now hold, and only the held TGI
+ * refunds that can rank one of them (same connection, wanting no more than it, within LOOKBACK_DAYS
+ * after it) are ranked again, as the placement would rank them. A refund a person linked stays where
+ * the person put it. A refund whose original, status, score or note would differ lets its group go, so
+ * the pass places that group's refunds again as a full rebuild has them.
+ */
+function markOutranked(db: Database, settings: ReconcileSettings, decisions: DecisionIndex): void {
+  type Changed = { amount: number; at: string; connection_id: string; flag: number };
+  // A marked TGI payment itself; a marked POS row, every TGI payment of its sale (`flag`: only whether
+  // the POS marked the sale refunded changed, which scores a payment of the refund's whole amount only).
+  const changed = all<Changed>(
+    db,
+    sql`SELECT DISTINCT p.amount_minor AS amount, p.occurred_at AS at, p.connection_id, s.role = 'sale' AS flag
+          FROM recon_dirty_tgi_candidates d
+          CROSS JOIN recon_members s ON s.transaction_id = d.id AND s.role IN ('payment', 'sale')
+          CROSS JOIN recon_members m INDEXED BY recon_members_by_group ON m.group_id = s.group_id AND m.role = 'payment'
+          CROSS JOIN transactions p ON p.id = m.transaction_id
+         WHERE p.provider = 'tgi' AND p.kind = 'capture' AND (s.role = 'sale' OR m.transaction_id = s.transaction_id)`,
+  );
+  run(db, sql`DELETE FROM recon_dirty_tgi_candidates`);
+  if (!changed.length) return;
+  const from = changed.reduce((min, c) => (c.at < min ? c.at : min), changed[0]!.at).slice(0, 10);
+  const byConnection = Map.groupBy(changed, (c) => c.connection_id);
+  const ranks = (r: { amount: number; at: string; connection_id: string }) =>
+    (byConnection.get(r.connection_id) ?? []).some(
+      (c) =>
+        c.at <= r.at &&
+        (c.flag ? c.amount === -r.amount : c.amount >= -r.amount) &&
+        Date.parse(r.at) - Date.parse(c.at) <= LOOKBACK_DAYS * 86_400_000,
+    );
+  // The held TGI refunds from the earliest changed payment's business day on (a day earlier: a
+  // refund's business day may lie before the UTC date of its instant), with the entry that placed each.
+  const held = all<{
+    id: number;
+    amount: number;
+    at: string;
+    connection_id: string;
+    group_id: number;
+    entry: string;
+  }>(
+    db,
+    sql`SELECT t.id, t.amount_minor AS amount, t.occurred_at AS at, t.connection_id, m.group_id, e.value AS entry
+          FROM transactions t INDEXED BY transactions_by_kind
+          CROSS JOIN recon_members m ON m.transaction_id = t.id AND m.role = 'refund'
+          CROSS JOIN recon_groups g ON g.id = m.group_id
+          CROSS JOIN json_each(g.evidence, '$.refunds') e
+         WHERE t.kind = 'refund' AND t.provider = 'tgi' AND t.business_date >= date(${from}, '-1 day')
+           AND json_extract(e.value, '$.refund') = t.id`,
+  ).filter(ranks);
+  if (!held.length) return;
+  const recs = new Map(
+    loadByIds(
+      db,
+      held.map((h) => h.id),
+    ).map((r) => [r.id, r]),
+  );
+  const source = storedCandidates(
+    db,
+    held.map((h) => -h.amount),
+  );
+  const mark = db.prepare('INSERT OR IGNORE INTO recon_dirty_refund_groups (group_id) VALUES (?)');
+  for (const h of held) {
+    const r = recs.get(h.id)!;
+    if (decisions.saleOf(recordKey(r)) !== undefined) continue;
+    const was = JSON.parse(h.entry) as RefundEntry;
+    const best = bestTgiOriginal(r, source, settings, (c) => decisions.rejected(c.sale_key, r));
+    if (
+      !best ||
+      best.c.group_id !== h.group_id ||
+      best.c.id !== was.payment ||
+      (best.auto ? 'auto' : 'suggested') !== was.status ||
+      best.score !== was.score ||
+      best.note !== was.note
+    )
+      mark.run(h.group_id);
+  }
 }
 
 /** A refund a person tied to a sale. */

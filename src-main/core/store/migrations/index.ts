@@ -24,6 +24,7 @@ import { migration0022 } from './0022-recon-vipps-ledger-index.ts';
 import { migration0023 } from './0023-recon-discrepancies-by-group.ts';
 import { migration0024 } from './0024-recon-dirty-refund-groups.ts';
 import { migration0025 } from './0025-recon-pending.ts';
+import { migration0026 } from './0026-recon-dirty-tgi-candidates.ts';
 
 /** Every migration in order. Append only: a shipped migration is never edited or removed. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -52,6 +53,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0023,
   migration0024,
   migration0025,
+  migration0026,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
