@@ -147,6 +147,21 @@ function spilled(db: Database, days: readonly string[]): string[] {
     .filter((d) => !run.has(d));
 }
 
+/** The days a rebuild of these days reaches: each day and the days beside it (a window's). */
+const affectedBy = (days: readonly string[]) => [
+  ...new Set(days.flatMap((d) => [addDays(d, -1), d, addDays(d, 1)])),
+];
+
+/** The ids of the groups anchored on these days. */
+function groupsOn(db: Database, days: readonly string[]): number[] {
+  if (!days.length) return [];
+  return all<{ id: number }>(
+    db,
+    sql`SELECT id FROM recon_groups INDEXED BY recon_groups_by_day
+         WHERE anchor_date IN (SELECT value FROM json_each(${JSON.stringify(days)}))`,
+  ).map((r) => r.id);
+}
+
 /**
  * Rebuilds reconciliation for the days that need it: matching per business day (each day sees its
  * neighbours' records, so near-midnight sales and skewed provider clocks are covered), then refunds,
@@ -161,7 +176,11 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   // A sync that only changed some records: re-match what they reach, not their days (record-changes.ts).
   // Not when a Vipps ledger entry changed: that way settles no payout.
   const ledgerChanged = get(db, sql`SELECT 1 FROM recon_dirty_ledger_days LIMIT 1`) !== undefined;
-  if (!full && !options.decisionsOnly && !ledgerChanged) {
+  // Days a stopped run wrote but did not finish (migration 0027): this run finishes them with its own.
+  const leftover = all<{ date: string }>(db, sql`SELECT date FROM recon_unfinished_days ORDER BY date`).map(
+    (r) => r.date,
+  );
+  if (!full && !options.decisionsOnly && !ledgerChanged && !leftover.length) {
     const local = rematchChangedRecords(db, settings, decisions, nowMs);
     if (local) {
       options.onProgress?.({ phase: 'done', done: 1, total: 1 });
@@ -263,50 +282,61 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   cache.clear();
   timings.matching = performance.now() - t0;
 
-  t0 = performance.now();
-  options.onProgress?.({ phase: 'refunds', done: 0, total: 1 });
-  const refunds = db.transaction(() => linkRefunds(db, settings, decisions, nowMs, { moveRollups: !full }))();
-  timings.refunds = performance.now() - t0;
-
-  let payouts = 0;
-  if (!options.decisionsOnly) {
+  // What follows the days is one transaction, which forgets the days noted unfinished: a run stopped
+  // anywhere in it leaves all of it to the next run (the refund and payout passes start from marks
+  // that commit with them), and a run stopped before it leaves the days it wrote noted.
+  const finish = db.transaction(() => {
     t0 = performance.now();
-    options.onProgress?.({ phase: 'payouts', done: 0, total: 1 });
-    payouts = db.transaction(() => {
+    options.onProgress?.({ phase: 'refunds', done: 0, total: 1 });
+    const refunds = linkRefunds(db, settings, decisions, nowMs, { moveRollups: !full });
+    timings.refunds = performance.now() - t0;
+
+    let payouts = 0;
+    if (!options.decisionsOnly) {
+      t0 = performance.now();
+      options.onProgress?.({ phase: 'payouts', done: 0, total: 1 });
       // Payouts are made of the Vipps ledger entries alone: settled again where those changed.
-      const n = full
+      payouts = full
         ? rebuildPayouts(db, null)
         : ledgerSpans(db).reduce((sum, [from, to]) => sum + rebuildPayouts(db, from, to), 0);
       db.prepare('DELETE FROM recon_dirty_ledger_days').run();
-      return n;
-    })();
-    timings.payouts = performance.now() - t0;
-  }
+      timings.payouts = performance.now() - t0;
+    }
 
-  t0 = performance.now();
-  options.onProgress?.({ phase: 'discrepancies', done: 0, total: 1 });
-  // A rebuilt day's groups hold records of the days beside it too: their payments' "no sale" may have
-  // moved (the Dashboard's figures of those days, where they spill: see spilled). The classes of a sale's group have not: only the
-  // run's days' groups were rebuilt (the refund pass adds refunds, which no class of a group reads),
-  // and of those only the ones written (new or changed) can have other rows than they had.
-  const affected = full ? null : [...new Set(days.flatMap((d) => [addDays(d, -1), d, addDays(d, 1)]))];
-  const discrepancies = db.transaction(() =>
-    writeDiscrepancies(db, {
-      days: full ? null : days,
-      paymentDays: affected ?? undefined,
+    t0 = performance.now();
+    options.onProgress?.({ phase: 'discrepancies', done: 0, total: 1 });
+    // A rebuilt day's groups hold records of the days beside it too: their payments' "no sale" may have
+    // moved (the Dashboard's figures of those days, where they spill: see spilled). The classes of a
+    // sale's group have not: only the run's days' groups were rebuilt (the refund pass adds refunds,
+    // which no class of a group reads), and of those only the ones written (new or changed) can have
+    // other rows than they had. A stopped run's days count every group of theirs as written: which it
+    // wrote is not known.
+    const finishing = [...new Set([...days, ...leftover])].sort();
+    const affected = affectedBy(finishing);
+    const discrepancies = writeDiscrepancies(db, {
+      days: full ? null : finishing,
+      paymentDays: full ? undefined : affected,
       // The refund pass's review, set or taken back, feeds the classes of a sale's group too.
-      groups: [...writer.written, ...refunds.restated],
+      groups: [...writer.written, ...refunds.restated, ...groupsOn(db, leftover)],
       settings,
       nowMs,
       orphanRefunds: refunds.orphans,
-    }),
-  )();
-  timings.discrepancies = performance.now() - t0;
-  // The Dashboard's rollups of what this run rebuilt (store/mutations/recon-rollups.ts): keep this call.
-  t0 = performance.now();
-  refreshReconRollups(db, full ? null : [...new Set([...days, ...spillBefore, ...spilled(db, days)])]);
-  timings.rollups = performance.now() - t0;
-  if (full) db.prepare('DELETE FROM recon_dirty_days').run();
+    });
+    timings.discrepancies = performance.now() - t0;
+    // The Dashboard's rollups of what this run rebuilt (store/mutations/recon-rollups.ts): keep this
+    // call. A stopped run's groups reached their days and the days beside them (a window's), before it
+    // and after.
+    t0 = performance.now();
+    refreshReconRollups(
+      db,
+      full ? null : [...new Set([...days, ...spillBefore, ...spilled(db, days), ...affectedBy(leftover)])],
+    );
+    timings.rollups = performance.now() - t0;
+    if (full) db.prepare('DELETE FROM recon_dirty_days').run();
+    db.prepare('DELETE FROM recon_unfinished_days').run();
+    return { refunds, payouts, discrepancies };
+  });
+  const { refunds, payouts, discrepancies } = finish();
   options.onProgress?.({ phase: 'done', done: 1, total: 1 });
   return { full, days: days.length, groups, refundsLinked: refunds.linked, payouts, discrepancies, timings };
 }

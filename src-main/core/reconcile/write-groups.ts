@@ -153,6 +153,7 @@ export class GroupWriter {
   readonly #storedViews: Statement;
   readonly #views: ReconViewWriter;
   readonly #clearDirty: Statement;
+  readonly #noteUnfinished: Statement;
 
   constructor(db: Database, settings: ReconcileSettings) {
     this.#db = db;
@@ -185,6 +186,7 @@ export class GroupWriter {
     );
     this.#views = new ReconViewWriter(db);
     this.#clearDirty = db.prepare('DELETE FROM recon_dirty_days WHERE date = ?');
+    this.#noteUnfinished = db.prepare('INSERT OR IGNORE INTO recon_unfinished_days (date) VALUES (?)');
   }
 
   /**
@@ -196,7 +198,7 @@ export class GroupWriter {
 
   /**
    * Brings one day's groups and views to what matching built, and clears the day's dirty mark, in one
-   * transaction. Only what changed is written: most of a re-matched day comes out as it was, and every
+   * transaction; the day stays noted as unfinished until the run's end (migration 0027). Only what changed is written: most of a re-matched day comes out as it was, and every
    * row deleted and written again costs index, foreign-key and (for views) search-rollup trigger work.
    * A group that holds refunds is always rewritten: the refund pass placed them, and places them again.
    */
@@ -213,6 +215,7 @@ export class GroupWriter {
         this.written.push(id);
       this.#writeOffsets.run(date, JSON.stringify(Object.fromEntries([...offsets].sort())));
       this.#clearDirty.run(date);
+      this.#noteUnfinished.run(date);
     })();
     return groups.length;
   }

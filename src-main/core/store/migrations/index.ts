@@ -25,6 +25,7 @@ import { migration0023 } from './0023-recon-discrepancies-by-group.ts';
 import { migration0024 } from './0024-recon-dirty-refund-groups.ts';
 import { migration0025 } from './0025-recon-pending.ts';
 import { migration0026 } from './0026-recon-dirty-tgi-candidates.ts';
+import { migration0027 } from './0027-recon-unfinished-days.ts';
 
 /** Every migration in order. Append only: a shipped migration is never edited or removed. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -54,6 +55,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0024,
   migration0025,
   migration0026,
+  migration0027,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
