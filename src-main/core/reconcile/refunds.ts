@@ -177,6 +177,16 @@ function releaseChanged(db: Database, nowMs: number, moveRollups: boolean): numb
  * the pass places that group's refunds again as a full rebuild has them.
  */
 function markOutranked(db: Database, settings: ReconcileSettings, decisions: DecisionIndex): void {
+  // A refund ranks only payments before it: a TGI payment after the latest held TGI refund's day, or a
+  // POS row after the day after it (its sale's payment may lie across midnight), changes no held
+  // refund. A new day's records are most of the marks, and its refunds are not placed yet.
+  const latest = get<{ d: string }>(
+    db,
+    sql`SELECT t.business_date AS d FROM transactions t INDEXED BY transactions_by_kind
+          CROSS JOIN recon_members m ON m.transaction_id = t.id
+         WHERE t.kind = 'refund' AND t.provider = 'tgi' AND m.role = 'refund'
+         ORDER BY t.business_date DESC LIMIT 1`,
+  )?.d;
   type Changed = { amount: number; at: string; connection_id: string; flag: number };
   // A marked TGI payment itself; a marked POS row, every TGI payment of its sale (`flag`: only whether
   // the POS marked the sale refunded changed, which scores a payment of the refund's whole amount only).
@@ -184,6 +194,8 @@ function markOutranked(db: Database, settings: ReconcileSettings, decisions: Dec
     db,
     sql`SELECT DISTINCT p.amount_minor AS amount, p.occurred_at AS at, p.connection_id, s.role = 'sale' AS flag
           FROM recon_dirty_tgi_candidates d
+          CROSS JOIN transactions x INDEXED BY search_totals_by_id_dims ON x.id = d.id
+            AND x.business_date <= CASE x.provider WHEN 'tgi' THEN ${latest ?? ''} ELSE date(${latest ?? ''}, '+1 day') END
           CROSS JOIN recon_members s ON s.transaction_id = d.id AND s.role IN ('payment', 'sale')
           CROSS JOIN recon_members m INDEXED BY recon_members_by_group ON m.group_id = s.group_id AND m.role = 'payment'
           CROSS JOIN transactions p ON p.id = m.transaction_id
