@@ -7,7 +7,7 @@ import { growComponent, type Grown } from './grow.ts';
 import { GrowTooFar, matchComponent, storedOffsets, type StretchCache } from './rematch-area.ts';
 import { loadByIds } from './load-day.ts';
 import { recordKey, stableOrder, type BuiltGroup } from './match-day.ts';
-import { addRefunds, BY_PERSON, byOrderReference, byPerson, vippsOriginal } from './refunds.ts';
+import { addRefunds, BY_PERSON, byOrderReference, byPerson, vippsOriginal } from './refund-links.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
 import { GroupWriter, type RefundLink } from './write-groups.ts';
 import { applyRollupShares, rollupShare } from '../store/mutations/recon-rollups.ts';
