@@ -60,6 +60,19 @@ export const DEMO_SETTINGS: OperationOutput<'settings:get'> = {
   currency: 'NOK',
 };
 
+/** The core's defaults (reconcile-settings.ts) with one rate in the table. */
+export const DEMO_MATCHING: OperationOutput<'reconcile:settings'> = {
+  autoAcceptScore: 0.8,
+  reviewScore: 0.45,
+  minMargin: 0.1,
+  pendingDays: 3,
+  timeWindowMinutes: 30,
+  tipMaxPercent: 30,
+  tipMaxAmount: 100,
+  fxTolerancePercent: 2.5,
+  fxRates: [{ currency: 'ILS', rate: 2.9, from: '2026-01-01', to: null }],
+};
+
 export function transaction(overrides: Partial<TransactionSummary> = {}): TransactionSummary {
   return {
     id: 1,

@@ -3,12 +3,12 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { SettingsState } from '../../src-renderer/src/lib/settings-state.svelte.ts';
 import SettingsView from '../../src-renderer/src/views/SettingsView.svelte';
-import { DEMO_SETTINGS, fakeApi } from './fake-api.ts';
+import { DEMO_MATCHING, DEMO_SETTINGS, fakeApi } from './fake-api.ts';
 
 async function renderSettings(api: ReturnType<typeof fakeApi>) {
   const settings = new SettingsState(api);
   await settings.load();
-  render(SettingsView, { settings });
+  render(SettingsView, { settings, api });
   return settings;
 }
 
@@ -105,6 +105,7 @@ describe('SettingsView', () => {
     await renderSettings(
       fakeApi({
         'settings:get': () => ({ ok: true, value: DEMO_SETTINGS }),
+        'reconcile:settings': () => ({ ok: true, value: DEMO_MATCHING }),
         'settings:set': () => ({
           ok: false,
           error: { code: 'NETWORK', message: 'Could not reach posrecon.' },
