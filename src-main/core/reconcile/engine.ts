@@ -197,9 +197,10 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   const holds = holdsAnything(db);
   // Every day of the run is marked as a sync marks a day, and each day's write clears its mark: a run
   // stopped part way (the app quit) leaves the days it did not write to the next run, the neighbours
-  // and the days it took in included (they had no mark of their own).
+  // and the days it took in included (they had no mark of their own), and a full run's every day (it
+  // was asked for because the groups were made otherwise: other settings, an older matcher).
   const markDay = db.prepare('INSERT OR IGNORE INTO recon_dirty_days (date) VALUES (?)');
-  if (!full) for (const d of days) markDay.run(d);
+  for (const d of days) markDay.run(d);
   const writer = new GroupWriter(db, settings);
   const timings = { matching: 0, refunds: 0, payouts: 0, discrepancies: 0, rollups: 0 };
   const cache = new Map<string, Rec[]>();

@@ -235,8 +235,28 @@ export class ReconcileService {
     return readReconcileSettings(this.#o.db);
   }
 
+  /**
+   * Every group was made under the settings before (thresholds, time window, tips, rates): when they
+   * change, every day is marked to be matched again, as a sync marks the days it writes, in the
+   * settings' own transaction. Whatever runs next (the view's run after saving, the nightly sync's)
+   * then rebuilds them all, and an app quit before it loses nothing.
+   */
   configure(patch: z.input<typeof ReconcileSettingsPatch>) {
-    return writeReconcileSettings(this.#o.db, patch, this.#o.actor);
+    const { db } = this.#o;
+    return db.transaction(() => {
+      const before = JSON.stringify(readReconcileSettings(db));
+      const next = writeReconcileSettings(db, patch, this.#o.actor);
+      if (JSON.stringify(next) !== before)
+        markDays(
+          db,
+          all<{ d: string }>(
+            db,
+            sql`SELECT DISTINCT business_date AS d FROM transactions
+                UNION SELECT DISTINCT anchor_date FROM recon_groups`,
+          ).map((r) => r.d),
+        );
+      return next;
+    })();
   }
 
   /** After a sync: only the days it touched. Never fails the sync: a problem is reported, not thrown. */

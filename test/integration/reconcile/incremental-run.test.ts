@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalTransaction } from '../../../src-main/core/model/transaction.ts';
 import { databaseFile } from '../../../src-main/core/home.ts';
 import { runReconcile } from '../../../src-main/core/reconcile/engine.ts';
+import { writeReconcileSettings } from '../../../src-main/core/reconcile/reconcile-settings.ts';
 import { upsertTransactions } from '../../../src-main/core/store/mutations/upsert-transactions.ts';
 import { callCore as call } from '../../support/core-call.ts';
 import { expectFullRebuildEquals, reconcileState, withCore } from '../../support/reconcile-state.ts';
@@ -381,6 +382,44 @@ describe('an incremental run', () => {
     withDb(home, (db) =>
       expect(db.prepare('SELECT count(*) FROM recon_unfinished_days').pluck().get()).toBe(0),
     );
+    await expectFullRebuildEquals(home);
+  });
+
+  it('after the matching settings change, matches every day again under them', async () => {
+    // Every group was made under the thresholds before: saving new ones marks every day, so the next
+    // run (the view's after saving, or the nightly sync's) ends where a full rebuild under them ends.
+    const home = copyOfWorld();
+    const states = () =>
+      withDb(home, (db) =>
+        db.prepare('SELECT state, method, count(*) AS n FROM recon_groups GROUP BY 1, 2 ORDER BY 1, 2').all(),
+      );
+    const before = states();
+    await withCore(home, (core) =>
+      call(core, 'reconcile:configure', { autoAcceptScore: 0.97, reviewScore: 0.6 }),
+    );
+    const report = await withCore(home, (core) => call(core, 'reconcile:run', { full: false }));
+    expect(report.full).toBe(false);
+    expect(states()).not.toEqual(before);
+    await expectFullRebuildEquals(home);
+  });
+
+  it('after a full run stopped part way, rebuilds the days it did not write', async () => {
+    // A full run is asked for when the groups were made otherwise (here: settings written below the
+    // service, which marks nothing); stopped after two days, the rest must not keep the old groups.
+    const home = copyOfWorld();
+    withDb(home, (db) => writeReconcileSettings(db, { autoAcceptScore: 0.97, reviewScore: 0.6 }, 'test'));
+    const stop = new Error('stopped');
+    const db = new Database(databaseFile(home));
+    try {
+      db.pragma('foreign_keys = ON');
+      const stopping = (p: { phase: string; done: number }) => {
+        if (p.phase === 'matching' && p.done === 2) throw stop;
+      };
+      await expect(runReconcile(db, { full: true, onProgress: stopping })).rejects.toBe(stop);
+    } finally {
+      db.close();
+    }
+    await withCore(home, (core) => call(core, 'reconcile:run', { full: false }));
     await expectFullRebuildEquals(home);
   });
 
