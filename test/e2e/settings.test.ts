@@ -57,6 +57,63 @@ describe.runIf(chromiumAvailable())('browser mode in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('adds a currency rate and refuses a review threshold above auto-accept, beside the field', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    // The deliberate bad threshold below is answered 400, which Chromium logs.
+    page.on(
+      'console',
+      (m) => m.type() === 'error' && !/status of 400/.test(m.text()) && problems.push(m.text()),
+    );
+    const shot = async (name: string) => {
+      for (const width of [1440, 1024]) {
+        await page.setViewportSize({ width, height: 1400 }); // the whole section in view
+        await page
+          .getByTestId('matching-section')
+          .screenshot({ path: `test-results/matching-${name}-${width}.png` });
+      }
+      await page.setViewportSize({ width: 1440, height: 900 });
+    };
+
+    await page.goto(serve.url);
+    await page.getByTestId('nav-settings').click();
+    await expect.poll(() => page.getByTestId('matching-autoAcceptScore').inputValue()).toBe('0.8');
+    await expect.poll(() => page.getByTestId('rates-empty').isVisible()).toBe(true);
+    await shot('empty');
+
+    await page.getByTestId('matching-add-rate').click();
+    await page.getByTestId('rate-currency-0').fill('ils');
+    await page.getByTestId('rate-rate-0').fill('2.9');
+    await page.getByTestId('rate-from-0').fill('2026-11-01');
+    await page.getByTestId('matching-save').click();
+    await expect.poll(() => page.getByTestId('matching-saved').textContent()).toContain('Saved');
+    await expect.poll(() => page.getByTestId('matching-run').textContent()).toMatch(/matched again/);
+    await expect.poll(() => page.getByTestId('rate-currency-0').inputValue()).toBe('ILS');
+    await page.getByTestId('matching-add-rate').click();
+    await shot('rows');
+
+    // The core's own check of the merged settings, shown beside the field it names.
+    await page.getByTestId('rate-remove-1').click();
+    await page.getByTestId('matching-reviewScore').fill('0.9');
+    await page.getByTestId('matching-save').click();
+    await expect
+      .poll(() => page.getByTestId('matching-reviewScore-error').textContent())
+      .toMatch(/review threshold must not be above the auto-accept threshold/);
+    expect(await page.getByTestId('matching-saved').textContent()).not.toContain('Saved');
+    expect(await page.getByTestId('matching-run').count()).toBe(0);
+    await shot('error');
+
+    // What was saved is what the core holds: the ILS rate, and the thresholds as before.
+    await page.reload();
+    await page.getByTestId('nav-settings').click();
+    await expect.poll(() => page.getByTestId('rate-currency-0').inputValue()).toBe('ILS');
+    expect(await page.getByTestId('rate-rate-0').inputValue()).toBe('2.9');
+    expect(await page.getByTestId('rate-to-0').inputValue()).toBe('');
+    expect(await page.getByTestId('matching-reviewScore').inputValue()).toBe('0.45');
+    expect(problems).toEqual([]);
+  });
+
   it('answers 401 to a request without the token', async () => {
     const res = await fetch(`${serve.origin}/api/call/settings:get`, { method: 'POST', body: '{}' });
     expect(res.status).toBe(401);

@@ -29,12 +29,14 @@ describe('Settings: matching', () => {
     expect(input('matching-autoAcceptScore').value).toBe('0.8');
     expect(input('matching-reviewScore').value).toBe('0.45');
     expect(input('matching-tipMaxAmount').value).toBe('100');
+    expect(screen.getByLabelText('Link without asking at (score 0–1)')).toBe(
+      input('matching-autoAcceptScore'),
+    );
     expect(screen.getByLabelText('Largest tip (NOK)')).toBe(input('matching-tipMaxAmount'));
     const hint = document.getElementById('matching-autoAcceptScore-hint');
     expect(input('matching-autoAcceptScore').getAttribute('aria-describedby')).toBe(hint?.id);
-    expect(hint?.textContent).toMatch(
-      /from 0 .* to 1 .*clearly ahead of the next best, is linked without asking/,
-    );
+    expect(hint?.textContent).toMatch(/clearly ahead of the next best, is linked without asking/);
+    expect(screen.getByTestId('matching-section').textContent).toMatch(/score runs from 0 .* to 1/);
     expect(screen.getAllByTestId('rate-row')).toHaveLength(1);
     expect(input('rate-currency-0').value).toBe('ILS');
     expect(input('rate-rate-0').value).toBe('2.9');

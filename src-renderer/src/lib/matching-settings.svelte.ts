@@ -129,6 +129,9 @@ export class MatchingSettingsForm {
   async save(): Promise<boolean> {
     this.saved = false;
     this.error = null;
+    // "Matched again" spoke of the last save; a run still going keeps its progress line.
+    if (this.run === 'done') this.run = 'idle';
+    this.runError = null;
     const read = this.#read();
     if ('bad' in read) {
       this.errors = read.bad;

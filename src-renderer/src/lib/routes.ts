@@ -28,7 +28,8 @@ export const ROUTES = [
   {
     id: 'settings',
     label: 'Settings',
-    summary: "The shop's name, the time zone business dates are computed in, and its default currency.",
+    summary:
+      "The shop's name, the time zone business dates are computed in, its default currency, and how records are matched.",
   },
 ] as const;
 
