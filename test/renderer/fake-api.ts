@@ -4,6 +4,7 @@ import type {
   OperationName,
   OperationOutput,
 } from '../../src-main/core/api/contract.ts';
+import { DEFAULT_RECONCILE_SETTINGS } from '../../src-main/core/reconcile/reconcile-settings.ts';
 import type { SyncStatusEntry, TransactionSummary } from '../../src-main/core/api/schemas.ts';
 import type { ApiClient, CallResult, EventListener } from '../../src-renderer/src/lib/api.ts';
 
@@ -60,16 +61,9 @@ export const DEMO_SETTINGS: OperationOutput<'settings:get'> = {
   currency: 'NOK',
 };
 
-/** The core's defaults (reconcile-settings.ts) with one rate in the table. */
+/** The core's defaults with one rate in the table. */
 export const DEMO_MATCHING: OperationOutput<'reconcile:settings'> = {
-  autoAcceptScore: 0.8,
-  reviewScore: 0.45,
-  minMargin: 0.1,
-  pendingDays: 3,
-  timeWindowMinutes: 30,
-  tipMaxPercent: 30,
-  tipMaxAmount: 100,
-  fxTolerancePercent: 2.5,
+  ...DEFAULT_RECONCILE_SETTINGS,
   fxRates: [{ currency: 'ILS', rate: 2.9, from: '2026-01-01', to: null }],
 };
 
