@@ -138,6 +138,16 @@ describe('Settings: matching', () => {
     );
     expect(api.calls.some((c) => c.operation === 'reconcile:configure')).toBe(false);
 
+    // A new row without its first day is asked for the day, beside the row.
+    await fireEvent.click(screen.getByTestId('matching-add-rate'));
+    await fireEvent.input(input('rate-currency-1'), { target: { value: 'SEK' } });
+    await fireEvent.input(input('rate-rate-1'), { target: { value: '0.98' } });
+    await fireEvent.click(screen.getByTestId('matching-save'));
+    await waitFor(() => expect(screen.getByTestId('rate-error-1').textContent).toContain('first day'));
+    expect(input('rate-from-1').getAttribute('aria-invalid')).toBe('true');
+    expect(api.calls.some((c) => c.operation === 'reconcile:configure')).toBe(false);
+    await fireEvent.click(screen.getByTestId('rate-remove-1'));
+
     await fireEvent.input(input('matching-timeWindowMinutes'), { target: { value: '30' } });
     await fireEvent.click(screen.getByTestId('matching-save'));
     await waitFor(() =>

@@ -117,12 +117,12 @@ export class MatchingSettingsForm {
       .map((r) => ({ ...r, currency: r.currency.trim().toUpperCase() }))
       .sort(byCurrencyThenFrom);
     this.rates = rows;
-    patch.fxRates = rows.map((r, i) => ({
-      currency: r.currency,
-      rate: num(`fxRates.${i}.rate`, r.rate),
-      from: r.from,
-      to: r.to === '' ? null : r.to,
-    }));
+    patch.fxRates = rows.map((r, i) => {
+      // The contract's answer to an empty date is zod's "Invalid ISO date", keyed to no row.
+      if (!r.from) bad[`fxRates.${i}.from`] = ['Pick the first day this rate applies'];
+      const rate = num(`fxRates.${i}.rate`, r.rate);
+      return { currency: r.currency, rate, from: r.from, to: r.to === '' ? null : r.to };
+    });
     return Object.keys(bad).length ? { bad } : { patch: patch as Patch };
   }
 
