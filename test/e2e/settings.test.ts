@@ -99,7 +99,7 @@ describe.runIf(chromiumAvailable())('browser mode in Chromium', () => {
     await page.getByTestId('matching-save').click();
     await expect
       .poll(() => page.getByTestId('matching-reviewScore-error').textContent())
-      .toMatch(/review threshold must not be above the auto-accept threshold/);
+      .toMatch(/score to suggest for review must not be above the score to link without asking/);
     expect(await page.getByTestId('matching-saved').textContent()).not.toContain('Saved');
     expect(await page.getByTestId('matching-run').count()).toBe(0);
     await shot('error');

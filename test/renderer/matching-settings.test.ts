@@ -91,12 +91,12 @@ describe('Settings: matching', () => {
         ok: false,
         error: {
           code: 'BAD_INPUT',
-          message: 'The review threshold must not be above the auto-accept threshold',
+          message: 'The score to suggest for review must not be above the score to link without asking',
           details: {
             fields: [
               {
                 path: 'reviewScore',
-                message: 'The review threshold must not be above the auto-accept threshold',
+                message: 'The score to suggest for review must not be above the score to link without asking',
               },
               { path: 'fxRates.0.to', message: 'The rate ends before it starts' },
             ],

@@ -55,7 +55,7 @@ export const DEFAULT_RECONCILE_SETTINGS = {
 const valid = (s: { reviewScore?: number; autoAcceptScore?: number }) =>
   s.reviewScore === undefined || s.autoAcceptScore === undefined || s.reviewScore <= s.autoAcceptScore;
 const order = {
-  message: 'The review threshold must not be above the auto-accept threshold',
+  message: 'The score to suggest for review must not be above the score to link without asking',
   path: ['reviewScore'],
 };
 export const ReconcileSettings = z.object(fields).refine(valid, order);

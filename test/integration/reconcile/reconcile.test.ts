@@ -869,7 +869,10 @@ describe('bad input ends in a clear error and loses nothing', () => {
       }
       const bad = await core.dispatch('reconcile:configure', { reviewScore: 0.9, autoAcceptScore: 0.5 });
       expect(bad.ok).toBe(false);
-      if (!bad.ok) expect(bad.error.message).toMatch(/review threshold must not be above the auto-accept/);
+      if (!bad.ok)
+        expect(bad.error.message).toMatch(
+          /score to suggest for review must not be above the score to link without asking/,
+        );
     });
   });
 
