@@ -45,15 +45,18 @@ export interface RunReport {
 const addDays = (date: string, n: number) =>
   new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
+/** Every day a full run rebuilds: each day with records or groups, in order. */
+export function everyDay(db: Database): string[] {
+  return all<{ d: string }>(
+    db,
+    sql`SELECT DISTINCT business_date AS d FROM transactions
+        UNION SELECT DISTINCT anchor_date FROM recon_groups ORDER BY 1`,
+  ).map((r) => r.d);
+}
+
 /** The days to rebuild: every day with records or groups, or the marked days and their neighbours. */
 function daysToRun(db: Database, full: boolean): string[] {
-  if (full) {
-    return all<{ d: string }>(
-      db,
-      sql`SELECT DISTINCT business_date AS d FROM transactions
-          UNION SELECT DISTINCT anchor_date FROM recon_groups ORDER BY 1`,
-    ).map((r) => r.d);
-  }
+  if (full) return everyDay(db);
   const dirty = all<{ date: string }>(db, sql`SELECT date FROM recon_dirty_days ORDER BY date`).map(
     (r) => r.date,
   );

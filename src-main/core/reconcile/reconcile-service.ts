@@ -17,7 +17,7 @@ import { DecisionIndex } from './decision-index.ts';
 import { rematchDecision, type LocalReport } from './rematch.ts';
 import { StretchCache } from './rematch-area.ts';
 import { formatDay } from './describe.ts';
-import { runReconcile } from './engine.ts';
+import { everyDay, runReconcile } from './engine.ts';
 import { explain } from './explain.ts';
 import { listReconcile } from './list.ts';
 import {
@@ -246,15 +246,7 @@ export class ReconcileService {
     return db.transaction(() => {
       const before = JSON.stringify(readReconcileSettings(db));
       const next = writeReconcileSettings(db, patch, this.#o.actor);
-      if (JSON.stringify(next) !== before)
-        markDays(
-          db,
-          all<{ d: string }>(
-            db,
-            sql`SELECT DISTINCT business_date AS d FROM transactions
-                UNION SELECT DISTINCT anchor_date FROM recon_groups`,
-          ).map((r) => r.d),
-        );
+      if (JSON.stringify(next) !== before) markDays(db, everyDay(db));
       return next;
     })();
   }
