@@ -93,6 +93,18 @@ describe.runIf(chromiumAvailable())('browser mode in Chromium', () => {
     await page.getByTestId('matching-add-rate').click();
     await shot('rows');
 
+    // The contract's check of one rate, shown beside its row and not above the table.
+    await page.getByTestId('rate-currency-1').fill('SEK');
+    await page.getByTestId('rate-rate-1').fill('0');
+    await page.getByTestId('rate-from-1').fill('2026-11-01');
+    await page.getByTestId('matching-save').click();
+    await expect
+      .poll(() => page.getByTestId('rate-error-1').textContent())
+      .toMatch(/A rate must be above zero/);
+    expect(await page.getByTestId('rate-rate-1').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByTestId('rates-error').count()).toBe(0);
+    await shot('rate-error');
+
     // The core's own check of the merged settings, shown beside the field it names.
     await page.getByTestId('rate-remove-1').click();
     await page.getByTestId('matching-reviewScore').fill('0.9');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '../model/app-error.ts';
+import { AppError, fieldIssues } from '../model/app-error.ts';
 import {
   type ApiErrorBody,
   type ApiResult,
@@ -61,7 +61,8 @@ export function createDispatcher(handlers: HandlerMap, options: DispatcherOption
         error: {
           code: 'BAD_INPUT',
           message: z.prettifyError(parsed.error),
-          details: z.flattenError(parsed.error),
+          // Flattened for the forms that key errors by field; `fields` keeps each issue's whole path.
+          details: { ...z.flattenError(parsed.error), fields: fieldIssues(parsed.error) },
         },
       };
     }

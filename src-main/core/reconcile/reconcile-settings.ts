@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
-import { AppError } from '../model/app-error.ts';
+import { AppError, fieldIssues } from '../model/app-error.ts';
 import { CurrencyCode, IsoDate } from '../api/schemas.ts';
 import { appendAudit } from '../store/mutations/audit.ts';
 import { get, run, sql } from '../store/sql.ts';
@@ -83,7 +83,7 @@ export function writeReconcileSettings(
   if (!checked.success) {
     const issue = checked.error.issues[0];
     throw new AppError('BAD_INPUT', issue?.message ?? 'These reconciliation settings are not valid.', {
-      fields: checked.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      fields: fieldIssues(checked.error),
     });
   }
   const next = checked.data;

@@ -36,9 +36,9 @@ const byCurrencyThenFrom = (a: { currency: string; from: string }, b: { currency
   a.currency.localeCompare(b.currency) || a.from.localeCompare(b.from);
 
 /**
- * The core reports a bad value two ways: its own check of the merged settings (review above
- * auto-accept) gives `details.fields` with each issue's path; the contract's input check gives zod's
- * flattened errors, keyed by the top-level field only.
+ * The core reports each bad value with its path in `details.fields` (`fxRates.2.rate`), from its own
+ * check of the merged settings (review above auto-accept) and from the contract's input check alike.
+ * Flattened errors alone, keyed by the top-level field only, are read too.
  */
 export function readPathErrors(details: unknown): { fields: PathErrors; form: string[] } | null {
   const fields: PathErrors = {};

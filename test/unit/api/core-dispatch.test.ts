@@ -31,6 +31,24 @@ function insertConnectionAndRows(
 }
 
 describe('core dispatch', () => {
+  it("names each bad input's whole path, so a form shows it beside the row it is about", async () => {
+    const core = await createCore({ home: tempHome() });
+    const bad = await core.dispatch('reconcile:configure', {
+      fxRates: [
+        { currency: 'ILS', rate: 2.9, from: '2026-11-01', to: null },
+        { currency: 'SEK', rate: 0, from: '2026-11-01', to: null },
+      ],
+    });
+    core.close();
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.error.code).toBe('BAD_INPUT');
+    const details = bad.error.details as { fields: unknown; fieldErrors: Record<string, string[]> };
+    expect(details.fields).toEqual([{ path: 'fxRates.1.rate', message: 'A rate must be above zero' }]);
+    // The flattened form, which the other forms and the CLI read, is still there.
+    expect(details.fieldErrors.fxRates).toEqual(['A rate must be above zero']);
+  });
+
   it('validates settings and returns field errors the UI can show', async () => {
     const core = await createCore({ home: tempHome() });
     const bad = await core.dispatch('settings:set', {
