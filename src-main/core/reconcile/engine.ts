@@ -4,7 +4,7 @@ import { DecisionIndex } from './decision-index.ts';
 import { writeDiscrepancies } from './discrepancies.ts';
 import { loadDay, loadNear, loadNeighbour, lookupByKey, type Rec } from './load-day.ts';
 import { FAILED, heldFree, matchDay, saleKeyOf, stableOrder } from './match-day.ts';
-import { rebuildPayouts } from './payouts.ts';
+import { rebuildPayouts, settleChangedPayouts } from './payouts.ts';
 import { linkRefunds } from './refunds.ts';
 import { readReconcileSettings } from './reconcile-settings.ts';
 import { rematchChangedRecords } from './record-changes.ts';
@@ -99,35 +99,6 @@ function handsChanged(
 ) {
   const held = (r: Rec) => r.heldBy !== null && r.heldBy <= d && !byRefunds(r) && runDays.has(r.heldBy);
   return days.some((recs) => recs.some((r) => claimed.has(r.id) !== held(r)));
-}
-
-/**
- * The days whose Vipps ledger entries changed since the last run (migrations 0020 and 0021), and the
- * days of the funds entries those days' capture fees belong to (a fee is booked up to a week after its
- * payment; paired by connection and pspReference, as payouts.ts pairs them), as spans of days: one
- * span where the days lie within a week of each other, as a payout's stretch of entries usually does,
- * so a payout is seldom settled twice (which is redundant, not wrong).
- */
-function ledgerSpans(db: Database): [string, string][] {
-  const spans: [string, string][] = [];
-  for (const { date } of all<{ date: string }>(
-    db,
-    sql`SELECT date FROM recon_dirty_ledger_days
-        UNION SELECT c.business_date FROM recon_dirty_ledger_days d
-          CROSS JOIN transactions f INDEXED BY recon_vipps_ledger
-            ON f.business_date = d.date AND f.provider = 'vipps' AND f.kind = 'fee'
-          CROSS JOIN transaction_refs fr ON fr.transaction_id = f.id AND fr.kind = 'pspReference'
-          CROSS JOIN transaction_refs cr ON cr.value = fr.value AND cr.kind = 'pspReference'
-          CROSS JOIN transactions c ON c.id = cr.transaction_id
-         WHERE f.external_id LIKE 'fees:%' AND f.provider_status = 'capture-fee' AND c.provider = 'vipps'
-           AND c.kind = 'capture' AND c.external_id LIKE 'funds:%' AND c.connection_id = f.connection_id
-        ORDER BY 1`,
-  )) {
-    const last = spans.at(-1);
-    if (last && date <= addDays(last[1], 7)) last[1] = date;
-    else spans.push([date, date]);
-  }
-  return spans;
 }
 
 /**
@@ -300,9 +271,7 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
       t0 = performance.now();
       options.onProgress?.({ phase: 'payouts', done: 0, total: 1 });
       // Payouts are made of the Vipps ledger entries alone: settled again where those changed.
-      payouts = full
-        ? rebuildPayouts(db, null)
-        : ledgerSpans(db).reduce((sum, [from, to]) => sum + rebuildPayouts(db, from, to), 0);
+      payouts = full ? rebuildPayouts(db, null) : settleChangedPayouts(db);
       db.prepare('DELETE FROM recon_dirty_ledger_days').run();
       timings.payouts = performance.now() - t0;
     }

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import { all, run, sql } from '../store/sql.ts';
+import { all, get, run, sql } from '../store/sql.ts';
+import { addDays } from './component.ts';
 
 interface FundsRow {
   id: number;
@@ -83,6 +84,44 @@ export function rebuildPayouts(db: Database, from: string | null, to: string | n
   return count;
 }
 
+/**
+ * The days whose Vipps ledger entries changed since the last run (migrations 0020 and 0021), and the
+ * days of the funds entries those days' capture fees belong to (a fee is booked up to a week after its
+ * payment; paired by connection and pspReference, as settle pairs them), as spans of days: one
+ * span where the days lie within a week of each other, as a payout's stretch of entries usually does,
+ * so a payout is seldom settled twice (which is redundant, not wrong). A fee's payment is looked up
+ * only outside the changed days, which are taken anyway: reading each same-day payment's ~1 KB row was
+ * most of the search (a nightly sync's fees are mostly of its own day's payments).
+ */
+function ledgerSpans(db: Database): [string, string][] {
+  const spans: [string, string][] = [];
+  for (const { date } of all<{ date: string }>(
+    db,
+    sql`SELECT date FROM recon_dirty_ledger_days
+        UNION SELECT c.business_date FROM recon_dirty_ledger_days d
+          CROSS JOIN transactions f INDEXED BY recon_vipps_ledger
+            ON f.business_date = d.date AND f.provider = 'vipps' AND f.kind = 'fee'
+          CROSS JOIN transaction_refs fr ON fr.transaction_id = f.id AND fr.kind = 'pspReference'
+          CROSS JOIN transaction_refs cr ON cr.value = fr.value AND cr.kind = 'pspReference'
+            AND cr.transaction_id NOT IN (SELECT o.id FROM recon_dirty_ledger_days od
+              CROSS JOIN transactions o INDEXED BY recon_vipps_ledger ON o.business_date = od.date AND o.provider = 'vipps')
+          CROSS JOIN transactions c ON c.id = cr.transaction_id
+         WHERE f.external_id LIKE 'fees:%' AND f.provider_status = 'capture-fee' AND c.provider = 'vipps'
+           AND c.kind = 'capture' AND c.external_id LIKE 'funds:%' AND c.connection_id = f.connection_id
+        ORDER BY 1`,
+  )) {
+    const last = spans.at(-1);
+    if (last && date <= addDays(last[1], 7)) last[1] = date;
+    else spans.push([date, date]);
+  }
+  return spans;
+}
+
+/** Settles again the payouts the Vipps ledger entries changed since the last run reach (ledgerSpans). */
+export function settleChangedPayouts(db: Database): number {
+  return ledgerSpans(db).reduce((sum, [from, to]) => sum + rebuildPayouts(db, from, to), 0);
+}
+
 /*
  * The Vipps ledger index (migration 0022), named: on the unique (provider, connection, external id)
  * index the planner walked all of a connection's records (0.5 s at 100k sales) to find a few days of
@@ -94,19 +133,30 @@ function settle(db: Database, s: Stretch): number {
   const where = (until: string | null) =>
     sql`t.business_date > ${s.after} AND ${until === null ? sql`1` : sql`t.business_date <= ${until}`}
         AND ${s.connection === null ? sql`1` : sql`+t.connection_id = ${s.connection}`}`;
+  const funds = s.ledger === null ? 'funds:%' : `funds:${s.ledger}:%`;
   run(
     db,
     sql`DELETE FROM recon_payouts WHERE ledger_date > ${s.after}
           AND ${s.until === null ? sql`1` : sql`ledger_date <= ${s.until}`}
           AND ${s.connection === null ? sql`1` : sql`connection_id = ${s.connection} AND ledger_id = ${s.ledger}`}`,
   );
+  // A stretch with no payout entry settles nothing (its stored payouts are gone with the delete): the
+  // entries since a ledger's last payout, not paid out yet (a nightly sync's new day), are not read.
+  // Looked for from the stretch's end, where a stretch's payout usually is.
+  const paidOut = get(
+    db,
+    sql`SELECT 1 FROM transactions t INDEXED BY recon_vipps_ledger
+         WHERE ${where(s.until)} AND t.provider = 'vipps' AND t.kind = 'payout' AND t.external_id LIKE ${funds}
+         ORDER BY t.business_date DESC LIMIT 1`,
+  );
+  if (!paidOut) return 0;
   const rows = all<FundsRow>(
     db,
     sql`SELECT t.id, t.connection_id, t.external_id, t.kind, t.provider_status, t.amount_minor, t.currency,
           t.business_date, (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'pspReference') AS psp
         FROM transactions t INDEXED BY recon_vipps_ledger
        WHERE ${where(s.until)} AND t.provider = 'vipps'
-         AND t.external_id LIKE ${s.ledger === null ? 'funds:%' : `funds:${s.ledger}:%`}
+         AND t.external_id LIKE ${funds}
        ORDER BY t.connection_id, t.business_date, t.occurred_at, t.id`,
   );
   const fees = new Map<string, number>();

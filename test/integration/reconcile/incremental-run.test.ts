@@ -8,7 +8,7 @@ import { upsertTransactions } from '../../../src-main/core/store/mutations/upser
 import { callCore as call } from '../../support/core-call.ts';
 import { expectFullRebuildEquals, reconcileState, withCore } from '../../support/reconcile-state.ts';
 import { syncDemoWorld, type DemoWorld } from '../../support/reconcile-world.ts';
-import { asDelivered } from '../../support/resync.ts';
+import { asDelivered, resync } from '../../support/resync.ts';
 import { withDb, worldHomes } from '../../support/world-homes.ts';
 
 /*
@@ -28,6 +28,9 @@ const SYNCED_AT = '2026-12-02T03:00:00.000Z';
 /** The business day `n` days into the world, as SQL. */
 const day = (n: number) =>
   `(SELECT business_date FROM transactions GROUP BY 1 ORDER BY 1 LIMIT 1 OFFSET ${n})`;
+
+/** A Vipps payout entry, as SQL. */
+const PAYOUT = `provider = 'vipps' AND kind = 'payout'`;
 
 /** A home of its own with a copy of the synced world's cache. */
 const copyOfWorld = () => homes.copy(w.dbFile);
@@ -210,6 +213,52 @@ describe('an incremental run', () => {
     expect(report.payouts).toBeGreaterThan(0);
     const after = reconcileState(databaseFile(home));
     expect(after.payouts.length).toBe(before.payouts.length + 1);
+    await expectFullRebuildEquals(home);
+  });
+
+  it('after a payout is delivered again with another amount, settles it as a full rebuild does', async () => {
+    const home = copyOfWorld();
+    const before = reconcileState(databaseFile(home));
+    withDb(home, (db) => {
+      const id = db
+        .prepare(`SELECT id FROM transactions WHERE ${PAYOUT} ORDER BY business_date, id LIMIT 1 OFFSET 4`)
+        .pluck()
+        .get() as number;
+      const changed = resync(db, [id], (r) => ({ ...r, amountMinor: r.amountMinor - 1234 }), SYNCED_AT);
+      expect(changed.updated).toBe(1);
+    });
+    const report = await withCore(home, (core) => call(core, 'reconcile:run', { full: false }));
+    expect(report.payouts).toBeGreaterThan(0);
+    expect(reconcileState(databaseFile(home)).payouts).not.toEqual(before.payouts);
+    await expectFullRebuildEquals(home);
+  });
+
+  it.each([
+    ['a payout', 'LIMIT 1 OFFSET 4'],
+    // Its stretch holds no payout entry any more, only the payout stored for it.
+    ['the last payout', 'DESC LIMIT 1'],
+  ])('after %s is removed upstream, settles its stretch as a full rebuild does', async (_, which) => {
+    const home = copyOfWorld();
+    const before = reconcileState(databaseFile(home));
+    withDb(home, (db) =>
+      db
+        .prepare(
+          `DELETE FROM transactions WHERE id = (SELECT id FROM transactions WHERE ${PAYOUT} ORDER BY business_date ${which})`,
+        )
+        .run(),
+    );
+    await withCore(home, (core) => call(core, 'reconcile:run', { full: false }));
+    expect(reconcileState(databaseFile(home)).payouts.length).toBe(before.payouts.length - 1);
+    await expectFullRebuildEquals(home);
+  });
+
+  it('after the ledger entries since the last payout arrive, settles no payout and ends where a full rebuild ends', async () => {
+    // A nightly sync's new day: its entries are not paid out yet, so no payout's figures move.
+    const { home, report, before } = await arriveLate(
+      `SELECT id FROM transactions WHERE business_date > (SELECT max(business_date) FROM transactions WHERE ${PAYOUT})`,
+    );
+    expect(report.payouts).toBe(0);
+    expect(reconcileState(databaseFile(home)).payouts).toEqual(before.payouts);
     await expectFullRebuildEquals(home);
   });
 

@@ -6,7 +6,7 @@ import { loadDay } from '../../../src-main/core/reconcile/load-day.ts';
 import { listReconcile } from '../../../src-main/core/reconcile/list.ts';
 import { writeDiscrepancies } from '../../../src-main/core/reconcile/discrepancies.ts';
 import { storedCandidates } from '../../../src-main/core/reconcile/tgi-refund-original.ts';
-import { rebuildPayouts } from '../../../src-main/core/reconcile/payouts.ts';
+import { rebuildPayouts, settleChangedPayouts } from '../../../src-main/core/reconcile/payouts.ts';
 import {
   ReconcileSettings,
   DEFAULT_RECONCILE_SETTINGS,
@@ -72,17 +72,37 @@ describe('reconcile query plans', () => {
 
   it("settles a payout's stretch from the Vipps ledger index alone, never reading the entries' rows", async () => {
     // The ledgers with entries in some days (an empty store has no stretch to settle there), then a
-    // whole settlement: its funds entries and the capture fees of those.
+    // whole settlement: whether it holds a payout (one is stored: a stretch without one reads no more),
+    // its funds entries and the capture fees of those.
     const plans = await plansOf((db) => {
       rebuildPayouts(db, '2026-11-03', '2026-11-04');
+      db.exec(`INSERT INTO connections (id, provider, name, config, created_at, updated_at)
+                 VALUES ('v', 'vipps', 'V', '{}', 't', 't');
+               INSERT INTO transactions (provider, connection_id, external_id, kind, amount_minor, currency, status,
+                   occurred_at, occurred_at_raw, business_date, raw_json, synced_at, updated_at)
+                 VALUES ('vipps', 'v', 'funds:1:payout-scheduled:1:2026-11-03', 'payout', -100, 'NOK', 'completed',
+                   't', 't', '2026-11-03', '{}', 't', 't')`);
       rebuildPayouts(db, null);
     });
     const ledger = plans.filter((p) => p.includes('recon_vipps_ledger'));
-    expect(ledger).toHaveLength(3);
+    expect(ledger).toHaveLength(4);
     for (const plan of ledger)
       expect(plan).toMatch(
         /^SEARCH (t|transactions) USING COVERING INDEX recon_vipps_ledger \(business_date>\?/,
       );
+  });
+
+  it("finds the days of changed capture fees' payments from the ledger index, reading only other days' rows", async () => {
+    const [plan] = await plansOf((db) => settleChangedPayouts(db));
+    expect(plan).toMatch(
+      /SEARCH f USING COVERING INDEX recon_vipps_ledger \(business_date=\? AND provider=\?\)/,
+    );
+    expect(plan).toMatch(/SEARCH cr USING COVERING INDEX transaction_refs_by_value \(value=\? AND kind=\?\)/);
+    // The changed days' own entries are ruled out before a payment's row is read.
+    expect(plan).toMatch(
+      /SEARCH cr .* \| LIST SUBQUERY \d+ \| SCAN od \| SEARCH o USING COVERING INDEX recon_vipps_ledger \(business_date=\? AND provider=\?\) \| .*SEARCH c USING INTEGER PRIMARY KEY/,
+    );
+    expect(plan).not.toMatch(/SCAN (?!recon_dirty_ledger_days|d\b|od\b)/);
   });
 
   it('pages a state and a discrepancy class by their indexes', async () => {
