@@ -117,9 +117,10 @@ export interface GroupRecord {
   evidence: string | null;
 }
 
-/** A group as stored, with its members as `id:role` in id order, to tell whether a rebuild changed it. */
+/** A group as stored, with its members, to tell whether a rebuild changed it. */
 interface StoredGroup extends GroupRecord {
-  members: string | null;
+  /** Its members in id order. */
+  members: { id: number; role: string }[];
   refunds: number;
 }
 
@@ -148,7 +149,9 @@ export class GroupWriter {
   readonly #deleteMembers: Statement;
   readonly #deleteGroup: Statement;
   readonly #storedGroups: Statement;
+  readonly #storedMembers: Statement;
   readonly #storedByKey: Statement;
+  readonly #storedMembersByKey: Statement;
   readonly #writeOffsets: Statement;
   readonly #storedViews: Statement;
   readonly #views: ReconViewWriter;
@@ -173,13 +176,22 @@ export class GroupWriter {
     );
     this.#deleteMembers = db.prepare('DELETE FROM recon_members WHERE group_id = ?');
     this.#deleteGroup = db.prepare('DELETE FROM recon_groups WHERE id = ?');
-    const stored = `SELECT g.*,
-        (SELECT group_concat(transaction_id || ':' || role, ',') FROM
-          (SELECT transaction_id, role FROM recon_members m WHERE m.group_id = g.id ORDER BY transaction_id)) AS members,
-        (SELECT count(*) FROM recon_members m WHERE m.group_id = g.id AND m.role = 'refund') AS refunds
-      FROM recon_groups g`;
-    this.#storedGroups = db.prepare(`${stored} WHERE g.anchor_date = ?`);
-    this.#storedByKey = db.prepare(`${stored} WHERE g.key IN (SELECT value FROM json_each(?))`);
+    // The groups, then all their members in one read: two correlated subqueries per group (a sorted
+    // concatenation and a count) cost twice as much on a day of 13,000 stored groups.
+    const members = `SELECT m.group_id, m.transaction_id, m.role FROM recon_groups g INDEXED BY recon_groups_by_day
+        CROSS JOIN recon_members m INDEXED BY recon_members_by_group ON m.group_id = g.id`;
+    this.#storedGroups = db.prepare(
+      'SELECT g.* FROM recon_groups g INDEXED BY recon_groups_by_day WHERE g.anchor_date = ?',
+    );
+    this.#storedMembers = db.prepare(`${members} WHERE g.anchor_date = ?`).raw(true);
+    const byKey = 'g.key IN (SELECT value FROM json_each(?))';
+    this.#storedByKey = db.prepare(`SELECT g.* FROM recon_groups g WHERE ${byKey}`);
+    this.#storedMembersByKey = db
+      .prepare(
+        `SELECT m.group_id, m.transaction_id, m.role FROM recon_groups g
+        CROSS JOIN recon_members m INDEXED BY recon_members_by_group ON m.group_id = g.id WHERE ${byKey}`,
+      )
+      .raw(true);
     this.#writeOffsets = db.prepare('INSERT OR REPLACE INTO recon_day_offsets (date, offsets) VALUES (?, ?)');
     this.#storedViews = db.prepare(
       'SELECT transaction_id, primary_id FROM recon_views WHERE business_date = ?',
@@ -211,8 +223,8 @@ export class GroupWriter {
   ): number {
     this.#db.transaction(() => {
       this.#writeViews(date, dayRecords);
-      for (const id of this.#write(this.#storedGroups.all(date) as StoredGroup[], groups, nowMs))
-        this.written.push(id);
+      const stored = withMembers(this.#storedGroups.all(date), this.#storedMembers.all(date));
+      for (const id of this.#write(stored, groups, nowMs)) this.written.push(id);
       this.#writeOffsets.run(date, JSON.stringify(Object.fromEntries([...offsets].sort())));
       this.#clearDirty.run(date);
       this.#noteUnfinished.run(date);
@@ -225,7 +237,12 @@ export class GroupWriter {
    * the transaction). Returns the ids of the groups written, that is, changed.
    */
   writeGroups(keys: readonly string[], groups: readonly BuiltGroup[], nowMs: number): number[] {
-    return this.#write(this.#storedByKey.all(JSON.stringify(keys)) as StoredGroup[], groups, nowMs);
+    const json = JSON.stringify(keys);
+    return this.#write(
+      withMembers(this.#storedByKey.all(json), this.#storedMembersByKey.all(json)),
+      groups,
+      nowMs,
+    );
   }
 
   #write(storedRows: readonly StoredGroup[], groups: readonly BuiltGroup[], nowMs: number): number[] {
@@ -343,12 +360,23 @@ const COLUMNS = [
   'evidence',
 ] as const;
 
-/** Whether a stored group already is what matching built: every column, and the members (`id:role` in id order). */
+/** Stored group rows with their member rows (group id, record id, role): members in id order, refunds counted. */
+function withMembers(rows: unknown[], members: unknown[]): StoredGroup[] {
+  const byId = new Map<number, StoredGroup>();
+  for (const r of rows as GroupRecord[]) byId.set(r.id, { ...r, members: [], refunds: 0 });
+  for (const [groupId, id, role] of members as [number, number, string][]) {
+    const g = byId.get(groupId)!;
+    g.members.push({ id, role });
+    if (role === 'refund') g.refunds++;
+  }
+  for (const g of byId.values()) g.members.sort((a, b) => a.id - b.id);
+  return [...byId.values()];
+}
+
+/** Whether a stored group already is what matching built: every column, and the members. */
 function unchanged(old: StoredGroup, built: { row: GroupRow; members: { id: number; role: string }[] }) {
   if (COLUMNS.some((c, i) => old[c] !== built.row[i])) return false;
-  const members = [...built.members]
-    .sort((a, b) => a.id - b.id)
-    .map((m) => `${m.id}:${m.role}`)
-    .join(',');
-  return (old.members ?? '') === members;
+  if (old.members.length !== built.members.length) return false;
+  const members = [...built.members].sort((a, b) => a.id - b.id);
+  return members.every((m, i) => old.members[i]!.id === m.id && old.members[i]!.role === m.role);
 }

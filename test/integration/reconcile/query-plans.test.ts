@@ -11,6 +11,7 @@ import {
   ReconcileSettings,
   DEFAULT_RECONCILE_SETTINGS,
 } from '../../../src-main/core/reconcile/reconcile-settings.ts';
+import { GroupWriter } from '../../../src-main/core/reconcile/write-groups.ts';
 import { refreshReconRollups, rollupShare } from '../../../src-main/core/store/mutations/recon-rollups.ts';
 import { useTempHome } from '../../support/temp-home.ts';
 
@@ -112,6 +113,20 @@ describe('reconcile query plans', () => {
     });
     expect(plans[0]).toMatch(/USING INDEX recon_groups_by_state \(state=\?/);
     expect(plans[1]).toMatch(/USING INDEX recon_discrepancies_by_class \(class=\?/);
+  });
+
+  it("reads a day's or a decision's stored groups and then their members by group, never a subquery per group", async () => {
+    const plans = await plansOf((db) => new GroupWriter(db, DEFAULT_RECONCILE_SETTINGS));
+    const reads = plans.filter((p) => /\bg\b/.test(p) && !p.includes('recon_view'));
+    expect(reads).toEqual([
+      'SEARCH g USING INDEX recon_groups_by_day (anchor_date=?)',
+      'SEARCH g USING COVERING INDEX recon_groups_by_day (anchor_date=?) | SEARCH m USING COVERING INDEX recon_members_by_group (group_id=?)',
+      expect.stringMatching(/^SEARCH g USING INDEX sqlite_autoindex_recon_groups_1 \(key=\?\)/),
+      expect.stringMatching(
+        /^SEARCH g USING COVERING INDEX sqlite_autoindex_recon_groups_1 \(key=\?\).* \| SEARCH m USING COVERING INDEX recon_members_by_group \(group_id=\?\)$/,
+      ),
+    ]);
+    for (const plan of reads) expect(plan).not.toMatch(/CORRELATED|TEMP B-TREE/);
   });
 
   it("reads a decision's share of the Dashboard rollups from its groups by key and their members by group", async () => {
