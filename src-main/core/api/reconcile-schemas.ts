@@ -25,6 +25,8 @@ export const ReconcileRunReport = z.object({
   refundsLinked: z.number().int(),
   payouts: z.number().int(),
   discrepancies: z.number().int(),
+  /** Sales of the day before a new day matched again where the new day reaches (not that whole day). */
+  dayBeforeSales: z.number().int().optional(),
   timings: z.record(z.string(), z.number()),
   /** Plain-words reasons the result may be incomplete (a sync cut off half way, …). */
   warnings: z.array(z.string()),

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { all, get, sql } from '../store/sql.ts';
+import { daysBeforeNew, matchDayBefore } from './day-before.ts';
 import { DecisionIndex } from './decision-index.ts';
 import { writeDiscrepancies } from './discrepancies.ts';
 import { loadDay, loadNear, loadNeighbour, lookupByKey, type Rec } from './load-day.ts';
@@ -38,6 +39,8 @@ export interface RunReport {
   refundsLinked: number;
   payouts: number;
   discrepancies: number;
+  /** Sales of the day before a new day matched again where the new day reaches (day-before.ts). */
+  dayBeforeSales?: number;
   /** Milliseconds per phase: where the time goes (rollups: the Dashboard's, of what the run changed). */
   timings: Record<'matching' | 'refunds' | 'payouts' | 'discrepancies' | 'rollups', number>;
 }
@@ -162,10 +165,11 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
       return { full, days: days.length, ...rest };
     }
   }
-  // The days are rebuilt whole: every changed record is in one of them.
-  db.prepare('DELETE FROM recon_dirty_records').run();
   const days = daysToRun(db, full);
-  const runDays = new Set(days);
+  // The day before a new day is matched only where the new day reaches, unless that reaches too far.
+  const dayBefore = full || options.decisionsOnly || leftover.length ? [] : daysBeforeNew(db, days);
+  // The days are rebuilt whole (but for those): every changed record is in one of them.
+  db.prepare('DELETE FROM recon_dirty_records').run();
   // The days beside the run's whose rollups its groups reach, as they stand before it (and after, below).
   const spillBefore = full ? [] : spilled(db, days);
   const holds = holdsAnything(db);
@@ -174,7 +178,6 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   // and the days it took in included (they had no mark of their own), and a full run's every day (it
   // was asked for because the groups were made otherwise: other settings, an older matcher).
   const markDay = db.prepare('INSERT OR IGNORE INTO recon_dirty_days (date) VALUES (?)');
-  for (const d of days) markDay.run(d);
   const writer = new GroupWriter(db, settings);
   const timings = { matching: 0, refunds: 0, payouts: 0, discrepancies: 0, rollups: 0 };
   const cache = new Map<string, Rec[]>();
@@ -186,6 +189,20 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
     if (!recs) cache.set(d, (recs = loadDay(db, d, { held: !full }).sort(stableOrder)));
     return recs;
   };
+  let t0 = performance.now();
+  // Matched before the run's days, as a full run matches it before the new day; then it is the day
+  // before a run day outside the run, whose groups keep what they hold.
+  const matchedBefore: string[] = [];
+  let dayBeforeSales = 0;
+  for (const n of dayBefore) {
+    const sales = matchDayBefore(db, n, day(addDays(n, 1)), settings, decisions, writer, nowMs);
+    if (sales === null) continue;
+    days.splice(days.indexOf(n), 1);
+    matchedBefore.push(n);
+    dayBeforeSales += sales;
+  }
+  const runDays = new Set(days);
+  for (const d of days) markDay.run(d);
   // The day before a run day, outside the run, is read as far as matching run day `d` can use it
   // (loadNeighbour), and its other records only within the time window of d's sales' tenders: the clock
   // offsets (dayOffsets) count a payment of a tender's amount near it, whoever holds it. In the new-day
@@ -216,8 +233,7 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   };
   const lookup = lookupByKey(db);
   const claimed = new Set<number>();
-  let groups = 0;
-  let t0 = performance.now();
+  let groups = dayBeforeSales;
   // `days` grows as the run goes (see below): at most to the cache's last day with records or groups.
   for (let i = 0; i < days.length; i++) {
     const d = days[i]!;
@@ -284,7 +300,7 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
     // which no class of a group reads), and of those only the ones written (new or changed) can have
     // other rows than they had. A stopped run's days count every group of theirs as written: which it
     // wrote is not known.
-    const finishing = [...new Set([...days, ...leftover])].sort();
+    const finishing = [...new Set([...days, ...matchedBefore, ...leftover])].sort();
     const affected = affectedBy(finishing);
     const discrepancies = writeDiscrepancies(db, {
       days: full ? null : finishing,
@@ -302,14 +318,34 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
     t0 = performance.now();
     refreshReconRollups(
       db,
-      full ? null : [...new Set([...days, ...spillBefore, ...spilled(db, days), ...affectedBy(leftover)])],
+      full
+        ? null
+        : [
+            ...new Set([
+              ...days,
+              ...matchedBefore,
+              ...spillBefore,
+              ...spilled(db, [...days, ...matchedBefore]),
+              ...affectedBy(leftover),
+            ]),
+          ],
     );
     timings.rollups = performance.now() - t0;
     if (full) db.prepare('DELETE FROM recon_dirty_days').run();
     db.prepare('DELETE FROM recon_unfinished_days').run();
+    db.prepare('DELETE FROM recon_removed_days').run();
     return { refunds, payouts, discrepancies };
   });
   const { refunds, payouts, discrepancies } = finish();
   options.onProgress?.({ phase: 'done', done: 1, total: 1 });
-  return { full, days: days.length, groups, refundsLinked: refunds.linked, payouts, discrepancies, timings };
+  return {
+    full,
+    days: days.length + matchedBefore.length,
+    groups,
+    refundsLinked: refunds.linked,
+    payouts,
+    discrepancies,
+    ...(matchedBefore.length ? { dayBeforeSales } : {}),
+    timings,
+  };
 }

@@ -197,6 +197,7 @@ export function matchDay(input: DayInput): BuiltGroup[] {
   const offsets =
     input.offsets ??
     dayOffsets(
+      date,
       groups.map((g) => ({ invoice: invoiceOf(g), tenders: g.tenders })),
       payments,
       byRef,

@@ -22,7 +22,9 @@ const homes = worldHomes('posrecon-incr-');
 beforeAll(async () => {
   w = await syncDemoWorld(7, 14, 90);
 }, 120_000);
-afterAll(() => homes.removeAll(w.home));
+/** Shops of other seeds, busier, for the new day's cases (the day before matched where it reaches). */
+const others: DemoWorld[] = [];
+afterAll(() => homes.removeAll(w.home, ...others.map((o) => o.home)));
 
 const SYNCED_AT = '2026-12-02T03:00:00.000Z';
 /** The business day `n` days into the world, as SQL. */
@@ -139,8 +141,8 @@ async function paymentNamingTomorrow() {
  * full, then a sync delivers them (the sync's own upsert, `change` applied) and the incremental run follows. Returns the
  * run's report and the payouts as they stood before it.
  */
-async function arriveLate(pick: string, change = (r: CanonicalTransaction) => r) {
-  const home = copyOfWorld();
+async function arriveLate(pick: string, change = (r: CanonicalTransaction) => r, world = w) {
+  const home = homes.copy(world.dbFile);
   const records = withDb(home, (db) => {
     const ids = db.prepare(pick).pluck().all() as number[];
     expect(ids.length).toBeGreaterThan(0);
@@ -496,4 +498,40 @@ describe('an incremental run', () => {
     expect(reconcileState(databaseFile(home)).payouts).toEqual(before.payouts);
     await expectFullRebuildEquals(home);
   });
+});
+
+describe('an incremental run after a new day', () => {
+  beforeAll(async () => {
+    for (const seed of [11, 23]) others.push(await syncDemoWorld(seed, 6, 300));
+  }, 300_000);
+  const worlds = () => [w, ...others];
+
+  it.each([0, 1, 2])(
+    'matches the day before only where the new day reaches, and ends where a full rebuild ends (world %i)',
+    async (i) => {
+      const { home, report } = await arriveLate(
+        `SELECT id FROM transactions WHERE business_date = (SELECT max(business_date) FROM transactions)`,
+        undefined,
+        worlds()[i],
+      );
+      expect(report.days).toBe(2);
+      expect(report.dayBeforeSales).toBeGreaterThanOrEqual(0);
+      await expectFullRebuildEquals(home);
+    },
+  );
+
+  it.each([0, 1, 2])(
+    'after a day arrives late between two reconciled ones, ends where a full rebuild ends (world %i)',
+    async (i) => {
+      const { home, report } = await arriveLate(
+        `SELECT id FROM transactions WHERE business_date = ${day(3)}`,
+        undefined,
+        worlds()[i],
+      );
+      // The day before, the day, the day after (and any day that one's changed hands take in).
+      expect(report.days).toBeGreaterThanOrEqual(3);
+      expect(report.dayBeforeSales).toBeGreaterThanOrEqual(0);
+      await expectFullRebuildEquals(home);
+    },
+  );
 });

@@ -67,6 +67,8 @@ async function newDay(
   before: CanonicalTransaction[],
   arriving: CanonicalTransaction[],
   check: (db: Database) => void,
+  /** The days the run after the new day takes: the day before and the new day (and a day after it). */
+  days = 2,
 ) {
   const home = tempHome();
   const store = await openStore(`${home}/run.sqlite`);
@@ -77,7 +79,7 @@ async function newDay(
   upsertTransactions(store.db, arriving, NOW.toISOString());
   const report = await runReconcile(store.db, { now: NOW });
   // The day before and the new day: the day two before is a neighbour only.
-  expect(report.days).toBe(2);
+  expect(report.days).toBe(days);
   const offsets = (db: Database) =>
     db.prepare('SELECT offsets FROM recon_day_offsets WHERE date = ?').pluck().get(D1) as string;
   const incremental = { state: reconcileState(`${home}/run.sqlite`), offsets: offsets(store.db) };
@@ -87,7 +89,7 @@ async function newDay(
   await runReconcile(copy.db, { now: NOW, full: true });
   const full = { state: reconcileState(`${home}/full.sqlite`), offsets: offsets(copy.db) };
   copy.close();
-  return { incremental, full };
+  return { incremental, full, report };
 }
 
 describe('the run after a new day, on the day two before it', () => {
@@ -156,6 +158,123 @@ describe('the run after a new day, on the day two before it', () => {
         key: 'sale:conn-sentry-1:inv-v1',
         members: expect.stringMatching(/:attempt/),
       }),
+    );
+  });
+});
+
+/*
+ * The day before the new day is matched again only where the new day's records reach (day-before.ts):
+ * each case has a new record that changes one of its groups, and the run must still end where a full
+ * rebuild ends, having matched that day locally (dayBeforeSales: the code before matched it whole).
+ */
+describe('the run after a new day, on the day before it', () => {
+  const D1_NEXT = '2026-03-13';
+  const failed = (r: CanonicalTransaction) => ({ ...r, status: 'failed' as const });
+
+  async function local(
+    before: CanonicalTransaction[],
+    arriving: CanonicalTransaction[],
+    check: (db: Database) => void = () => {},
+    { days = 2, locally = true } = {},
+  ) {
+    const { incremental, full, report } = await newDay(before, arriving, check, days);
+    if (locally) expect(report.dayBeforeSales).toBeGreaterThan(0);
+    else expect(report.dayBeforeSales).toBeUndefined();
+    expect(incremental.offsets).toBe(full.offsets);
+    expect(incremental.state).toEqual(full.state);
+    return incremental.state.groups as { key: string; members: string; evidence: string }[];
+  }
+  const groupOf = (groups: { key: string; members: string; evidence: string }[], key: string) =>
+    groups.find((g) => g.key === `sale:conn-sentry-1:inv-${key}`);
+
+  it('gives a sale just before midnight the payment just after it, before the new day bids for it', async () => {
+    // A full run matches the day before first: its sale takes the payment the new day's sale would.
+    const groups = await local(
+      [sale('a0', D2, '12:00:00', 10_000), sale('a1', D1, '23:58:00', 12_345)],
+      [rec('tgi', 'pa', D, '00:01:00', 12_345), sale('a2', D, '00:01:30', 12_345)],
+      (db) => expect(holder(db, 'a1')).toBe('sale:conn-sentry-1:inv-a1'),
+    );
+    expect(groupOf(groups, 'a1')?.members).toMatch(/:payment/);
+    expect(groupOf(groups, 'a2')?.members).not.toMatch(/:payment/);
+  });
+
+  it('gives a sale the payment that names it, however far in time', async () => {
+    const groups = await local(
+      [sale('b1', D1, '12:00:00', 22_200)],
+      [rec('vipps', 'qb', D, '09:00:00', 22_200, [{ kind: 'reference', value: 'inv-b1' }])],
+    );
+    expect(groupOf(groups, 'b1')?.members).toMatch(/:payment/);
+  });
+
+  it("lets a payment just after midnight outrank the day before's own, which another sale then takes", async () => {
+    // The sale before midnight had only a payment with a tip on it; the new day's payment of its
+    // exact amount beats it, and the tipped one goes to the sale beside it that it fits too.
+    const groups = await local(
+      [
+        sale('c1', D1, '23:55:00', 33_300),
+        sale('c2', D1, '23:54:00', 33_000),
+        rec('tgi', 'pc0', D1, '23:57:00', 33_800),
+      ],
+      [rec('tgi', 'pc1', D, '00:00:30', 33_300)],
+      (db) => expect(holder(db, 'pc0')).toBe('sale:conn-sentry-1:inv-c1'),
+    );
+    expect(JSON.parse(groupOf(groups, 'c1')!.evidence).pairs[0].amountFit).toBe('equal');
+  });
+
+  it("gives a link the new day's payment as its runner-up", async () => {
+    const groups = await local(
+      [sale('d1', D1, '23:56:00', 44_400), rec('tgi', 'pd0', D1, '23:58:00', 44_400)],
+      [rec('tgi', 'pd1', D, '00:01:00', 44_400)],
+    );
+    expect(JSON.parse(groupOf(groups, 'd1')!.evidence).pairs[0].runnerUp).not.toBeNull();
+  });
+
+  it("keeps the day before's clock offsets, though a new payment names one of its sales", async () => {
+    // Two Vipps payments keyed on the day before tell too little of Vipps's clock; a third, booked the
+    // next day, would tell it if the next day's records counted (offsets.ts counts them no more).
+    await local(
+      [
+        sale('e1', D1, '10:00:00', 11_100),
+        sale('e2', D1, '10:05:00', 22_200),
+        rec('vipps', 'qe2', D1, '10:06:00', 22_200, [{ kind: 'reference', value: 'inv-e2' }]),
+        sale('e3', D1, '10:10:00', 33_300),
+        rec('vipps', 'qe3', D1, '10:11:00', 33_300, [{ kind: 'reference', value: 'inv-e3' }]),
+      ],
+      [rec('vipps', 'qe1', D, '08:00:00', 11_100, [{ kind: 'reference', value: 'inv-e1' }])],
+    );
+  });
+
+  it('moves a sale whose failed attempt lay before midnight to the day of its paid tender', async () => {
+    // That sale is built on the new day, not matched yet: the day before is matched whole instead.
+    const groups = await local(
+      [sale('f0', D1, '20:00:00', 5_000), failed(sale('f1', D1, '23:58:00', 55_500))],
+      [
+        { ...sale('f1', D, '00:01:00', 55_500), externalId: 'f1-paid' },
+        rec('tgi', 'pf1', D, '00:02:00', 55_500),
+      ],
+      (db) => expect(holder(db, 'f1')).toBe('sale:conn-sentry-1:inv-f1'),
+      { locally: false },
+    );
+    expect(groupOf(groups, 'f1')).toMatchObject({ anchor_date: D });
+  });
+
+  it('gives a linked payment before midnight the duplicate charge just after it', async () => {
+    await local(
+      [sale('h1', D1, '23:50:00', 66_600), rec('tgi', 'ph0', D1, '23:58:00', 66_600)],
+      [rec('tgi', 'ph1', D, '00:01:00', 66_600)],
+    );
+  });
+
+  it('after a day arrives late between two reconciled ones, matches the day after it whole', async () => {
+    await local(
+      [
+        sale('g1', D1, '23:59:00', 77_700),
+        sale('g2', D1_NEXT, '00:03:00', 88_800),
+        rec('tgi', 'pg2', D1_NEXT, '00:05:00', 88_800),
+      ],
+      [rec('tgi', 'pg1', D, '00:00:40', 77_700), sale('g3', D, '12:00:00', 99_900)],
+      () => {},
+      { days: 3 },
     );
   });
 });
