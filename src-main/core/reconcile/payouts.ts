@@ -2,6 +2,9 @@ import type { Database } from 'better-sqlite3';
 import { all, get, run, sql } from '../store/sql.ts';
 import { addDays } from './component.ts';
 
+/** How many days after its payment Vipps books a capture's fee, at most. */
+const FEE_DAYS = 7;
+
 interface FundsRow {
   id: number;
   connection_id: string;
@@ -86,8 +89,8 @@ export function rebuildPayouts(db: Database, from: string | null, to: string | n
 
 /**
  * The days whose Vipps ledger entries changed since the last run (migrations 0020 and 0021), and the
- * days of the funds entries those days' capture fees belong to (a fee is booked up to a week after its
- * payment; paired by connection and pspReference, as settle pairs them), as spans of days: one
+ * days of the funds entries those days' capture fees may belong to (a fee is booked up to FEE_DAYS
+ * after its payment; paired by connection and pspReference, as feeOf pairs them), as spans of days: one
  * span where the days lie within a week of each other, as a payout's stretch of entries usually does,
  * so a payout is seldom settled twice (which is redundant, not wrong). A fee's payment is looked up
  * only outside the changed days, which are taken anyway: reading each same-day payment's ~1 KB row was
@@ -108,6 +111,7 @@ function ledgerSpans(db: Database): [string, string][] {
           CROSS JOIN transactions c ON c.id = cr.transaction_id
          WHERE f.external_id LIKE 'fees:%' AND f.provider_status = 'capture-fee' AND c.provider = 'vipps'
            AND c.kind = 'capture' AND c.external_id LIKE 'funds:%' AND c.connection_id = f.connection_id
+           AND c.business_date BETWEEN date(f.business_date, ${`-${FEE_DAYS} days`}) AND f.business_date
         ORDER BY 1`,
   )) {
     const last = spans.at(-1);
@@ -120,6 +124,26 @@ function ledgerSpans(db: Database): [string, string][] {
 /** Settles again the payouts the Vipps ledger entries changed since the last run reach (ledgerSpans). */
 export function settleChangedPayouts(db: Database): number {
   return ledgerSpans(db).reduce((sum, [from, to]) => sum + rebuildPayouts(db, from, to), 0);
+}
+
+interface Fee {
+  id: number;
+  business_date: string;
+  amount_minor: number;
+}
+
+/**
+ * A capture's fee: the first capture fee of its connection and pspReference (`fees`, in booking order)
+ * booked on the capture's ledger date or within FEE_DAYS after it. pspReferences are meant to be unique,
+ * but random ones collide in a large ledger (and one may come back after years): a fee of the same
+ * reference weeks away belongs to another payment. The window is the one a stretch reads fees in, so a
+ * payout's fees do not depend on which payouts a run settles together. Two captures of one reference
+ * whose windows share a fee would both take it (none in the 1M sales world); keeping fees exclusive
+ * would tie a capture's fee to its neighbours' in other stretches.
+ */
+function feeOf(fees: Fee[] | undefined, date: string): number {
+  const until = addDays(date, FEE_DAYS);
+  return fees?.find((f) => f.business_date >= date && f.business_date <= until)?.amount_minor ?? 0;
 }
 
 /*
@@ -159,22 +183,21 @@ function settle(db: Database, s: Stretch): number {
          AND t.external_id LIKE ${funds}
        ORDER BY t.connection_id, t.business_date, t.occurred_at, t.id`,
   );
-  const fees = new Map<string, number>();
-  // A capture's fee may be booked in the fees ledger a few days after the funds entry.
-  const feesUntil =
-    s.until === null
-      ? null
-      : new Date(Date.parse(`${s.until}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
-  for (const f of all<{ connection_id: string; psp: string; amount_minor: number }>(
+  // Each (connection, pspReference)'s capture fees in booking order, for feeOf.
+  const fees = new Map<string, Fee[]>();
+  for (const f of all<Fee & { connection_id: string; psp: string }>(
     db,
-    sql`SELECT t.connection_id, (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'pspReference') AS psp,
+    sql`SELECT t.id, t.connection_id, t.business_date,
+          (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'pspReference') AS psp,
           t.amount_minor FROM transactions t INDEXED BY recon_vipps_ledger
-         WHERE ${where(feesUntil)} AND t.provider = 'vipps' AND t.kind = 'fee'
+         WHERE ${where(s.until === null ? null : addDays(s.until, FEE_DAYS))} AND t.provider = 'vipps' AND t.kind = 'fee'
            AND t.external_id LIKE 'fees:%' AND t.provider_status = 'capture-fee'`,
   )) {
     const k = `${f.connection_id}:${f.psp}`;
-    fees.set(k, (fees.get(k) ?? 0) + f.amount_minor);
+    (fees.get(k) ?? fees.set(k, []).get(k)!).push(f);
   }
+  for (const list of fees.values())
+    list.sort((a, b) => a.business_date.localeCompare(b.business_date) || a.id - b.id);
   const insertPayout =
     db.prepare(`INSERT INTO recon_payouts (transaction_id, connection_id, ledger_id, ledger_date,
     first_date, currency, actual_minor, captures_minor, refunds_minor, fees_minor, adjustments_minor, expected_minor,
@@ -197,7 +220,7 @@ function settle(db: Database, s: Stretch): number {
       span.items.push(r);
       if (r.kind === 'capture') {
         span.captures += r.amount_minor;
-        span.fees += fees.get(`${r.connection_id}:${r.psp}`) ?? 0;
+        span.fees += feeOf(fees.get(`${r.connection_id}:${r.psp}`), r.business_date);
       } else if (r.kind === 'refund') span.refunds += r.amount_minor;
       else if (r.kind === 'adjustment') span.adjustments += r.amount_minor;
       continue;

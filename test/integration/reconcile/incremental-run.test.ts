@@ -274,11 +274,10 @@ describe('an incremental run', () => {
     await expectFullRebuildEquals(home);
   });
 
-  it("after a capture fee booked days after its payment arrives, counts it in that payment's payout", async () => {
-    // Vipps books a capture's fee in the fees ledger up to a week after the funds entry: the payout that
-    // settles the payment lies before the fee's own day.
-    const later = (date: string) => new Date(Date.parse(`${date}T12:00:00Z`) + 3 * 86_400_000).toISOString();
-    const { home, report, before } = await arriveLate(
+  /** The day's first capture fees, delivered late and booked `n` days after their payments. */
+  const feesBookedLater = (n: number) => {
+    const later = (date: string) => new Date(Date.parse(`${date}T12:00:00Z`) + n * 86_400_000).toISOString();
+    return arriveLate(
       `SELECT id FROM transactions WHERE provider = 'vipps' AND external_id LIKE 'fees:%'
          AND provider_status = 'capture-fee' AND business_date = ${day(5)} ORDER BY id LIMIT 3`,
       (r) => ({
@@ -288,9 +287,62 @@ describe('an incremental run', () => {
         occurredAt: later(r.businessDate),
       }),
     );
+  };
+
+  it("after a capture fee booked days after its payment arrives, counts it in that payment's payout", async () => {
+    // Vipps books a capture's fee in the fees ledger up to a week after the funds entry: the payout that
+    // settles the payment lies before the fee's own day.
+    const { home, report, before } = await feesBookedLater(3);
     expect(report.payouts).toBeGreaterThan(0);
     expect(reconcileState(databaseFile(home)).payouts).not.toEqual(before.payouts);
     await expectFullRebuildEquals(home);
+  });
+
+  it('after capture fees booked six days after their payments arrive, counts them as a full rebuild does', async () => {
+    // The last day of the week Vipps may take to book a fee: the payouts are those of the fees on time.
+    const { home } = await feesBookedLater(6);
+    expect(reconcileState(databaseFile(home)).payouts).toEqual(reconcileState(w.dbFile).payouts);
+    await expectFullRebuildEquals(home);
+  });
+
+  it('after capture fees booked eight days after their payments arrive, counts them in no payout', async () => {
+    // Past the week: the fee is another payment's, or none; the payouts are those without the fees.
+    const { home, before } = await feesBookedLater(8);
+    expect(reconcileState(databaseFile(home)).payouts).toEqual(before.payouts);
+    await expectFullRebuildEquals(home);
+  });
+
+  it("after a capture fee of a colliding pspReference weeks before a payment arrives, leaves that payment's payout as it was", async () => {
+    // pspReferences are meant to be unique, but random ones collide in a large ledger: a capture fee three
+    // weeks before a payment, with its pspReference, belongs to another payment.
+    const home = copyOfWorld();
+    await withCore(home, (core) => call(core, 'reconcile:run', { full: true }));
+    const before = reconcileState(databaseFile(home));
+    withDb(home, (db) => {
+      const fee = db
+        .prepare(
+          `SELECT id FROM transactions WHERE provider = 'vipps' AND external_id LIKE 'fees:%'
+             AND provider_status = 'capture-fee' AND business_date = ${day(5)} ORDER BY id LIMIT 1`,
+        )
+        .pluck()
+        .get() as number;
+      const [r] = asDelivered(db, [fee]);
+      const earlier = new Date(Date.parse(r!.occurredAt) - 21 * 86_400_000).toISOString();
+      const collision = {
+        ...r!,
+        externalId: `${r!.externalId}:collision`,
+        amountMinor: 1_234,
+        occurredAt: earlier,
+        occurredAtRaw: earlier,
+        businessDate: earlier.slice(0, 10),
+        ledgerDate: earlier.slice(0, 10),
+      };
+      expect(upsertTransactions(db, [collision], SYNCED_AT).inserted).toBe(1);
+    });
+    await withCore(home, (core) => call(core, 'reconcile:run', { full: false }));
+    expect(reconcileState(databaseFile(home)).payouts).toEqual(before.payouts);
+    await expectFullRebuildEquals(home);
+    expect(reconcileState(databaseFile(home)).payouts).toEqual(before.payouts);
   });
 
   it("after a sale's records past midnight are removed upstream, moves its group to the day before", async () => {
