@@ -10,6 +10,7 @@ import { linkRefunds } from './refunds.ts';
 import { readReconcileSettings } from './reconcile-settings.ts';
 import { rematchChangedRecords } from './record-changes.ts';
 import { refreshReconRollups } from '../store/mutations/recon-rollups.ts';
+import { RollupMoves } from './rollup-moves.ts';
 import { GroupWriter } from './write-groups.ts';
 
 export interface ReconcileProgress {
@@ -104,26 +105,6 @@ function handsChanged(
   return days.some((recs) => recs.some((r) => claimed.has(r.id) !== held(r)));
 }
 
-/**
- * The days outside `days` whose Dashboard rollups the groups anchored on `days` reach: a sale counts
- * its POS rows on their own days (a failed attempt before midnight, a tender after it) and its VAT on
- * the day of its first sold tender, which is one of those. Every other rollup row of such a day is the
- * day's own groups' (a refund a run places moves its sale's rows by share: refunds.ts).
- */
-function spilled(db: Database, days: readonly string[]): string[] {
-  const run = new Set(days);
-  return all<{ d: string }>(
-    db,
-    sql`SELECT DISTINCT t.business_date AS d FROM recon_groups g INDEXED BY recon_groups_by_day
-          CROSS JOIN recon_members m INDEXED BY recon_members_by_group ON m.group_id = g.id
-          CROSS JOIN transactions t INDEXED BY search_totals_by_id_dims ON t.id = m.transaction_id
-         WHERE g.anchor_date IN (SELECT value FROM json_each(${JSON.stringify(days)}))
-           AND m.role IN ('sale', 'attempt')`,
-  )
-    .map((r) => r.d)
-    .filter((d) => !run.has(d));
-}
-
 /** The days a rebuild of these days reaches: each day and the days beside it (a window's). */
 const affectedBy = (days: readonly string[]) => [
   ...new Set(days.flatMap((d) => [addDays(d, -1), d, addDays(d, 1)])),
@@ -165,13 +146,20 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
       return { full, days: days.length, ...rest };
     }
   }
+  // The Dashboard's rollups: of the days marked (a sync's, or a stopped run's) and those a stopped
+  // run's groups reached (a window's), rebuilt whole; of every other day, moved by the share of the
+  // groups the run replaces and writes (rollup-moves.ts), the day before a new day's included.
+  const rollups = full
+    ? null
+    : new RollupMoves(db, [
+        ...all<{ date: string }>(db, sql`SELECT date FROM recon_dirty_days`).map((r) => r.date),
+        ...affectedBy(leftover),
+      ]);
   const days = daysToRun(db, full);
   // The day before a new day is matched only where the new day reaches, unless that reaches too far.
   const dayBefore = full || options.decisionsOnly || leftover.length ? [] : daysBeforeNew(db, days);
   // The days are rebuilt whole (but for those): every changed record is in one of them.
   db.prepare('DELETE FROM recon_dirty_records').run();
-  // The days beside the run's whose rollups its groups reach, as they stand before it (and after, below).
-  const spillBefore = full ? [] : spilled(db, days);
   const holds = holdsAnything(db);
   // Every day of the run is marked as a sync marks a day, and each day's write clears its mark: a run
   // stopped part way (the app quit) leaves the days it did not write to the next run, the neighbours
@@ -179,6 +167,7 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   // was asked for because the groups were made otherwise: other settings, an older matcher).
   const markDay = db.prepare('INSERT OR IGNORE INTO recon_dirty_days (date) VALUES (?)');
   const writer = new GroupWriter(db, settings);
+  if (rollups) writer.onReplace = (groups) => rollups.replacing(groups);
   const timings = { matching: 0, refunds: 0, payouts: 0, discrepancies: 0, rollups: 0 };
   const cache = new Map<string, Rec[]>();
   // Each day is put in stable order once, as it is read: a window is then three ordered runs, which
@@ -263,7 +252,6 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
       markDay.run(next);
       days.splice(i + 1, 0, next);
       runDays.add(next);
-      spillBefore.push(...spilled(db, [next]));
     }
     groups += writer.writeDay(d, built, day(d), nowMs, offsets);
     cache.delete(addDays(d, -1));
@@ -277,6 +265,10 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   // anywhere in it leaves all of it to the next run (the refund and payout passes start from marks
   // that commit with them), and a run stopped before it leaves the days it wrote noted.
   const finish = db.transaction(() => {
+    // Before the refund pass, which moves the rollups of the sales it turns by their share itself.
+    t0 = performance.now();
+    rollups?.apply(writer.written);
+    timings.rollups = performance.now() - t0;
     t0 = performance.now();
     options.onProgress?.({ phase: 'refunds', done: 0, total: 1 });
     const refunds = linkRefunds(db, settings, decisions, nowMs, { moveRollups: !full });
@@ -295,10 +287,9 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
     t0 = performance.now();
     options.onProgress?.({ phase: 'discrepancies', done: 0, total: 1 });
     // A rebuilt day's groups hold records of the days beside it too: their payments' "no sale" may have
-    // moved (the Dashboard's figures of those days, where they spill: see spilled). The classes of a
-    // sale's group have not: only the run's days' groups were rebuilt (the refund pass adds refunds,
-    // which no class of a group reads), and of those only the ones written (new or changed) can have
-    // other rows than they had. A stopped run's days count every group of theirs as written: which it
+    // moved. The classes of a sale's group have not: only the run's days' groups were rebuilt (the
+    // refund pass adds refunds, which no class of a group reads), and of those only the ones written
+    // (new or changed) can have other rows than they had. A stopped run's days count every group of theirs as written: which it
     // wrote is not known.
     const finishing = [...new Set([...days, ...matchedBefore, ...leftover])].sort();
     const affected = affectedBy(finishing);
@@ -313,24 +304,10 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
     });
     timings.discrepancies = performance.now() - t0;
     // The Dashboard's rollups of what this run rebuilt (store/mutations/recon-rollups.ts): keep this
-    // call. A stopped run's groups reached their days and the days beside them (a window's), before it
-    // and after.
+    // call. Every day when full; else the days rebuilt whole (see rollups above).
     t0 = performance.now();
-    refreshReconRollups(
-      db,
-      full
-        ? null
-        : [
-            ...new Set([
-              ...days,
-              ...matchedBefore,
-              ...spillBefore,
-              ...spilled(db, [...days, ...matchedBefore]),
-              ...affectedBy(leftover),
-            ]),
-          ],
-    );
-    timings.rollups = performance.now() - t0;
+    refreshReconRollups(db, rollups ? [...rollups.days] : null);
+    timings.rollups += performance.now() - t0;
     if (full) db.prepare('DELETE FROM recon_dirty_days').run();
     db.prepare('DELETE FROM recon_unfinished_days').run();
     db.prepare('DELETE FROM recon_removed_days').run();

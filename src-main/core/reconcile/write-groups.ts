@@ -117,6 +117,15 @@ export interface GroupRecord {
   evidence: string | null;
 }
 
+/** A stored group a writer is about to replace, and the row it gets (null: it goes, or moves day). */
+export interface Replaced {
+  old: GroupRecord;
+  next: GroupRecord | null;
+}
+
+const recordOf = (id: number, row: GroupRow) =>
+  ({ id, ...Object.fromEntries(COLUMNS.map((c, i) => [c, row[i]])) }) as GroupRecord;
+
 /** A group as stored, with its members, to tell whether a rebuild changed it. */
 interface StoredGroup extends GroupRecord {
   /** Its members in id order. */
@@ -209,6 +218,12 @@ export class GroupWriter {
   readonly written: number[] = [];
 
   /**
+   * Told of stored groups just before they are deleted or rewritten, while they still stand as the
+   * last run left them (a run moves the Dashboard's rollups by their share: rollup-moves.ts).
+   */
+  onReplace?: (groups: readonly Replaced[]) => void;
+
+  /**
    * Brings one day's groups and views to what matching built, and clears the day's dirty mark, in one
    * transaction; the day stays noted as unfinished until the run's end (migration 0027). Only what changed is written: most of a re-matched day comes out as it was, and every
    * row deleted and written again costs index, foreign-key and (for views) search-rollup trigger work.
@@ -255,6 +270,12 @@ export class GroupWriter {
       const same = old !== undefined && old.refunds === 0 && unchanged(old, built);
       return { built, old, same };
     });
+    this.onReplace?.([
+      ...[...stored.values()].map((old) => ({ old, next: null })),
+      ...plans.flatMap((p) =>
+        p.old && !p.same ? [{ old: p.old, next: recordOf(p.old.id, p.built.row) }] : [],
+      ),
+    ]);
     // Members leave their old groups before any joins its new one: a record may move between groups.
     for (const old of stored.values()) this.#deleteGroup.run(old.id);
     for (const p of plans) if (p.old && !p.same) this.#deleteMembers.run(p.old.id);
@@ -309,6 +330,8 @@ export class GroupWriter {
     const inserted = this.#insertGroup.run(...row);
     if (inserted.changes) return Number(inserted.lastInsertRowid);
     const id = this.#idByKey.get(row[0]) as number;
+    if (this.onReplace)
+      this.onReplace([{ old: this.#storedByKey.get(JSON.stringify([row[0]])) as GroupRecord, next: null }]);
     this.#deleteMembers.run(id);
     this.#updateGroup.run(...row, id);
     return id;

@@ -2,6 +2,8 @@ import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReconcile } from '../../../src-main/core/reconcile/engine.ts';
+import { RollupMoves } from '../../../src-main/core/reconcile/rollup-moves.ts';
+import type { GroupRecord } from '../../../src-main/core/reconcile/write-groups.ts';
 import { refreshReconRollups } from '../../../src-main/core/store/mutations/recon-rollups.ts';
 import { rollupMismatches } from '../../support/dashboard-oracle.ts';
 import { syncDemoWorld, type DemoWorld } from '../../support/reconcile-world.ts';
@@ -50,6 +52,42 @@ describe('an incremental run', () => {
       const state = db.prepare('SELECT state, anchor_date FROM recon_groups WHERE id = ?').get(groupId);
       // The sale's day lies outside the days the run matched (the refund's day and its neighbours).
       expect(state).toEqual({ state: 'review', anchor_date: anchor });
+      expect(rollupMismatches(db)).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe("a run's rollup moves (rollup-moves.ts)", () => {
+  it('rebuild the days of a replaced group whose record changed since the last run, not move them by its share', () => {
+    const db = new Database(w.dbFile);
+    try {
+      db.pragma('foreign_keys = ON');
+      // A sold sale whose payment has VAT lines: its VAT counts on its anchor day.
+      const g = db
+        .prepare(
+          `SELECT g.*, p.id AS payment FROM recon_groups g
+             JOIN recon_members pm ON pm.group_id = g.id AND pm.role = 'payment'
+             JOIN transactions p ON p.id = pm.transaction_id
+            WHERE g.state = 'linked' AND EXISTS (SELECT 1 FROM transaction_lines l WHERE l.transaction_id = p.id AND l.vat_minor <> 0)
+            ORDER BY g.id LIMIT 1`,
+        )
+        .get() as GroupRecord & { payment: number };
+      expect(g).toBeDefined();
+      expect(rollupMismatches(db)).toEqual([]);
+      // A sync changed the payment's lines since the last run (its fingerprint says so): the share
+      // read now is not the one the rollups hold.
+      db.prepare('UPDATE transaction_lines SET vat_minor = vat_minor + 100 WHERE transaction_id = ?').run(
+        g.payment,
+      );
+      db.prepare("UPDATE transactions SET fingerprint = 'changed' WHERE id = ?").run(g.payment);
+      const moves = new RollupMoves(db, []);
+      moves.replacing([{ old: g, next: null }]);
+      db.prepare('DELETE FROM recon_groups WHERE id = ?').run(g.id);
+      moves.apply([]);
+      expect([...moves.days]).toContain(g.anchor_date);
+      refreshReconRollups(db, [...moves.days]);
       expect(rollupMismatches(db)).toEqual([]);
     } finally {
       db.close();

@@ -194,7 +194,37 @@ const SEP = '\u001f';
  * day, ~1 s a decision).
  */
 export function rollupShare(db: Database, groupKeys: readonly string[]): RollupShare {
-  const scope = sql`g.key IN (SELECT value FROM json_each(${JSON.stringify(groupKeys)}))`;
+  return shareOf(db, sql`g.key IN (SELECT value FROM json_each(${JSON.stringify(groupKeys)}))`);
+}
+
+/** rollupShare of the groups with these ids: a run names the groups it replaces and writes by id. */
+export function rollupShareOfIds(db: Database, groupIds: readonly number[]): RollupShare {
+  return shareOf(db, sql`g.id IN (SELECT value FROM json_each(${JSON.stringify(groupIds)}))`);
+}
+
+/** Adds `share` to `into` (the shares of disjoint sets of sales add up, as every rollup is a sum). */
+export function addRollupShare(into: RollupShare, share: RollupShare): void {
+  for (const [table, rows] of share) {
+    let sum = into.get(table);
+    if (!sum) into.set(table, (sum = new Map()));
+    for (const [k, figures] of rows) {
+      const was = sum.get(k);
+      sum.set(k, was ? was.map((x, i) => x + figures[i]!) : figures);
+    }
+  }
+}
+
+/** The share without its rows of these days (each table's first key column is its day). */
+export function shareOutside(share: RollupShare, days: ReadonlySet<string>): RollupShare {
+  return new Map(
+    [...share].map(([table, rows]) => [
+      table,
+      new Map([...rows].filter(([k]) => !days.has(k.split(SEP)[0]!))),
+    ]),
+  );
+}
+
+function shareOf(db: Database, scope: Sql): RollupShare {
   const queries: Record<Table, Sql> = {
     dash_tender_days: tenderRows(scope, false),
     dash_vat_days: vatRows(sql`SELECT g.id AS group_id FROM recon_groups g WHERE ${scope}`, sql`1`),
