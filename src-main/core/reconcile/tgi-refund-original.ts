@@ -49,12 +49,14 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * sales at 100k, ten times that at 1M, for a day's few hundred refunds.) Exported for its plan test.
  */
 export function storedCandidates(db: Database, amounts: readonly number[]): CandidateSource {
-  const columns = `t.id, t.amount_minor AS amount, t.occurred_at AS at, t.connection_id,
+  const columnsWith = (
+    refunded: string,
+  ) => `t.id, t.amount_minor AS amount, t.occurred_at AS at, t.connection_id,
       (SELECT value FROM transaction_refs r WHERE r.transaction_id = t.id AND r.kind = 'cid') AS cid,
-      m.group_id, substr(g.key, 6) AS sale_key,
-      EXISTS (SELECT 1 FROM recon_members x INDEXED BY recon_members_by_group
+      m.group_id, substr(g.key, 6) AS sale_key, ${refunded} AS refunded`;
+  const columns = columnsWith(`EXISTS (SELECT 1 FROM recon_members x INDEXED BY recon_members_by_group
                 CROSS JOIN transactions xt INDEXED BY search_totals_by_id_dims ON xt.id = x.transaction_id
-               WHERE x.group_id = m.group_id AND x.role = 'sale' AND xt.status = 'refunded') AS refunded`;
+               WHERE x.group_id = m.group_id AND x.role = 'sale' AND xt.status = 'refunded')`);
   type Row = Omit<Candidate, 'atMs' | 'refunded'> & { at: string; refunded: number };
   const candidate = ({ at, refunded, ...rest }: Row): Candidate => ({
     ...rest,
@@ -63,10 +65,11 @@ export function storedCandidates(db: Database, amounts: readonly number[]): Cand
   });
   // From the refunded POS rows (a sale's own tenders are its 'sale' members) to their groups' TGI
   // payments of the wanted amounts, tested on the narrow id index before a payment's row is read.
+  // Each is of a sale the POS marked refunded: the walk came from one (asking again was a fifth of it).
   const ofRefundedSales = poolsOf(
     all<Row>(
       db,
-      sql`SELECT DISTINCT ${rawSql(columns)} FROM transactions s INDEXED BY search_by_status
+      sql`SELECT DISTINCT ${rawSql(columnsWith('1'))} FROM transactions s INDEXED BY search_by_status
             CROSS JOIN recon_members sm ON sm.transaction_id = s.id
             CROSS JOIN recon_members m INDEXED BY recon_members_by_group ON m.group_id = sm.group_id AND m.role = 'payment'
             CROSS JOIN transactions f INDEXED BY search_totals_by_id_dims ON f.id = m.transaction_id
