@@ -167,7 +167,10 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   // was asked for because the groups were made otherwise: other settings, an older matcher).
   const markDay = db.prepare('INSERT OR IGNORE INTO recon_dirty_days (date) VALUES (?)');
   const writer = new GroupWriter(db, settings);
-  if (rollups) writer.onReplace = (groups) => rollups.replacing(groups);
+  if (rollups) {
+    writer.onReplace = (groups) => rollups.replacing(groups);
+    writer.onWritten = (id, group) => rollups.written(id, group);
+  }
   const timings = { matching: 0, refunds: 0, payouts: 0, discrepancies: 0, rollups: 0 };
   const cache = new Map<string, Rec[]>();
   // Each day is put in stable order once, as it is read: a window is then three ordered runs, which
@@ -267,7 +270,7 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
   const finish = db.transaction(() => {
     // Before the refund pass, which moves the rollups of the sales it turns by their share itself.
     t0 = performance.now();
-    rollups?.apply(writer.written);
+    rollups?.apply();
     timings.rollups = performance.now() - t0;
     t0 = performance.now();
     options.onProgress?.({ phase: 'refunds', done: 0, total: 1 });
@@ -289,8 +292,8 @@ export async function runReconcile(db: Database, options: RunOptions = {}): Prom
     // A rebuilt day's groups hold records of the days beside it too: their payments' "no sale" may have
     // moved. The classes of a sale's group have not: only the run's days' groups were rebuilt (the
     // refund pass adds refunds, which no class of a group reads), and of those only the ones written
-    // (new or changed) can have other rows than they had. A stopped run's days count every group of theirs as written: which it
-    // wrote is not known.
+    // (new or changed) can have other rows than they had. A stopped run's days count every group of
+    // theirs as written: which it wrote is not known.
     const finishing = [...new Set([...days, ...matchedBefore, ...leftover])].sort();
     const affected = affectedBy(finishing);
     const discrepancies = writeDiscrepancies(db, {

@@ -7,6 +7,7 @@ import {
   shareOutside,
   type RollupShare,
 } from '../store/mutations/recon-rollups.ts';
+import type { BuiltGroup } from './match-day.ts';
 import { versionOf, type Replaced } from './write-groups.ts';
 
 /** What a group's share of the rollups reads of its row (the rest is its members' records). */
@@ -32,6 +33,8 @@ export class RollupMoves {
   readonly #before: RollupShare = new Map();
   readonly #seen = new Set<number>();
   readonly #kept = new Set<number>();
+  /** The groups written, by id, with the days their share reaches (a group rewritten: its last). */
+  readonly #written = new Map<number, string[]>();
 
   constructor(db: Database, days: Iterable<string>) {
     this.#db = db;
@@ -53,7 +56,7 @@ export class RollupMoves {
         // rollups hold it is gone, so its days are rebuilt.
         if (this.#kept.has(old.id) && !same) {
           this.#kept.delete(old.id);
-          for (const d of this.#reach([old.id], false)[0]?.days ?? []) this.days.add(d);
+          for (const d of this.#reach([old.id])[0]?.days ?? []) this.days.add(d);
         }
         continue;
       }
@@ -62,7 +65,7 @@ export class RollupMoves {
       else fresh.push(old.id);
     }
     const clean: number[] = [];
-    for (const g of this.#reach(fresh, true)) {
+    for (const g of this.#reach(fresh)) {
       if (g.days.every((d) => this.days.has(d))) continue;
       if (versionOf(g.members, g.state) === g.version) clean.push(g.id);
       else for (const d of g.days) this.days.add(d);
@@ -70,14 +73,18 @@ export class RollupMoves {
     if (clean.length) addRollupShare(this.#before, rollupShareOfIds(this.#db, clean));
   }
 
+  /** A group written: the days its share reaches, from what matching built (no read of it again). */
+  written(id: number, g: BuiltGroup): void {
+    const days = [g.anchorDate];
+    for (const m of g.members) if (m.role === 'sale' || m.role === 'attempt') days.push(m.rec.date);
+    this.#written.set(id, days);
+  }
+
   /** Moves the rollups of the days not rebuilt by the written groups' share less the replaced ones'. */
-  apply(written: readonly number[]): void {
-    const reaching = this.#reach(
-      [...new Set(written)].filter((id) => !this.#kept.has(id)),
-      false,
-    )
-      .filter((g) => g.days.some((d) => !this.days.has(d)))
-      .map((g) => g.id);
+  apply(): void {
+    const reaching = [...this.#written]
+      .filter(([id, days]) => !this.#kept.has(id) && days.some((d) => !this.days.has(d)))
+      .map(([id]) => id);
     applyRollupShares(
       this.#db,
       shareOutside(this.#before, this.days),
@@ -86,10 +93,10 @@ export class RollupMoves {
   }
 
   /**
-   * Each group's days (anchor and POS rows'), and with `versions` its state, version and the members
-   * its version counts (a refund's Report view joins after the version is made: refund-links.ts).
+   * Stored groups' days (anchor and POS rows'), state, version and the members their version counts
+   * (a refund's Report view joins after the version is made: refund-links.ts).
    */
-  #reach(ids: readonly number[], versions: boolean) {
+  #reach(ids: readonly number[]) {
     const groups = new Map<
       number,
       {
@@ -113,20 +120,12 @@ export class RollupMoves {
       fingerprint: string | null;
     }>(
       this.#db,
-      versions
-        ? sql`SELECT g.id, g.anchor_date AS anchor, g.state, g.version, m.transaction_id AS member, m.role,
-                 t.kind, t.business_date AS day, t.fingerprint
-                FROM (SELECT value FROM json_each(${JSON.stringify(ids)})) x
-                CROSS JOIN recon_groups g ON g.id = x.value
-                LEFT JOIN recon_members m INDEXED BY recon_members_by_group ON m.group_id = g.id
-                LEFT JOIN transactions t ON t.id = m.transaction_id`
-        : sql`SELECT g.id, g.anchor_date AS anchor, '' AS state, '' AS version, m.transaction_id AS member,
-                 m.role, NULL AS kind, t.business_date AS day, NULL AS fingerprint
-                FROM (SELECT value FROM json_each(${JSON.stringify(ids)})) x
-                CROSS JOIN recon_groups g ON g.id = x.value
-                LEFT JOIN recon_members m INDEXED BY recon_members_by_group
-                  ON m.group_id = g.id AND m.role IN ('sale', 'attempt')
-                LEFT JOIN transactions t INDEXED BY search_totals_by_id_dims ON t.id = m.transaction_id`,
+      sql`SELECT g.id, g.anchor_date AS anchor, g.state, g.version, m.transaction_id AS member, m.role,
+             t.kind, t.business_date AS day, t.fingerprint
+            FROM (SELECT value FROM json_each(${JSON.stringify(ids)})) x
+            CROSS JOIN recon_groups g ON g.id = x.value
+            LEFT JOIN recon_members m INDEXED BY recon_members_by_group ON m.group_id = g.id
+            LEFT JOIN transactions t ON t.id = m.transaction_id`,
     )) {
       let g = groups.get(r.id);
       if (!g)
@@ -136,7 +135,7 @@ export class RollupMoves {
         );
       if (r.member === null) continue;
       if (r.role === 'sale' || r.role === 'attempt') g.days.push(r.day!);
-      if (versions && !(r.role === 'view' && r.kind === 'refund'))
+      if (!(r.role === 'view' && r.kind === 'refund'))
         g.members.push({ id: r.member, role: r.role!, fingerprint: r.fingerprint });
     }
     return [...groups.values()];

@@ -223,6 +223,9 @@ export class GroupWriter {
    */
   onReplace?: (groups: readonly Replaced[]) => void;
 
+  /** Told of each group written (new or changed), as matching built it. */
+  onWritten?: (id: number, group: BuiltGroup) => void;
+
   /**
    * Brings one day's groups and views to what matching built, and clears the day's dirty mark, in one
    * transaction; the day stays noted as unfinished until the run's end (migration 0027). Only what changed is written: most of a re-matched day comes out as it was, and every
@@ -268,7 +271,7 @@ export class GroupWriter {
       const old = stored.get(g.key);
       stored.delete(g.key);
       const same = old !== undefined && old.refunds === 0 && unchanged(old, built);
-      return { built, old, same };
+      return { g, built, old, same };
     });
     this.onReplace?.([
       ...[...stored.values()].map((old) => ({ old, next: null })),
@@ -287,6 +290,7 @@ export class GroupWriter {
       if (p.old) this.#updateGroup.run(...p.built.row, id);
       for (const m of p.built.members) members.push(m.id, id, m.role);
       written.push(id);
+      this.onWritten?.(id, p.g);
     }
     this.#writeMembers(members);
     return written;
