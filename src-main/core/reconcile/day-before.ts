@@ -39,7 +39,7 @@ export function daysBeforeNew(db: Database, days: readonly string[]): string[] {
            OR EXISTS (SELECT 1 FROM recon_groups INDEXED BY recon_groups_by_day WHERE anchor_date = ${next})
            OR EXISTS (SELECT 1 FROM recon_dirty_records d CROSS JOIN transactions t ON t.id = d.id
                        WHERE d.id <> 0 AND t.business_date = ${next})
-           OR EXISTS (SELECT 1 FROM transactions t INDEXED BY search_totals_by_id_dims
+           OR EXISTS (SELECT 1 FROM transactions t INDEXED BY transactions_by_date
                        CROSS JOIN recon_members m ON m.transaction_id = t.id WHERE t.business_date = ${next})`,
     ).length;
   });

@@ -12,6 +12,7 @@ import {
   DEFAULT_RECONCILE_SETTINGS,
 } from '../../../src-main/core/reconcile/reconcile-settings.ts';
 import { GroupWriter } from '../../../src-main/core/reconcile/write-groups.ts';
+import { daysBeforeNew } from '../../../src-main/core/reconcile/day-before.ts';
 import { refreshReconRollups, rollupShare } from '../../../src-main/core/store/mutations/recon-rollups.ts';
 import { useTempHome } from '../../support/temp-home.ts';
 
@@ -104,6 +105,19 @@ describe('reconcile query plans', () => {
       /SEARCH cr .* \| LIST SUBQUERY \d+ \| SCAN od \| SEARCH o USING COVERING INDEX recon_vipps_ledger \(business_date=\? AND provider=\?\) \| .*SEARCH c USING INTEGER PRIMARY KEY/,
     );
     expect(plan).not.toMatch(/SCAN (?!recon_dirty_ledger_days|d\b|od\b)/);
+  });
+
+  it("asks whether a new day's records are held from that day's date index, never scanning every record", async () => {
+    const plans = await plansOf((db) => {
+      db.prepare("INSERT INTO recon_dirty_days (date) VALUES ('2026-11-03')").run();
+      daysBeforeNew(db, ['2026-11-02', '2026-11-03']);
+    });
+    // One statement of four EXISTS: the last asks whether a group holds any of the day's records.
+    const held = plans.find((p) => p.includes('recon_removed_days'));
+    expect(held).toMatch(
+      /SEARCH t USING COVERING INDEX transactions_by_date \(business_date=\?\) \| SEARCH m USING INTEGER PRIMARY KEY/,
+    );
+    expect(held).not.toMatch(/SCAN t\b/);
   });
 
   it('pages a state and a discrepancy class by their indexes', async () => {
