@@ -26,7 +26,7 @@ import { migration0024 } from './0024-recon-dirty-refund-groups.ts';
 import { migration0025 } from './0025-recon-pending.ts';
 import { migration0026 } from './0026-recon-dirty-tgi-candidates.ts';
 import { migration0027 } from './0027-recon-unfinished-days.ts';
-import { migration0030 } from './0030-recon-removed-days.ts';
+import { migration0028 } from './0028-recon-removed-days.ts';
 
 /** Every migration in order. Append only: a shipped migration is never edited or removed. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -57,7 +57,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0025,
   migration0026,
   migration0027,
-  migration0030,
+  migration0028,
 ];
 
-export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
+export const SCHEMA_VERSION = MIGRATIONS.length;

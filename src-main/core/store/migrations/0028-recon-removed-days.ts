@@ -11,8 +11,8 @@ import type { Migration } from './migration.ts';
  * stored ones, and the groups scored with them, may differ from what a run gives now: every day is
  * marked, and the next run matches every day again.
  */
-export const migration0030: Migration = {
-  version: 30,
+export const migration0028: Migration = {
+  version: 28,
   name: 'recon-removed-days',
   sql: `
     CREATE TABLE recon_removed_days (date TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
