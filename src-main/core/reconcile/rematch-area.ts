@@ -72,6 +72,12 @@ export class StretchCache {
   }
 }
 
+/**
+ * near's default kind. One function for every call: near keeps its filtered lists by the kind's
+ * identity, and a new arrow per call filtered the whole area again each time (and kept every list).
+ */
+const anyRec = () => true;
+
 /** The records near the sales being re-matched, read by stretches of time as far as the checks look. */
 export class Area {
   readonly byId = new Map<number, Rec>();
@@ -109,7 +115,7 @@ export class Area {
   }
 
   /** The records read within `span` of an instant that pass `kind` (isPayment, isTender or any), in time order. */
-  near(at: number, span: number, kind: (r: Rec) => boolean = () => true): Rec[] {
+  near(at: number, span: number, kind: (r: Rec) => boolean = anyRec): Rec[] {
     this.cover(at - span, at + span);
     if (this.#dirty) {
       this.#sorted = [...this.byId.values()].sort((a, b) => a.atMs - b.atMs);
