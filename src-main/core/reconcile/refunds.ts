@@ -47,12 +47,7 @@ export function linkRefunds(
   // In time order, never row order: an earlier refund's claim shapes a later one's candidates.
   const primaries = refunds.filter((r) => r.twinId === null).sort(stableOrder);
   const tgi = primaries.filter((r) => r.provider === 'tgi');
-  const tgiCandidates = tgi.length
-    ? storedCandidates(
-        db,
-        tgi.map((r) => -r.amount),
-      )
-    : null;
+  const tgiCandidates = tgi.length ? storedCandidates(db, tgi) : null;
   const vipps = vippsOriginals(
     db,
     primaries.filter((r) => r.provider === 'vipps'),
@@ -246,10 +241,7 @@ function markOutranked(db: Database, settings: ReconcileSettings, decisions: Dec
       held.map((h) => h.id),
     ).map((r) => [r.id, r]),
   );
-  const source = storedCandidates(
-    db,
-    held.map((h) => -h.amount),
-  );
+  const source = storedCandidates(db, [...recs.values()]);
   const mark = db.prepare('INSERT OR IGNORE INTO recon_dirty_refund_groups (group_id) VALUES (?)');
   for (const h of held) {
     const r = recs.get(h.id)!;

@@ -48,7 +48,17 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * payment of a common amount. (Every refunded sale of the cache and all its payments were read, ~1,650
  * sales at 100k, ten times that at 1M, for a day's few hundred refunds.) Exported for its plan test.
  */
-export function storedCandidates(db: Database, amounts: readonly number[]): CandidateSource {
+export function storedCandidates(
+  db: Database,
+  refunds: readonly Pick<Rec, 'amount' | 'atMs'>[],
+): CandidateSource {
+  const amounts = [...new Set(refunds.map((r) => -r.amount))];
+  // The refunded sales whose payments the refunds can reach: of business days from the earliest
+  // refund's lookback on, two days earlier for the shop's zone and a payment taken after its sale's
+  // day. A nightly run places a day's refunds: it reads the last four months' refunded sales, not the
+  // cache's, which grows every year.
+  const earliest = refunds.reduce((min, r) => Math.min(min, r.atMs), Infinity);
+  const since = Number.isFinite(earliest) ? iso(earliest - (LOOKBACK_DAYS + 2) * DAY).slice(0, 10) : '9999';
   const columnsWith = (
     refunded: string,
   ) => `t.id, t.amount_minor AS amount, t.occurred_at AS at, t.connection_id,
@@ -75,8 +85,8 @@ export function storedCandidates(db: Database, amounts: readonly number[]): Cand
             CROSS JOIN transactions f INDEXED BY search_totals_by_id_dims ON f.id = m.transaction_id
             CROSS JOIN transactions t ON t.id = f.id
             CROSS JOIN recon_groups g ON g.id = m.group_id
-           WHERE s.status = 'refunded' AND sm.role = 'sale' AND f.provider = 'tgi'
-             AND f.amount_minor IN (SELECT value FROM json_each(${JSON.stringify([...new Set(amounts)])}) j)
+           WHERE s.status = 'refunded' AND s.business_date >= ${since} AND sm.role = 'sale' AND f.provider = 'tgi'
+             AND f.amount_minor IN (SELECT value FROM json_each(${JSON.stringify(amounts)}) j)
              AND t.kind = 'capture'`,
     ).map(candidate),
   );

@@ -48,10 +48,7 @@ describe("a TGI refund's original", () => {
       // The world has refunds whose sale the POS marked refunded: the kind the stored source reads apart.
       expect(all.filter((c) => c.refunded).length).toBeGreaterThan(0);
       expect(refunds.length).toBeGreaterThan(5);
-      const stored = storedCandidates(
-        db,
-        refunds.map((r) => -r.amount),
-      );
+      const stored = storedCandidates(db, refunds);
       const pick = (b: ReturnType<typeof bestTgiOriginal>) =>
         b && { id: b.c.id, score: b.score, auto: b.auto, note: b.note };
       let refundedPicks = 0;
