@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { all, get, run, sql } from '../store/sql.ts';
 import { loadByIds, type Rec } from './load-day.ts';
 import { stableOrder } from './match-day.ts';
-import { versionOf, type RefundLink } from './write-groups.ts';
+import { versionOf, type RefundLink } from './group-facts.ts';
 
 /*
  * How a refund joins its sale's group, for the refund pass (refunds.ts) and a decision's re-match

@@ -13,7 +13,7 @@ import {
   vippsOriginals,
   type RefundEntry,
 } from './refund-links.ts';
-import { stateOf, type RefundLink } from './write-groups.ts';
+import { stateOf, type RefundLink } from './group-facts.ts';
 import { applyRollupShares, rollupShare } from '../store/mutations/recon-rollups.ts';
 
 /**

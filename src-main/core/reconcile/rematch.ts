@@ -9,7 +9,8 @@ import { loadByIds } from './load-day.ts';
 import { recordKey, stableOrder, type BuiltGroup } from './match-day.ts';
 import { addRefunds, BY_PERSON, byOrderReference, byPerson, vippsOriginal } from './refund-links.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
-import { GroupWriter, type RefundLink } from './write-groups.ts';
+import type { RefundLink } from './group-facts.ts';
+import { GroupWriter } from './write-groups.ts';
 import { applyRollupShares, rollupShare } from '../store/mutations/recon-rollups.ts';
 
 export type { Seeds } from './component.ts';

@@ -8,7 +8,8 @@ import {
   type RollupShare,
 } from '../store/mutations/recon-rollups.ts';
 import type { BuiltGroup } from './match-day.ts';
-import { versionOf, type Replaced } from './write-groups.ts';
+import { versionOf } from './group-facts.ts';
+import type { Replaced } from './write-groups.ts';
 
 /** What a group's share of the rollups reads of its row (the rest is its members' records). */
 const SHARED = ['anchor_date', 'state', 'providers', 'currency', 'sale_minor', 'version'] as const;
