@@ -171,7 +171,7 @@ export function matchDayBefore(
   db.transaction(() => {
     writer.written.push(...writer.writeGroups(keys, grown.built, nowMs));
     // As a day's write does: the run's end (refunds, classes, rollups) is still owed for the day.
-    db.prepare('INSERT OR IGNORE INTO recon_unfinished_days (date) VALUES (?)').run(n);
+    writer.noteUnfinished(n);
   })();
   // The new day's records as read before are matched next: the ones just taken are held now (none
   // was held before: daysBeforeNew).

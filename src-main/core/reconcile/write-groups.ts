@@ -156,6 +156,14 @@ export class GroupWriter {
   }
 
   /**
+   * Notes a day the run wrote groups of as unfinished until the run's end (migration 0027): its refunds,
+   * classes and rollups are still owed. The caller holds the transaction that wrote them.
+   */
+  noteUnfinished(date: string): void {
+    this.#noteUnfinished.run(date);
+  }
+
+  /**
    * Brings the groups with these keys to what matching built (a decision's re-match: the caller holds
    * the transaction). Returns the ids of the groups written, that is, changed.
    */
