@@ -350,6 +350,36 @@ describe.runIf(chromiumAvailable())('Reconcile in Chromium, on the demo world', 
     await page.close();
   });
 
+  it("a suggestion's evidence reads in whole words at 1024 and 1440 px, with no sideways scroll", async () => {
+    for (const width of [1024, 1440]) {
+      const { page, problems } = await open(width, 900);
+      const table = page.getByTestId('evidence-table').first();
+      await table.waitFor();
+      // A word is cut when its own text wraps onto a second line: at 1024 px every cell once broke
+      // anywhere ("12/0 1/20 26", "Differ ence", "NOK 179. 80"). Ids may be long, but none is here.
+      const found = await table.evaluate((t) => {
+        const cut: string[] = [];
+        const walker = document.createTreeWalker(t, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const text = n.textContent ?? '';
+          for (const m of text.matchAll(/\S+/g)) {
+            const range = document.createRange();
+            range.setStart(n, m.index);
+            range.setEnd(n, m.index + m[0].length);
+            const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+            if (lines.size > 1) cut.push(m[0]);
+          }
+        }
+        const box = t.parentElement!;
+        return { cut, scrolls: box.scrollWidth > box.clientWidth + 1 };
+      });
+      expect(found, `at ${width} px`).toEqual({ cut: [], scrolls: false });
+      await page.screenshot({ path: `${SHOTS}/evidence-${width}.png` });
+      expect(problems).toEqual([]);
+      await page.close();
+    }
+  });
+
   it('a 50,000-item review queue scrolls with the main thread free (long tasks printed, not asserted)', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const TOTAL = 50_000;
