@@ -3,6 +3,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OperationInput } from '../../src-main/core/api/contract.ts';
 import { ReconcileState } from '../../src-renderer/src/lib/reconcile-state.svelte.ts';
+import GroupDetail from '../../src-renderer/src/components/reconcile/GroupDetail.svelte';
 import ReconcileView from '../../src-renderer/src/views/ReconcileView.svelte';
 import { fakeApi, type FakeHandlers } from './fake-api.ts';
 import { candidates, explanation, item, summary } from './reconcile-fixtures.ts';
@@ -187,7 +188,11 @@ describe('Reconcile view', () => {
       ),
       'Payment method MASTERCARD TGI card, through a card provider 80 % –',
     ]);
-    expect(screen.getByTestId('runner-up').textContent).toContain('It lost on time: 3 h after the sale.');
+    // The runner-up by what it is, in the shop's words and zone, not by a row id.
+    expect(screen.getByTestId('runner-up').textContent?.replace(/\s+/g, ' ').trim()).toMatch(
+      /^Runner-up: another TGI payment of NOK 125\.51 at 14:31:02 on 30\/11\/2026 \(Transaction id zzQ9xY\), score 61 %\. It lost on time: 3 h after the sale\.$/,
+    );
+    expect(screen.getByTestId('runner-up').textContent).not.toContain('#');
 
     await fireEvent.keyDown(window, { key: 'a' });
     await waitFor(() => expect(decided).toEqual(['accept sale:conn:inv_1 v1']));
@@ -394,5 +399,36 @@ describe('Reconcile view', () => {
     } finally {
       window.location.hash = '';
     }
+  });
+});
+
+describe('a group with a refund', () => {
+  it('names the refund and the payment it gives back by amount, time and reference, not by row id', () => {
+    const detail = explanation(3);
+    const refund = {
+      ...detail.members[1]!,
+      id: 99,
+      role: 'refund' as const,
+      kind: 'refund',
+      amountMinor: -12_551,
+      occurredAt: '2026-12-02T09:05:00.000Z',
+      businessDate: '2026-12-02',
+      references: [{ kind: 'tid', label: 'Transaction id', value: 'rF5' }],
+    };
+    render(GroupDetail, {
+      detail: {
+        ...detail,
+        members: [...detail.members, refund],
+        refunds: [
+          { refundId: 99, paymentId: 31, status: 'suggested', score: 0.7, note: 'refunds the whole amount' },
+        ],
+      },
+      timeZone: 'Europe/Oslo',
+      locale: 'en-GB',
+    });
+    expect(screen.getByTestId('group-refunds').textContent?.replace(/\s+/g, ' ').trim()).toBe(
+      'Refund of NOK 125.51 at 10:05:00 on 02/12/2026 (Transaction id rF5), of the TGI payment of NOK 125.51' +
+        ' at 11:26:50 on 30/11/2026 (Transaction id bDbGqAdH): refunds the whole amount; waiting for a decision.',
+    );
   });
 });

@@ -106,14 +106,21 @@ export function printExplanation(io: CliIo, e: z.infer<typeof ReconcileExplanati
         io,
         `      ${f.label.padEnd(15)} ${f.score === null ? '  - ' : f.score.toFixed(2)}  ${f.note}`,
       );
-    if (p.runnerUp)
-      printLine(
-        io,
-        `      Runner-up #${p.runnerUp.paymentId} (score ${p.runnerUp.score.toFixed(2)}): ${p.runnerUp.why}`,
-      );
+    if (p.runnerUp) {
+      // Named by what it is: the members above are listed by id, the runner-up is not among them.
+      const r = p.runnerUp.record;
+      const id = r?.side === 'sale' ? p.runnerUp.tenderId : p.runnerUp.paymentId;
+      const what = !r
+        ? `#${id}, no longer in the cache`
+        : `${r.side === 'payment' ? `another ${providerName(r.provider)} payment` : 'another sale'} #${id}, ${formatMoney(r.amountMinor, r.currency)} at ${clock.time(r.occurredAt)}`;
+      printLine(io, `      Runner-up: ${what} (score ${p.runnerUp.score.toFixed(2)}): ${p.runnerUp.why}`);
+    }
   }
   for (const r of e.refunds)
-    printLine(io, `  Refund #${r.refundId} of #${r.paymentId}: ${r.status}, ${r.note}`);
+    printLine(
+      io,
+      `  Refund #${r.refundId} of payment #${r.paymentId}: ${r.note}${r.status === 'suggested' ? '; waiting for a decision' : ''}`,
+    );
   for (const d of e.discrepancies) printLine(io, `  ! ${d.text}`);
   for (const p of e.payouts)
     printLine(io, `  Paid out ${formatDay(p.ledgerDate)}: ${formatMoney(p.actualMinor, p.currency)}`);

@@ -166,6 +166,16 @@ export const ExplainedMember = z.object({
   references: z.array(ReferenceDto),
 });
 
+export const RivalRecord = z.object({
+  side: z.enum(['payment', 'sale']),
+  provider: z.string(),
+  amountMinor: z.number().int(),
+  currency: z.string(),
+  occurredAt: z.string(),
+  businessDate: z.string(),
+  references: z.array(ReferenceDto),
+});
+
 export const ReconcileExplanation = z.object({
   key: z.string(),
   kind: z.enum(['sale', 'payment']),
@@ -195,6 +205,11 @@ export const ReconcileExplanation = z.object({
           fields: z.array(FieldEvidence),
           /** Why it lost, in plain words. */
           why: z.string(),
+          /**
+           * The record the runner-up put up against the link, to name it in words: another payment for
+           * this sale, or another sale for this payment (null: no longer in the cache).
+           */
+          record: RivalRecord.nullable(),
         })
         .nullable(),
     }),

@@ -56,12 +56,17 @@ function fieldList(fields: Record<FieldName, FieldScore> | null): Field[] {
   }));
 }
 
-/** Why the runner-up lost: the field where it fell furthest behind, or a tie a person must settle. */
-function whyLost(
+/**
+ * Why the runner-up lost: the field where it fell furthest behind, or a tie a person must settle. A
+ * runner-up that scored higher is held by another suggestion, which matching took first: only a sure
+ * link takes a record out of contention (match-day.ts). Exported for its test.
+ */
+export function whyLost(
   winner: Record<FieldName, FieldScore> | null,
   runner: Record<FieldName, FieldScore>,
   gap: number,
 ): string {
+  if (gap <= -0.005) return 'It scored higher, but another suggestion holds it: a person has to choose.';
   if (gap < 0.005) return 'It scored the same: a person has to choose.';
   let worst: { f: FieldName; d: number } | null = null;
   for (const f of Object.keys(LABELS) as FieldName[]) {
@@ -88,6 +93,16 @@ function groupKeyOf(db: Database, key: string): string | null {
 const labelled = (provider: string, refs: readonly { kind: string; value: string }[]) =>
   refs.map((r) => ({ ...r, label: referenceLabel(provider as ProviderId, r.kind) }));
 
+/** A record's columns as the explanation shows them, its references as one JSON array (`refs`). */
+const RECORD = sql`t.id, t.provider, t.connection_id AS connectionId, t.external_id AS externalId, t.kind,
+  t.amount_minor AS amountMinor, t.currency, t.status, t.occurred_at AS occurredAt, t.business_date AS businessDate,
+  (SELECT json_group_array(json_object('kind', kind, 'value', value)) FROM transaction_refs r WHERE r.transaction_id = t.id) AS refs`;
+
+const withReferences = <T extends { provider: string; refs: string }>({ refs, ...r }: T) => ({
+  ...r,
+  references: labelled(r.provider, JSON.parse(refs) as { kind: string; value: string }[]),
+});
+
 export function explain(db: Database, key: string): Explanation {
   const groupKey = groupKeyOf(db, key);
   const g = groupKey
@@ -103,16 +118,29 @@ export function explain(db: Database, key: string): Explanation {
   }
   const members = all<Explanation['members'][number] & { refs: string }>(
     db,
-    sql`SELECT t.id, t.provider, t.connection_id AS connectionId, t.external_id AS externalId, m.role, t.kind,
-          t.amount_minor AS amountMinor, t.currency, t.status, t.occurred_at AS occurredAt, t.business_date AS businessDate,
-          (SELECT json_group_array(json_object('kind', kind, 'value', value)) FROM transaction_refs r WHERE r.transaction_id = t.id) AS refs
-        FROM recon_members m JOIN transactions t ON t.id = m.transaction_id WHERE m.group_id = ${g.id}
-        ORDER BY t.occurred_at, t.id`,
-  ).map(({ refs, ...m }) => ({
-    ...m,
-    references: labelled(m.provider, JSON.parse(refs) as { kind: string; value: string }[]),
-  }));
+    sql`SELECT ${RECORD}, m.role FROM recon_members m JOIN transactions t ON t.id = m.transaction_id
+         WHERE m.group_id = ${g.id} ORDER BY t.occurred_at, t.id`,
+  ).map(withReferences);
   const ev = (g.evidence ? JSON.parse(g.evidence) : { pairs: [], refunds: [] }) as Evidence;
+  // What each runner-up put up against its link, to name it: another payment, or another sale's row.
+  const rivalId = (p: StoredPair) =>
+    p.runnerUp && (p.runnerUp.payment !== p.payment ? p.runnerUp.payment : p.runnerUp.tender);
+  const rivals = new Map(
+    all<Explanation['members'][number] & { refs: string }>(
+      db,
+      sql`SELECT ${RECORD} FROM transactions t
+           WHERE t.id IN (SELECT value FROM json_each(${JSON.stringify(ev.pairs.map(rivalId))}))`,
+    )
+      .map(withReferences)
+      .map((r) => [r.id, r]),
+  );
+  const rivalOf = (p: StoredPair) => {
+    const r = rivals.get(rivalId(p) ?? 0);
+    if (!r) return null;
+    const { provider, amountMinor, currency, occurredAt, businessDate, references } = r;
+    const side = p.runnerUp!.payment !== p.payment ? ('payment' as const) : ('sale' as const);
+    return { side, provider, amountMinor, currency, occurredAt, businessDate, references };
+  };
   const ids = JSON.stringify(members.map((m) => m.id));
   const saleKey = g.key.slice('sale:'.length);
   const invoice = saleKey.split(':').at(-1) ?? saleKey;
@@ -168,6 +196,7 @@ export function explain(db: Database, key: string): Explanation {
             score: p.runnerUp.score,
             fields: fieldList(p.runnerUp.fields),
             why: whyLost(p.fields, p.runnerUp.fields, p.score - p.runnerUp.score),
+            record: rivalOf(p),
           }
         : null,
     })),
@@ -206,20 +235,15 @@ export function explain(db: Database, key: string): Explanation {
  * a fee a checked payout settles reads "linked" in both, not "unmatched" here.
  */
 function lonePayment(db: Database, id: number): Explanation {
-  const t = get<Explanation['members'][number] & { state: string }>(
+  const row = get<Explanation['members'][number] & { state: string; refs: string }>(
     db,
-    sql`SELECT t.id, t.provider, t.connection_id AS connectionId, t.external_id AS externalId,
-          CASE t.kind WHEN 'fee' THEN 'fee' WHEN 'refund' THEN 'refund' ELSE 'payment' END AS role, t.kind,
-          t.amount_minor AS amountMinor, t.currency, t.status, t.occurred_at AS occurredAt, t.business_date AS businessDate,
+    sql`SELECT ${RECORD}, CASE t.kind WHEN 'fee' THEN 'fee' WHEN 'refund' THEN 'refund' ELSE 'payment' END AS role,
           ${RECON_STATE} AS state
         FROM transactions t WHERE t.id = ${id}`,
   );
-  if (!t) throw new AppError('NOT_FOUND', `There is no record ${id} in the cache.`);
-  const { state, ...member } = t;
-  const references = all<{ kind: string; value: string }>(
-    db,
-    sql`SELECT kind, value FROM transaction_refs WHERE transaction_id = ${id}`,
-  );
+  if (!row) throw new AppError('NOT_FOUND', `There is no record ${id} in the cache.`);
+  const { state, ...member } = withReferences(row);
+  const t = member;
   const ds = all<DiscrepancyRow & { id: number }>(
     db,
     sql`SELECT d.* FROM recon_discrepancies d, json_each(d.transaction_ids) j WHERE j.value = ${id}`,
@@ -236,7 +260,7 @@ function lonePayment(db: Database, id: number): Explanation {
     saleMinor: 0,
     paidMinor: t.amountMinor,
     text: loneText(t),
-    members: [{ ...member, references: labelled(member.provider, references) }],
+    members: [member],
     pairs: [],
     refunds: [],
     payouts: payoutChecks(

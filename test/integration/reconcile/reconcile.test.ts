@@ -423,6 +423,31 @@ describe('decisions', () => {
         expect.objectContaining({ kind: 'invoiceId', label: 'Invoice number' }),
       );
       for (const m of shown.members) for (const r of m.references) expect(r.label).not.toBe(r.kind);
+      // A runner-up is named by what it is (another payment, or another sale for this payment), as
+      // the cache holds it: never by a row id alone.
+      const withRival = review.items.length
+        ? await Promise.all(
+            review.items.slice(0, 20).map((i) => call(core, 'reconcile:explain', { key: i.key })),
+          )
+        : [];
+      const rivals = withRival.flatMap((g) => g.pairs.flatMap((p) => (p.runnerUp ? [p] : [])));
+      expect(rivals.length).toBeGreaterThan(0);
+      for (const p of rivals) {
+        const r = p.runnerUp!;
+        const side = r.paymentId !== p.paymentId ? 'payment' : 'sale';
+        const id = side === 'payment' ? r.paymentId : r.tenderId;
+        const [row] = sql<{ provider: string; amount_minor: number; occurred_at: string }>(
+          home,
+          'SELECT provider, amount_minor, occurred_at FROM transactions WHERE id = ?',
+          id,
+        );
+        expect(r.record).toMatchObject({
+          side,
+          provider: row!.provider,
+          amountMinor: row!.amount_minor,
+          occurredAt: row!.occurred_at,
+        });
+      }
 
       const accepted = await call(core, 'reconcile:decide', {
         action: 'accept',
