@@ -36,7 +36,7 @@ export function daysBeforeNew(db: Database, days: readonly string[]): string[] {
     return !all(
       db,
       sql`SELECT 1 WHERE EXISTS (SELECT 1 FROM recon_removed_days WHERE date = ${next})
-           OR EXISTS (SELECT 1 FROM recon_groups INDEXED BY recon_groups_by_day WHERE anchor_date = ${next})
+           OR EXISTS (SELECT 1 FROM recon_groups INDEXED BY recon_groups_rollup WHERE anchor_date = ${next})
            OR EXISTS (SELECT 1 FROM recon_dirty_records d CROSS JOIN transactions t ON t.id = d.id
                        WHERE d.id <> 0 AND t.business_date = ${next})
            OR EXISTS (SELECT 1 FROM transactions t INDEXED BY transactions_by_date

@@ -115,7 +115,7 @@ function groupsOn(db: Database, days: readonly string[]): number[] {
   if (!days.length) return [];
   return all<{ id: number }>(
     db,
-    sql`SELECT id FROM recon_groups INDEXED BY recon_groups_by_day
+    sql`SELECT id FROM recon_groups INDEXED BY recon_groups_rollup
          WHERE anchor_date IN (SELECT value FROM json_each(${JSON.stringify(days)}))`,
   ).map((r) => r.id);
 }

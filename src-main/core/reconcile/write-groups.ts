@@ -92,10 +92,10 @@ export class GroupWriter {
     this.#deleteGroup = db.prepare('DELETE FROM recon_groups WHERE id = ?');
     // The groups, then all their members in one read: two correlated subqueries per group (a sorted
     // concatenation and a count) cost twice as much on a day of 13,000 stored groups.
-    const members = `SELECT m.group_id, m.transaction_id, m.role FROM recon_groups g INDEXED BY recon_groups_by_day
+    const members = `SELECT m.group_id, m.transaction_id, m.role FROM recon_groups g INDEXED BY recon_groups_rollup
         CROSS JOIN recon_members m INDEXED BY recon_members_by_group ON m.group_id = g.id`;
     this.#storedGroups = db.prepare(
-      'SELECT g.* FROM recon_groups g INDEXED BY recon_groups_by_day WHERE g.anchor_date = ?',
+      'SELECT g.* FROM recon_groups g INDEXED BY recon_groups_rollup WHERE g.anchor_date = ?',
     );
     this.#storedMembers = db.prepare(`${members} WHERE g.anchor_date = ?`).raw(true);
     const byKey = 'g.key IN (SELECT value FROM json_each(?))';

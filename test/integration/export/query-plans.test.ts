@@ -52,7 +52,7 @@ describe('export query plans', () => {
     [
       'a day of Sales',
       (db: Database) => drain(salesSheet.rows(db, day, clock)),
-      [/^SEARCH g USING INDEX recon_groups_by_day \(anchor_date=\?\)/],
+      [/^SEARCH g USING INDEX recon_groups_rollup \(anchor_date=\?\)/],
     ],
     [
       'a day of Payments',

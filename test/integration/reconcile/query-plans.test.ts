@@ -138,8 +138,8 @@ describe('reconcile query plans', () => {
     const plans = await plansOf((db) => new GroupWriter(db, DEFAULT_RECONCILE_SETTINGS));
     const reads = plans.filter((p) => /\bg\b/.test(p) && !p.includes('recon_view'));
     expect(reads).toEqual([
-      'SEARCH g USING INDEX recon_groups_by_day (anchor_date=?)',
-      'SEARCH g USING COVERING INDEX recon_groups_by_day (anchor_date=?) | SEARCH m USING COVERING INDEX recon_members_by_group (group_id=?)',
+      'SEARCH g USING INDEX recon_groups_rollup (anchor_date=?)',
+      'SEARCH g USING COVERING INDEX recon_groups_rollup (anchor_date=?) | SEARCH m USING COVERING INDEX recon_members_by_group (group_id=?)',
       expect.stringMatching(/^SEARCH g USING INDEX sqlite_autoindex_recon_groups_1 \(key=\?\)/),
       expect.stringMatching(
         /^SEARCH g USING COVERING INDEX sqlite_autoindex_recon_groups_1 \(key=\?\).* \| SEARCH m USING COVERING INDEX recon_members_by_group \(group_id=\?\)$/,
@@ -195,7 +195,7 @@ describe('reconcile query plans', () => {
   it("counts a whole refresh's explained sales from the group indexes, never scanning members or reading group rows", async () => {
     const plans = await refreshPlans(null);
     expect(plans.get('dash_explained_days')).toMatch(
-      /^SCAN g USING COVERING INDEX recon_groups_by_day \| SEARCH m USING COVERING INDEX recon_members_by_group/,
+      /^SCAN g USING COVERING INDEX recon_groups_rollup \| SEARCH m USING COVERING INDEX recon_members_by_group/,
     );
   });
 

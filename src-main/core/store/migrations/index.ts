@@ -27,6 +27,7 @@ import { migration0025 } from './0025-recon-pending.ts';
 import { migration0026 } from './0026-recon-dirty-tgi-candidates.ts';
 import { migration0027 } from './0027-recon-unfinished-days.ts';
 import { migration0028 } from './0028-recon-removed-days.ts';
+import { migration0029 } from './0029-recon-groups-by-day-dropped.ts';
 
 /** Every migration in order. Append only: a shipped migration is never edited or removed. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -58,6 +59,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0026,
   migration0027,
   migration0028,
+  migration0029,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -267,7 +267,7 @@ export function applyRollupShares(db: Database, before: RollupShare, after: Roll
     // Some sale or failed attempt anchored on the day: what makes its explained row exist.
     const anchored = prepare(
       db,
-      rawSql(`SELECT 1 FROM recon_groups g INDEXED BY recon_groups_by_day JOIN recon_members m INDEXED BY recon_members_by_group
+      rawSql(`SELECT 1 FROM recon_groups g INDEXED BY recon_groups_rollup JOIN recon_members m INDEXED BY recon_members_by_group
         ON m.group_id = g.id AND m.role IN ('sale', 'attempt') WHERE g.anchor_date = ? LIMIT 1`),
     ).stmt;
     for (const k of new Set([...was.keys(), ...now.keys()])) {
