@@ -123,8 +123,10 @@ export function explain(db: Database, key: string): Explanation {
   ).map(withReferences);
   const ev = (g.evidence ? JSON.parse(g.evidence) : { pairs: [], refunds: [] }) as Evidence;
   // What each runner-up put up against its link, to name it: another payment, or another sale's row.
+  const sideOf = (p: StoredPair): 'payment' | 'sale' =>
+    p.runnerUp!.payment !== p.payment ? 'payment' : 'sale';
   const rivalId = (p: StoredPair) =>
-    p.runnerUp && (p.runnerUp.payment !== p.payment ? p.runnerUp.payment : p.runnerUp.tender);
+    p.runnerUp && (sideOf(p) === 'payment' ? p.runnerUp.payment : p.runnerUp.tender);
   const rivals = new Map(
     all<Explanation['members'][number] & { refs: string }>(
       db,
@@ -138,8 +140,7 @@ export function explain(db: Database, key: string): Explanation {
     const r = rivals.get(rivalId(p) ?? 0);
     if (!r) return null;
     const { provider, amountMinor, currency, occurredAt, businessDate, references } = r;
-    const side = p.runnerUp!.payment !== p.payment ? ('payment' as const) : ('sale' as const);
-    return { side, provider, amountMinor, currency, occurredAt, businessDate, references };
+    return { side: sideOf(p), provider, amountMinor, currency, occurredAt, businessDate, references };
   };
   const ids = JSON.stringify(members.map((m) => m.id));
   const saleKey = g.key.slice('sale:'.length);
@@ -242,8 +243,7 @@ function lonePayment(db: Database, id: number): Explanation {
         FROM transactions t WHERE t.id = ${id}`,
   );
   if (!row) throw new AppError('NOT_FOUND', `There is no record ${id} in the cache.`);
-  const { state, ...member } = withReferences(row);
-  const t = member;
+  const { state, ...t } = withReferences(row);
   const ds = all<DiscrepancyRow & { id: number }>(
     db,
     sql`SELECT d.* FROM recon_discrepancies d, json_each(d.transaction_ids) j WHERE j.value = ${id}`,
@@ -260,7 +260,7 @@ function lonePayment(db: Database, id: number): Explanation {
     saleMinor: 0,
     paidMinor: t.amountMinor,
     text: loneText(t),
-    members: [member],
+    members: [t],
     pairs: [],
     refunds: [],
     payouts: payoutChecks(
