@@ -33,6 +33,7 @@ import { upsertTransactions } from '../../src-main/core/store/mutations/upsert-t
 import { measureAccuracy, type Accuracy } from '../support/reconcile-accuracy.ts';
 import { asDelivered, resync } from '../support/resync.ts';
 import { syncedCache, workCopy } from './reconcile-cache.ts';
+import { storeFloor, type Floor } from './store-floor.ts';
 
 const { values } = parseArgs({
   options: {
@@ -219,6 +220,9 @@ interface SpeedResult {
     report: Awaited<ReturnType<typeof runReconcile>>;
   };
   newDay: Awaited<ReturnType<typeof newDaySync>>;
+  /** SQLite's own cost of the full run's rows, and of the new day's (store-floor.ts). */
+  floor: Floor;
+  newDayFloor: Floor;
   decisions: DecisionTimes;
   naive: { ms: number; cpuMs: number; sales: number; linked: number };
   afterAllRssKb: number;
@@ -246,6 +250,7 @@ async function speed(cacheFile: string): Promise<SpeedResult> {
     // Where the matching phase's time goes: the same per-day loop again, loading only, then loading
     // and matching without writing, each reading the days as the full run does.
     const { loadOnlyMs, loadMatchMs } = phases(db);
+    const floor = storeFloor(db, dir);
 
     const incremental = oneDaySync(db);
     t = performance.now();
@@ -262,6 +267,7 @@ async function speed(cacheFile: string): Promise<SpeedResult> {
     incremental.days = report.days;
     incremental.wholeDays = wholeDays;
     const newDay = await newDaySync(db);
+    const newDayFloor = storeFloor(db, dir, [newDay.date]);
 
     const decisions = await decisionRoundTrips(db);
     const naive = naiveMatcher(db, sales);
@@ -278,8 +284,10 @@ async function speed(cacheFile: string): Promise<SpeedResult> {
       rssBeforeKb,
       loadOnlyMs,
       loadMatchMs,
+      floor,
       incremental: { ...incremental, report },
       newDay,
+      newDayFloor,
       decisions,
       naive,
       afterAllRssKb,
@@ -508,6 +516,10 @@ function naiveMatcher(
   return { ms: performance.now() - t, cpuMs: cpuMs(cpu), sales, linked };
 }
 
+function floorMs(f: Floor): number {
+  return f.writeMs + f.readMs;
+}
+
 function printSpeed(r: SpeedResult): void {
   const mark = (ok: boolean) => (ok ? 'PASS' : 'MISS');
   const tm = r.full.timings;
@@ -525,11 +537,13 @@ function printSpeed(r: SpeedResult): void {
     ['  refunds', s(tm.refunds), '', ''],
     ['  payouts', s(tm.payouts), '', ''],
     ['  discrepancies', s(tm.discrepancies), '', ''],
+    ['  floor: SQLite alone', s(floorMs(r.floor)), '', ''],
     ['peak RSS (reconcile)', mb(r.peakRssKb), '<= 1536 MiB', mark(r.peakRssKb <= 1.5 * GIB)],
     ['incremental (one day)', s(r.incremental.ms), '<= 1 s', mark(r.incremental.ms <= 1000)],
     ['  CPU time of it', s(r.incremental.cpuMs), '', ''],
     ['incremental (new day)', s(r.newDay.ms), '<= 1 s', mark(r.newDay.ms <= 1000)],
     ['  CPU time of it', s(r.newDay.cpuMs), '', ''],
+    ['  floor: SQLite alone', s(floorMs(r.newDayFloor)), '', ''],
     ['decision round trip p50', ms(pct(r.decisions.wallMs, 0.5)), '', ''],
     [
       'decision round trip p95',
@@ -574,6 +588,16 @@ function printSpeed(r: SpeedResult): void {
         .map(([k, v]) => `${k} ${s(v)}`)
         .join(', ')})`,
   );
+  for (const [what, f] of [
+    ['full run', r.floor],
+    ['new day', r.newDayFloor],
+  ] as const)
+    console.log(
+      `(floor of the ${what}, SQLite alone with no matching: its ${f.groups.toLocaleString('en')} groups and ` +
+        `${f.members.toLocaleString('en')} members written again by INSERT … SELECT into empty tables of the same ` +
+        `schema, ${s(f.writeMs)} (CPU ${s(f.writeCpuMs)}); its ${f.records.toLocaleString('en')} records' plain ` +
+        `columns read, ${s(f.readMs)} (CPU ${s(f.readCpuMs)}); see store-floor.ts)`,
+    );
   console.log(
     `(decisions: ${r.decisions.count} round trips, accept and undo of the ${r.decisions.count / 2} newest suggestions, ` +
       `each answered once what it can change was matched again; ${r.decisions.dayRebuilds} of them reached too far and rebuilt their days, ` +
