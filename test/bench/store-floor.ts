@@ -41,7 +41,7 @@ function reconSchema(db: Database, to: string): string[] {
 /**
  * The floor of what `db`'s reconcile run stored (`dates`: only the groups anchored on those days, and
  * the records of those days; all when omitted). The rows go into an empty copy of their tables, with
- * the same columns, checks, foreign keys and indexes, in a scratch file beside `dir`, in one
+ * the same columns, checks, foreign keys and indexes, in a scratch file in `dir`, in one
  * transaction (a run commits a day at a time, which costs more). They are staged there first in the
  * order a run writes them (by day), so the timed insert reads a plain table, not the store's indexes.
  * Reading is the records' plain columns in one scan, each row handed to JavaScript as an array, as the
@@ -49,9 +49,13 @@ function reconSchema(db: Database, to: string): string[] {
  */
 export function storeFloor(db: Database, dir: string, dates?: readonly string[]): Floor {
   const file = `${dir}/floor.sqlite`;
+  const staged = `${dir}/floor-staged.sqlite`;
   const onDays = dates ? `anchor_date IN (SELECT value FROM json_each(@dates))` : '1';
   const params = { dates: JSON.stringify(dates ?? []) };
   db.prepare('ATTACH ? AS floor').run(file);
+  // The staged rows in a file of their own, so that reading them does not evict the target's pages
+  // from its cache (each attached file has its own).
+  db.prepare('ATTACH ? AS staged').run(staged);
   try {
     db.pragma('floor.journal_mode = WAL');
     db.pragma('floor.synchronous = NORMAL');
@@ -60,21 +64,21 @@ export function storeFloor(db: Database, dir: string, dates?: readonly string[])
     db.exec('INSERT INTO floor.transactions SELECT id FROM main.transactions');
     for (const stmt of reconSchema(db, 'floor')) db.exec(stmt);
     db.prepare(
-      `CREATE TABLE floor.staged_groups AS SELECT * FROM main.recon_groups WHERE ${onDays} ORDER BY anchor_date, id`,
+      `CREATE TABLE staged.groups AS SELECT * FROM main.recon_groups WHERE ${onDays} ORDER BY anchor_date, id`,
     ).run(params);
     db.exec(
-      `CREATE TABLE floor.staged_members AS SELECT m.* FROM floor.staged_groups g
+      `CREATE TABLE staged.members AS SELECT m.* FROM staged.groups g
          JOIN main.recon_members m ON m.group_id = g.id ORDER BY g.anchor_date, g.id, m.transaction_id`,
     );
-    const count = (t: string) => db.prepare(`SELECT count(*) FROM floor.${t}`).pluck().get() as number;
-    const groups = count('staged_groups');
-    const members = count('staged_members');
+    const count = (t: string) => db.prepare(`SELECT count(*) FROM staged.${t}`).pluck().get() as number;
+    const groups = count('groups');
+    const members = count('members');
 
     let t = performance.now();
     let cpu = process.cpuUsage();
     db.transaction(() => {
-      db.exec('INSERT INTO floor.recon_groups SELECT * FROM floor.staged_groups');
-      db.exec('INSERT INTO floor.recon_members SELECT * FROM floor.staged_members');
+      db.exec('INSERT INTO floor.recon_groups SELECT * FROM staged.groups');
+      db.exec('INSERT INTO floor.recon_members SELECT * FROM staged.members');
     })();
     const writeMs = performance.now() - t;
     const writeCpuMs = cpuMs(cpu);
@@ -101,6 +105,8 @@ export function storeFloor(db: Database, dir: string, dates?: readonly string[])
     };
   } finally {
     db.exec('DETACH floor');
-    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    db.exec('DETACH staged');
+    for (const f of [file, staged])
+      for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(f + suffix, { force: true });
   }
 }
