@@ -60,6 +60,19 @@ export interface Touched {
 }
 
 /**
+ * The anchor days of the groups holding these records now. A decision can take a record out of its
+ * holder: a refund a rejection sent to another sale weeks away goes back when the rejection is undone,
+ * and a day rebuild that left the holder's day alone kept it there too.
+ */
+function holderDays(db: Database, ids: readonly number[]): string[] {
+  return all<{ d: string }>(
+    db,
+    sql`SELECT DISTINCT g.anchor_date AS d FROM recon_members m JOIN recon_groups g ON g.id = m.group_id
+         WHERE m.transaction_id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
+  ).map((r) => r.d);
+}
+
+/**
  * Marks the days a decision touches, so the next run rebuilds exactly those: whole days, even where a
  * sync changed only some records of them (record id 0 says so, migration 0018).
  */
@@ -129,7 +142,17 @@ export function recordDecision(
       }
       targets = [r];
     }
-    refuseIfClosed(db, [g.anchor_date, ...targets.map((r) => r.business_date)]);
+    const days = [
+      ...new Set([
+        g.anchor_date,
+        ...targets.map((r) => r.business_date),
+        ...holderDays(
+          db,
+          targets.map((r) => r.id),
+        ),
+      ]),
+    ];
+    refuseIfClosed(db, days);
     const now = new Date().toISOString();
     const ids: number[] = [];
     for (const r of targets) {
@@ -151,7 +174,7 @@ export function recordDecision(
     return {
       entries: decisionEntries(db, sql`id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`),
       touched: {
-        days: [g.anchor_date, ...targets.map((r) => r.business_date)],
+        days,
         saleKey,
         recordIds: targets.map((r) => r.id),
       },
@@ -231,15 +254,16 @@ export function undoDecision(
           UNION SELECT business_date FROM transactions WHERE provider = 'sentrypos' AND connection_id = ${d.sale_key.split(':')[0] ?? ''}
             AND id IN (SELECT transaction_id FROM transaction_refs WHERE kind = 'invoiceId' AND value = ${d.sale_key.split(':').slice(1).join(':')})`,
     ).map((r) => r.d);
-    // Undoing is deciding again: a closed day's decisions stay as they were booked.
-    refuseIfClosed(db, days);
-    const [entry] = decisionEntries(db, sql`id = ${d.id}`);
-    if (!entry) throw new AppError('INTERNAL', 'The undone decision could not be read back.');
     const records = all<{ id: number }>(
       db,
       sql`SELECT id FROM transactions WHERE provider = ${d.record_provider} AND connection_id = ${d.record_connection}
             AND external_id = ${d.record_external_id}`,
     ).map((r) => r.id);
+    days.push(...holderDays(db, records).filter((h) => !days.includes(h)));
+    // Undoing is deciding again: a closed day's decisions stay as they were booked.
+    refuseIfClosed(db, days);
+    const [entry] = decisionEntries(db, sql`id = ${d.id}`);
+    if (!entry) throw new AppError('INTERNAL', 'The undone decision could not be read back.');
     return { entry, touched: { days, saleKey: d.sale_key, recordIds: records } };
   })();
 }
