@@ -10,6 +10,7 @@ import { formatDay, formatMoney, providerName } from './describe.ts';
 import { discrepancyText, type DiscrepancyRow } from './discrepancy-text.ts';
 import type { FieldName, FieldScore } from './score.ts';
 import { payoutChecks } from './summary.ts';
+import { OVER_REFUNDED, type RefundEntry } from './refund-links.ts';
 import type { GroupRecord } from './write-groups.ts';
 
 type Explanation = z.infer<typeof ReconcileExplanation>;
@@ -36,7 +37,7 @@ interface StoredPair {
 }
 interface Evidence {
   pairs: StoredPair[];
-  refunds: { refund: number; payment: number; status: string; score: number; note: string }[];
+  refunds: RefundEntry[];
 }
 
 function fieldList(fields: Record<FieldName, FieldScore> | null): Field[] {
@@ -206,7 +207,7 @@ export function explain(db: Database, key: string): Explanation {
       paymentId: r.payment,
       status: r.status,
       score: r.score,
-      note: r.note,
+      note: r.over ? `${r.note}; ${OVER_REFUNDED}` : r.note,
     })),
     payouts: payoutChecks(
       db,

@@ -88,14 +88,42 @@ interface Capture {
   sale_key: string | null;
 }
 
-export type RefundEntry = { refund: number; payment: number; status: string; score: number; note: string };
+export type RefundEntry = {
+  refund: number;
+  payment: number;
+  status: string;
+  score: number;
+  note: string;
+  /** The rule linked it, but with the other refunds on its payment it is more than the payment took. */
+  over?: true;
+};
+
+/** The status the placing rule gave an entry, before the over-refund check (overRefunds) held it back. */
+export const ruledStatus = (e: Pick<RefundEntry, 'status' | 'over'>): string => (e.over ? 'auto' : e.status);
+
+/** How an entry held back by the over-refund check explains itself, after the rule's own note. */
+export const OVER_REFUNDED = 'with the other refunds matched to this payment, more than it took';
 
 /**
- * Adds refunds to a group and brings its evidence, state and version up to date. The evidence lists a
- * group's refunds in their stable order (a full run places every refund in that order): links come in
- * it, and a group that already holds refunds (placed by an earlier run) gets its list merged in it.
+ * Adds refunds to a group and brings its evidence, state and version up to date (planRefunds, then
+ * applyRefunds).
  */
 export function addRefunds(db: Database, groupId: number, links: readonly RefundLink[]): void {
+  applyRefunds(db, groupId, links, planRefunds(db, groupId, links));
+}
+
+/**
+ * A group's refund entries once it holds these links too, and whether they put it in review. The
+ * evidence lists a group's refunds in their stable order (a full run places every refund in that
+ * order): links come in it, and a group that already holds refunds (placed by an earlier run) gets its
+ * list merged in it. Reads only: the refund pass takes the Dashboard's share of the groups it turns to
+ * review before any is written.
+ */
+export function planRefunds(
+  db: Database,
+  groupId: number,
+  links: readonly RefundLink[],
+): { entries: RefundEntry[]; review: boolean } {
   const held = JSON.parse(
     get<{ refunds: string }>(
       db,
@@ -109,19 +137,8 @@ export function addRefunds(db: Database, groupId: number, links: readonly Refund
     score: l.score,
     note: l.note,
   });
-  for (const l of links)
-    run(
-      db,
-      sql`INSERT OR REPLACE INTO recon_members (transaction_id, group_id, role) VALUES (${l.refund.id}, ${groupId}, 'refund')`,
-    );
-  if (!held.length) {
-    for (const l of links)
-      run(
-        db,
-        sql`UPDATE recon_groups SET evidence = json_insert(evidence, '$.refunds[#]', json(${JSON.stringify(entry(l))}))
-             WHERE id = ${groupId}`,
-      );
-  } else {
+  let merged = links.map((l) => ({ r: l.refund, e: entry(l) }));
+  if (held.length) {
     // An entry whose refund is no longer in the cache names nothing: it goes.
     const recs = new Map(
       loadByIds(
@@ -130,22 +147,70 @@ export function addRefunds(db: Database, groupId: number, links: readonly Refund
       ).map((r) => [r.id, r]),
     );
     for (const l of links) recs.delete(l.refund.id);
-    const merged = [
+    merged = [
       ...held.flatMap((e) => {
         const r = recs.get(e.refund);
         return r ? [{ r, e }] : [];
       }),
-      ...links.map((l) => ({ r: l.refund, e: entry(l) })),
+      ...merged,
     ].sort((a, b) => stableOrder(a.r, b.r));
+  }
+  const entries = overRefunds(db, merged);
+  return { entries, review: entries.some((e) => e.status === 'suggested') };
+}
+
+/** Writes what planRefunds planned for the group: the refunds' member rows, evidence, state and version. */
+export function applyRefunds(
+  db: Database,
+  groupId: number,
+  links: readonly RefundLink[],
+  plan: { entries: readonly RefundEntry[]; review: boolean },
+): void {
+  for (const l of links)
     run(
       db,
-      sql`UPDATE recon_groups SET evidence = json_set(evidence, '$.refunds', json(${JSON.stringify(merged.map((m) => m.e))}))
-           WHERE id = ${groupId}`,
+      sql`INSERT OR REPLACE INTO recon_members (transaction_id, group_id, role) VALUES (${l.refund.id}, ${groupId}, 'refund')`,
     );
-  }
-  if (links.some((l) => l.status === 'suggested'))
-    run(db, sql`UPDATE recon_groups SET state = 'review' WHERE id = ${groupId}`);
+  run(
+    db,
+    sql`UPDATE recon_groups SET evidence = json_set(evidence, '$.refunds', json(${JSON.stringify(plan.entries)}))
+         WHERE id = ${groupId}`,
+  );
+  if (plan.review) run(db, sql`UPDATE recon_groups SET state = 'review' WHERE id = ${groupId}`);
   refreshVersion(db, groupId);
+}
+
+/**
+ * A payment is not refunded beyond what it took on a rule's word alone: where a group's refunds on one
+ * payment add up to more than it, each a rule linked waits for a person (`over`), and a person's link
+ * (which names no payment) stands. TGI refunds name no payment, and a common price's whole refund
+ * scores alike against every payment of that price whose sale the POS marked refunded: three refunds
+ * of NOK 32.90 went to one payment of NOK 32.90. The check reads the group's whole list, the same set
+ * whatever order runs placed it in, so a full and an incremental run agree; a held entry is judged
+ * again from the status its rule gave it.
+ */
+function overRefunds(db: Database, list: readonly { r: Rec; e: RefundEntry }[]): RefundEntry[] {
+  const refunded = new Map<number, number>();
+  for (const { r, e } of list)
+    if (e.payment) refunded.set(e.payment, (refunded.get(e.payment) ?? 0) - r.amount);
+  const paid = new Map(
+    all<{ id: number; amount: number }>(
+      db,
+      sql`SELECT id, amount_minor AS amount FROM transactions
+           WHERE id IN (SELECT value FROM json_each(${JSON.stringify([...refunded.keys()])}))`,
+    ).map((p) => [p.id, p.amount]),
+  );
+  return list.map(({ e }) => {
+    const ruled = {
+      refund: e.refund,
+      payment: e.payment,
+      status: ruledStatus(e),
+      score: e.score,
+      note: e.note,
+    };
+    const over = e.payment !== 0 && (refunded.get(e.payment) ?? 0) > (paid.get(e.payment) ?? Infinity);
+    return over && ruled.status === 'auto' ? { ...ruled, status: 'suggested', over: true as const } : ruled;
+  });
 }
 
 /**

@@ -6,10 +6,12 @@ import { recordKey, stableOrder } from './match-day.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
 import { bestTgiOriginal, LOOKBACK_DAYS, storedCandidates } from './tgi-refund-original.ts';
 import {
-  addRefunds,
+  applyRefunds,
   byOrderReference,
   byPerson,
+  planRefunds,
   refreshVersion,
+  ruledStatus,
   vippsOriginals,
   type RefundEntry,
 } from './refund-links.ts';
@@ -86,19 +88,20 @@ export function linkRefunds(
   // A refund is in no Dashboard rollup; the review state a suggested one sets is. The groups it turns
   // move the rollups by their share (a run refreshing every day says `moveRollups: false`), instead of
   // their anchor days being rebuilt: a new day's refunds reach sales all over the month.
+  const plans = [...links].map(([groupId, ls]) => ({ groupId, ls, plan: planRefunds(db, groupId, ls) }));
   const turnedGroups = moveRollups
     ? all<{ id: number; key: string }>(
         db,
         sql`SELECT id, key FROM recon_groups WHERE id IN (SELECT value FROM json_each(${JSON.stringify(
-          [...links].filter(([, ls]) => ls.some((l) => l.status === 'suggested')).map(([id]) => id),
+          plans.filter((p) => p.plan.review).map((p) => p.groupId),
         )})) AND state <> 'review'`,
       )
     : [];
   const turned = turnedGroups.map((g) => g.key);
   const before = turned.length ? rollupShare(db, turned) : null;
   let linked = 0;
-  for (const [groupId, ls] of links) {
-    addRefunds(db, groupId, ls);
+  for (const { groupId, ls, plan } of plans) {
+    applyRefunds(db, groupId, ls, plan);
     linked += ls.length;
   }
   if (before) applyRollupShares(db, before, rollupShare(db, turned));
@@ -252,7 +255,7 @@ function markOutranked(db: Database, settings: ReconcileSettings, decisions: Dec
       !best ||
       best.c.group_id !== h.group_id ||
       best.c.id !== was.payment ||
-      (best.auto ? 'auto' : 'suggested') !== was.status ||
+      (best.auto ? 'auto' : 'suggested') !== ruledStatus(was) ||
       best.score !== was.score ||
       best.note !== was.note
     )

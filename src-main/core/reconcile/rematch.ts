@@ -7,7 +7,15 @@ import { growComponent, type Grown } from './grow.ts';
 import { GrowTooFar, matchComponent, storedOffsets, type StretchCache } from './rematch-area.ts';
 import { loadByIds } from './load-day.ts';
 import { recordKey, stableOrder, type BuiltGroup } from './match-day.ts';
-import { addRefunds, BY_PERSON, byOrderReference, byPerson, vippsOriginal } from './refund-links.ts';
+import {
+  addRefunds,
+  BY_PERSON,
+  byOrderReference,
+  byPerson,
+  ruledStatus,
+  vippsOriginal,
+  type RefundEntry,
+} from './refund-links.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
 import type { RefundLink } from './group-facts.ts';
 import { GroupWriter } from './write-groups.ts';
@@ -98,18 +106,13 @@ function rematch(
     sql`SELECT g.key, r.value AS link FROM recon_groups g, json_each(g.evidence, '$.refunds') r
          WHERE g.key IN (SELECT value FROM json_each(${keysJson}))`,
   ).map((r) => {
-    const l = JSON.parse(r.link) as {
-      refund: number;
-      payment: number;
-      status: RefundLink['status'];
-      score: number;
-      note: string;
-    };
+    const l = JSON.parse(r.link) as RefundEntry;
     return {
       key: r.key,
       refund: l.refund,
       paymentId: l.payment,
-      status: l.status,
+      // As its rule placed it: addRefunds checks the group's refunds against their payments again.
+      status: ruledStatus(l) as RefundLink['status'],
       score: l.score,
       note: l.note,
     };
