@@ -181,9 +181,10 @@ export function applyRefunds(
 }
 
 /**
- * A payment is not refunded beyond what it took on a rule's word alone: where a group's refunds on one
- * payment add up to more than it, each a rule linked waits for a person (`over`), and a person's link
- * (which names no payment) stands. TGI refunds name no payment, and a common price's whole refund
+ * A payment is not refunded beyond what it took on a rule's word alone: where the refunds rules linked
+ * to one payment of a group add up to more than it, each waits for a person (`over`). A suggestion
+ * does not count (it waits for a person already, and a weak one would hold back a sure link), nor
+ * does a person's link (which names no payment). TGI refunds name no payment, and a common price's whole refund
  * scores alike against every payment of that price whose sale the POS marked refunded: three refunds
  * of NOK 32.90 went to one payment of NOK 32.90. The check reads the group's whole list, the same set
  * whatever order runs placed it in, so a full and an incremental run agree; a held entry is judged
@@ -192,7 +193,8 @@ export function applyRefunds(
 function overRefunds(db: Database, list: readonly { r: Rec; e: RefundEntry }[]): RefundEntry[] {
   const refunded = new Map<number, number>();
   for (const { r, e } of list)
-    if (e.payment) refunded.set(e.payment, (refunded.get(e.payment) ?? 0) - r.amount);
+    if (e.payment && ruledStatus(e) === 'auto')
+      refunded.set(e.payment, (refunded.get(e.payment) ?? 0) - r.amount);
   const paid = new Map(
     all<{ id: number; amount: number }>(
       db,

@@ -22,7 +22,7 @@ afterAll(() => homes.removeAll(w.home));
 
 const SYNCED_AT = '2026-12-02T03:00:00.000Z';
 
-type Entry = { refund: number; payment: number; status: string; note: string; over?: boolean };
+type Entry = { refund: number; payment: number; status: string; score: number; note: string; over?: boolean };
 
 /** The group holding a record, its state, and its refund entries. */
 function groupOf(home: string, id: number) {
@@ -37,49 +37,64 @@ function groupOf(home: string, id: number) {
   return g && { key: g.key, state: g.state, refunds: JSON.parse(g.refunds) as Entry[] };
 }
 
+/**
+ * A TGI refund of a payment's whole amount, linked on its own, with no other TGI payment of the same
+ * connection that a refund a minute later would rank above the payment: none of its amount between the
+ * payment and the refund, and for a refund of all but one øre (`part`), none larger than that between
+ * them and none of exactly that within the lookback.
+ */
+function soleWholeRefund(home: string, part = false) {
+  const pick = withDb(home, (db) =>
+    db
+      .prepare(
+        `SELECT t.id AS refund, p.id AS payment, p.amount_minor AS amount, g.key FROM transactions t
+           JOIN recon_members m ON m.transaction_id = t.id AND m.role = 'refund' JOIN recon_groups g ON g.id = m.group_id
+           JOIN json_each(g.evidence, '$.refunds') e ON json_extract(e.value, '$.refund') = t.id
+           JOIN transactions p ON p.id = json_extract(e.value, '$.payment')
+          WHERE t.provider = 'tgi' AND t.kind = 'refund' AND p.amount_minor = -t.amount_minor
+            AND json_extract(e.value, '$.status') = 'auto' AND g.state = 'linked'
+            AND json_array_length(g.evidence, '$.refunds') = 1
+            AND NOT EXISTS (SELECT 1 FROM transactions q WHERE q.provider = 'tgi' AND q.kind = 'capture'
+                  AND q.connection_id = t.connection_id AND q.id <> p.id AND q.amount_minor >= p.amount_minor - @part
+                  AND q.occurred_at BETWEEN p.occurred_at AND strftime('%Y-%m-%dT%H:%M:%fZ', t.occurred_at, '+5 minutes'))
+            AND NOT EXISTS (SELECT 1 FROM transactions q WHERE @part AND q.provider = 'tgi' AND q.kind = 'capture'
+                  AND q.connection_id = t.connection_id AND q.amount_minor = p.amount_minor - 1
+                  AND q.occurred_at BETWEEN strftime('%Y-%m-%dT%H:%M:%fZ', t.occurred_at, '-121 days')
+                                        AND strftime('%Y-%m-%dT%H:%M:%fZ', t.occurred_at, '+5 minutes'))
+          ORDER BY t.business_date DESC, t.id LIMIT 1`,
+      )
+      .get({ part: part ? 1 : 0 }),
+  ) as { refund: number; payment: number; amount: number; key: string } | undefined;
+  expect(pick, 'a TGI refund linked on its own to a payment of its whole amount').toBeDefined();
+  return pick!;
+}
+
+/** A new TGI refund as its sync delivers it: `refund`'s copy a minute later, of `amount` if given. */
+function refundAgain(home: string, refund: number, amount?: number): number {
+  const again = withDb(home, (db) => {
+    const [r] = asDelivered(db, [refund]);
+    return {
+      ...r!,
+      externalId: `${r!.externalId}-again`,
+      occurredAt: new Date(Date.parse(r!.occurredAt) + 60_000).toISOString(),
+      amountMinor: amount ?? r!.amountMinor,
+    } as CanonicalTransaction;
+  });
+  return withDb(home, (db) => {
+    expect(upsertTransactions(db, [again], SYNCED_AT).inserted).toBe(1);
+    return db
+      .prepare("SELECT id FROM transactions WHERE provider = 'tgi' AND external_id = ?")
+      .pluck()
+      .get(again.externalId) as number;
+  });
+}
+
 describe('refunds that add up to more than their payment took', () => {
   it('wait for a person, come back once a person rejects one, and agree with a full rebuild', async () => {
     const home = homes.copy(w.dbFile);
-    // A TGI refund of a payment's whole amount, linked on its own, with no other TGI payment of that
-    // amount between the payment and it: a second refund of the same amount a minute later has the
-    // same best original.
-    const pick = withDb(home, (db) =>
-      db
-        .prepare(
-          `SELECT t.id AS refund, p.id AS payment, g.key FROM transactions t
-             JOIN recon_members m ON m.transaction_id = t.id AND m.role = 'refund' JOIN recon_groups g ON g.id = m.group_id
-             JOIN json_each(g.evidence, '$.refunds') e ON json_extract(e.value, '$.refund') = t.id
-             JOIN transactions p ON p.id = json_extract(e.value, '$.payment')
-            WHERE t.provider = 'tgi' AND t.kind = 'refund' AND p.amount_minor = -t.amount_minor
-              AND json_extract(e.value, '$.status') = 'auto' AND g.state = 'linked'
-              AND json_array_length(g.evidence, '$.refunds') = 1
-              AND NOT EXISTS (SELECT 1 FROM transactions q WHERE q.provider = 'tgi' AND q.kind = 'capture'
-                    AND q.connection_id = t.connection_id AND q.amount_minor = p.amount_minor AND q.id <> p.id
-                    AND q.occurred_at BETWEEN p.occurred_at AND strftime('%Y-%m-%dT%H:%M:%fZ', t.occurred_at, '+5 minutes'))
-            ORDER BY t.business_date DESC, t.id LIMIT 1`,
-        )
-        .get(),
-    ) as { refund: number; payment: number; key: string } | undefined;
-    expect(pick, 'a TGI refund linked on its own to a payment of its whole amount').toBeDefined();
-    const { refund, payment, key } = pick!;
+    const { refund, payment, key } = soleWholeRefund(home);
 
-    const again = withDb(home, (db) => {
-      const [r] = asDelivered(db, [refund]);
-      return {
-        ...r!,
-        externalId: `${r!.externalId}-again`,
-        occurredAt: new Date(Date.parse(r!.occurredAt) + 60_000).toISOString(),
-      } as CanonicalTransaction;
-    });
-    withDb(home, (db) => expect(upsertTransactions(db, [again], SYNCED_AT).inserted).toBe(1));
-    const second = withDb(
-      home,
-      (db) =>
-        db
-          .prepare("SELECT id FROM transactions WHERE provider = 'tgi' AND external_id = ?")
-          .pluck()
-          .get(again.externalId) as number,
-    );
+    const second = refundAgain(home, refund);
     await withCore(home, (core) => call(core, 'reconcile:run', { full: false }));
 
     const held = groupOf(home, second);
@@ -121,6 +136,27 @@ describe('refunds that add up to more than their payment took', () => {
     expect(groupOf(home, second)?.refunds.map((e) => [e.status, e.over])).toEqual([
       ['suggested', true],
       ['suggested', true],
+    ]);
+    await expectFullRebuildEquals(home);
+  }, 120_000);
+
+  it('a suggested part refund on top of a sure whole one does not hold the whole one back', async () => {
+    const home = homes.copy(w.dbFile);
+    const { refund, payment, amount, key } = soleWholeRefund(home, true);
+    // All but one øre of the payment, a minute after its whole refund: a part refund, so a suggestion.
+    const part = refundAgain(home, refund, -(amount - 1));
+    await withCore(home, (core) => call(core, 'reconcile:run', { full: false }));
+    const held = groupOf(home, part);
+    expect(held?.key).toBe(key);
+    expect(held?.refunds).toEqual([
+      { refund, payment, status: 'auto', score: expect.any(Number), note: expect.any(String) },
+      {
+        refund: part,
+        payment,
+        status: 'suggested',
+        score: expect.any(Number),
+        note: 'refunds part of the amount',
+      },
     ]);
     await expectFullRebuildEquals(home);
   }, 120_000);
