@@ -431,4 +431,36 @@ describe('a group with a refund', () => {
         ' at 11:26:50 on 30/11/2026 (Transaction id bDbGqAdH): refunds the whole amount; waiting for a decision.',
     );
   });
+
+  it('says a linked payment was linked, and that the sale waits for its refunds, not for its payment', () => {
+    const detail = explanation(3);
+    const refund = {
+      ...detail.members[1]!,
+      id: 99,
+      role: 'refund' as const,
+      kind: 'refund',
+      amountMinor: -12_551,
+    };
+    const entry = { paymentId: 31, status: 'suggested', score: 1, note: 'refunds the whole amount' };
+    render(GroupDetail, {
+      detail: {
+        ...detail,
+        pairs: detail.pairs.map((p) => ({ ...p, status: 'auto' })),
+        members: [...detail.members, refund, { ...refund, id: 100 }],
+        refunds: [
+          { ...entry, refundId: 99 },
+          { ...entry, refundId: 100 },
+        ],
+      },
+      timeZone: 'Europe/Oslo',
+      locale: 'en-GB',
+    });
+    const words = (el: HTMLElement) => el.textContent?.replace(/\s+/g, ' ').trim();
+    expect(words(screen.getByTestId('evidence-table').querySelector('caption')!)).toBe(
+      "Why this payment was linked: each field compared, and the runner-up's score for it",
+    );
+    expect(words(screen.getByTestId('group-detail').querySelector('p.muted')!)).toMatch(
+      /· 2 refunds wait for a decision \(below\)$/,
+    );
+  });
 });

@@ -102,7 +102,8 @@ export type RefundEntry = {
 export const ruledStatus = (e: Pick<RefundEntry, 'status' | 'over'>): string => (e.over ? 'auto' : e.status);
 
 /** How an entry held back by the over-refund check explains itself, after the rule's own note. */
-export const OVER_REFUNDED = 'with the other refunds matched to this payment, more than it took';
+export const OVER_REFUNDED =
+  'together with the other refunds on this payment, more would be refunded than it took';
 
 /**
  * Adds refunds to a group and brings its evidence, state and version up to date (planRefunds, then

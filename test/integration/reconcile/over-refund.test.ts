@@ -106,8 +106,12 @@ describe('refunds that add up to more than their payment took', () => {
     ]);
     const shown = await withCore(home, (core) => call(core, 'reconcile:explain', { key }));
     expect(shown.refunds.map((r) => r.note)).toEqual([
-      expect.stringContaining('with the other refunds matched to this payment, more than it took'),
-      expect.stringContaining('with the other refunds matched to this payment, more than it took'),
+      expect.stringContaining(
+        'together with the other refunds on this payment, more would be refunded than it took',
+      ),
+      expect.stringContaining(
+        'together with the other refunds on this payment, more would be refunded than it took',
+      ),
     ]);
     await expectFullRebuildEquals(home);
 
