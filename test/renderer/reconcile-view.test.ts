@@ -403,18 +403,20 @@ describe('Reconcile view', () => {
 });
 
 describe('a group with a refund', () => {
+  const detail = explanation(3);
+  /** A TGI refund of NOK 125.51 at 10:05 Oslo time, of the group's payment (#31). */
+  const refund = {
+    ...detail.members[1]!,
+    id: 99,
+    role: 'refund' as const,
+    kind: 'refund',
+    amountMinor: -12_551,
+    occurredAt: '2026-12-02T09:05:00.000Z',
+    businessDate: '2026-12-02',
+    references: [{ kind: 'tid', label: 'Transaction id', value: 'rF5' }],
+  };
+
   it('names the refund and the payment it gives back by amount, time and reference, not by row id', () => {
-    const detail = explanation(3);
-    const refund = {
-      ...detail.members[1]!,
-      id: 99,
-      role: 'refund' as const,
-      kind: 'refund',
-      amountMinor: -12_551,
-      occurredAt: '2026-12-02T09:05:00.000Z',
-      businessDate: '2026-12-02',
-      references: [{ kind: 'tid', label: 'Transaction id', value: 'rF5' }],
-    };
     render(GroupDetail, {
       detail: {
         ...detail,
@@ -433,14 +435,6 @@ describe('a group with a refund', () => {
   });
 
   it('says a linked payment was linked, and that the sale waits for its refunds, not for its payment', () => {
-    const detail = explanation(3);
-    const refund = {
-      ...detail.members[1]!,
-      id: 99,
-      role: 'refund' as const,
-      kind: 'refund',
-      amountMinor: -12_551,
-    };
     const entry = { paymentId: 31, status: 'suggested', score: 1, note: 'refunds the whole amount' };
     render(GroupDetail, {
       detail: {
