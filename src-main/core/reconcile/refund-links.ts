@@ -99,7 +99,8 @@ export type RefundEntry = {
 };
 
 /** The status the placing rule gave an entry, before the over-refund check (overRefunds) held it back. */
-export const ruledStatus = (e: Pick<RefundEntry, 'status' | 'over'>): string => (e.over ? 'auto' : e.status);
+export const ruledStatus = (e: Pick<RefundEntry, 'status' | 'over'>): RefundLink['status'] =>
+  e.over ? 'auto' : (e.status as RefundLink['status']);
 
 /** How an entry held back by the over-refund check explains itself, after the rule's own note. */
 export const OVER_REFUNDED =
@@ -183,13 +184,13 @@ export function applyRefunds(
 
 /**
  * A payment is not refunded beyond what it took on a rule's word alone: where the refunds rules linked
- * to one payment of a group add up to more than it, each waits for a person (`over`). A suggestion
- * does not count (it waits for a person already, and a weak one would hold back a sure link), nor
- * does a person's link (which names no payment). TGI refunds name no payment, and a common price's whole refund
- * scores alike against every payment of that price whose sale the POS marked refunded: three refunds
- * of NOK 32.90 went to one payment of NOK 32.90. The check reads the group's whole list, the same set
- * whatever order runs placed it in, so a full and an incremental run agree; a held entry is judged
- * again from the status its rule gave it.
+ * to one payment of a group add up to more than it, each waits for a person (`over`). A suggestion does
+ * not count (it waits for a person already, and a weak one would hold back a sure link), nor does a
+ * person's link (which names no payment). TGI refunds name no payment, and a common price's whole
+ * refund scores alike against every payment of that price whose sale the POS marked refunded: three
+ * refunds of NOK 32.90 went to one payment of NOK 32.90. The check reads the group's whole list, the
+ * same set whatever order runs placed it in, so a full and an incremental run agree; a held entry is
+ * judged again from the status its rule gave it.
  */
 function overRefunds(db: Database, list: readonly { r: Rec; e: RefundEntry }[]): RefundEntry[] {
   const refunded = new Map<number, number>();

@@ -112,7 +112,7 @@ function rematch(
       refund: l.refund,
       paymentId: l.payment,
       // As its rule placed it: addRefunds checks the group's refunds against their payments again.
-      status: ruledStatus(l) as RefundLink['status'],
+      status: ruledStatus(l),
       score: l.score,
       note: l.note,
     };
