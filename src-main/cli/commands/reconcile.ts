@@ -3,6 +3,7 @@ import type { OperationInput, OperationName } from '../../core/api/contract.ts';
 import type { ReconcileExplanation, ReconcileSummary } from '../../core/api/reconcile-schemas.ts';
 import { createCore, type Core } from '../../core/core.ts';
 import { formatDay, formatMoney, providerName } from '../../core/reconcile/describe.ts';
+import { counted } from '../../core/model/counted.ts';
 import { type CliIo, EXIT, printError, printJson, printLine } from '../output.ts';
 import { type TextClock, textClock } from './text-clock.ts';
 
@@ -65,7 +66,7 @@ export function printSummary(io: CliIo, s: Summary): void {
   const e = s.explained;
   printLine(
     io,
-    `Explained, not problems: ${count(e.cash)} cash sales, ${count(e.failedAttempts)} failed attempts that were retried, ${count(e.pendingYoung)} sales still pending`,
+    `Explained, not problems: ${counted(e.cash, 'cash sale', 'cash sales')}, ${counted(e.failedAttempts, 'failed attempt that was retried', 'failed attempts that were retried')}, ${counted(e.pendingYoung, 'sale still pending', 'sales still pending')}`,
   );
   if (s.payouts.length) {
     const off = s.payouts.filter((p) => p.differenceMinor !== 0);

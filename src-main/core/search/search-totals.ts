@@ -1,5 +1,6 @@
 import type { SearchHeadline, SearchTotals } from '../api/schemas.ts';
 import { TRANSACTION_KINDS, type TransactionKind } from '../model/transaction.ts';
+import { counted } from '../model/counted.ts';
 
 /**
  * One row of a totals query (or of one slice of it): per currency and kind, every matched record
@@ -30,8 +31,6 @@ const HEADLINES: [SearchHeadline, readonly TransactionKind[]][] = [
   ['adjustments', ['adjustment']],
 ];
 
-const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
-
 /**
  * What was left out, in words. Second views are Vipps records only: Report ledger entries of Sales API
  * captures and refunds (recon_views, from the reconcile engine), and fees-ledger entries, either the
@@ -45,15 +44,15 @@ export function viewsNote(views: ReadonlyMap<string, number>): string | null {
   const parts: string[] = [];
   if (payments)
     parts.push(
-      `Vipps payments are counted once, from the Sales API; ${plural(payments, 'Report ledger entry', 'Report ledger entries')} of the same payments ${payments === 1 ? 'is' : 'are'} not counted again.`,
+      `Vipps payments are counted once, from the Sales API; ${counted(payments, 'Report ledger entry', 'Report ledger entries')} of the same payments ${payments === 1 ? 'is' : 'are'} not counted again.`,
     );
   if (fees)
     parts.push(
-      `Vipps fees are counted once, when they are paid (kept back from the takings, or invoiced); ${plural(fees, 'fees ledger entry', 'fees ledger entries')} of the same fees ${fees === 1 ? 'is' : 'are'} not counted again.`,
+      `Vipps fees are counted once, when they are paid (kept back from the takings, or invoiced); ${counted(fees, 'fees ledger entry', 'fees ledger entries')} of the same fees ${fees === 1 ? 'is' : 'are'} not counted again.`,
     );
   if (other)
     parts.push(
-      `${plural(other, 'other record repeats', 'other records repeat')} money already counted and ${other === 1 ? 'is' : 'are'} not counted again.`,
+      `${counted(other, 'other record repeats', 'other records repeat')} money already counted and ${other === 1 ? 'is' : 'are'} not counted again.`,
     );
   return parts.length ? parts.join(' ') : null;
 }
