@@ -120,7 +120,7 @@ export function printExplanation(io: CliIo, e: z.infer<typeof ReconcileExplanati
   for (const r of e.refunds)
     printLine(
       io,
-      `  Refund #${r.refundId} of payment #${r.paymentId}: ${r.note}${r.status === 'suggested' ? '; waiting for a decision' : ''}`,
+      `  Refund #${r.refundId}${r.paymentId === null ? ' of the sale' : ` of payment #${r.paymentId}`}: ${r.note}${r.status === 'suggested' ? '; waiting for a decision' : ''}`,
     );
   for (const d of e.discrepancies) printLine(io, `  ! ${d.text}`);
   for (const p of e.payouts)

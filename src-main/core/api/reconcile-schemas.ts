@@ -217,7 +217,8 @@ export const ReconcileExplanation = z.object({
   refunds: z.array(
     z.object({
       refundId: z.number().int(),
-      paymentId: z.number().int(),
+      /** The payment it gives back; null where a person tied the refund to the sale, not to one payment. */
+      paymentId: z.number().int().nullable(),
       status: z.string(),
       score: z.number(),
       note: z.string(),

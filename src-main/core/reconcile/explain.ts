@@ -204,7 +204,8 @@ export function explain(db: Database, key: string): Explanation {
     })),
     refunds: ev.refunds.map((r) => ({
       refundId: r.refund,
-      paymentId: r.payment,
+      // 0 is the store's "no payment named" (a person's link): the contract says null.
+      paymentId: r.payment || null,
       status: r.status,
       score: r.score,
       note: r.over ? `${r.note}; ${OVER_REFUNDED}` : r.note,

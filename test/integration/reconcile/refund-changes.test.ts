@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CanonicalTransaction } from '../../../src-main/core/model/transaction.ts';
 import { upsertTransactions } from '../../../src-main/core/store/mutations/upsert-transactions.ts';
 import { callCore as call } from '../../support/core-call.ts';
+import { cli } from '../../unit/cli/run-cli.ts';
 import { expectFullRebuildEquals, withCore } from '../../support/reconcile-state.ts';
 import { syncDemoWorld, type DemoWorld } from '../../support/reconcile-world.ts';
 import { asDelivered, resync } from '../../support/resync.ts';
@@ -251,7 +252,16 @@ describe('a refund changed upstream', () => {
     await withCore(home, async (core) => {
       const shown = await call(core, 'reconcile:explain', { key: sale });
       await call(core, 'reconcile:decide', { action: 'accept', groupKey: sale, version: shown.version });
+      // The person tied it to the sale, not to one payment: the contract says so with null, never a row 0.
+      const after = await call(core, 'reconcile:explain', { key: sale });
+      expect(after.refunds.find((r) => r.refundId === refund.id)).toMatchObject({
+        paymentId: null,
+        note: 'linked by a person',
+      });
     });
+    const text = await cli(['reconcile', 'explain', sale, '--home', home]);
+    expect(text.code, text.err).toBe(0);
+    expect(text.out).toContain(`Refund #${refund.id} of the sale: linked by a person`);
     expect(holderOf(home, refund.id)).toMatchObject({
       key: sale,
       role: 'refund',
