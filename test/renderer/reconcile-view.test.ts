@@ -458,3 +458,95 @@ describe('a group with a refund', () => {
     );
   });
 });
+
+describe('a sale waiting on several items', () => {
+  /** Sale inv_1's payment (#11) waits, and so do two TGI refunds of it (#98, #99), until each is decided. */
+  function waitingApi() {
+    const waiting = new Set([11, 98, 99]);
+    const base = explanation(1);
+    const refund = (id: number) => ({
+      ...base.members[1]!,
+      id,
+      role: 'refund' as const,
+      kind: 'refund',
+      amountMinor: -12_551,
+      references: [{ kind: 'tid', label: 'Transaction id', value: `r${id}` }],
+    });
+    const group = () =>
+      explanation(1, {
+        state: waiting.size ? 'review' : 'linked',
+        version: `v${3 - waiting.size}`,
+        members: [...base.members, refund(98), refund(99)],
+        pairs: base.pairs.map((p) => ({ ...p, status: waiting.has(11) ? 'suggested' : 'accepted' })),
+        refunds: [98, 99].map((id) => ({
+          refundId: id,
+          paymentId: 11,
+          status: waiting.has(id) ? 'suggested' : 'accepted',
+          score: 0.8,
+          note: 'refunds the whole amount',
+        })),
+      });
+    return reconcileApi({
+      'reconcile:list': (input: ListInput) => ({
+        ok: true,
+        value: { items: input.state === 'review' && waiting.size ? [item(1)] : [], nextCursor: null },
+      }),
+      'reconcile:explain': () => ({ ok: true, value: group() }),
+      'reconcile:decide': (input) => {
+        for (const id of input.transactionId ? [input.transactionId] : [...waiting]) waiting.delete(id);
+        return { ok: true, value: { decisions: [], group: group() } };
+      },
+    });
+  }
+
+  it('offers Accept and Reject for each waiting payment and refund, and the sale stays until none waits', async () => {
+    const { api } = waitingApi();
+    show(api);
+    await waitFor(() => expect(screen.getAllByTestId('accept-one')).toHaveLength(3));
+    // The sale's own buttons decide on all three: they say so.
+    expect(screen.getByTestId('accept').textContent).toBe('Accept all (A)');
+    expect(screen.getByTestId('reject').textContent).toBe('Reject all (R)');
+    const refunds = within(screen.getByTestId('group-refunds')).getAllByRole('listitem');
+    expect(within(refunds[1]!).getByRole('group').getAttribute('aria-label')).toBe(
+      'Decide on this refund alone',
+    );
+
+    await fireEvent.click(within(refunds[1]!).getByTestId('accept-one'));
+    const decide = () => api.calls.filter((c) => c.operation === 'reconcile:decide').map((c) => c.input);
+    await waitFor(() =>
+      expect(decide()).toEqual([
+        { action: 'accept', groupKey: 'sale:conn:inv_1', version: 'v0', transactionId: 99 },
+      ]),
+    );
+    expect((await screen.findByTestId('toast')).textContent).toContain(
+      'Accepted: that refund is linked to sale inv_1.',
+    );
+    // Two still wait: the sale stays selected, with its version as now shown.
+    await waitFor(() => expect(screen.getAllByTestId('accept-one')).toHaveLength(2));
+    expect(screen.getByTestId('group-detail').textContent).toContain('inv_1');
+
+    await fireEvent.click(
+      within(
+        within(screen.getByTestId('group-detail')).getByRole('group', {
+          name: 'Decide on this payment alone',
+        }),
+      ).getByTestId('reject-one'),
+    );
+    await waitFor(() => expect(decide()).toHaveLength(2));
+    expect(decide()[1]).toEqual({
+      action: 'reject',
+      groupKey: 'sale:conn:inv_1',
+      version: 'v1',
+      transactionId: 11,
+    });
+    expect((await screen.findByTestId('toast')).textContent).toContain(
+      'Rejected: that payment will not be suggested for sale inv_1 again.',
+    );
+    // One item left: the sale's own buttons decide on it, and need no per-item twins.
+    await waitFor(() => expect(screen.queryAllByTestId('accept-one')).toHaveLength(0));
+    expect(screen.getByTestId('accept').textContent).toBe('Accept (A)');
+    await fireEvent.click(screen.getByTestId('accept'));
+    // None waits now: the sale leaves the list.
+    await waitFor(() => expect(screen.getByTestId('queue-empty')).toBeTruthy());
+  });
+});

@@ -1,5 +1,5 @@
 import type { OperationInput, OperationOutput } from '../../../src-main/core/api/contract.ts';
-import type { ApiClient, ApiErrorBody } from './api.ts';
+import type { ApiClient, ApiErrorBody, CallResult } from './api.ts';
 
 export type QueueItem = OperationOutput<'reconcile:list'>['items'][number];
 export type QueueQuery = Omit<OperationInput<'reconcile:list'>, 'cursor' | 'limit'>;
@@ -90,5 +90,26 @@ export class ReconcileQueue {
   /** A group reloaded after a stale decision: its new version replaces the one shown. */
   update(key: string, patch: Partial<QueueItem>): void {
     this.items = this.items.map((i) => (i.key === key ? { ...i, ...patch } : i));
+  }
+
+  /** Review items at or above a score, over every page of the days (and column) given. */
+  async reviewAtLeast(
+    scope: Omit<QueueQuery, 'state' | 'class'>,
+    score: number,
+  ): Promise<QueueItem[] | ApiErrorBody> {
+    const found: QueueItem[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: CallResult<'reconcile:list'> = await this.#api.call('reconcile:list', {
+        state: 'review',
+        ...scope,
+        limit: 500,
+        cursor,
+      });
+      if (!page.ok) return page.error;
+      for (const i of page.value.items) if ((i.score ?? 0) >= score) found.push(i);
+      cursor = page.value.nextCursor;
+    } while (cursor);
+    return found;
   }
 }

@@ -1,6 +1,7 @@
 import type { OperationOutput } from '../../../src-main/core/api/contract.ts';
 import { tabCounts, type TabCounts } from './reconcile-counts.ts';
-import type { ApiClient, ApiErrorBody, CallResult } from './api.ts';
+import type { ApiClient, ApiErrorBody } from './api.ts';
+import { DecisionLog, type DecisionEntry } from './decision-log.svelte.ts';
 import { MatchFinder, type Candidate } from './match-finder.svelte.ts';
 import type { ReconcileLink } from './reconcile-link.ts';
 import { periodRange, shopToday, type PeriodId } from './reconcile-period.ts';
@@ -8,7 +9,6 @@ import { ReconcileQueue, type QueueItem, type QueueQuery } from './reconcile-que
 
 export type Summary = OperationOutput<'reconcile:summary'>;
 export type Explanation = OperationOutput<'reconcile:explain'>;
-export type DecisionEntry = OperationOutput<'reconcile:decisions'>['items'][number];
 export type DiscrepancyClassId = Summary['classes'][number]['class'];
 export type Tab = 'review' | 'unmatched' | 'discrepancy' | 'activity';
 
@@ -26,6 +26,12 @@ export function explainKey(item: QueueItem): string {
   return item.key.startsWith('discrepancy:') && item.transactionIds[0]
     ? `payment:${item.transactionIds[0]}`
     : item.key;
+}
+
+/** How many of a sale's payments and refunds wait for a decision (Accept and Reject take them all). */
+export function waitingItems(d: Explanation): number {
+  const n = (xs: { status: string }[]) => xs.filter((x) => x.status === 'suggested').length;
+  return n(d.pairs) + n(d.refunds);
 }
 
 /**
@@ -56,10 +62,7 @@ export class ReconcileState {
   notice = $state<string | null>(null);
   busy = $state(false);
   toast = $state.raw<Toast | null>(null);
-  activity = $state.raw<DecisionEntry[]>([]);
-  activityStatus = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
-  activityError = $state.raw<ApiErrorBody | null>(null);
-  activityMore = $state(false);
+  readonly activity: DecisionLog;
   readonly queue: ReconcileQueue;
   readonly finder: MatchFinder;
   #api: ApiClient;
@@ -73,6 +76,7 @@ export class ReconcileState {
     this.#api = api;
     this.queue = new ReconcileQueue(api);
     this.finder = new MatchFinder(api);
+    this.activity = new DecisionLog(api);
   }
 
   /** What the tabs count, over what the lists show (see `tabCounts`). */
@@ -237,6 +241,25 @@ export class ReconcileState {
     );
   }
 
+  /**
+   * Accepts or rejects one of the items a sale waits on (a refund, one payment of a split), as shown;
+   * the sale stays in the list while others wait, and leaves it (see `openCurrent`) once none does.
+   */
+  async decideOne(action: 'accept' | 'reject', transactionId: number): Promise<void> {
+    const item = this.queue.current;
+    const d = this.detail;
+    if (!item || !d || d.key !== item.key || this.busy || this.tab !== 'review') return;
+    const what = d.refunds.some((r) => r.refundId === transactionId) ? 'refund' : 'payment';
+    const sale = invoiceOf(item.key);
+    await this.#decide(
+      { action, groupKey: item.key, version: d.version, transactionId },
+      action === 'accept'
+        ? `Accepted: that ${what} is linked to sale ${sale}.`
+        : `Rejected: that ${what} will not be suggested for sale ${sale} again.`,
+      null,
+    );
+  }
+
   /** Links a Find match candidate (L): the sale's group and version come with the candidate. */
   async link(candidate: Candidate | null = this.finder.current): Promise<void> {
     if (!candidate || !candidate.linkable || this.busy) return;
@@ -323,38 +346,13 @@ export class ReconcileState {
     else await this.reloadQueue(`sale:${undone.saleKey}`);
   }
 
-  async loadActivity(more = false): Promise<void> {
-    const beforeId = more ? this.activity.at(-1)?.id : undefined;
-    if (!more) this.activityStatus = 'loading';
-    const result = await this.#api.call('reconcile:decisions', { limit: 100, beforeId });
-    if (!result.ok) {
-      this.activityError = result.error;
-      this.activityStatus = 'error';
-      return;
-    }
-    this.activity = more ? [...this.activity, ...result.value.items] : result.value.items;
-    this.activityMore = result.value.items.length === 100;
-    this.activityError = null;
-    this.activityStatus = 'ready';
+  loadActivity(more = false): Promise<void> {
+    return this.activity.load(more);
   }
 
   /** Review items at or above a score, counted over every page (what "Accept all" would take). */
-  async reviewAtLeast(score: number): Promise<QueueItem[] | ApiErrorBody> {
-    const scope = this.#scope();
-    const found: QueueItem[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: CallResult<'reconcile:list'> = await this.#api.call('reconcile:list', {
-        state: 'review',
-        ...scope,
-        limit: 500,
-        cursor,
-      });
-      if (!page.ok) return page.error;
-      for (const i of page.value.items) if ((i.score ?? 0) >= score) found.push(i);
-      cursor = page.value.nextCursor;
-    } while (cursor);
-    return found;
+  reviewAtLeast(score: number): Promise<QueueItem[] | ApiErrorBody> {
+    return this.queue.reviewAtLeast(this.#scope(), score);
   }
 
   /** Accepts each item as listed; a stale or changed one is skipped and counted, never forced. */
