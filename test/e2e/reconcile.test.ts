@@ -380,6 +380,66 @@ describe.runIf(chromiumAvailable())('Reconcile in Chromium, on the demo world', 
     }
   });
 
+  it('decides on one of two refunds a sale waits on, leaves the other waiting, and undoes it', async () => {
+    // The demo has sales in review for two whole refunds of one payment (more than it took).
+    const target = db
+      .prepare(
+        `SELECT g.key, g.anchor_date AS day, json_group_array(json_extract(e.value, '$.refund')) AS refunds
+           FROM recon_groups g, json_each(g.evidence, '$.refunds') e
+          WHERE g.state = 'review' AND json_extract(e.value, '$.status') = 'suggested'
+          GROUP BY g.id HAVING count(*) = 2 ORDER BY g.anchor_date DESC, g.key LIMIT 1`,
+      )
+      .get() as { key: string; day: string; refunds: string };
+    expect(target, 'the demo has a sale waiting on two refunds').toBeTruthy();
+    const [first] = JSON.parse(target.refunds) as number[];
+    const invoice = target.key.split(':').at(-1)!;
+    const decisionsOn = () =>
+      db
+        .prepare(
+          `SELECT d.action, d.undone_at IS NOT NULL AS undone, t.id AS refund FROM recon_decisions d
+             JOIN transactions t ON t.provider = d.record_provider AND t.connection_id = d.record_connection
+                  AND t.external_id = d.record_external_id
+            WHERE 'sale:' || d.sale_key = ? ORDER BY d.id`,
+        )
+        .all(target.key);
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(serve.url);
+    await page.getByTestId('transaction-row').first().waitFor();
+    await page.goto(`${serve.origin}/#/reconcile?state=review&from=${target.day}&to=${target.day}`);
+    // One day reads as that day, not as a range from it to itself.
+    expect((await page.getByTestId('span-filter').textContent())?.replace(/\s+/g, ' ').trim()).toMatch(
+      /^Only \d\d\/\d\d\/\d{4}, as linked from the Dashboard\. Show every day$/,
+    );
+    await page.getByTestId('queue-item').filter({ hasText: invoice }).click();
+    await poll(() => page.getByTestId('group-detail').textContent()).toContain(invoice);
+    const refunds = page.getByTestId('group-refunds');
+    await poll(() => refunds.getByTestId('accept-one').count()).toBe(2);
+    expect(await page.getByTestId('accept').textContent()).toBe('Accept all (A)');
+    await refunds.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/two-refunds-1280.png` });
+    expect(await axeProblems(page)).toEqual([]);
+
+    await refunds.getByTestId('accept-one').first().click();
+    await poll(() => decisionsOn()).toEqual([{ action: 'accept', undone: 0, refund: first }]);
+    expect(await page.getByTestId('toast').textContent()).toContain(
+      `Accepted: that refund is linked to sale ${invoice}.`,
+    );
+    // The other refund still waits: the sale stays, and its own buttons now decide on that one alone.
+    expect(stateOf(target.key)).toBe('review');
+    await poll(() => page.getByTestId('accept').textContent()).toBe('Accept (A)');
+    await poll(() => refunds.getByTestId('accept-one').count()).toBe(0);
+    expect(await page.getByTestId('group-detail').textContent()).toContain(invoice);
+
+    await page.getByTestId('toast-undo').click();
+    await poll(() => decisionsOn()).toEqual([{ action: 'accept', undone: 1, refund: first }]);
+    await poll(() => refunds.getByTestId('accept-one').count()).toBe(2);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('a 50,000-item review queue scrolls with the main thread free (long tasks printed, not asserted)', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const TOTAL = 50_000;

@@ -341,6 +341,8 @@ export class ReconcileState {
       tone: 'info',
     };
     this.notice = null;
+    // The undone sale may still be on screen (after a decision on one of its items): explain it again.
+    this.#detailFor = '';
     void this.loadSummary();
     if (this.tab === 'activity') await this.loadActivity();
     else await this.reloadQueue(`sale:${undone.saleKey}`);
