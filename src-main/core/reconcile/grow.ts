@@ -16,6 +16,7 @@ import { stableOrder, type BuiltGroup } from './match-day.ts';
 import type { ReconcileSettings } from './reconcile-settings.ts';
 import { Area, GrowTooFar, matchComponent, storedOffsets, type StretchCache } from './rematch-area.ts';
 import { amountMayFit, pairEvidence, pairFit } from './score.ts';
+import { duplicatePhase, rank, type Claim, type Link, type StoredPair } from './greedy-order.ts';
 
 /*
  * A decision's re-match that grows from the decision only while the outcome changes (see rematch.ts).
@@ -33,58 +34,6 @@ const MIN = 60_000;
 /** Past these, the component search (closeComponent) takes over: it follows every candidate pair. */
 const MAX_ROUNDS = 12;
 const MAX_SALES = 400;
-
-/** A link of the scored stage, as the greedy ranks it. */
-interface Link {
-  t: Rec;
-  p: Rec;
-  /** The anchor day of the sale: a day's pairs all come before the next day's. */
-  day: string;
-  score: number;
-  closeness: number;
-  auto: boolean;
-  runnerUp: { tender: number; payment: number; score: number } | null;
-  key: string;
-}
-
-/** Who takes a tender or a payment, and at which point of its day's pass. */
-interface Claim {
-  key: string;
-  day: string;
-  /**
-   * 0: before the scored stage (a person's or a key's link, a duplicate of a keyed payment), 1: by a
-   * scored link, 2: after it (a duplicate charge attached to a linked payment).
-   */
-  phase: 0 | 1 | 2;
-  link: Link | null;
-  /** A link's tender or payment; else a duplicate charge. */
-  pair: boolean;
-}
-
-interface StoredPair {
-  tender: number;
-  payment: number;
-  how: string;
-  status: string;
-  runnerUp: { tender: number; payment: number; score: number } | null;
-}
-
-/**
- * A duplicate charge that carries its sale's invoice id was found among the sale's keyed payments,
- * before the scored stage; any other was attached after it (attach.ts).
- */
-const duplicatePhase = (r: Rec, key: string): 0 | 2 => {
-  const invoice = key.slice(key.indexOf(':', 5) + 1);
-  return r.refs.includes(invoice) || (r.provider === 'tgi' && r.externalId === invoice) ? 0 : 2;
-};
-const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-/** The greedy's order: day, best score, closest, then the pair's stable order (tender, then payment). */
-const rank = (a: Omit<Link, 'auto' | 'runnerUp' | 'key'>, b: Omit<Link, 'auto' | 'runnerUp' | 'key'>) =>
-  text(a.day, b.day) ||
-  b.score - a.score ||
-  a.closeness - b.closeness ||
-  stableOrder(a.t, b.t) ||
-  stableOrder(a.p, b.p);
 
 export interface Grown {
   component: Component;
@@ -371,9 +320,6 @@ export function growComponent(
       }
     }
 
-    // What attaches to a payment: failed attempts and duplicate charges near one that changed hands
-    // may move (their holders too); one C let go may join a payment held outside; a payment changing
-    // hands may be keyed to another sale's invoice (as closeComponent follows them).
     // What attaches to a payment moves with it: a failed attempt just before one of its amount (or
     // reference), a duplicate charge minutes from one of its amount; where a payment came to be linked,
     // changed sale or was let go, their holders join; and a payment changing hands may carry another
