@@ -9,6 +9,7 @@ import { CONNECTORS } from '../../src-main/core/providers/registry.ts';
 import { type SandboxOptions, startSandbox } from '../../src-main/core/sandbox/index.ts';
 import { resolveWorldOptions, worldKey } from '../../src-main/core/sandbox/world/options.ts';
 import { MIGRATIONS } from '../../src-main/core/store/migrations/index.ts';
+import { writeSettings } from '../../src-main/core/store/mutations/settings.ts';
 import { applyPragmas, openStore } from '../../src-main/core/store/open-store.ts';
 import { type DemoEndpoints, prepareDemoConnections } from '../../src-main/core/sync/demo-connections.ts';
 import { runSync } from '../../src-main/core/sync/engine.ts';
@@ -64,6 +65,10 @@ export async function syncedCache(world: SandboxOptions, now: Date): Promise<Syn
     });
     const endpoints = JSON.parse(first) as DemoEndpoints;
     const store = await openStore(building, { migrations: SYNC_MIGRATIONS });
+    // The shop is the world's: its zone and currency say what the POS's amounts and days mean, as
+    // `posrecon demo` builds its world from the shop's settings. Another shop's world needs them too.
+    const { timeZone, currency } = resolveWorldOptions(world);
+    writeSettings(store.db, { timeZone, currency }, 'bench');
     const connectors = Object.values(CONNECTORS).filter((c) => c !== undefined);
     prepareDemoConnections(store.db, connectors, endpoints, world, 'bench');
     const deps = {

@@ -3,6 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { databaseFile } from '../../src-main/core/home.ts';
+import { writeSettings } from '../../src-main/core/store/mutations/settings.ts';
+import { openStore } from '../../src-main/core/store/open-store.ts';
 import { cli } from '../unit/cli/run-cli.ts';
 
 export interface DemoWorld {
@@ -15,10 +17,21 @@ export interface DemoWorld {
 
 /**
  * Syncs a demo world into a fresh home through the real CLI (sandbox over HTTP, every connector, the
- * reconcile run that follows each sync), and says where the world's ground truth is.
+ * reconcile run that follows each sync), and says where the world's ground truth is. `shop` sets the
+ * home's zone and currency first: the demo builds its world for the shop in Settings.
  */
-export async function syncDemoWorld(seed: number, days: number, salesPerDay: number): Promise<DemoWorld> {
+export async function syncDemoWorld(
+  seed: number,
+  days: number,
+  salesPerDay: number,
+  shop?: { timeZone: string; currency: string },
+): Promise<DemoWorld> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'posrecon-recon-'));
+  if (shop) {
+    const store = await openStore(databaseFile(home));
+    writeSettings(store.db, shop, 'test');
+    store.close();
+  }
   const r = await demoCli(home, seed, days, salesPerDay);
   if (r.code !== 0) throw new Error(`demo failed (${r.code}): ${r.err}`);
   const demo = JSON.parse(r.out) as Record<string, unknown>;
