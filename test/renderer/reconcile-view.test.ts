@@ -461,7 +461,7 @@ describe('a group with a refund', () => {
 
 describe('a sale waiting on several items', () => {
   /** Sale inv_1's payment (#11) waits, and so do two TGI refunds of it (#98, #99), until each is decided. */
-  function waitingApi() {
+  function waitingApi(extra: FakeHandlers = {}) {
     const waiting = new Set([11, 98, 99]);
     const base = explanation(1);
     const refund = (id: number) => ({
@@ -496,6 +496,7 @@ describe('a sale waiting on several items', () => {
         for (const id of input.transactionId ? [input.transactionId] : [...waiting]) waiting.delete(id);
         return { ok: true, value: { decisions: [], group: group() } };
       },
+      ...extra,
     });
   }
 
@@ -548,5 +549,21 @@ describe('a sale waiting on several items', () => {
     await fireEvent.click(screen.getByTestId('accept'));
     // None waits now: the sale leaves the list.
     await waitFor(() => expect(screen.getByTestId('queue-empty')).toBeTruthy());
+  });
+
+  it('says so and reloads the sale when the refund was decided elsewhere in the meantime', async () => {
+    const message =
+      'That payment or refund is not waiting for a decision on this sale (it may have been decided already). Reload the list.';
+    const { api } = waitingApi({
+      'reconcile:decide': () => ({ ok: false, error: { code: 'NOTHING_TO_DECIDE', message } }),
+    });
+    show(api);
+    await waitFor(() => expect(screen.getAllByTestId('accept-one')).toHaveLength(3));
+    const explained = api.calls.filter((c) => c.operation === 'reconcile:explain').length;
+    await fireEvent.click(screen.getAllByTestId('reject-one')[1]!);
+    expect((await screen.findByTestId('decision-notice')).textContent).toBe(message);
+    await waitFor(() =>
+      expect(api.calls.filter((c) => c.operation === 'reconcile:explain').length).toBeGreaterThan(explained),
+    );
   });
 });

@@ -122,7 +122,12 @@ export function recordDecision(
         ...ev.refunds.filter((r) => r.status === 'suggested').map((r) => r.refund),
       ].filter((id) => !input.transactionId || id === input.transactionId);
       if (!suggested.length) {
-        throw new AppError('NOTHING_TO_DECIDE', 'Nothing in this sale is waiting for a decision.');
+        throw new AppError(
+          'NOTHING_TO_DECIDE',
+          input.transactionId
+            ? 'That payment or refund is not waiting for a decision on this sale (it may have been decided already). Reload the list.'
+            : 'Nothing in this sale is waiting for a decision.',
+        );
       }
       targets = suggested.map((id) => record(db, id));
     } else {

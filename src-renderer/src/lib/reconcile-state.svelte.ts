@@ -241,10 +241,7 @@ export class ReconcileState {
     );
   }
 
-  /**
-   * Accepts or rejects one of the items a sale waits on (a refund, one payment of a split), as shown;
-   * the sale stays in the list while others wait, and leaves it (see `openCurrent`) once none does.
-   */
+  /** Accepts or rejects one of the items a sale waits on (a refund, a split's payment): see `openCurrent`. */
   async decideOne(action: 'accept' | 'reject', transactionId: number): Promise<void> {
     const item = this.queue.current;
     const d = this.detail;
@@ -298,7 +295,7 @@ export class ReconcileState {
     this.#ownRuns -= 1;
     this.toast = null;
     this.notice = result.error.message;
-    if (result.error.code === 'STALE' || result.error.code === 'NOT_FOUND') {
+    if (['STALE', 'NOT_FOUND', 'NOTHING_TO_DECIDE'].includes(result.error.code)) {
       // Decide on what is there now: the item and the list are reloaded, the message stays.
       await this.reloadQueue();
       await this.openCurrent(true);

@@ -846,6 +846,42 @@ describe('bad input ends in a clear error and loses nothing', () => {
     });
   });
 
+  it('refuses to accept what is not waiting: a linked sale, or one record of a sale that is not among its waiting ones', async () => {
+    const home = copyHome();
+    await withCore(home, async (core) => {
+      const linked = core.store.db
+        .prepare(
+          `SELECT g.key, m.transaction_id AS id FROM recon_groups g JOIN recon_members m ON m.group_id = g.id
+            WHERE g.state = 'linked' AND m.role = 'payment' ORDER BY g.id LIMIT 1`,
+        )
+        .get() as { key: string; id: number };
+      const whole = await core.dispatch('reconcile:decide', { action: 'accept', groupKey: linked.key });
+      expect(whole).toMatchObject({
+        ok: false,
+        error: { code: 'NOTHING_TO_DECIDE', message: 'Nothing in this sale is waiting for a decision.' },
+      });
+      // A sale in review, asked about a record that is not one of those it waits on (its own sale row).
+      const [item] = (await call(core, 'reconcile:list', { state: 'review', limit: 1 })).items;
+      const shown = await call(core, 'reconcile:explain', { key: item!.key });
+      const sale = shown.members.find((m) => m.role === 'sale')!;
+      const one = await core.dispatch('reconcile:decide', {
+        action: 'reject',
+        groupKey: item!.key,
+        version: shown.version,
+        transactionId: sale.id,
+      });
+      expect(one.ok).toBe(false);
+      if (!one.ok) {
+        expect(one.error.code).toBe('NOTHING_TO_DECIDE');
+        expect(one.error.message).toMatch(
+          /^That payment or refund is not waiting for a decision on this sale/,
+        );
+      }
+      expect(core.store.db.prepare('SELECT count(*) AS n FROM recon_decisions').get()).toEqual({ n: 0 });
+      expect((await call(core, 'reconcile:explain', { key: item!.key })).state).toBe('review');
+    });
+  });
+
   it('refuses to link one payment to two sales', async () => {
     const home = copyHome();
     await withCore(home, async (core) => {
