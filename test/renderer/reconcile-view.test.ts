@@ -434,6 +434,27 @@ describe('a group with a refund', () => {
     );
   });
 
+  it("names the record each decision on the sale was on, where it is still the sale's", () => {
+    render(GroupDetail, {
+      detail: {
+        ...detail,
+        members: [...detail.members, refund],
+        decisions: [
+          { id: 1, at: '2026-12-02T10:00:00Z', actor: 'kari', action: 'accept', recordId: 99, undone: false },
+          // A rejected payment left the sale: nothing to name it by but the action.
+          { id: 2, at: '2026-12-02T10:01:00Z', actor: 'kari', action: 'reject', recordId: 555, undone: true },
+        ],
+      },
+      timeZone: 'Europe/Oslo',
+      locale: 'en-GB',
+    });
+    const items = screen.getByRole('heading', { name: 'Decisions on this sale' }).nextElementSibling!;
+    expect([...items.children].map((li) => li.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
+      'Accepted a suggestion, on the refund of NOK 125.51 at 10:05:00 on 02/12/2026 (Transaction id rF5), by kari, 02/12/2026, 11:00:00',
+      'Rejected a suggestion by kari, 02/12/2026, 11:01:00 (undone)',
+    ]);
+  });
+
   it('says a linked payment was linked, and that the sale waits for its refunds, not for its payment', () => {
     const entry = { paymentId: 31, status: 'suggested', score: 1, note: 'refunds the whole amount' };
     render(GroupDetail, {

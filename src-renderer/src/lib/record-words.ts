@@ -46,3 +46,14 @@ export function refundWords(
   if (!paid) return what;
   return `${what}, of the ${providerLabel(paid.provider as ProviderId)} payment of ${recordWords(paid, timeZone, locale)}`;
 }
+
+/** What a decision was on, when it is one of the sale's records: "the refund of …", "the TGI payment of …". */
+export function memberWords(m: Member, timeZone?: string, locale?: string): string {
+  const what =
+    m.role === 'refund'
+      ? 'the refund'
+      : m.role === 'sale'
+        ? 'the sale'
+        : `the ${providerLabel(m.provider as ProviderId)} payment`;
+  return `${what} of ${recordWords(m, timeZone, locale)}`;
+}
