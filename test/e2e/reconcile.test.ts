@@ -432,6 +432,12 @@ describe.runIf(chromiumAvailable())('Reconcile in Chromium, on the demo world', 
     await poll(() => page.getByTestId('accept').textContent()).toBe('Accept (A)');
     await poll(() => refunds.getByTestId('accept-one').count()).toBe(0);
     expect(await page.getByTestId('group-detail').textContent()).toContain(invoice);
+    // The sale's decisions say which refund was accepted.
+    await poll(() => page.getByTestId('group-detail').textContent()).toMatch(
+      /Accepted a suggestion, on the refund of NOK\s[\d.,]+\sat /,
+    );
+    await page.getByRole('heading', { name: 'Decisions on this sale' }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/one-refund-accepted-1280.png` });
 
     await page.getByTestId('toast-undo').click();
     await poll(() => decisionsOn()).toEqual([{ action: 'accept', undone: 1, refund: first }]);
