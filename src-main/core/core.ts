@@ -21,6 +21,7 @@ import {
   credentialStoreSecretSource,
   demoAwareSecretSource,
 } from './sync/secret-source.ts';
+import { scheduleReread } from './sync/reread.ts';
 import { SyncService } from './sync/sync-service.ts';
 import { DemoSandbox } from './sync/demo-sandbox.ts';
 import { QuarantineService, quarantineHandlers } from './sync/quarantine-service.ts';
@@ -101,7 +102,15 @@ function buildHandlers({
     }),
     'settings:get': () => readSettings(db),
     'settings:set': (patch) => {
-      writeSettings(db, patch, actor);
+      // A new zone or currency changes what the cached records' days and POS amounts mean: their
+      // streams read them again on the next sync (sync/reread.ts), noted with the change itself.
+      db.transaction(() => {
+        const before = readSettings(db);
+        writeSettings(db, patch, actor);
+        const after = readSettings(db);
+        if (after.timeZone !== before.timeZone || after.currency !== before.currency)
+          scheduleReread(db, after);
+      })();
       const settings = readSettings(db);
       events.emit('settings:changed', settings);
       return settings;

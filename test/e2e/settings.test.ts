@@ -47,6 +47,16 @@ describe.runIf(chromiumAvailable())('browser mode in Chromium', () => {
     await page.getByTestId('settings-save').click();
     await expect.poll(() => page.getByTestId('settings-saved').isVisible()).toBe(true);
     await page.screenshot({ path: 'test-results/settings-saved.png', fullPage: true });
+    expect(await page.getByTestId('settings-saved').textContent()).not.toMatch(/history/);
+    // A new zone: what is already synced is read again on the next sync, and the page says so.
+    await page.getByTestId('settings-time-zone').fill('America/New_York');
+    await page.getByTestId('settings-save').click();
+    await expect
+      .poll(() => page.getByTestId('settings-saved').innerText())
+      .toMatch(
+        /Settings saved\. Records already synced follow the new time zone and currency after the next sync/,
+      );
+    await page.screenshot({ path: 'test-results/settings-zone-changed.png', fullPage: true });
 
     await page.reload();
     await page.getByTestId('nav-settings').click();

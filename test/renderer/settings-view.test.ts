@@ -99,6 +99,23 @@ describe('SettingsView', () => {
     );
     expect(shopName.hasAttribute('aria-invalid')).toBe(false);
     expect(settings.current).toEqual(saved);
+    // A new name changes no record: nothing is read again.
+    expect(screen.getByTestId('settings-saved').textContent).not.toContain('history');
+  });
+
+  it('says the next sync reads the history again after the zone changes', async () => {
+    const api = fakeApi({
+      'settings:get': () => ({ ok: true, value: DEMO_SETTINGS }),
+      'settings:set': (input) => ({ ok: true, value: { ...DEMO_SETTINGS, ...input } }),
+    });
+    await renderSettings(api);
+    await fireEvent.input(screen.getByTestId('settings-time-zone'), { target: { value: 'Asia/Tokyo' } });
+    await fireEvent.click(screen.getByTestId('settings-save'));
+    await waitFor(() =>
+      expect(screen.getByTestId('settings-saved').textContent?.replace(/\s+/g, ' ').trim()).toBe(
+        'Settings saved. Records already synced follow the new time zone and currency after the next sync, which reads their history again.',
+      ),
+    );
   });
 
   it('shows a failure that is not about a field as a notice', async () => {

@@ -25,6 +25,7 @@ import {
 } from '../store/mutations/sync-state.ts';
 import { AnchorWatch } from './anchor-watch.ts';
 import { fillQuarantineDays, retryWindow } from './quarantine-retry.ts';
+import { forgetReread, rereadWindow } from './reread.ts';
 import { commitPage } from './commit-page.ts';
 import { redactSecrets } from './redact-secrets.ts';
 import { type StreamBudget, withStreamBudget } from './stream-budget.ts';
@@ -265,7 +266,8 @@ async function syncStream(
   const watch = AnchorWatch.load(db, scope);
   // A stream with records in quarantine reads again from the earliest one's day, whatever its bookmark:
   // otherwise a record quarantined by one bad delivery stays missing once the bookmark has moved on.
-  const window = retryWindow(db, scope, ctx.window);
+  // So does one whose history must be read again with the shop's new zone or currency (reread.ts).
+  const window = rereadWindow(db, scope, retryWindow(db, scope, ctx.window));
   const budgeted = withStreamBudget({ ...ctx, window }, stream.name, run.deps.streamBudget);
   const dayOf = (raw: unknown) => connector.recordDay?.(raw, stream.name, ctx.shopTimeZone) ?? null;
   try {
@@ -292,6 +294,7 @@ async function syncStream(
   const resolved = watch?.resolved() ?? [];
   db.transaction(() => {
     releaseQuarantined(db, scope, resolved);
+    forgetReread(db, scope, ctx);
     markStreamDone(db, scope, null, run.now());
   })();
   run.request.onProgress?.(tracker.snapshot(true));

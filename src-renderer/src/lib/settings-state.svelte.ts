@@ -68,6 +68,8 @@ export class SettingsForm {
   error = $state.raw<ApiErrorBody | null>(null);
   saving = $state(false);
   saved = $state(false);
+  /** The last save changed the zone or the currency: the next sync reads the history again (say so). */
+  rereads = $state(false);
   #baseline = $state.raw<Settings | null>(null);
   #settings: SettingsState;
 
@@ -107,6 +109,9 @@ export class SettingsForm {
     if (result.ok) {
       this.fieldErrors = {};
       this.formErrors = [];
+      const was = this.#baseline;
+      this.rereads =
+        was !== null && (was.timeZone !== result.value.timeZone || was.currency !== result.value.currency);
       this.reset(result.value);
       this.saved = true;
       return true;

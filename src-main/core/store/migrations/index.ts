@@ -28,6 +28,7 @@ import { migration0026 } from './0026-recon-dirty-tgi-candidates.ts';
 import { migration0027 } from './0027-recon-unfinished-days.ts';
 import { migration0028 } from './0028-recon-removed-days.ts';
 import { migration0029 } from './0029-recon-groups-by-day-dropped.ts';
+import { migration0030 } from './0030-sync-reread.ts';
 
 /** Every migration in order. Append only: a shipped migration is never edited or removed. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -60,6 +61,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0027,
   migration0028,
   migration0029,
+  migration0030,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
