@@ -104,14 +104,14 @@ function buildHandlers({
     'settings:set': (patch) => {
       // A new zone or currency changes what the cached records' days and POS amounts mean: their
       // streams read them again on the next sync (sync/reread.ts), noted with the change itself.
-      db.transaction(() => {
+      const settings = db.transaction(() => {
         const before = readSettings(db);
         writeSettings(db, patch, actor);
         const after = readSettings(db);
         if (after.timeZone !== before.timeZone || after.currency !== before.currency)
           scheduleReread(db, after);
+        return after;
       })();
-      const settings = readSettings(db);
       events.emit('settings:changed', settings);
       return settings;
     },

@@ -20,8 +20,12 @@ export function retryWindow(db: Database, scope: StreamScope, window: SyncWindow
     if (earliest === null || day < earliest) earliest = day;
   }
   if (earliest === null || earliest > window.today) return window;
-  if (window.since !== null && window.since <= earliest) return window;
-  return { ...window, since: earliest };
+  return reachBack(window, earliest);
+}
+
+/** The window, reading from `day` on if its own `since` starts later (or it has none). */
+export function reachBack(window: SyncWindow, day: string): SyncWindow {
+  return window.since !== null && window.since <= day ? window : { ...window, since: day };
 }
 
 /** Rows quarantined before migration 0009 get their day from the connector, once. */

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { SyncWindow } from '../providers/connector.ts';
 import { get, run, sql } from '../store/sql.ts';
 import type { StreamScope } from '../store/mutations/sync-state.ts';
+import { reachBack } from './quarantine-retry.ts';
 
 /*
  * Reading a stream's history again after the shop's zone or currency changed (migration 0030): the
@@ -38,8 +39,7 @@ export function rereadWindow(db: Database, scope: StreamScope, window: SyncWindo
     db,
     sql`SELECT since FROM sync_reread WHERE connection_id = ${scope.connectionId} AND stream = ${scope.stream}`,
   );
-  if (!note || (window.since !== null && window.since <= note.since)) return window;
-  return { ...window, since: note.since };
+  return note ? reachBack(window, note.since) : window;
 }
 
 /**
