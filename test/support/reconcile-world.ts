@@ -18,13 +18,14 @@ export interface DemoWorld {
 /**
  * Syncs a demo world into a fresh home through the real CLI (sandbox over HTTP, every connector, the
  * reconcile run that follows each sync), and says where the world's ground truth is. `shop` sets the
- * home's zone and currency first: the demo builds its world for the shop in Settings.
+ * home's zone and currency first (the demo builds its world for the shop in Settings); `now` is the
+ * CLI's clock, for a world that must not depend on the hour the test runs.
  */
 export async function syncDemoWorld(
   seed: number,
   days: number,
   salesPerDay: number,
-  shop?: { timeZone: string; currency: string },
+  { shop, now }: { shop?: { timeZone: string; currency: string }; now?: Date } = {},
 ): Promise<DemoWorld> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'posrecon-recon-'));
   if (shop) {
@@ -32,7 +33,7 @@ export async function syncDemoWorld(
     writeSettings(store.db, shop, 'test');
     store.close();
   }
-  const r = await demoCli(home, seed, days, salesPerDay);
+  const r = await demoCli(home, seed, days, salesPerDay, now);
   if (r.code !== 0) throw new Error(`demo failed (${r.code}): ${r.err}`);
   const demo = JSON.parse(r.out) as Record<string, unknown>;
   // The demo says where its world's ground truth is (the embedded sandbox keeps it in the home).
@@ -41,19 +42,23 @@ export async function syncDemoWorld(
 }
 
 /** `posrecon demo --json` for that shop: the first sync of a home, or a later one that continues it. */
-export function demoCli(home: string, seed: number, days: number, salesPerDay: number) {
-  return cli([
-    'demo',
-    '--home',
-    home,
-    '--json',
-    '--seed',
-    String(seed),
-    '--days',
-    String(days),
-    '--sales-per-day',
-    String(salesPerDay),
-  ]);
+export function demoCli(home: string, seed: number, days: number, salesPerDay: number, now?: Date) {
+  return cli(
+    [
+      'demo',
+      '--home',
+      home,
+      '--json',
+      '--seed',
+      String(seed),
+      '--days',
+      String(days),
+      '--sales-per-day',
+      String(salesPerDay),
+    ],
+    {},
+    now,
+  );
 }
 
 /**

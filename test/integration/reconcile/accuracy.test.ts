@@ -41,7 +41,7 @@ describe('reconciliation accuracy against the ground truth', () => {
   for (const [seed, days, perDay, shop] of SEEDS) {
     const where = shop ? `, a shop in ${shop.timeZone} trading in ${shop.currency}` : '';
     it(`seed ${seed} (${days} days × ${perDay} sales${where}): meets the precision and recall targets`, async () => {
-      const w = await syncDemoWorld(seed, days, perDay, shop);
+      const w = await syncDemoWorld(seed, days, perDay, { shop });
       worlds.push(w);
       const db = new Database(w.dbFile, { readonly: true });
       const a = measureAccuracy(db, w.truthPath);
